@@ -1,0 +1,36 @@
+# SPDX-License-Identifier: BSD-2-Clause-Patent
+# tdshim_add_library(<name> SOURCES ... [DEPENDS <lib> ...] [PUBLIC_LIBS ...])
+# Creates static library lib<name>.a, target TdShim::<name>, with the warning gates, install
+# rules, export-set membership and a pkg-config file tdshim-<name>.pc.
+function(tdshim_add_library name)
+  cmake_parse_arguments(ARG "" "" "SOURCES;DEPENDS;PUBLIC_LIBS;PKG_REQUIRES;PC_LIBS_PRIVATE" ${ARGN})
+  add_library(${name} STATIC ${ARG_SOURCES})
+  add_library(TdShim::${name} ALIAS ${name})
+  target_link_libraries(${name} PUBLIC tdshim_base ${ARG_DEPENDS} ${ARG_PUBLIC_LIBS})
+  target_include_directories(${name} PRIVATE ${CMAKE_CURRENT_SOURCE_DIR})
+  tdshim_warnings(${name})
+  set_target_properties(${name} PROPERTIES EXPORT_NAME ${name} POSITION_INDEPENDENT_CODE ON)
+  install(TARGETS ${name} EXPORT TdShimTargets
+          ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR})
+  set(requires "")
+  foreach(dep IN LISTS ARG_DEPENDS)
+    string(APPEND requires " tdshim-${dep}")
+  endforeach()
+  set(pc_requires "${requires} ${ARG_PKG_REQUIRES}")
+  string(STRIP "${pc_requires}" pc_requires)
+  set(pc "${CMAKE_CURRENT_BINARY_DIR}/tdshim-${name}.pc")
+  file(GENERATE OUTPUT ${pc} CONTENT
+"prefix=${CMAKE_INSTALL_PREFIX}
+libdir=\${prefix}/${CMAKE_INSTALL_LIBDIR}
+includedir=\${prefix}/${CMAKE_INSTALL_INCLUDEDIR}
+
+Name: tdshim-${name}
+Description: td-shim in C: lib${name}
+Version: ${PROJECT_VERSION}
+Requires.private: ${pc_requires}
+Cflags: -I\${includedir}
+Libs: -L\${libdir} -l${name}
+Libs.private: ${ARG_PC_LIBS_PRIVATE}
+")
+  install(FILES ${pc} DESTINATION ${CMAKE_INSTALL_LIBDIR}/pkgconfig)
+endfunction()
