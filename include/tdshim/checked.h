@@ -72,7 +72,10 @@ TDS_MUST_USE static inline tds_status tds_u64_to_size(uint64_t v, size_t *out)
     return TDS_OK;
 }
 
-static inline bool tds_is_pow2_u64(uint64_t v) { return v != 0 && (v & (v - 1)) == 0; }
+static inline bool tds_is_pow2_u64(uint64_t v)
+{
+    return v != 0 && (v & (v - 1)) == 0;
+}
 
 /* True when v is a multiple of align; align MUST be a power of two (false otherwise). */
 static inline bool tds_is_aligned_u64(uint64_t v, uint64_t align)
@@ -147,7 +150,8 @@ static inline bool tds_ranges_overlap(uint64_t a, uint64_t alen, uint64_t b, uin
     return a <= blast && b <= alast;
 }
 
-/* Is [inner, inner+ilen) inside [outer, outer+olen)? Empty inner ranges are inside iff in bounds. */
+/* Is [inner, inner+ilen) inside [outer, outer+olen)? Empty inner ranges are inside iff in bounds.
+ */
 static inline bool tds_range_contains(uint64_t outer, uint64_t olen, uint64_t inner, uint64_t ilen)
 {
     if (inner < outer) {

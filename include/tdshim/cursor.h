@@ -27,9 +27,18 @@ static inline tds_cursor tds_cursor_make(tds_bytes buf)
     return c;
 }
 
-static inline size_t tds_cursor_remaining(const tds_cursor *c) { return c->buf.len - c->pos; }
-static inline size_t tds_cursor_pos(const tds_cursor *c) { return c->pos; }
-static inline bool tds_cursor_at_end(const tds_cursor *c) { return c->pos == c->buf.len; }
+static inline size_t tds_cursor_remaining(const tds_cursor *c)
+{
+    return c->buf.len - c->pos;
+}
+static inline size_t tds_cursor_pos(const tds_cursor *c)
+{
+    return c->pos;
+}
+static inline bool tds_cursor_at_end(const tds_cursor *c)
+{
+    return c->pos == c->buf.len;
+}
 
 /* Borrow the next n bytes as a slice and advance. */
 TDS_MUST_USE static inline tds_status tds_cursor_take(tds_cursor *c, size_t n, tds_bytes *out)
@@ -120,8 +129,14 @@ static inline tds_writer tds_writer_make(tds_mut_bytes buf)
     return w;
 }
 
-static inline size_t tds_writer_remaining(const tds_writer *w) { return w->buf.len - w->pos; }
-static inline size_t tds_writer_pos(const tds_writer *w) { return w->pos; }
+static inline size_t tds_writer_remaining(const tds_writer *w)
+{
+    return w->buf.len - w->pos;
+}
+static inline size_t tds_writer_pos(const tds_writer *w)
+{
+    return w->pos;
+}
 
 TDS_MUST_USE static inline tds_status tds_writer_reserve(tds_writer *w, size_t n, uint8_t **out)
 {

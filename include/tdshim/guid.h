@@ -16,11 +16,13 @@ typedef struct tds_guid {
 } tds_guid;
 
 /* Build the wire bytes of a GUID written in the usual text form's numbers. */
-#define TDS_GUID_INIT(d1, d2, d3, b0, b1, b2, b3, b4, b5, b6, b7)                               \
-    {                                                                                            \
-        {(uint8_t)(d1), (uint8_t)((d1) >> 8), (uint8_t)((d1) >> 16), (uint8_t)((d1) >> 24),      \
-         (uint8_t)(d2), (uint8_t)((d2) >> 8), (uint8_t)(d3), (uint8_t)((d3) >> 8), (b0), (b1),   \
-         (b2), (b3), (b4), (b5), (b6), (b7)}                                                     \
+#define TDS_GUID_INIT(d1, d2, d3, b0, b1, b2, b3, b4, b5, b6, b7)                                  \
+    {                                                                                              \
+        {                                                                                          \
+            (uint8_t)(d1), (uint8_t)((d1) >> 8), (uint8_t)((d1) >> 16), (uint8_t)((d1) >> 24),     \
+                (uint8_t)(d2), (uint8_t)((d2) >> 8), (uint8_t)(d3), (uint8_t)((d3) >> 8), (b0),    \
+                (b1), (b2), (b3), (b4), (b5), (b6), (b7)                                           \
+        }                                                                                          \
     }
 
 static inline bool tds_guid_equal(const tds_guid *a, const tds_guid *b)

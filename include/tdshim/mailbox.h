@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: BSD-2-Clause-Patent */
-/* libmailbox: AP parking, work dispatch and the ACPI MP-wakeup mailbox. Contract: docs/libmailbox.md. */
+/* libmailbox: AP parking, work dispatch and the ACPI MP-wakeup mailbox. Contract:
+ * docs/libmailbox.md. */
 #ifndef TDSHIM_MAILBOX_H
 #define TDSHIM_MAILBOX_H
 

@@ -56,12 +56,12 @@ static inline const char *tds_status_str(tds_status s)
 }
 
 /* Propagate a non-OK status. */
-#define TDS_TRY(expr)                                                                            \
-    do {                                                                                         \
-        tds_status tds_try_s_ = (expr);                                                          \
-        if (tds_try_s_ != TDS_OK) {                                                              \
-            return tds_try_s_;                                                                   \
-        }                                                                                        \
+#define TDS_TRY(expr)                                                                              \
+    do {                                                                                           \
+        tds_status tds_try_s_ = (expr);                                                            \
+        if (tds_try_s_ != TDS_OK) {                                                                \
+            return tds_try_s_;                                                                     \
+        }                                                                                          \
     } while (0)
 
 #endif /* TDSHIM_STATUS_H */

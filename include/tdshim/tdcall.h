@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: BSD-2-Clause-Patent */
-/* libtdcall: TDCALL and GHCI TDG.VP.VMCALL wrappers, and the TDX-module emulator. Contract: docs/libtdcall.md. */
+/* libtdcall: TDCALL and GHCI TDG.VP.VMCALL wrappers, and the TDX-module emulator. Contract:
+ * docs/libtdcall.md. */
 #ifndef TDSHIM_TDCALL_H
 #define TDSHIM_TDCALL_H
 

@@ -50,8 +50,8 @@ static void test_size_ops(void **state)
     assert_int_equal(tds_mul_size(SIZE_MAX / 2 + 1, 2, &r), TDS_ERR_OVERFLOW);
     assert_int_equal(tds_mul_size(SIZE_MAX / 3, 3, &r), TDS_OK);
     assert_true(r == SIZE_MAX / 3 * 3);
-    assert_int_equal(tds_u64_to_size(UINT64_MAX, &r), (SIZE_MAX == UINT64_MAX) ? TDS_OK
-                                                                                 : TDS_ERR_OVERFLOW);
+    assert_int_equal(tds_u64_to_size(UINT64_MAX, &r),
+                     (SIZE_MAX == UINT64_MAX) ? TDS_OK : TDS_ERR_OVERFLOW);
 }
 
 static void test_align(void **state)
@@ -140,9 +140,12 @@ static void test_status_str(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_add_u64),         cmocka_unit_test(test_sub_mul_u64),
-        cmocka_unit_test(test_size_ops),        cmocka_unit_test(test_align),
-        cmocka_unit_test(test_range_end_and_last), cmocka_unit_test(test_overlap_contains),
+        cmocka_unit_test(test_add_u64),
+        cmocka_unit_test(test_sub_mul_u64),
+        cmocka_unit_test(test_size_ops),
+        cmocka_unit_test(test_align),
+        cmocka_unit_test(test_range_end_and_last),
+        cmocka_unit_test(test_overlap_contains),
         cmocka_unit_test(test_status_str),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# Static-analysis gates: clang-format, clang-tidy, cppcheck, gcc -fanalyzer. Exit non-zero on any
+# finding. Usage: scripts/lint.sh [format|tidy|cppcheck|analyzer|all]   (default: all)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+what="${1:-all}"
+jobs="$(nproc)"
+# Our own C sources (not build trees, not third-party).
+mapfile -t SRC < <(git ls-files '*.c' '*.h' | grep -v '^cmake/mbedtls/libc/' || true)
+mapfile -t CSRC < <(printf '%s\n' "${SRC[@]}" | grep '\.c$' || true)
+fail=0
+
+if [ "$what" = format ] || [ "$what" = all ]; then
+  echo "lint: clang-format (${#SRC[@]} files)"
+  if ! clang-format --dry-run -Werror "${SRC[@]}"; then
+    echo "lint: clang-format found differences (run: clang-format -i <file>)"; fail=1
+  fi
+fi
+
+if [ "$what" = tidy ] || [ "$what" = all ] || [ "$what" = cppcheck ]; then
+  # Both tools read the compile database of a plain hosted build.
+  cmake -S . -B build/lint -G Ninja -DCMAKE_BUILD_TYPE=Debug -DCMAKE_EXPORT_COMPILE_COMMANDS=ON \
+        -DCMAKE_C_COMPILER=gcc >/dev/null
+  cmake --build build/lint -j "$jobs" >/dev/null
+fi
+
+if [ "$what" = tidy ] || [ "$what" = all ]; then
+  echo "lint: clang-tidy (${#CSRC[@]} files)"
+  if ! printf '%s\n' "${CSRC[@]}" | xargs -P "$jobs" -n 4 clang-tidy -p build/lint --quiet \
+        > build/lint/clang-tidy.log 2>&1; then
+    grep -E 'warning:|error:' build/lint/clang-tidy.log | sort -u | head -50
+    echo "lint: clang-tidy has findings (full log: build/lint/clang-tidy.log)"; fail=1
+  fi
+fi
+
+if [ "$what" = cppcheck ] || [ "$what" = all ]; then
+  echo "lint: cppcheck"
+  if ! cppcheck --project=build/lint/compile_commands.json --error-exitcode=1 --quiet \
+        --enable=warning,portability,performance --inline-suppr -j "$jobs" \
+        --suppress=missingIncludeSystem -i build -i "$HOME/.cache" \
+        --suppress='*:*/cmocka.h' 2> build/lint/cppcheck.log; then
+    cat build/lint/cppcheck.log | head -50
+    echo "lint: cppcheck has findings"; fail=1
+  fi
+fi
+
+if [ "$what" = analyzer ] || [ "$what" = all ]; then
+  echo "lint: gcc -fanalyzer"
+  cmake --preset analyze >/dev/null
+  if ! cmake --build --preset analyze -j "$jobs" > build/analyze.log 2>&1; then
+    grep -E 'warning:|error:' build/analyze.log | head -50
+    echo "lint: gcc -fanalyzer has findings (full log: build/analyze.log)"; fail=1
+  fi
+fi
+
+exit "$fail"
