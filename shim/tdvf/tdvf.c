@@ -1,0 +1,351 @@
+/* SPDX-License-Identifier: BSD-2-Clause-Patent */
+/* TDVF metadata reader and checkers. Contract: tdvf.h, docs/image-layout.md. */
+#include "tdvf.h"
+
+const tds_guid tdvf_guid_ovmf_footer =
+    TDS_GUID_INIT(0x96b582deu, 0x1fb2u, 0x45f7u, 0xba, 0xea, 0xa3, 0x66, 0xc5, 0x5a, 0x08, 0x2d);
+const tds_guid tdvf_guid_metadata_off =
+    TDS_GUID_INIT(0xe47a6535u, 0x984au, 0x4798u, 0x86, 0x5e, 0x46, 0x85, 0xa7, 0xbf, 0x8e, 0xc2);
+const tds_guid tdvf_guid_metadata_hdr =
+    TDS_GUID_INIT(0xe9eaf9f3u, 0x168eu, 0x44d5u, 0xa8, 0xeb, 0x7f, 0x4d, 0x87, 0x38, 0xf6, 0xae);
+
+#define FOUR_GIB 0x100000000ull
+
+static tds_status fail(tdvf_error *err, tds_status s, const char *what, uint32_t section)
+{
+    if (err != NULL) {
+        err->what = what;
+        err->section = section;
+    }
+    return s;
+}
+
+const char *tdvf_section_type_name(uint32_t type)
+{
+    switch (type) {
+    case TDVF_SEC_BFV: return "BFV";
+    case TDVF_SEC_CFV: return "CFV";
+    case TDVF_SEC_TD_HOB: return "TD_HOB";
+    case TDVF_SEC_TEMP_MEM: return "TempMem";
+    case TDVF_SEC_PERM_MEM: return "PermMem";
+    case TDVF_SEC_PAYLOAD: return "Payload";
+    case TDVF_SEC_PAYLOAD_PARAM: return "PayloadParam";
+    case TDVF_SEC_TD_INFO: return "TD_INFO";
+    case TDVF_SEC_TD_PARAMS: return "TD_PARAMS";
+    default: return "reserved";
+    }
+}
+
+tds_status tdvf_footer_find(tds_bytes image, const tds_guid *guid, tds_bytes *data)
+{
+    if (!tds_bytes_valid(image) || guid == NULL || data == NULL) {
+        return TDS_ERR_INVALID_ARG;
+    }
+    if (image.len < TDVF_TAIL_FOOTER_GUID) {
+        return TDS_ERR_NOT_FOUND;
+    }
+    tds_cursor c = tds_cursor_make(image);
+    tds_bytes footer;
+    uint16_t table_len;
+    TDS_TRY(tds_cursor_seek(&c, image.len - TDVF_TAIL_FOOTER_GUID));
+    TDS_TRY(tds_cursor_take(&c, 16, &footer));
+    if (!tds_guid_equal_bytes(&tdvf_guid_ovmf_footer, footer.ptr)) {
+        return TDS_ERR_NOT_FOUND;
+    }
+    TDS_TRY(tds_cursor_seek(&c, image.len - TDVF_TAIL_TABLE_LEN));
+    TDS_TRY(tds_cursor_le16(&c, &table_len));
+    /* The table (body, u16, footer GUID) ends at E-0x20 and must fit in the image. */
+    if (table_len < TDVF_GUID_ENTRY_HDR || table_len > image.len - TDVF_TAIL_TDSHIM_PTR) {
+        return TDS_ERR_MALFORMED;
+    }
+    size_t remaining = (size_t)table_len - TDVF_GUID_ENTRY_HDR; /* body bytes */
+    size_t end = image.len - TDVF_TAIL_TABLE_LEN;               /* body ends here */
+    while (remaining >= TDVF_GUID_ENTRY_HDR) {
+        tds_bytes g;
+        uint16_t len;
+        TDS_TRY(tds_cursor_seek(&c, end - 16));
+        TDS_TRY(tds_cursor_take(&c, 16, &g));
+        TDS_TRY(tds_cursor_seek(&c, end - TDVF_GUID_ENTRY_HDR));
+        TDS_TRY(tds_cursor_le16(&c, &len));
+        if (len < TDVF_GUID_ENTRY_HDR || len > remaining) {
+            return TDS_ERR_MALFORMED;
+        }
+        if (tds_guid_equal_bytes(guid, g.ptr)) {
+            size_t dlen = (size_t)len - TDVF_GUID_ENTRY_HDR;
+            return tds_bytes_sub(image, end - len, dlen, data);
+        }
+        end -= len;
+        remaining -= len;
+    }
+    return TDS_ERR_NOT_FOUND;
+}
+
+tds_status tdvf_locate_qemu(tds_bytes image, uint32_t *desc_offset)
+{
+    if (desc_offset == NULL) {
+        return TDS_ERR_INVALID_ARG;
+    }
+    tds_bytes data;
+    TDS_TRY(tdvf_footer_find(image, &tdvf_guid_metadata_off, &data));
+    if (data.len < 4) {
+        return TDS_ERR_MALFORMED;
+    }
+    uint32_t from_end = tds_load_le32(data.ptr);
+    if (from_end < TDVF_DESC_HDR_SIZE || from_end > image.len) {
+        return TDS_ERR_OUT_OF_BOUNDS;
+    }
+    *desc_offset = (uint32_t)(image.len - from_end);
+    return TDS_OK;
+}
+
+tds_status tdvf_locate_tdshim(tds_bytes image, uint32_t *desc_offset)
+{
+    if (!tds_bytes_valid(image) || desc_offset == NULL) {
+        return TDS_ERR_INVALID_ARG;
+    }
+    if (image.len < TDVF_TAIL_TDSHIM_PTR) {
+        return TDS_ERR_NOT_FOUND;
+    }
+    tds_cursor c = tds_cursor_make(image);
+    uint32_t off;
+    tds_bytes g;
+    TDS_TRY(tds_cursor_seek(&c, image.len - TDVF_TAIL_TDSHIM_PTR));
+    TDS_TRY(tds_cursor_le32(&c, &off));
+    if (off < 16 || (uint64_t)off + TDVF_DESC_HDR_SIZE > image.len) {
+        return TDS_ERR_OUT_OF_BOUNDS;
+    }
+    TDS_TRY(tds_cursor_seek(&c, (size_t)off - 16));
+    TDS_TRY(tds_cursor_take(&c, 16, &g));
+    if (!tds_guid_equal_bytes(&tdvf_guid_metadata_hdr, g.ptr)) {
+        return TDS_ERR_MALFORMED;
+    }
+    *desc_offset = off;
+    return TDS_OK;
+}
+
+tds_status tdvf_parse(tds_bytes image, uint32_t desc_offset, tdvf_meta *out, tdvf_error *err)
+{
+    if (!tds_bytes_valid(image) || out == NULL) {
+        return TDS_ERR_INVALID_ARG;
+    }
+    tds_cursor c = tds_cursor_make(image);
+    uint32_t sig;
+    uint32_t length;
+    uint32_t version;
+    uint32_t count;
+    if (tds_cursor_seek(&c, desc_offset) != TDS_OK || tds_cursor_le32(&c, &sig) != TDS_OK ||
+        tds_cursor_le32(&c, &length) != TDS_OK || tds_cursor_le32(&c, &version) != TDS_OK ||
+        tds_cursor_le32(&c, &count) != TDS_OK) {
+        return fail(err, TDS_ERR_TRUNCATED, "descriptor header outside the image", UINT32_MAX);
+    }
+    if (sig != TDVF_SIGNATURE) {
+        return fail(err, TDS_ERR_MALFORMED, "descriptor signature is not 'TDVF'", UINT32_MAX);
+    }
+    if (version != TDVF_VERSION) {
+        return fail(err, TDS_ERR_UNSUPPORTED, "descriptor version is not 1", UINT32_MAX);
+    }
+    if (count == 0 || count > TDVF_MAX_SECTIONS) {
+        return fail(err, TDS_ERR_MALFORMED, "section count is 0 or above the maximum", UINT32_MAX);
+    }
+    if (length != TDVF_DESC_HDR_SIZE + TDVF_SECTION_SIZE * count) {
+        return fail(err, TDS_ERR_MALFORMED, "descriptor Length != 16 + 32 * count", UINT32_MAX);
+    }
+    tdvf_meta m;
+    memset(&m, 0, sizeof m);
+    m.desc_offset = desc_offset;
+    m.length = length;
+    m.version = version;
+    m.count = count;
+    for (uint32_t i = 0; i < count; i++) {
+        tdvf_section *s = &m.sec[i];
+        if (tds_cursor_le32(&c, &s->data_offset) != TDS_OK ||
+            tds_cursor_le32(&c, &s->raw_size) != TDS_OK ||
+            tds_cursor_le64(&c, &s->mem_addr) != TDS_OK ||
+            tds_cursor_le64(&c, &s->mem_size) != TDS_OK ||
+            tds_cursor_le32(&c, &s->type) != TDS_OK ||
+            tds_cursor_le32(&c, &s->attributes) != TDS_OK) {
+            return fail(err, TDS_ERR_TRUNCATED, "section table runs past the image end", i);
+        }
+    }
+    *out = m;
+    return TDS_OK;
+}
+
+static bool has_image_bytes(const tdvf_section *s, uint64_t image_size, uint64_t len)
+{
+    return tds_range_contains(0, image_size, s->data_offset, len);
+}
+
+tds_status tdvf_check_qemu(const tdvf_meta *m, uint64_t image_size, tdvf_error *err)
+{
+    if (m == NULL || m->count > TDVF_MAX_SECTIONS) {
+        return TDS_ERR_INVALID_ARG;
+    }
+    if (m->count < 2) {
+        return fail(err, TDS_ERR_MALFORMED, "fewer than 2 sections", UINT32_MAX);
+    }
+    bool hob = false;
+    for (uint32_t i = 0; i < m->count; i++) {
+        const tdvf_section *s = &m->sec[i];
+        if (s->mem_size < s->raw_size) {
+            return fail(err, TDS_ERR_MALFORMED, "MemoryDataSize < RawDataSize", i);
+        }
+        if (!tds_is_aligned_u64(s->mem_addr, TDVF_PAGE) ||
+            !tds_is_aligned_u64(s->mem_size, TDVF_PAGE)) {
+            return fail(err, TDS_ERR_ALIGNMENT, "memory address or size not 4 KiB aligned", i);
+        }
+        if ((s->attributes & ~TDVF_ATTR_KNOWN) != 0) {
+            return fail(err, TDS_ERR_MALFORMED, "reserved attribute bits set", i);
+        }
+        switch (s->type) {
+        case TDVF_SEC_BFV:
+        case TDVF_SEC_CFV:
+            if (s->raw_size == 0) {
+                return fail(err, TDS_ERR_MALFORMED, "BFV/CFV with RawDataSize 0", i);
+            }
+            if (!has_image_bytes(s, image_size, s->mem_size)) {
+                return fail(err, TDS_ERR_OUT_OF_BOUNDS, "BFV/CFV data outside the image", i);
+            }
+            break;
+        case TDVF_SEC_TD_HOB:
+        case TDVF_SEC_TEMP_MEM:
+            hob = hob || s->type == TDVF_SEC_TD_HOB;
+            if (s->raw_size != 0) {
+                return fail(err, TDS_ERR_MALFORMED, "TD_HOB/TempMem with RawDataSize != 0", i);
+            }
+            break;
+        default: return fail(err, TDS_ERR_UNSUPPORTED, "section type QEMU does not accept", i);
+        }
+    }
+    if (!hob) {
+        return fail(err, TDS_ERR_MALFORMED, "no TD_HOB section", UINT32_MAX);
+    }
+    return TDS_OK;
+}
+
+static tds_status check_tdshim_one(const tdvf_meta *m, uint32_t i, uint64_t image_size,
+                                   uint32_t *counts, tdvf_error *err)
+{
+    const tdvf_section *s = &m->sec[i];
+    if (s->type >= TDVF_SEC_TYPE_COUNT) {
+        return fail(err, TDS_ERR_UNSUPPORTED, "reserved section type", i);
+    }
+    counts[s->type]++;
+    if (!tds_is_aligned_u64(s->mem_addr, TDVF_PAGE)) {
+        return fail(err, TDS_ERR_ALIGNMENT, "MemoryAddress not 4 KiB aligned", i);
+    }
+    if (s->mem_size < s->raw_size) {
+        return fail(err, TDS_ERR_MALFORMED, "MemoryDataSize < RawDataSize", i);
+    }
+    if (s->raw_size == 0 && s->data_offset != 0) {
+        return fail(err, TDS_ERR_MALFORMED, "RawDataSize 0 with DataOffset != 0", i);
+    }
+    if (!has_image_bytes(s, image_size, s->raw_size)) {
+        return fail(err, TDS_ERR_OUT_OF_BOUNDS, "raw data outside the image", i);
+    }
+    uint32_t a = s->attributes;
+    switch (s->type) {
+    case TDVF_SEC_BFV:
+        if (s->raw_size == 0 || a != TDVF_ATTR_MR_EXTEND) {
+            return fail(err, TDS_ERR_MALFORMED, "BFV needs raw data and attributes MR.EXTEND", i);
+        }
+        break;
+    case TDVF_SEC_CFV:
+        if (s->raw_size == 0 || a != 0) {
+            return fail(err, TDS_ERR_MALFORMED, "CFV needs raw data and attributes 0", i);
+        }
+        break;
+    case TDVF_SEC_TD_HOB:
+    case TDVF_SEC_TEMP_MEM:
+        if (s->raw_size != 0 || a != 0) {
+            return fail(err, TDS_ERR_MALFORMED, "TD_HOB/TempMem need raw size 0, attributes 0", i);
+        }
+        break;
+    case TDVF_SEC_PERM_MEM:
+        if (s->raw_size != 0 || a != TDVF_ATTR_PAGE_AUG) {
+            return fail(err, TDS_ERR_MALFORMED, "PermMem needs raw size 0, attributes AUG", i);
+        }
+        break;
+    case TDVF_SEC_PAYLOAD:
+        if ((a & ~TDVF_ATTR_MR_EXTEND) != 0) {
+            return fail(err, TDS_ERR_MALFORMED, "Payload attributes beyond MR.EXTEND", i);
+        }
+        break;
+    case TDVF_SEC_PAYLOAD_PARAM:
+        if (a != 0) {
+            return fail(err, TDS_ERR_MALFORMED, "PayloadParam attributes != 0", i);
+        }
+        break;
+    default: /* TD_INFO, TD_PARAMS */
+        if (s->mem_addr != 0 || s->mem_size != 0) {
+            return fail(err, TDS_ERR_MALFORMED, "TD_INFO/TD_PARAMS with guest memory", i);
+        }
+        break;
+    }
+    return TDS_OK;
+}
+
+tds_status tdvf_check_tdshim(const tdvf_meta *m, uint64_t image_size, tdvf_error *err)
+{
+    if (m == NULL || m->count > TDVF_MAX_SECTIONS) {
+        return TDS_ERR_INVALID_ARG;
+    }
+    uint32_t counts[TDVF_SEC_TYPE_COUNT] = {0};
+    for (uint32_t i = 0; i < m->count; i++) {
+        TDS_TRY(check_tdshim_one(m, i, image_size, counts, err));
+    }
+    if (counts[TDVF_SEC_BFV] == 0) {
+        return fail(err, TDS_ERR_MALFORMED, "no BFV section", UINT32_MAX);
+    }
+    if (counts[TDVF_SEC_TD_HOB] > 1 || counts[TDVF_SEC_PAYLOAD] > 1 ||
+        counts[TDVF_SEC_PAYLOAD_PARAM] > 1 || counts[TDVF_SEC_TD_INFO] > 1 ||
+        counts[TDVF_SEC_TD_PARAMS] > 1) {
+        return fail(err, TDS_ERR_MALFORMED, "a single-instance section type repeats", UINT32_MAX);
+    }
+    if (counts[TDVF_SEC_PAYLOAD_PARAM] != 0 && counts[TDVF_SEC_PAYLOAD] == 0) {
+        return fail(err, TDS_ERR_MALFORMED, "PayloadParam without Payload", UINT32_MAX);
+    }
+    if (counts[TDVF_SEC_TD_HOB] == 0 && counts[TDVF_SEC_PERM_MEM] == 0) {
+        return fail(err, TDS_ERR_MALFORMED, "neither TD_HOB nor PermMem", UINT32_MAX);
+    }
+    return TDS_OK;
+}
+
+tds_status tdvf_check_layout(const tdvf_meta *m, uint64_t image_size, tdvf_error *err)
+{
+    if (m == NULL || m->count > TDVF_MAX_SECTIONS) {
+        return TDS_ERR_INVALID_ARG;
+    }
+    if (image_size == 0 || image_size > FOUR_GIB) {
+        return fail(err, TDS_ERR_INVALID_ARG, "image size is 0 or above 4 GiB", UINT32_MAX);
+    }
+    uint64_t image_base = FOUR_GIB - image_size;
+    for (uint32_t i = 0; i < m->count; i++) {
+        const tdvf_section *s = &m->sec[i];
+        uint64_t last;
+        if (s->type == TDVF_SEC_TD_INFO || s->type == TDVF_SEC_TD_PARAMS) {
+            continue;
+        }
+        if (tds_range_last(s->mem_addr, s->mem_size, &last) != TDS_OK) {
+            return fail(err, TDS_ERR_OVERFLOW, "memory range empty or wrapping", i);
+        }
+        if (s->type == TDVF_SEC_BFV || s->type == TDVF_SEC_CFV) {
+            if (s->mem_addr != image_base + s->data_offset) {
+                return fail(err, TDS_ERR_MISMATCH,
+                            "BFV/CFV address is not where the image is mapped", i);
+            }
+        } else if (tds_ranges_overlap(s->mem_addr, s->mem_size, image_base, image_size)) {
+            return fail(err, TDS_ERR_MALFORMED, "RAM section overlaps the image window", i);
+        }
+        for (uint32_t j = 0; j < i; j++) {
+            const tdvf_section *o = &m->sec[j];
+            if (o->type == TDVF_SEC_TD_INFO || o->type == TDVF_SEC_TD_PARAMS) {
+                continue;
+            }
+            if (tds_ranges_overlap(s->mem_addr, s->mem_size, o->mem_addr, o->mem_size)) {
+                return fail(err, TDS_ERR_MALFORMED, "two sections overlap in guest memory", i);
+            }
+        }
+    }
+    return TDS_OK;
+}

@@ -1,0 +1,123 @@
+/* SPDX-License-Identifier: BSD-2-Clause-Patent */
+/*
+ * TDVF image metadata: the OVMF GUIDed footer table, the td-shim metadata pointer, the
+ * TDVF_DESCRIPTOR and its TDVF_SECTIONs (tdx-abi.md 6.1-6.3, td-shim-formats.md 2.2-2.4).
+ *
+ * One reader for three users: the image builder's self-check, the reference-MRTD tool and (later)
+ * the shim reading its own metadata. Builds hosted and freestanding. The image bytes are
+ * untrusted: every read goes through tds_cursor, every number through checked arithmetic, and
+ * nothing is written to an out-parameter unless the call returns TDS_OK.
+ */
+#ifndef TDSHIM_SHIM_TDVF_H
+#define TDSHIM_SHIM_TDVF_H
+
+#include "tdshim/base.h"
+
+/* Fixed tail of the image, counted back from its end (tdx-abi.md 6.1, td-shim-formats.md 2.2). */
+#define TDVF_TAIL_RESET_VECTOR 0x10u /* 16 bytes of code at 0xFFFFFFF0 */
+#define TDVF_TAIL_VTF_SIG 0x14u      /* 'V','T','F',0 */
+#define TDVF_TAIL_TDSHIM_PTR 0x20u   /* u32: descriptor offset from the image start (td-shim) */
+#define TDVF_TAIL_FOOTER_GUID 0x30u  /* OVMF table footer GUID */
+#define TDVF_TAIL_TABLE_LEN 0x32u    /* u16: table length incl. this u16 and the footer GUID */
+#define TDVF_GUID_ENTRY_HDR 18u      /* u16 length + 16-byte GUID at the top of each entry */
+
+#define TDVF_SIGNATURE 0x46564454u /* 'TDVF' */
+#define TDVF_VERSION 1u
+#define TDVF_DESC_HDR_SIZE 16u
+#define TDVF_SECTION_SIZE 32u
+#define TDVF_MAX_SECTIONS 32u
+#define TDVF_PAGE 4096u
+
+enum tdvf_section_type {
+    TDVF_SEC_BFV = 0,
+    TDVF_SEC_CFV = 1,
+    TDVF_SEC_TD_HOB = 2,
+    TDVF_SEC_TEMP_MEM = 3,
+    TDVF_SEC_PERM_MEM = 4,
+    TDVF_SEC_PAYLOAD = 5,
+    TDVF_SEC_PAYLOAD_PARAM = 6,
+    TDVF_SEC_TD_INFO = 7,
+    TDVF_SEC_TD_PARAMS = 8,
+    TDVF_SEC_TYPE_COUNT = 9
+};
+
+#define TDVF_ATTR_MR_EXTEND 0x1u
+#define TDVF_ATTR_PAGE_AUG 0x2u
+#define TDVF_ATTR_KNOWN (TDVF_ATTR_MR_EXTEND | TDVF_ATTR_PAGE_AUG)
+
+/* The GUIDs, as wire bytes. */
+extern const tds_guid tdvf_guid_ovmf_footer;  /* 96b582de-1fb2-45f7-baea-a366c55a082d */
+extern const tds_guid tdvf_guid_metadata_off; /* e47a6535-984a-4798-865e-4685a7bf8ec2 */
+extern const tds_guid tdvf_guid_metadata_hdr; /* e9eaf9f3-168e-44d5-a8eb-7f4d8738f6ae */
+
+/* One TDVF_SECTION, decoded (the wire layout is 32 bytes, see tdx-abi.md 6.2). */
+typedef struct tdvf_section {
+    uint32_t data_offset;
+    uint32_t raw_size;
+    uint64_t mem_addr;
+    uint64_t mem_size;
+    uint32_t type;
+    uint32_t attributes;
+} tdvf_section;
+
+/* A decoded descriptor. Only the first `count` entries of `sec` are meaningful. */
+typedef struct tdvf_meta {
+    uint32_t desc_offset; /* file offset of the TDVF_DESCRIPTOR */
+    uint32_t length;      /* descriptor Length field */
+    uint32_t version;
+    uint32_t count;
+    tdvf_section sec[TDVF_MAX_SECTIONS];
+} tdvf_meta;
+
+/* Why a check failed: a fixed message and the section it concerns (UINT32_MAX if none). */
+typedef struct tdvf_error {
+    const char *what;
+    uint32_t section;
+} tdvf_error;
+
+/* Short name of a section type ("BFV", ..., "reserved"). Never NULL. */
+const char *tdvf_section_type_name(uint32_t type);
+
+/*
+ * Walk the OVMF GUIDed footer table the way QEMU's pc_system_ovmf_table_find does and return the
+ * data of the entry with `guid` as a sub-slice of `image`. TDS_ERR_NOT_FOUND when there is no
+ * footer or no such entry; TDS_ERR_MALFORMED for a broken table.
+ */
+TDS_MUST_USE tds_status tdvf_footer_find(tds_bytes image, const tds_guid *guid, tds_bytes *data);
+
+/* QEMU's way: descriptor offset = image size - the u32 of the metadata-offset footer entry. */
+TDS_MUST_USE tds_status tdvf_locate_qemu(tds_bytes image, uint32_t *desc_offset);
+
+/*
+ * td-shim / cloud-hypervisor's way: the u32 at end-0x20 is the descriptor's offset from the image
+ * start; the 16 bytes before it must hold the metadata GUID (td-shim checks it, so do we).
+ */
+TDS_MUST_USE tds_status tdvf_locate_tdshim(tds_bytes image, uint32_t *desc_offset);
+
+/*
+ * Decode the descriptor at desc_offset: signature, Version == 1, 1 <= count <= TDVF_MAX_SECTIONS,
+ * Length == 16 + 32 * count, and the whole descriptor inside the image. Sections are decoded but
+ * not judged; use the tdvf_check_* profiles for that.
+ */
+TDS_MUST_USE tds_status tdvf_parse(tds_bytes image, uint32_t desc_offset, tdvf_meta *out,
+                                   tdvf_error *err);
+
+/*
+ * What upstream QEMU (>= 10.1, hw/i386/tdvf.c) accepts: >= 2 sections; only BFV, CFV, TD_HOB and
+ * TempMem; MemoryAddress/MemoryDataSize 4 KiB aligned; MemoryDataSize >= RawDataSize; BFV/CFV
+ * RawDataSize != 0 with their bytes inside the image (QEMU copies MemoryDataSize bytes, so those
+ * must be inside too); TD_HOB/TempMem RawDataSize == 0; a TD_HOB section present. Plus reserved
+ * attribute bits clear.
+ */
+TDS_MUST_USE tds_status tdvf_check_qemu(const tdvf_meta *m, uint64_t image_size, tdvf_error *err);
+
+/* td-shim's validate_sections rules (td-shim-formats.md 2.3). */
+TDS_MUST_USE tds_status tdvf_check_tdshim(const tdvf_meta *m, uint64_t image_size, tdvf_error *err);
+
+/*
+ * This project's own rules on top: no memory range wraps, none is empty, and no two sections with
+ * guest memory overlap; BFV/CFV memory is exactly the image mapped at the top of 4 GiB.
+ */
+TDS_MUST_USE tds_status tdvf_check_layout(const tdvf_meta *m, uint64_t image_size, tdvf_error *err);
+
+#endif /* TDSHIM_SHIM_TDVF_H */

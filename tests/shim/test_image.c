@@ -1,0 +1,288 @@
+/* SPDX-License-Identifier: BSD-2-Clause-Patent */
+/*
+ * tdshim-image builder: the produced image is parsed back here with byte offsets written from the
+ * references (tdx-abi.md 6.1-6.3, td-shim-formats.md 2.2), not with shim/tdvf, so a shared
+ * misreading cannot hide. Then every builder input check gets a hostile case.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "image_build.h"
+
+#define FW_SIZE 0x10000u
+
+static uint8_t fw[FW_SIZE];
+static uint8_t img[IMAGE_MAX_SIZE];
+
+static void make_fw(void)
+{
+    memset(fw, 0, sizeof fw);
+    for (size_t i = 0x1000; i < FW_SIZE - 0x60; i++) {
+        fw[i] = (uint8_t)(i * 13u + 1u);
+    }
+    memset(fw + FW_SIZE - 16, 0x90, 16);
+}
+
+static uint32_t le32(const uint8_t *p)
+{
+    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+static uint64_t le64(const uint8_t *p)
+{
+    return (uint64_t)le32(p) | (uint64_t)le32(p + 4) << 32;
+}
+static uint16_t le16(const uint8_t *p)
+{
+    return (uint16_t)(p[0] | p[1] << 8);
+}
+
+static const uint8_t footer_guid[16] = {0xDE, 0x82, 0xB5, 0x96, 0xB2, 0x1F, 0xF7, 0x45,
+                                        0xBA, 0xEA, 0xA3, 0x66, 0xC5, 0x5A, 0x08, 0x2D};
+static const uint8_t offset_guid[16] = {0x35, 0x65, 0x7A, 0xE4, 0x4A, 0x98, 0x98, 0x47,
+                                        0x86, 0x5E, 0x46, 0x85, 0xA7, 0xBF, 0x8E, 0xC2};
+static const uint8_t meta_guid[16] = {0xF3, 0xF9, 0xEA, 0xE9, 0x8E, 0x16, 0xD5, 0x44,
+                                      0xA8, 0xEB, 0x7F, 0x4D, 0x87, 0x38, 0xF6, 0xAE};
+
+static size_t build_default(image_config *cfg)
+{
+    size_t total = 0;
+    tdvf_meta meta;
+    tdvf_error err = {"", 0};
+    make_fw();
+    image_config_default(cfg, tds_bytes_make(fw, sizeof fw));
+    assert_int_equal(image_total_size(cfg, &total), TDS_OK);
+    memset(img, 0xEE, sizeof img);
+    assert_int_equal(image_build(cfg, tds_mut_bytes_make(img, total), &meta, &err), TDS_OK);
+    return total;
+}
+
+/* One section as QEMU's tdvf.c reads it. */
+static void expect_section(const uint8_t *s, uint32_t off, uint32_t raw, uint64_t addr,
+                           uint64_t size, uint32_t type, uint32_t attr)
+{
+    assert_int_equal(le32(s + 0), off);
+    assert_int_equal(le32(s + 4), raw);
+    assert_int_equal(le64(s + 8), addr);
+    assert_int_equal(le64(s + 16), size);
+    assert_int_equal(le32(s + 24), type);
+    assert_int_equal(le32(s + 28), attr);
+}
+
+static void test_default_layout_every_field(void **state)
+{
+    (void)state;
+    image_config cfg;
+    const size_t E = build_default(&cfg);
+    assert_int_equal(E, 0x10000 + FW_SIZE);
+    const uint8_t *end = img + E;
+
+    /* Tail: reset vector untouched, 'VTF\0', td-shim pointer, footer GUID and table length. */
+    assert_memory_equal(end - 0x10, fw + FW_SIZE - 16, 16);
+    assert_memory_equal(end - 0x14, "VTF", 4);
+    assert_memory_equal(end - 0x30, footer_guid, 16);
+    assert_int_equal(le16(end - 0x32), 40); /* one 22-byte entry + u16 + footer GUID */
+    /* The single entry: GUID right below the table length, its u16 length, then the u32. */
+    assert_memory_equal(end - 0x42, offset_guid, 16);
+    assert_int_equal(le16(end - 0x44), 22);
+    const uint32_t from_end = le32(end - 0x48);
+    /* Unused reserve below the table stays zero. */
+    for (size_t i = 0x60; i > 0x48; i--) {
+        assert_int_equal(end[-(ptrdiff_t)i], 0);
+    }
+
+    /* QEMU: descriptor = E - value; td-shim: descriptor = u32 at end-0x20; they agree. */
+    const uint32_t desc = (uint32_t)(E - from_end);
+    assert_int_equal(le32(end - 0x20), desc);
+    assert_int_equal(desc, 0x10000 + 16); /* first page of the BFV, after the GUID */
+    assert_memory_equal(img + desc - 16, meta_guid, 16);
+
+    const uint8_t *d = img + desc;
+    assert_int_equal(le32(d), 0x46564454);
+    assert_int_equal(le32(d + 4), 16 + 32 * 4);
+    assert_int_equal(le32(d + 8), 1);
+    assert_int_equal(le32(d + 12), 4);
+    const uint64_t base = 0x100000000ull - E;
+    assert_int_equal(base, 0xFFFE0000ull);
+    expect_section(d + 16, 0x10000, FW_SIZE, base + 0x10000, FW_SIZE, 0, 1);
+    expect_section(d + 48, 0, 0x10000, base, 0x10000, 1, 0);
+    expect_section(d + 80, 0, 0, 0x800000, 0x20000, 2, 0);
+    expect_section(d + 112, 0, 0, 0x100000, 0x700000, 3, 0);
+    /* Nothing after the descriptor in the metadata page. */
+    for (size_t i = desc + 144; i < 0x11000; i++) {
+        assert_int_equal(img[i], 0);
+    }
+    /* Firmware bytes copied verbatim outside the two owned areas; CFV zero. */
+    assert_memory_equal(img + 0x11000, fw + 0x1000, FW_SIZE - 0x1000 - 0x60);
+    for (size_t i = 0; i < 0x10000; i++) {
+        assert_int_equal(img[i], 0);
+    }
+    /* Not one byte past the image written. */
+    assert_int_equal(img[E], 0xEE);
+}
+
+static void test_custom_cfv_and_ram(void **state)
+{
+    (void)state;
+    static const uint8_t cfv[5] = {1, 2, 3, 4, 5};
+    image_config cfg;
+    tdvf_meta meta;
+    tdvf_error err;
+    size_t total;
+    make_fw();
+    image_config_default(&cfg, tds_bytes_make(fw, sizeof fw));
+    cfg.cfv = tds_bytes_make(cfv, sizeof cfv);
+    cfg.cfv_size = 0x2000;
+    cfg.ram[0].addr = 0x7000000;
+    cfg.ram[0].size = 0x1000;
+    cfg.ram[2].type = TDVF_SEC_TEMP_MEM;
+    cfg.ram[2].addr = 0x1000000;
+    cfg.ram[2].size = 0x3000;
+    cfg.ram_count = 3;
+    assert_int_equal(image_total_size(&cfg, &total), TDS_OK);
+    assert_int_equal(total, 0x2000 + FW_SIZE);
+    assert_int_equal(image_build(&cfg, tds_mut_bytes_make(img, total), &meta, &err), TDS_OK);
+    assert_memory_equal(img, cfv, sizeof cfv);
+    assert_int_equal(img[5], 0);
+    const uint8_t *d = img + 0x2000 + 16;
+    assert_int_equal(le32(d + 12), 5);
+    const uint64_t base = 0x100000000ull - total;
+    expect_section(d + 16, 0x2000, FW_SIZE, base + 0x2000, FW_SIZE, 0, 1);
+    expect_section(d + 48, 0, 0x2000, base, 0x2000, 1, 0);
+    expect_section(d + 80, 0, 0, 0x7000000, 0x1000, 2, 0);
+    expect_section(d + 144, 0, 0, 0x1000000, 0x3000, 3, 0);
+    assert_int_equal(le32(img + total - 0x48), total - (0x2000 + 16));
+    /* The returned view matches the bytes. */
+    assert_int_equal(meta.count, 5);
+    assert_int_equal(meta.desc_offset, 0x2010);
+    assert_int_equal(meta.sec[4].mem_addr, 0x1000000);
+}
+
+/* Each hostile configuration is refused with a specific status. */
+static tds_status build_with(image_config *cfg)
+{
+    size_t total;
+    tdvf_meta meta;
+    tdvf_error err = {NULL, 0};
+    if (image_total_size(cfg, &total) != TDS_OK) {
+        return TDS_ERR_NO_SPACE;
+    }
+    tds_status st = image_build(cfg, tds_mut_bytes_make(img, total), &meta, &err);
+    if (st != TDS_OK) {
+        assert_non_null(err.what);
+    }
+    return st;
+}
+
+static void test_rejects_bad_firmware(void **state)
+{
+    (void)state;
+    image_config cfg;
+    make_fw();
+    image_config_default(&cfg, tds_bytes_make(fw, sizeof fw));
+    fw[0x10] = 1; /* metadata page not free */
+    assert_int_equal(build_with(&cfg), TDS_ERR_MALFORMED);
+    make_fw();
+    fw[FW_SIZE - 0x30] = 1; /* tail reserve not free */
+    assert_int_equal(build_with(&cfg), TDS_ERR_MALFORMED);
+    make_fw();
+    fw[FW_SIZE - 0x11] = 1; /* last byte of the reserve */
+    assert_int_equal(build_with(&cfg), TDS_ERR_MALFORMED);
+    make_fw();
+    memset(fw + FW_SIZE - 16, 0, 16); /* no reset vector */
+    assert_int_equal(build_with(&cfg), TDS_ERR_MALFORMED);
+    make_fw();
+    cfg.firmware.len = FW_SIZE - 16; /* not a page multiple */
+    assert_int_equal(build_with(&cfg), TDS_ERR_MALFORMED);
+    cfg.firmware.len = 0x1000; /* too small */
+    assert_int_equal(build_with(&cfg), TDS_ERR_MALFORMED);
+    cfg.firmware = tds_bytes_make(NULL, 0x2000); /* invalid slice */
+    assert_int_equal(build_with(&cfg), TDS_ERR_INVALID_ARG);
+}
+
+static void test_rejects_bad_sections(void **state)
+{
+    (void)state;
+    image_config cfg;
+    make_fw();
+    image_config_default(&cfg, tds_bytes_make(fw, sizeof fw));
+    cfg.cfv_size = 0x1800;
+    assert_int_equal(build_with(&cfg), TDS_ERR_ALIGNMENT);
+    cfg.cfv_size = 0;
+    assert_int_equal(build_with(&cfg), TDS_ERR_ALIGNMENT);
+    cfg.cfv_size = 0x1000;
+    static const uint8_t big[0x1001];
+    cfg.cfv = tds_bytes_make(big, sizeof big);
+    assert_int_equal(build_with(&cfg), TDS_ERR_NO_SPACE);
+    cfg.cfv = tds_bytes_make(NULL, 0);
+
+    image_config_default(&cfg, tds_bytes_make(fw, sizeof fw));
+    cfg.ram[1].addr = 0x100800; /* misaligned */
+    assert_int_equal(build_with(&cfg), TDS_ERR_ALIGNMENT);
+    cfg.ram[1].addr = 0x100000;
+    cfg.ram[1].size = 0;
+    assert_int_equal(build_with(&cfg), TDS_ERR_ALIGNMENT);
+    cfg.ram[1].size = 0x700000;
+    cfg.ram[1].type = TDVF_SEC_PERM_MEM; /* QEMU would refuse it */
+    assert_int_equal(build_with(&cfg), TDS_ERR_UNSUPPORTED);
+    cfg.ram[1].type = TDVF_SEC_TEMP_MEM;
+    cfg.ram[1].addr = 0x810000; /* overlaps the TD_HOB */
+    assert_int_equal(build_with(&cfg), TDS_ERR_MALFORMED);
+    cfg.ram[1].addr = 0xFFFF0000; /* inside the image window */
+    cfg.ram[1].size = 0x1000;
+    assert_int_equal(build_with(&cfg), TDS_ERR_MALFORMED);
+    cfg.ram[1].addr = 0xFFFFFFFFFFFFF000ull; /* wraps past 2^64 */
+    cfg.ram[1].size = 0x2000;
+    assert_int_equal(build_with(&cfg), TDS_ERR_OVERFLOW);
+    cfg.ram[1].addr = 0x100000;
+    cfg.ram[1].size = 0x700000;
+    cfg.ram[1].type = TDVF_SEC_TD_HOB; /* two TD_HOBs: td-shim refuses */
+    assert_int_equal(build_with(&cfg), TDS_ERR_MALFORMED);
+    cfg.ram[1].type = TDVF_SEC_TEMP_MEM;
+    cfg.ram[0].type = TDVF_SEC_TEMP_MEM; /* no TD_HOB: QEMU refuses */
+    assert_int_equal(build_with(&cfg), TDS_ERR_MALFORMED);
+    cfg.ram[0].type = TDVF_SEC_TD_HOB;
+    cfg.ram_count = IMAGE_MAX_RAM_SECTIONS + 1;
+    assert_int_equal(build_with(&cfg), TDS_ERR_INVALID_ARG);
+    cfg.ram_count = 2;
+    assert_int_equal(build_with(&cfg), TDS_OK);
+}
+
+static void test_size_limits(void **state)
+{
+    (void)state;
+    image_config cfg;
+    size_t total = 0;
+    make_fw();
+    image_config_default(&cfg, tds_bytes_make(fw, sizeof fw));
+    cfg.cfv_size = IMAGE_MAX_SIZE - FW_SIZE;
+    assert_int_equal(image_total_size(&cfg, &total), TDS_OK);
+    assert_int_equal(total, IMAGE_MAX_SIZE);
+    cfg.cfv_size += 0x1000;
+    assert_int_equal(image_total_size(&cfg, &total), TDS_ERR_NO_SPACE);
+    cfg.cfv_size = UINT64_MAX;
+    assert_int_not_equal(image_total_size(&cfg, &total), TDS_OK);
+    /* Output buffer of the wrong size. */
+    tdvf_meta meta;
+    tdvf_error err;
+    image_config_default(&cfg, tds_bytes_make(fw, sizeof fw));
+    assert_int_equal(image_build(&cfg, tds_mut_bytes_make(img, 0x20000 - 1), &meta, &err),
+                     TDS_ERR_INVALID_ARG);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_default_layout_every_field),
+        cmocka_unit_test(test_custom_cfv_and_ram),
+        cmocka_unit_test(test_rejects_bad_firmware),
+        cmocka_unit_test(test_rejects_bad_sections),
+        cmocka_unit_test(test_size_limits),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

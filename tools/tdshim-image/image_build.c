@@ -1,0 +1,194 @@
+/* SPDX-License-Identifier: BSD-2-Clause-Patent */
+/* TDVF image builder. Contract: image_build.h, docs/image-layout.md, docs/tools/tdshim-image.md. */
+#include "image_build.h"
+
+#define FOUR_GIB 0x100000000ull
+
+static tds_status fail(tdvf_error *err, tds_status s, const char *what)
+{
+    if (err != NULL) {
+        err->what = what;
+        err->section = UINT32_MAX;
+    }
+    return s;
+}
+
+void image_config_default(image_config *cfg, tds_bytes firmware)
+{
+    memset(cfg, 0, sizeof *cfg);
+    cfg->firmware = firmware;
+    cfg->cfv_size = IMAGE_DEFAULT_CFV_SIZE;
+    cfg->ram[0].type = TDVF_SEC_TD_HOB;
+    cfg->ram[0].addr = IMAGE_DEFAULT_TD_HOB_ADDR;
+    cfg->ram[0].size = IMAGE_DEFAULT_TD_HOB_SIZE;
+    cfg->ram[1].type = TDVF_SEC_TEMP_MEM;
+    cfg->ram[1].addr = IMAGE_DEFAULT_TEMP_ADDR;
+    cfg->ram[1].size = IMAGE_DEFAULT_TEMP_SIZE;
+    cfg->ram_count = 2;
+}
+
+static bool all_zero(tds_bytes b)
+{
+    for (size_t i = 0; i < b.len; i++) {
+        if (b.ptr[i] != 0) {
+            return false;
+        }
+    }
+    return true;
+}
+
+static tds_status check_config(const image_config *cfg, tdvf_error *err)
+{
+    const tds_bytes fw = cfg->firmware;
+    tds_bytes part;
+    if (!tds_bytes_valid(fw) || !tds_bytes_valid(cfg->cfv)) {
+        return fail(err, TDS_ERR_INVALID_ARG, "invalid input slice");
+    }
+    if (fw.len < (size_t)2 * TDVF_PAGE || (fw.len % TDVF_PAGE) != 0) {
+        return fail(err, TDS_ERR_MALFORMED, "firmware size is not a 4 KiB multiple >= 8 KiB");
+    }
+    TDS_TRY(tds_bytes_sub(fw, 0, IMAGE_META_SIZE, &part));
+    if (!all_zero(part)) {
+        return fail(err, TDS_ERR_MALFORMED, "firmware page 0 (metadata page) is not zero");
+    }
+    TDS_TRY(tds_bytes_sub(fw, fw.len - IMAGE_TAIL_RESERVED,
+                          IMAGE_TAIL_RESERVED - TDVF_TAIL_RESET_VECTOR, &part));
+    if (!all_zero(part)) {
+        return fail(err, TDS_ERR_MALFORMED, "firmware tail [end-0x60, end-0x10) is not zero");
+    }
+    TDS_TRY(tds_bytes_sub(fw, fw.len - TDVF_TAIL_RESET_VECTOR, TDVF_TAIL_RESET_VECTOR, &part));
+    if (all_zero(part)) {
+        return fail(err, TDS_ERR_MALFORMED, "firmware has no reset vector in its last 16 bytes");
+    }
+    if (cfg->cfv_size == 0 || !tds_is_aligned_u64(cfg->cfv_size, TDVF_PAGE)) {
+        return fail(err, TDS_ERR_ALIGNMENT, "CFV size is not a non-zero 4 KiB multiple");
+    }
+    if (cfg->cfv.len > cfg->cfv_size) {
+        return fail(err, TDS_ERR_NO_SPACE, "CFV content is larger than the CFV size");
+    }
+    if (cfg->ram_count > IMAGE_MAX_RAM_SECTIONS) {
+        return fail(err, TDS_ERR_INVALID_ARG, "too many RAM sections");
+    }
+    for (uint32_t i = 0; i < cfg->ram_count; i++) {
+        const image_ram_section *r = &cfg->ram[i];
+        if (r->type != TDVF_SEC_TD_HOB && r->type != TDVF_SEC_TEMP_MEM) {
+            return fail(err, TDS_ERR_UNSUPPORTED, "RAM section type is not TD_HOB or TempMem");
+        }
+        if (r->size == 0 || !tds_is_aligned_u64(r->addr, TDVF_PAGE) ||
+            !tds_is_aligned_u64(r->size, TDVF_PAGE)) {
+            return fail(err, TDS_ERR_ALIGNMENT, "RAM section not a non-empty 4 KiB-aligned range");
+        }
+    }
+    return TDS_OK;
+}
+
+tds_status image_total_size(const image_config *cfg, size_t *out)
+{
+    size_t total;
+    size_t cfv;
+    if (cfg == NULL || out == NULL) {
+        return TDS_ERR_INVALID_ARG;
+    }
+    TDS_TRY(tds_u64_to_size(cfg->cfv_size, &cfv));
+    TDS_TRY(tds_add_size(cfv, cfg->firmware.len, &total));
+    if (total > IMAGE_MAX_SIZE) {
+        return TDS_ERR_NO_SPACE;
+    }
+    *out = total;
+    return TDS_OK;
+}
+
+static tds_status put_section(tds_writer *w, uint32_t data_offset, uint32_t raw, uint64_t addr,
+                              uint64_t size, uint32_t type, uint32_t attr)
+{
+    TDS_TRY(tds_writer_le32(w, data_offset));
+    TDS_TRY(tds_writer_le32(w, raw));
+    TDS_TRY(tds_writer_le64(w, addr));
+    TDS_TRY(tds_writer_le64(w, size));
+    TDS_TRY(tds_writer_le32(w, type));
+    return tds_writer_le32(w, attr);
+}
+
+static tds_status write_metadata(const image_config *cfg, tds_mut_bytes img, uint32_t cfv_size)
+{
+    tds_mut_bytes page;
+    const uint32_t count = 2u + cfg->ram_count;
+    const uint32_t fw_size = (uint32_t)cfg->firmware.len;
+    const uint64_t base = FOUR_GIB - img.len;
+    TDS_TRY(tds_mut_bytes_sub(img, cfv_size, IMAGE_META_SIZE, &page));
+    tds_writer w = tds_writer_make(page);
+    TDS_TRY(tds_writer_put(&w, tdvf_guid_metadata_hdr.b, 16));
+    TDS_TRY(tds_writer_le32(&w, TDVF_SIGNATURE));
+    TDS_TRY(tds_writer_le32(&w, TDVF_DESC_HDR_SIZE + TDVF_SECTION_SIZE * count));
+    TDS_TRY(tds_writer_le32(&w, TDVF_VERSION));
+    TDS_TRY(tds_writer_le32(&w, count));
+    /* BFV first: it is the code, measured into MRTD (PAGE.ADD + MR.EXTEND). */
+    TDS_TRY(put_section(&w, cfv_size, fw_size, base + cfv_size, fw_size, TDVF_SEC_BFV,
+                        TDVF_ATTR_MR_EXTEND));
+    TDS_TRY(put_section(&w, 0, cfv_size, base, cfv_size, TDVF_SEC_CFV, 0));
+    for (uint32_t i = 0; i < cfg->ram_count; i++) {
+        const image_ram_section *r = &cfg->ram[i];
+        TDS_TRY(put_section(&w, 0, 0, r->addr, r->size, r->type, 0));
+    }
+    return TDS_OK;
+}
+
+static tds_status write_tail(tds_mut_bytes img, uint32_t desc_offset)
+{
+    tds_mut_bytes tail;
+    const uint32_t size = (uint32_t)img.len;
+    TDS_TRY(tds_mut_bytes_sub(img, img.len - IMAGE_TAIL_RESERVED,
+                              IMAGE_TAIL_RESERVED - TDVF_TAIL_RESET_VECTOR, &tail));
+    /* Entries grow down from the footer: data, u16 length, GUID (tdx-abi.md 6.1). */
+    const size_t t0 = IMAGE_TAIL_RESERVED; /* tail[x] is at end - (t0 - x) */
+    const uint16_t entry_len = (uint16_t)(4u + TDVF_GUID_ENTRY_HDR);
+    const uint16_t table_len = (uint16_t)(entry_len + TDVF_GUID_ENTRY_HDR);
+    uint8_t *entry = tail.ptr + (t0 - TDVF_TAIL_TABLE_LEN - entry_len);
+    tds_store_le32(entry, size - desc_offset);
+    tds_store_le16(entry + 4, entry_len);
+    memcpy(entry + 6, tdvf_guid_metadata_off.b, 16);
+    tds_store_le16(tail.ptr + (t0 - TDVF_TAIL_TABLE_LEN), table_len);
+    memcpy(tail.ptr + (t0 - TDVF_TAIL_FOOTER_GUID), tdvf_guid_ovmf_footer.b, 16);
+    tds_store_le32(tail.ptr + (t0 - TDVF_TAIL_TDSHIM_PTR), desc_offset);
+    memcpy(tail.ptr + (t0 - TDVF_TAIL_VTF_SIG), "VTF", 4);
+    return TDS_OK;
+}
+
+tds_status image_build(const image_config *cfg, tds_mut_bytes out, tdvf_meta *meta, tdvf_error *err)
+{
+    size_t total;
+    if (cfg == NULL || meta == NULL || !tds_bytes_valid(tds_bytes_const(out))) {
+        return fail(err, TDS_ERR_INVALID_ARG, "invalid argument");
+    }
+    TDS_TRY(check_config(cfg, err));
+    if (image_total_size(cfg, &total) != TDS_OK) {
+        return fail(err, TDS_ERR_NO_SPACE, "image larger than 16 MiB");
+    }
+    if (out.len != total) {
+        return fail(err, TDS_ERR_INVALID_ARG, "output buffer is not the image size");
+    }
+    const uint32_t cfv_size = (uint32_t)cfg->cfv_size;
+    memset(out.ptr, 0, cfv_size);
+    if (cfg->cfv.len != 0) {
+        memcpy(out.ptr, cfg->cfv.ptr, cfg->cfv.len);
+    }
+    memcpy(out.ptr + cfv_size, cfg->firmware.ptr, cfg->firmware.len);
+    TDS_TRY(write_metadata(cfg, out, cfv_size));
+    TDS_TRY(write_tail(out, cfv_size + 16u));
+
+    /* Read it back the way each VMM would, and hold it to every rule set. */
+    const tds_bytes img = tds_bytes_const(out);
+    uint32_t off_qemu;
+    uint32_t off_tdshim;
+    tdvf_meta m;
+    if (tdvf_locate_qemu(img, &off_qemu) != TDS_OK ||
+        tdvf_locate_tdshim(img, &off_tdshim) != TDS_OK || off_qemu != off_tdshim) {
+        return fail(err, TDS_ERR_MISMATCH, "metadata not found identically by both locators");
+    }
+    TDS_TRY(tdvf_parse(img, off_qemu, &m, err));
+    TDS_TRY(tdvf_check_qemu(&m, img.len, err));
+    TDS_TRY(tdvf_check_tdshim(&m, img.len, err));
+    TDS_TRY(tdvf_check_layout(&m, img.len, err));
+    *meta = m;
+    return TDS_OK;
+}

@@ -1,0 +1,55 @@
+/* SPDX-License-Identifier: BSD-2-Clause-Patent */
+/*
+ * Build a TDVF image (docs/image-layout.md): [CFV][BFV = firmware blob], mapped so its last byte is
+ * at 0xFFFFFFFF. The builder writes the metadata page (GUID + TDVF_DESCRIPTOR + sections) into the
+ * first page of the firmware blob and the tail (OVMF GUIDed footer table, td-shim metadata
+ * pointer, 'VTF\0') into its last 0x60 bytes, then re-reads the result with the independent
+ * reader in shim/tdvf and checks it against QEMU's, td-shim's and this project's rules.
+ */
+#ifndef TDSHIM_TOOLS_IMAGE_BUILD_H
+#define TDSHIM_TOOLS_IMAGE_BUILD_H
+
+#include "tdshim/base.h"
+#include "tdvf.h"
+
+#define IMAGE_MAX_RAM_SECTIONS 8u
+#define IMAGE_MAX_SIZE 0x1000000u /* 16 MiB, td-shim's default image */
+#define IMAGE_META_SIZE 0x1000u   /* first page of the firmware blob */
+#define IMAGE_TAIL_RESERVED 0x60u /* [end-0x60, end-0x10) belongs to the builder */
+
+/* Bytes of the firmware blob the builder owns and requires to be zero on input. */
+typedef struct image_ram_section {
+    uint32_t type; /* TDVF_SEC_TD_HOB or TDVF_SEC_TEMP_MEM */
+    uint64_t addr;
+    uint64_t size;
+} image_ram_section;
+
+typedef struct image_config {
+    tds_bytes firmware; /* the BFV: 4 KiB multiple, page 0 and the tail reserve zero */
+    tds_bytes cfv;      /* CFV content; zero-padded to cfv_size */
+    uint64_t cfv_size;  /* > 0, 4 KiB multiple, >= cfv.len */
+    image_ram_section ram[IMAGE_MAX_RAM_SECTIONS];
+    uint32_t ram_count;
+} image_config;
+
+/* The defaults the firmware's linker script (shim/shim.ld) relies on. */
+#define IMAGE_DEFAULT_CFV_SIZE 0x10000u
+#define IMAGE_DEFAULT_TD_HOB_ADDR 0x800000u
+#define IMAGE_DEFAULT_TD_HOB_SIZE 0x20000u
+#define IMAGE_DEFAULT_TEMP_ADDR 0x100000u
+#define IMAGE_DEFAULT_TEMP_SIZE 0x700000u
+
+/* Fill cfg with the default layout for `firmware` (no CFV content). */
+void image_config_default(image_config *cfg, tds_bytes firmware);
+
+/* Total image size for cfg (checked). */
+TDS_MUST_USE tds_status image_total_size(const image_config *cfg, size_t *out);
+
+/*
+ * Build the image into out (exactly image_total_size bytes) and return the decoded metadata the
+ * reader found in it. On failure err says why; out may be partly written.
+ */
+TDS_MUST_USE tds_status image_build(const image_config *cfg, tds_mut_bytes out, tdvf_meta *meta,
+                                    tdvf_error *err);
+
+#endif /* TDSHIM_TOOLS_IMAGE_BUILD_H */

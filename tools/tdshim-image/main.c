@@ -1,0 +1,178 @@
+/* SPDX-License-Identifier: BSD-2-Clause-Patent */
+/* tdshim-image: build a TDVF image from a shim firmware blob. Manual: docs/tools/tdshim-image.md */
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "image_build.h"
+#include "tool_io.h"
+
+static void usage(FILE *f)
+{
+    fprintf(f, "usage: tdshim-image --firmware FW.bin -o IMAGE [options]\n"
+               "  --firmware FILE     shim firmware blob (the BFV; page 0 and tail reserved)\n"
+               "  -o, --output FILE   image to write\n"
+               "  --cfv FILE          CFV content (zero-padded to --cfv-size)\n"
+               "  --cfv-size N        CFV size, 4 KiB multiple (default 64K)\n"
+               "  --td-hob ADDR,SIZE  TD_HOB section (default 0x800000,0x20000)\n"
+               "  --tempmem ADDR,SIZE TempMem section; repeatable (default 0x100000,0x700000)\n"
+               "  -q, --quiet         do not print the layout table\n"
+               "Numbers: decimal or 0x hex, optional K/M/G suffix.\n");
+}
+
+static void print_layout(const tdvf_meta *m, size_t image_size)
+{
+    const uint64_t base = 0x100000000ull - image_size;
+    printf("TDVF image: %zu bytes (0x%zx) at GPA 0x%08" PRIx64 "-0xffffffff\n", image_size,
+           image_size, base);
+    printf("descriptor: file offset 0x%08" PRIx32 " (GPA 0x%08" PRIx64 "), %" PRIu32
+           " sections, length %" PRIu32 "\n",
+           m->desc_offset, base + m->desc_offset, m->count, m->length);
+    printf("%-3s %-8s %-10s %-10s %-18s %-10s %-4s %s\n", "#", "type", "file_off", "raw_size",
+           "gpa", "mem_size", "attr", "vmm action");
+    for (uint32_t i = 0; i < m->count; i++) {
+        const tdvf_section *s = &m->sec[i];
+        const char *action =
+            (s->attributes & TDVF_ATTR_MR_EXTEND) != 0
+                ? "PAGE.ADD + MR.EXTEND (MRTD)"
+                : ((s->attributes & TDVF_ATTR_PAGE_AUG) != 0 ? "PAGE.AUG" : "PAGE.ADD");
+        printf("%-3" PRIu32 " %-8s 0x%08" PRIx32 " 0x%08" PRIx32 " 0x%016" PRIx64 " 0x%08" PRIx64
+               " 0x%-2" PRIx32 " %s\n",
+               i, tdvf_section_type_name(s->type), s->data_offset, s->raw_size, s->mem_addr,
+               s->mem_size, s->attributes, action);
+    }
+    printf("tail: footer table at end-0x%x (metadata offset entry = 0x%08zx from end), "
+           "td-shim pointer at end-0x%x = 0x%08" PRIx32 ", 'VTF' at end-0x%x\n",
+           TDVF_TAIL_FOOTER_GUID, image_size - m->desc_offset, TDVF_TAIL_TDSHIM_PTR, m->desc_offset,
+           TDVF_TAIL_VTF_SIG);
+}
+
+int main(int argc, char **argv)
+{
+    enum { OPT_FW = 256, OPT_CFV, OPT_CFV_SIZE, OPT_HOB, OPT_TEMP };
+    static const struct option opts[] = {
+        {"firmware", required_argument, NULL, OPT_FW},
+        {"output", required_argument, NULL, 'o'},
+        {"cfv", required_argument, NULL, OPT_CFV},
+        {"cfv-size", required_argument, NULL, OPT_CFV_SIZE},
+        {"td-hob", required_argument, NULL, OPT_HOB},
+        {"tempmem", required_argument, NULL, OPT_TEMP},
+        {"quiet", no_argument, NULL, 'q'},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    const char *fw_path = NULL;
+    const char *out_path = NULL;
+    const char *cfv_path = NULL;
+    uint64_t cfv_size = IMAGE_DEFAULT_CFV_SIZE;
+    bool quiet = false;
+    bool have_hob = false;
+    image_ram_section temps[IMAGE_MAX_RAM_SECTIONS];
+    uint32_t ntemps = 0;
+    image_ram_section hob = {TDVF_SEC_TD_HOB, IMAGE_DEFAULT_TD_HOB_ADDR, IMAGE_DEFAULT_TD_HOB_SIZE};
+    int c;
+    while ((c = getopt_long(argc, argv, "o:qh", opts, NULL)) != -1) {
+        switch (c) {
+        case OPT_FW: fw_path = optarg; break;
+        case 'o': out_path = optarg; break;
+        case OPT_CFV: cfv_path = optarg; break;
+        case 'q': quiet = true; break;
+        case 'h': usage(stdout); return 0;
+        case OPT_CFV_SIZE:
+            if (tool_parse_u64(optarg, &cfv_size) != TDS_OK) {
+                fprintf(stderr, "tdshim-image: bad --cfv-size '%s'\n", optarg);
+                return 2;
+            }
+            break;
+        case OPT_HOB:
+            if (have_hob || tool_parse_range(optarg, &hob.addr, &hob.size) != TDS_OK) {
+                fprintf(stderr, "tdshim-image: bad or repeated --td-hob '%s'\n", optarg);
+                return 2;
+            }
+            have_hob = true;
+            break;
+        case OPT_TEMP:
+            if (ntemps >= IMAGE_MAX_RAM_SECTIONS - 1 ||
+                tool_parse_range(optarg, &temps[ntemps].addr, &temps[ntemps].size) != TDS_OK) {
+                fprintf(stderr, "tdshim-image: bad --tempmem '%s' (or too many)\n", optarg);
+                return 2;
+            }
+            temps[ntemps].type = TDVF_SEC_TEMP_MEM;
+            ntemps++;
+            break;
+        default: usage(stderr); return 2;
+        }
+    }
+    if (fw_path == NULL || out_path == NULL || optind != argc) {
+        usage(stderr);
+        return 2;
+    }
+
+    uint8_t *fw = NULL;
+    size_t fw_len = 0;
+    uint8_t *cfv = NULL;
+    size_t cfv_len = 0;
+    uint8_t *img = NULL;
+    int rc = 1;
+    tds_status st = tool_read_file(fw_path, &fw, &fw_len);
+    if (st != TDS_OK) {
+        fprintf(stderr, "tdshim-image: cannot read firmware '%s': %s\n", fw_path,
+                tds_status_str(st));
+        goto out;
+    }
+    if (cfv_path != NULL) {
+        st = tool_read_file(cfv_path, &cfv, &cfv_len);
+        if (st != TDS_OK) {
+            fprintf(stderr, "tdshim-image: cannot read CFV '%s': %s\n", cfv_path,
+                    tds_status_str(st));
+            goto out;
+        }
+    }
+    image_config cfg;
+    image_config_default(&cfg, tds_bytes_make(fw, fw_len));
+    cfg.cfv = tds_bytes_make(cfv, cfv_len);
+    cfg.cfv_size = cfv_size;
+    cfg.ram[0] = hob;
+    if (ntemps != 0) {
+        memcpy(&cfg.ram[1], temps, ntemps * sizeof temps[0]);
+        cfg.ram_count = 1 + ntemps;
+    }
+    size_t total;
+    if (image_total_size(&cfg, &total) != TDS_OK) {
+        fprintf(stderr, "tdshim-image: image would exceed %u bytes\n", IMAGE_MAX_SIZE);
+        goto out;
+    }
+    img = calloc(1, total);
+    if (img == NULL) {
+        fprintf(stderr, "tdshim-image: out of memory\n");
+        goto out;
+    }
+    tdvf_meta meta;
+    tdvf_error err = {"", UINT32_MAX};
+    st = image_build(&cfg, tds_mut_bytes_make(img, total), &meta, &err);
+    if (st != TDS_OK) {
+        if (err.section != UINT32_MAX) {
+            fprintf(stderr, "tdshim-image: %s: %s (section %" PRIu32 ")\n", tds_status_str(st),
+                    err.what, err.section);
+        } else {
+            fprintf(stderr, "tdshim-image: %s: %s\n", tds_status_str(st), err.what);
+        }
+        goto out;
+    }
+    st = tool_write_file(out_path, img, total);
+    if (st != TDS_OK) {
+        fprintf(stderr, "tdshim-image: cannot write '%s': %s\n", out_path, tds_status_str(st));
+        goto out;
+    }
+    if (!quiet) {
+        print_layout(&meta, total);
+    }
+    rc = 0;
+out:
+    free(img);
+    free(cfv);
+    free(fw);
+    return rc;
+}
