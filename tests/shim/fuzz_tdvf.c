@@ -21,9 +21,27 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         if (m.count == 0 || m.count > TDVF_MAX_SECTIONS) {
             __builtin_trap(); /* the parser promised a bounded count */
         }
-        (void)tdvf_check_qemu(&m, size, &err);
-        (void)tdvf_check_tdshim(&m, size, &err);
-        (void)tdvf_check_layout(&m, size, &err);
+        /* Oracles: what each accepted rule set promises to its users. */
+        if (tdvf_check_qemu(&m, size, &err) == TDS_OK) {
+            for (uint32_t s = 0; s < m.count; s++) {
+                const tdvf_section *x = &m.sec[s];
+                if (x->type > TDVF_SEC_TEMP_MEM || x->mem_size < x->raw_size ||
+                    (x->mem_addr & 0xFFF) != 0 ||
+                    (x->type <= TDVF_SEC_CFV && (uint64_t)x->data_offset + x->mem_size > size)) {
+                    __builtin_trap();
+                }
+            }
+        }
+        if (tdvf_check_tdshim(&m, size, &err) == TDS_OK &&
+            tdvf_check_layout(&m, size, &err) == TDS_OK) {
+            for (uint32_t s = 0; s < m.count; s++) {
+                const tdvf_section *x = &m.sec[s];
+                if ((uint64_t)x->data_offset + x->raw_size > size ||
+                    (x->mem_size != 0 && x->mem_addr + (x->mem_size - 1) < x->mem_addr)) {
+                    __builtin_trap();
+                }
+            }
+        }
     }
     return 0;
 }

@@ -1,0 +1,86 @@
+/* SPDX-License-Identifier: BSD-2-Clause-Patent */
+/*
+ * The x86 instructions the shim's C code needs, in one place (conventions habit 13). Port I/O
+ * here runs natively in a plain VM; in a TD it raises #VE, which the #VE handler will turn into
+ * TDG.VP.VMCALL<IO> (docs/shim.md, not yet done).
+ */
+#ifndef TDSHIM_SHIM_ARCH_CPU_H
+#define TDSHIM_SHIM_ARCH_CPU_H
+
+#include <stdint.h>
+
+#include "tdshim/compiler.h"
+
+/* The frame the exception stubs build (entry64.nasm isr_common): pushed GPRs, then the vector
+ * and error code the stub pushed, then what the CPU pushed. */
+typedef struct shim_exc_frame {
+    uint64_t r15, r14, r13, r12, r11, r10, r9, r8;
+    uint64_t rbp, rdi, rsi, rdx, rcx, rbx, rax;
+    uint64_t vector;
+    uint64_t error;
+    uint64_t rip, cs, rflags, rsp, ss;
+} shim_exc_frame;
+
+TDS_ASSERT_SIZE(shim_exc_frame, (size_t)22 * 8);
+TDS_ASSERT_OFFSET(shim_exc_frame, vector, (size_t)15 * 8);
+TDS_ASSERT_OFFSET(shim_exc_frame, rip, (size_t)17 * 8);
+
+static inline void cpu_outb(uint16_t port, uint8_t v)
+{
+    __asm__ __volatile__("outb %0, %1" : : "a"(v), "Nd"(port) : "memory");
+}
+
+static inline void cpu_outw(uint16_t port, uint16_t v)
+{
+    __asm__ __volatile__("outw %0, %1" : : "a"(v), "Nd"(port) : "memory");
+}
+
+static inline void cpu_outl(uint16_t port, uint32_t v)
+{
+    __asm__ __volatile__("outl %0, %1" : : "a"(v), "Nd"(port) : "memory");
+}
+
+static inline uint8_t cpu_inb(uint16_t port)
+{
+    uint8_t v;
+    __asm__ __volatile__("inb %1, %0" : "=a"(v) : "Nd"(port) : "memory");
+    return v;
+}
+
+static inline void cpu_cpuid(uint32_t leaf, uint32_t sub, uint32_t r[4])
+{
+    __asm__ __volatile__("cpuid"
+                         : "=a"(r[0]), "=b"(r[1]), "=c"(r[2]), "=d"(r[3])
+                         : "a"(leaf), "c"(sub));
+}
+
+static inline uint64_t cpu_read_cr2(void)
+{
+    uint64_t v;
+    __asm__ __volatile__("mov %%cr2, %0" : "=r"(v));
+    return v;
+}
+
+/* Load the IDT register from a 10-byte pseudo-descriptor. */
+static inline void cpu_lidt(const void *desc)
+{
+    __asm__ __volatile__("lidt (%0)" : : "r"(desc) : "memory");
+}
+
+/* Absolute address of a link-time symbol above 2 GiB (the ROM window), whatever the code model:
+ * movabs carries a 64-bit relocation. */
+#define CPU_SYMBOL_ADDR(sym)                                                                       \
+    ({                                                                                             \
+        uint64_t a_;                                                                               \
+        __asm__("movabs $" #sym ", %0" : "=r"(a_));                                                \
+        a_;                                                                                        \
+    })
+
+TDS_NORETURN static inline void cpu_halt_forever(void)
+{
+    for (;;) {
+        __asm__ __volatile__("cli; hlt" : : : "memory");
+    }
+}
+
+#endif

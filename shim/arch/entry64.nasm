@@ -1,0 +1,79 @@
+; SPDX-License-Identifier: BSD-2-Clause-Patent
+;
+; 64-bit entry and exception stubs (docs/shim.md). The stubs build one frame layout,
+; struct shim_exc_frame in shim/arch/cpu.h, and call the C fatal path, which does not return.
+
+BITS 64
+default rel
+
+extern __stack_top, __boot_regs, shim_main, shim_exception
+
+section .text.entry64 progbits alloc exec nowrite align=16
+global shim_entry64
+shim_entry64:
+    mov ax, 0x10
+    mov ds, ax
+    mov es, ax
+    mov ss, ax
+    xor eax, eax
+    mov fs, ax
+    mov gs, ax
+    mov rsp, __stack_top
+    xor ebp, ebp
+    lea rdi, [__boot_regs]
+    call shim_main                    ; does not return
+.hang:
+    cli
+    hlt
+    jmp .hang
+
+; Vectors whose exception pushes an error code (SDM vol. 3 table 6-1).
+%define HAS_ERR(v) ((v) == 8 || ((v) >= 10 && (v) <= 14) || (v) == 17 || (v) == 21 || (v) == 29 || (v) == 30)
+
+section .text progbits alloc exec nowrite align=16
+%assign v 0
+%rep 32
+align 16
+isr_ %+ v:
+%if !HAS_ERR(v)
+    push 0                            ; uniform frame: dummy error code
+%endif
+    push v
+    jmp isr_common
+%assign v v + 1
+%endrep
+
+isr_common:
+    push rax
+    push rbx
+    push rcx
+    push rdx
+    push rsi
+    push rdi
+    push rbp
+    push r8
+    push r9
+    push r10
+    push r11
+    push r12
+    push r13
+    push r14
+    push r15
+    mov rdi, rsp                      ; struct shim_exc_frame *
+    and rsp, -16                      ; SysV call alignment
+    cld
+    call shim_exception               ; does not return
+.hang:
+    cli
+    hlt
+    jmp .hang
+
+section .rodata
+align 8
+global shim_isr_table
+shim_isr_table:
+%assign v 0
+%rep 32
+    dq isr_ %+ v
+%assign v v + 1
+%endrep

@@ -1,0 +1,34 @@
+/* SPDX-License-Identifier: BSD-2-Clause-Patent */
+/*
+ * The one fatal path (design.md "Trust model"): a readable line on the debug console, then
+ * TDG.VP.VMCALL<ReportFatalError> when running in a TD, then halt. Never returns, never silent.
+ * In the plain-VM test entry it also writes the debug-exit port so the harness sees a distinct
+ * exit status instead of waiting for a timeout.
+ */
+#ifndef TDSHIM_SHIM_FATAL_H
+#define TDSHIM_SHIM_FATAL_H
+
+#include <stdint.h>
+
+#include "arch/cpu.h"
+#include "boot.h"
+
+/* isa-debug-exit (QEMU -device isa-debug-exit,iobase=0xf4,iosize=0x04): status = v * 2 + 1. */
+#define SHIM_DEBUG_EXIT_PORT 0xF4u
+#define SHIM_EXIT_OK 0x10u    /* QEMU exit status 33 */
+#define SHIM_EXIT_FATAL 0x11u /* QEMU exit status 35 */
+
+/* Remember how we were entered (decides TDVMCALL vs debug-exit). Called once by shim_main. */
+void shim_fatal_set_entry(uint32_t entry);
+
+/* Report and stop. `code` identifies the failure (shown on the console, and the error code
+ * handed to ReportFatalError). */
+TDS_NORETURN void shim_fatal(uint32_t code, const char *what);
+
+/* The exception stubs land here (entry64.nasm). */
+TDS_NORETURN void shim_exception(const shim_exc_frame *f);
+
+/* Plain VM test entry only: leave QEMU with `v` through the debug-exit port. */
+void shim_debug_exit(uint32_t v);
+
+#endif

@@ -1,0 +1,15 @@
+/* SPDX-License-Identifier: BSD-2-Clause-Patent */
+#ifndef TDSHIM_SHIM_IDT_H
+#define TDSHIM_SHIM_IDT_H
+
+#include <stdint.h>
+
+#include "arch/cpu.h"
+
+/* Write one 16-byte 64-bit interrupt gate (SDM vol. 3 6.14.1). Pure: host-tested. */
+void shim_idt_encode(uint8_t gate[16], uint64_t handler, uint16_t selector);
+
+/* Fill the IDT from the stub table and load it. */
+void shim_idt_install(void);
+
+#endif

@@ -1,0 +1,110 @@
+/* SPDX-License-Identifier: BSD-2-Clause-Patent */
+/* The BSP's C entry (docs/shim.md "Boot flow"). */
+#include "boot.h"
+#include "fatal.h"
+#include "fwcfg.h"
+#include "idt.h"
+#include "log.h"
+#include "tdvf.h"
+
+/* Identity page tables for 0-4 GiB, built by reset.nasm before paging is on. */
+uint64_t shim_pml4[512] TDS_ALIGNED(4096) __attribute__((section(".bss.pagetables")));
+uint64_t shim_pdpt[512] TDS_ALIGNED(4096) __attribute__((section(".bss.pagetables")));
+uint64_t shim_pd[4 * 512] TDS_ALIGNED(4096) __attribute__((section(".bss.pagetables")));
+
+#define FOUR_GIB 0x100000000ull
+
+/* Our own BFV (trusted: measured into MRTD). Its metadata tells where the TD HOB is. */
+static void read_own_metadata(const shim_boot_regs *regs)
+{
+    const uint64_t bfv = CPU_SYMBOL_ADDR(shim_bfv_start);
+    const tds_bytes image = tds_bytes_make((const void *)(uintptr_t)bfv, FOUR_GIB - bfv);
+    uint32_t off;
+    tdvf_meta m;
+    tdvf_error err = {"", UINT32_MAX};
+    if (tdvf_locate_qemu(image, &off) != TDS_OK) {
+        shim_fatal(0x1001, "own TDVF metadata not found");
+    }
+    if (tdvf_parse(image, off, &m, &err) != TDS_OK) {
+        shim_fatal(0x1002, err.what);
+    }
+    shim_log("tdshim: metadata at 0x%lx, %u sections", bfv + off, m.count);
+    const tdvf_section *hob = NULL;
+    for (uint32_t i = 0; i < m.count; i++) {
+        const tdvf_section *s = &m.sec[i];
+        shim_log("tdshim: section %u %s gpa=0x%lx size=0x%lx attr=0x%x", i,
+                 tdvf_section_type_name(s->type), s->mem_addr, s->mem_size, s->attributes);
+        if (s->type == TDVF_SEC_TD_HOB && hob == NULL) {
+            hob = s;
+        }
+    }
+    if (hob != NULL) {
+        /* The VMM's RCX is only reported: the metadata address is the trusted one. */
+        shim_log("tdshim: td_hob=0x%lx size=0x%lx (vmm rcx=0x%x)", hob->mem_addr, hob->mem_size,
+                 regs->hob);
+        return;
+    }
+    shim_fatal(0x1003, "no TD_HOB section in own metadata");
+}
+
+static bool is_tdx(void)
+{
+    uint32_t r[4];
+    cpu_cpuid(0, 0, r);
+    if (r[0] < 0x21) {
+        return false;
+    }
+    cpu_cpuid(0x21, 0, r);
+    /* "IntelTDX    " in EBX, EDX, ECX (tdx-abi.md 7.3). */
+    return r[1] == 0x65746e49u && r[3] == 0x5844546cu && r[2] == 0x20202020u;
+}
+
+static bool str_eq(const char *a, const char *b)
+{
+    while (*a != '\0' && *a == *b) {
+        a++;
+        b++;
+    }
+    /* fw_cfg strings from -fw_cfg string= have no newline; tolerate one from a file. */
+    return (*a == '\0' || *a == '\n') && *b == '\0';
+}
+
+/* Plain-VM test hooks: make each class of failure happen on purpose (tests/e2e). */
+static void run_test_command(const char *cmd)
+{
+    shim_log("tdshim: test command '%s'", cmd);
+    if (str_eq(cmd, "ud2")) {
+        __asm__ __volatile__("ud2");
+    } else if (str_eq(cmd, "pf")) {
+        (void)*(volatile uint64_t *)(uintptr_t)0x100000000000ull; /* 16 TiB: not mapped */
+    } else if (str_eq(cmd, "gp")) {
+        (void)*(volatile uint64_t *)(uintptr_t)0x8000000000000000ull; /* non-canonical */
+    } else if (str_eq(cmd, "fatal")) {
+        shim_fatal(0xBAD, "test: fatal path requested");
+    } else if (!str_eq(cmd, "ok")) {
+        shim_fatal(0x1FF, "test: unknown test command");
+    }
+}
+
+void shim_main(const shim_boot_regs *regs)
+{
+    shim_fatal_set_entry(regs->entry);
+    shim_serial_init();
+    shim_log("tdshim: start entry=%s vcpu=%u gpaw=%u cpuid1=0x%x",
+             regs->entry == SHIM_ENTRY_REAL16 ? "real16" : "td32", regs->vcpu_index, regs->gpaw,
+             regs->cpuid1);
+    shim_idt_install();
+    shim_log("tdshim: long mode, idt=32 vectors, stack=0x%lx-0x%lx",
+             (uint64_t)CPU_SYMBOL_ADDR(__stack_bottom), (uint64_t)CPU_SYMBOL_ADDR(__stack_top));
+    shim_log("tdshim: tdx=%s", is_tdx() ? "yes" : "no");
+    read_own_metadata(regs);
+    if (regs->entry == SHIM_ENTRY_REAL16) {
+        char cmd[32];
+        if (shim_fwcfg_read_file("opt/tdshim/test", cmd, sizeof cmd) == TDS_OK) {
+            run_test_command(cmd);
+        }
+    }
+    shim_log("tdshim: boot ok");
+    shim_debug_exit(SHIM_EXIT_OK);
+    shim_fatal(0x1FFF, "nothing to hand off to yet (payload loading not implemented)");
+}

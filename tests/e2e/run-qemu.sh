@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause-Patent
+# Boot a TDVF image under QEMU TCG with the debug console on stdout (docs/shim.md "Test harness").
+# usage: run-qemu.sh QEMU IMAGE TIMEOUT_SECONDS [extra qemu args...]
+# Exit status: QEMU's (isa-debug-exit: 33 = shim ok, 35 = shim fatal), 124 on timeout.
+set -u
+qemu="$1"; image="$2"; limit="$3"; shift 3
+exec timeout --kill-after=2 "$limit" "$qemu" \
+  -accel tcg -machine q35 -cpu max,phys-bits=48 -m 256M -smp 1 \
+  -nodefaults -display none -serial stdio -no-reboot \
+  -device isa-debug-exit,iobase=0xf4,iosize=0x04 \
+  -bios "$image" "$@"
