@@ -3,7 +3,7 @@
 
 #include "tdshim/mem.h"
 
-#define HDR 16u
+#define HDR ((size_t)16)
 #define MAGIC_USED 0x7573656455534544ull /* distinct patterns for used and free headers */
 #define MAGIC_FREE 0x6672656546524545ull
 
