@@ -19,8 +19,10 @@ function(tdshim_add_library name)
   set(pc_requires "${requires} ${ARG_PKG_REQUIRES}")
   string(STRIP "${pc_requires}" pc_requires)
   set(pc "${CMAKE_CURRENT_BINARY_DIR}/tdshim-${name}.pc")
+  # Relocatable: the prefix is found from the .pc file's own location.
+  file(RELATIVE_PATH pc_up "/r/${CMAKE_INSTALL_LIBDIR}/pkgconfig" "/r")
   file(GENERATE OUTPUT ${pc} CONTENT
-"prefix=${CMAKE_INSTALL_PREFIX}
+"prefix=\${pcfiledir}/${pc_up}
 libdir=\${prefix}/${CMAKE_INSTALL_LIBDIR}
 includedir=\${prefix}/${CMAKE_INSTALL_INCLUDEDIR}
 

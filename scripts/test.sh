@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# The whole test suite, from a fresh Debian 12 machine: set-up, then every gate.
+#   1. hosted debug build, all unit/integration tests under ASan+UBSan (-fno-sanitize-recover=all)
+#   2. freestanding build of every library + the no-libc firmware crypto link test
+#   3. ThreadSanitizer build, concurrency tests
+#   4. clang/libFuzzer build, every fuzz target for a bounded time over its seeds
+#   5. static analysis: clang-format, clang-tidy, cppcheck, gcc -fanalyzer (zero findings)
+# Exits non-zero if any step fails; prints a summary line per step and a final count.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh || { echo "test: set-up failed"; exit 1; }
+
+JOBS="$(nproc)"
+passed=0; failed=0; failed_steps=()
+step() {
+  local name="$1"; shift
+  local t0=$SECONDS
+  echo "=== $name"
+  if "$@"; then
+    echo "=== $name: PASS ($((SECONDS - t0)) s)"; passed=$((passed + 1))
+  else
+    echo "=== $name: FAIL ($((SECONDS - t0)) s)"; failed=$((failed + 1)); failed_steps+=("$name")
+  fi
+}
+preset() { # configure + build + test one preset; $2 = ctest's --no-tests policy
+  local p="$1" notests="${2:-error}"
+  cmake --preset "$p" >/dev/null || return 1
+  cmake --build --preset "$p" -j "$JOBS" || return 1
+  ctest --preset "$p" -j "$JOBS" --no-tests="$notests" || return 1
+}
+freestanding() {
+  cmake --preset freestanding >/dev/null && cmake --build --preset freestanding -j "$JOBS" &&
+    ctest --test-dir build/freestanding --output-on-failure --no-tests=error
+}
+
+step "hosted debug (ASan+UBSan) tests" preset debug
+step "freestanding build + firmware crypto link test" freestanding
+step "ThreadSanitizer concurrency tests" preset tsan ignore
+step "libFuzzer targets (bounded)" preset fuzz
+step "static analysis (format, clang-tidy, cppcheck, -fanalyzer)" bash scripts/lint.sh all
+
+echo
+if [ "$failed" -ne 0 ]; then
+  echo "failed steps: ${failed_steps[*]}"
+fi
+echo "steps: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]
