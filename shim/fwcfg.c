@@ -32,16 +32,34 @@ static bool name_equal(const uint8_t name[FWCFG_NAME], const char *want)
     return i < FWCFG_NAME && name[i] == 0;
 }
 
-tds_status shim_fwcfg_read_file(const char *name, char *buf, size_t cap)
+static bool fwcfg_present(void)
 {
     uint8_t sig[4];
+    cpu_outw(FWCFG_SEL, FWCFG_SIGNATURE);
+    read_bytes(sig, sizeof sig);
+    return sig[0] == 'Q' && sig[1] == 'E' && sig[2] == 'M' && sig[3] == 'U';
+}
+
+tds_status shim_fwcfg_read_key(uint16_t key, uint8_t *buf, size_t n)
+{
+    if (buf == NULL && n != 0) {
+        return TDS_ERR_INVALID_ARG;
+    }
+    if (!fwcfg_present()) {
+        return TDS_ERR_NOT_FOUND;
+    }
+    cpu_outw(FWCFG_SEL, key);
+    read_bytes(buf, n);
+    return TDS_OK;
+}
+
+tds_status shim_fwcfg_read_file(const char *name, char *buf, size_t cap)
+{
     uint8_t be[4];
     if (cap == 0) {
         return TDS_ERR_INVALID_ARG;
     }
-    cpu_outw(FWCFG_SEL, FWCFG_SIGNATURE);
-    read_bytes(sig, sizeof sig);
-    if (sig[0] != 'Q' || sig[1] != 'E' || sig[2] != 'M' || sig[3] != 'U') {
+    if (!fwcfg_present()) {
         return TDS_ERR_NOT_FOUND;
     }
     cpu_outw(FWCFG_SEL, FWCFG_FILE_DIR);

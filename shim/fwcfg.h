@@ -14,4 +14,7 @@
 /* Copy file `name` (NUL-terminated into buf, truncated to cap-1). NOT_FOUND if absent. */
 TDS_MUST_USE tds_status shim_fwcfg_read_file(const char *name, char *buf, size_t cap);
 
+/* Read n bytes of the item with selector `key` (e.g. 0x05 FW_CFG_NB_CPUS, u16 LE). */
+TDS_MUST_USE tds_status shim_fwcfg_read_key(uint16_t key, uint8_t *buf, size_t n);
+
 #endif

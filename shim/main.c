@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: BSD-2-Clause-Patent */
 /* The BSP's C entry (docs/shim.md "Boot flow"). */
+#include "ap.h"
 #include "boot.h"
 #include "fatal.h"
 #include "fwcfg.h"
@@ -69,6 +70,31 @@ static bool str_eq(const char *a, const char *b)
     return (*a == '\0' || *a == '\n') && *b == '\0';
 }
 
+/* Plain VM: start the APs the way a TD starts them (at the reset code, with an index). */
+static void start_aps(void)
+{
+    uint8_t le[2];
+    uint32_t arrived = 0;
+    if (shim_fwcfg_read_key(0x05 /* FW_CFG_NB_CPUS */, le, sizeof le) != TDS_OK) {
+        shim_log("tdshim: aps: no fw_cfg, not started");
+        return;
+    }
+    const uint32_t cpus = (uint32_t)le[0] | (uint32_t)le[1] << 8;
+    if (cpus <= 1) {
+        shim_log("tdshim: aps expected=0");
+        return;
+    }
+    if (cpus > 256) {
+        shim_fatal(0x2001, "fw_cfg reports more than 256 CPUs");
+    }
+    tds_status st = shim_ap_start_all(cpus - 1, &arrived);
+    shim_log("tdshim: aps expected=%u arrived=%u last_index=%u", cpus - 1, arrived,
+             shim_ap_counters[0]);
+    if (st != TDS_OK) {
+        shim_fatal(0x2002, "not every AP reached the 32-bit TD entry");
+    }
+}
+
 /* Plain-VM test hooks: make each class of failure happen on purpose (tests/e2e). */
 static void run_test_command(const char *cmd)
 {
@@ -99,6 +125,7 @@ void shim_main(const shim_boot_regs *regs)
     shim_log("tdshim: tdx=%s", is_tdx() ? "yes" : "no");
     read_own_metadata(regs);
     if (regs->entry == SHIM_ENTRY_REAL16) {
+        start_aps();
         char cmd[32];
         if (shim_fwcfg_read_file("opt/tdshim/test", cmd, sizeof cmd) == TDS_OK) {
             run_test_command(cmd);

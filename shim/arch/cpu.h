@@ -61,6 +61,30 @@ static inline uint64_t cpu_read_cr2(void)
     return v;
 }
 
+static inline uint64_t cpu_rdmsr(uint32_t msr)
+{
+    uint32_t lo;
+    uint32_t hi;
+    __asm__ __volatile__("rdmsr" : "=a"(lo), "=d"(hi) : "c"(msr));
+    return (uint64_t)hi << 32 | lo;
+}
+
+static inline void cpu_pause(void)
+{
+    __asm__ __volatile__("pause" : : : "memory");
+}
+
+/* 32-bit MMIO (the local APIC). */
+static inline uint32_t cpu_mmio_read32(uint64_t addr)
+{
+    return *(volatile const uint32_t *)(uintptr_t)addr;
+}
+
+static inline void cpu_mmio_write32(uint64_t addr, uint32_t v)
+{
+    *(volatile uint32_t *)(uintptr_t)addr = v;
+}
+
 /* Load the IDT register from a 10-byte pseudo-descriptor. */
 static inline void cpu_lidt(const void *desc)
 {

@@ -28,6 +28,10 @@
 %define PDE_2M   0x083                ; P | RW | PS
 %define ENTRY_REAL16 0x16             ; EBP marker: came through the 16-bit test entry
 
+%define RV_PAGE  0xFFFFF000
+%define AP_NEXT_INDEX 0   ; shim_ap_counters[0]: last vCPU index handed out
+%define AP_ARRIVED 4      ; shim_ap_counters[1]: APs that reached the 32-bit TD entry
+
 %define SEL_CODE32 0x08
 %define SEL_DATA   0x10
 %define SEL_CODE64 0x18
@@ -40,10 +44,26 @@
 %define BR_ENTRY  16
 
 extern __shim_lma, __shim_ram_start, __shim_load_size, __bss_start, __bss_end
-extern __boot_regs, __stack_top, shim_pml4, shim_pdpt, shim_pd, TD_HOB_BASE
+extern __boot_regs, shim_ap_counters, __stack_top, shim_pml4, shim_pdpt, shim_pd, TD_HOB_BASE
 extern shim_entry64
 
 section .rv32 progbits alloc exec nowrite align=16
+
+; ---- AP 16-bit entry (plain VM only): first byte of the reset page ----
+; The BSP starts APs with INIT-SIPI-SIPI, vector 0xFF: CS = 0xFF00, IP = 0, i.e. linear 0xFF000,
+; which the chipset aliases to this page (the last 128 KiB of the BIOS appear below 1 MiB).
+BITS 16
+ap16_entry:
+    cli
+    cld
+    mov ebx, gdt_desc
+    sub ebx, RV_PAGE                  ; CS base 0xFF000 = this page's alias
+    o32 lgdt [cs:bx]
+    mov eax, cr0
+    and eax, ~(CR0_CD | CR0_NW)
+    or eax, CR0_PE | CR0_NE
+    mov cr0, eax
+    jmp dword SEL_CODE32:flat32_ap_from16
 
 ; ---- GDT (accessed bits preset: the ROM cannot take the CPU's write) ----
 align 16
@@ -79,7 +99,23 @@ flat32_from16:
     mov ss, ax
     mov fs, ax
     mov gs, ax
-    ; Recreate what the TDX module would have set (tdx-abi.md 7.1).
+    xor esi, esi                      ; vCPU index 0: only the BSP runs the reset vector here
+    jmp emulate_td_entry
+
+; APs started by the BSP (plain VM): take the next vCPU index, then the same TD entry state.
+flat32_ap_from16:
+    mov ax, SEL_DATA
+    mov ds, ax
+    mov es, ax
+    mov ss, ax
+    mov fs, ax
+    mov gs, ax
+    mov esi, 1
+    lock xadd [shim_ap_counters + AP_NEXT_INDEX], esi
+    inc esi                           ; indices 1, 2, ... in arrival order
+
+; Recreate what the TDX module would have set (tdx-abi.md 7.1); ESI holds the vCPU index.
+emulate_td_entry:
     mov ecx, MSR_EFER
     rdmsr
     or eax, EFER_TD_INIT
@@ -91,7 +127,6 @@ flat32_from16:
     cpuid
     mov edx, eax                      ; EDX = CPUID(1).EAX
     mov ebx, 48                       ; GPAW
-    xor esi, esi                      ; vCPU index 0: only the BSP runs the reset vector here
     mov ecx, TD_HOB_BASE              ; the HOB address a VMM would pass
     mov ebp, ENTRY_REAL16
     xor eax, eax
@@ -162,9 +197,11 @@ flat32_td_entry:
     mov cr0, eax
     jmp SEL_CODE64:shim_entry64
 
-; APs: parked until the mailbox library is wired in (docs/shim.md, "not yet done").
+; APs: counted, then parked until the mailbox library is wired in (docs/shim.md, "not yet done").
+; The counters live in .noinit: zero at power-on and in a TD's TempMem, never cleared by the BSP.
 ap_park32:
     cli
+    lock inc dword [shim_ap_counters + AP_ARRIVED]
 .halt:
     hlt
     jmp .halt

@@ -6,7 +6,7 @@
 set -u
 qemu="$1"; image="$2"; limit="$3"; shift 3
 exec timeout --kill-after=2 "$limit" "$qemu" \
-  -accel tcg -machine q35 -cpu max,phys-bits=48 -m 256M -smp 1 \
+  -accel tcg -machine q35 -cpu max,phys-bits=48 -m 256M -smp "${TDSHIM_SMP:-1}" \
   -nodefaults -display none -serial stdio -no-reboot \
   -device isa-debug-exit,iobase=0xf4,iosize=0x04 \
   -bios "$image" "$@"
