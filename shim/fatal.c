@@ -43,8 +43,16 @@ static const char *exception_name(uint64_t v)
     return v < 32 ? names[v] : "IRQ";
 }
 
+/* Set on the first exception: a fault while reporting must not loop back through IST1. */
+static volatile uint32_t shim_in_exception;
+
 void shim_exception(const shim_exc_frame *f)
 {
+    if (shim_in_exception != 0) {
+        shim_serial_write("tdshim: FATAL: nested exception\n", 32);
+        fatal_stop();
+    }
+    shim_in_exception = 1;
     /* One line with everything a reader needs, then the same stop as every other failure. */
     shim_log("tdshim: FATAL: exception %s vector=%lu rip=0x%016lx error=0x%lx cr2=0x%lx "
              "rsp=0x%lx",

@@ -12,11 +12,11 @@ extern const uint64_t shim_isr_table[IDT_ENTRIES];
 
 static uint8_t shim_idt[IDT_ENTRIES * 16u] TDS_ALIGNED(16);
 
-void shim_idt_encode(uint8_t gate[16], uint64_t handler, uint16_t selector)
+void shim_idt_encode(uint8_t gate[16], uint64_t handler, uint16_t selector, uint8_t ist)
 {
     tds_store_le16(gate + 0, (uint16_t)handler);
     tds_store_le16(gate + 2, selector);
-    gate[4] = 0; /* IST 0: the current stack (a guarded IST stack is not yet done) */
+    gate[4] = (uint8_t)(ist & 7u); /* IST index; 0 = the current stack */
     gate[5] = IDT_GATE_INT64;
     tds_store_le16(gate + 6, (uint16_t)(handler >> 16));
     tds_store_le32(gate + 8, (uint32_t)(handler >> 32));
@@ -27,7 +27,7 @@ void shim_idt_install(void)
 {
     uint8_t desc[10];
     for (uint32_t v = 0; v < IDT_ENTRIES; v++) {
-        shim_idt_encode(&shim_idt[(size_t)v * 16u], shim_isr_table[v], SEL_CODE64);
+        shim_idt_encode(&shim_idt[(size_t)v * 16u], shim_isr_table[v], SEL_CODE64, 1);
     }
     tds_store_le16(desc, (uint16_t)(sizeof shim_idt - 1));
     tds_store_le64(desc + 2, (uint64_t)(uintptr_t)shim_idt);

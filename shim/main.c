@@ -2,18 +2,56 @@
 /* The BSP's C entry (docs/shim.md "Boot flow"). */
 #include "ap.h"
 #include "boot.h"
+#include "cputables.h"
 #include "fatal.h"
 #include "fwcfg.h"
 #include "idt.h"
 #include "log.h"
+#include "paging.h"
 #include "tdvf.h"
 
-/* Identity page tables for 0-4 GiB, built by reset.nasm before paging is on. */
+/* Early identity page tables for 0-4 GiB, built by reset.nasm before paging is on. */
 uint64_t shim_pml4[512] TDS_ALIGNED(4096) __attribute__((section(".bss.pagetables")));
 uint64_t shim_pdpt[512] TDS_ALIGNED(4096) __attribute__((section(".bss.pagetables")));
 uint64_t shim_pd[4 * 512] TDS_ALIGNED(4096) __attribute__((section(".bss.pagetables")));
 
 #define FOUR_GIB 0x100000000ull
+
+/* Runtime page tables (paging.c), replacing the early ones once in C. */
+static shim_pt_page shim_pt_pool[PT_PAGES_NEEDED] TDS_ALIGNED(4096);
+
+#define SYM(s) ((uint64_t)CPU_SYMBOL_ADDR(s))
+
+static void install_paging(void)
+{
+    const uint64_t data = PT_P | PT_RW | PT_NX;
+    shim_pt_layout l;
+    memset(&l, 0, sizeof l);
+    l.default_flags = data;
+    l.rom_base = SYM(shim_bfv_start) & ~0x1FFFFFull;
+    l.rom_flags = PT_P | PT_NX; /* the BFV: read-only, never executed in long mode */
+    l.window = SYM(shim_text_start) & ~0x1FFFFFull;
+    l.window_default_flags = data;
+    const shim_pt_region r[] = {
+        {SYM(shim_text_start), SYM(shim_text_end), PT_P},             /* code: RX, read-only */
+        {SYM(shim_rodata_start), SYM(shim_rodata_end), PT_P | PT_NX}, /* read-only data */
+        {SYM(shim_data_start), SYM(__bss_end), data},                 /* data, bss */
+        {SYM(shim_noinit_start), SYM(shim_stack_guard), data},        /* entry registers */
+        {SYM(shim_stack_guard), SYM(shim_stack_bottom), 0},           /* guard: not present */
+        {SYM(shim_stack_bottom), SYM(shim_stack_top), data},          /* boot stack */
+    };
+    memcpy(l.region, r, sizeof r);
+    l.region_count = TDS_ARRAY_LEN(r);
+    uint64_t root;
+    if (shim_pt_build(shim_pt_pool, PT_PAGES_NEEDED, &l, &root) != TDS_OK) {
+        shim_fatal(0x1010, "runtime page tables: bad layout");
+    }
+    cpu_write_cr3(root);
+    shim_log("tdshim: paging: text rx 0x%lx-0x%lx, rodata r 0x%lx, data/bss rw-nx 0x%lx-0x%lx, "
+             "guard 0x%lx, rom r-nx 0x%lx",
+             SYM(shim_text_start), SYM(shim_text_end), SYM(shim_rodata_start), SYM(shim_data_start),
+             SYM(__bss_end), SYM(shim_stack_guard), l.rom_base);
+}
 
 /* Our own BFV (trusted: measured into MRTD). Its metadata tells where the TD HOB is. */
 static void read_own_metadata(const shim_boot_regs *regs)
@@ -105,6 +143,20 @@ static void run_test_command(const char *cmd)
         (void)*(volatile uint64_t *)(uintptr_t)0x100000000000ull; /* 16 TiB: not mapped */
     } else if (str_eq(cmd, "gp")) {
         (void)*(volatile uint64_t *)(uintptr_t)0x8000000000000000ull; /* non-canonical */
+    } else if (str_eq(cmd, "guard")) {
+        *(volatile uint64_t *)(uintptr_t)SYM(shim_stack_guard) = 1; /* not present */
+    } else if (str_eq(cmd, "overflow")) {
+        /* Run the stack into its guard page: the #PF must still be reported (IST1). */
+        __asm__ __volatile__("mov %0, %%rsp\n\tpush %%rax"
+                             :
+                             : "r"(SYM(shim_stack_bottom))
+                             : "memory");
+    } else if (str_eq(cmd, "wtext")) {
+        *(volatile uint8_t *)(uintptr_t)SYM(shim_text_start) = 0x90; /* read-only code */
+    } else if (str_eq(cmd, "xdata")) {
+        static uint8_t ret_insn[1] = {0xC3}; /* "ret" in NX data */
+        void (*fn)(void) = (void (*)(void))(uintptr_t)ret_insn;
+        fn();
     } else if (str_eq(cmd, "fatal")) {
         shim_fatal(0xBAD, "test: fatal path requested");
     } else if (!str_eq(cmd, "ok")) {
@@ -119,9 +171,11 @@ void shim_main(const shim_boot_regs *regs)
     shim_log("tdshim: start entry=%s vcpu=%u gpaw=%u cpuid1=0x%x",
              regs->entry == SHIM_ENTRY_REAL16 ? "real16" : "td32", regs->vcpu_index, regs->gpaw,
              regs->cpuid1);
+    shim_cputables_install();
     shim_idt_install();
-    shim_log("tdshim: long mode, idt=32 vectors, stack=0x%lx-0x%lx",
-             (uint64_t)CPU_SYMBOL_ADDR(__stack_bottom), (uint64_t)CPU_SYMBOL_ADDR(__stack_top));
+    shim_log("tdshim: long mode, idt=32 vectors on ist1, stack=0x%lx-0x%lx", SYM(shim_stack_bottom),
+             SYM(shim_stack_top));
+    install_paging();
     shim_log("tdshim: tdx=%s", is_tdx() ? "yes" : "no");
     read_own_metadata(regs);
     if (regs->entry == SHIM_ENTRY_REAL16) {

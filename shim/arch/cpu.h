@@ -85,6 +85,17 @@ static inline void cpu_mmio_write32(uint64_t addr, uint32_t v)
     *(volatile uint32_t *)(uintptr_t)addr = v;
 }
 
+/* Load the GDT register (CS/DS selectors keep their meaning) and the task register. */
+static inline void cpu_lgdt_ltr(const void *desc, uint16_t tss_sel)
+{
+    __asm__ __volatile__("lgdt (%0)\n\tltr %w1" : : "r"(desc), "r"(tss_sel) : "memory");
+}
+
+static inline void cpu_write_cr3(uint64_t v)
+{
+    __asm__ __volatile__("mov %0, %%cr3" : : "r"(v) : "memory");
+}
+
 /* Load the IDT register from a 10-byte pseudo-descriptor. */
 static inline void cpu_lidt(const void *desc)
 {

@@ -8,6 +8,7 @@
 
 #include <cmocka.h>
 
+#include "cputables.h"
 #include "idt.h"
 #include "log.h"
 
@@ -61,10 +62,25 @@ static void test_idt_gate(void **state)
     (void)state;
     uint8_t g[16];
     memset(g, 0xCC, sizeof g);
-    shim_idt_encode(g, 0xFEDCBA9876543210ull, 0x18);
-    static const uint8_t want[16] = {0x10, 0x32, 0x18, 0x00, 0x00, 0x8E, 0x54, 0x76,
+    shim_idt_encode(g, 0xFEDCBA9876543210ull, 0x18, 1);
+    static const uint8_t want[16] = {0x10, 0x32, 0x18, 0x00, 0x01, 0x8E, 0x54, 0x76,
                                      0x98, 0xBA, 0xDC, 0xFE, 0x00, 0x00, 0x00, 0x00};
     assert_memory_equal(g, want, 16);
+}
+
+static void test_tss_descriptor(void **state)
+{
+    (void)state;
+    uint8_t d[16];
+    memset(d, 0xCC, sizeof d);
+    shim_tss_desc_encode(d, 0x123456789ABCDEF0ull, 0x67);
+    static const uint8_t want[16] = {0x67, 0x00, 0xF0, 0xDE, 0xBC, 0x89, 0x00, 0x9A,
+                                     0x78, 0x56, 0x34, 0x12, 0x00, 0x00, 0x00, 0x00};
+    assert_memory_equal(d, want, 16);
+    shim_tss_desc_encode(d, 0, 0xFFFFF);
+    assert_int_equal(d[0], 0xFF);
+    assert_int_equal(d[1], 0xFF);
+    assert_int_equal(d[6], 0x0F); /* limit 19:16, G = 0 */
 }
 
 int main(void)
@@ -73,6 +89,7 @@ int main(void)
         cmocka_unit_test(test_format_conversions),
         cmocka_unit_test(test_format_truncates),
         cmocka_unit_test(test_idt_gate),
+        cmocka_unit_test(test_tss_descriptor),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
