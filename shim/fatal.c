@@ -3,6 +3,7 @@
 #include "fatal.h"
 
 #include "log.h"
+#include "tdshim/endian.h"
 
 /* The shim is single-threaded until the mailbox is wired in; the one mutable flag it needs. */
 static uint32_t shim_entry_kind = SHIM_ENTRY_TD;
@@ -43,8 +44,44 @@ static const char *exception_name(uint64_t v)
     return v < 32 ? names[v] : "IRQ";
 }
 
-/* Set on the first exception: a fault while reporting must not loop back through IST1. */
+/* Set on the first fatal exception: a fault while reporting must not loop back through IST1. */
 static volatile uint32_t shim_in_exception;
+
+static shim_tdcall_trap_fn shim_tdcall_handler;
+
+void shim_trap_set_tdcall_handler(shim_tdcall_trap_fn fn)
+{
+    shim_tdcall_handler = fn;
+}
+
+/* Is the instruction at rip a TDCALL? Only the shim's own code is ever inspected. */
+static bool is_tdcall_at(uint64_t rip)
+{
+    const uint64_t lo = CPU_SYMBOL_ADDR(shim_text_start);
+    const uint64_t hi = CPU_SYMBOL_ADDR(shim_text_end);
+    if (rip < lo || rip > hi - 4) {
+        return false;
+    }
+    const uint8_t *p = (const uint8_t *)(uintptr_t)rip;
+    return tds_load_le32(p) == SHIM_TDCALL_INSN;
+}
+
+void shim_trap(shim_exc_frame *f)
+{
+    if (f->vector == 6 && shim_in_exception == 0 && is_tdcall_at(f->rip)) {
+        if (shim_tdcall_handler != NULL && shim_tdcall_handler(f)) {
+            f->rip += 4;
+            return;
+        }
+        shim_in_exception = 1;
+        shim_log(
+            "tdshim: FATAL: tdcall leaf=0x%lx at rip=0x%016lx raised #UD: no TDX module and no "
+            "emulator",
+            f->rax, f->rip);
+        fatal_stop();
+    }
+    shim_exception(f);
+}
 
 void shim_exception(const shim_exc_frame *f)
 {

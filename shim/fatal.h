@@ -8,6 +8,7 @@
 #ifndef TDSHIM_SHIM_FATAL_H
 #define TDSHIM_SHIM_FATAL_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "arch/cpu.h"
@@ -25,8 +26,22 @@ void shim_fatal_set_entry(uint32_t entry);
  * handed to ReportFatalError). */
 TDS_NORETURN void shim_fatal(uint32_t code, const char *what);
 
-/* The exception stubs land here (entry64.nasm). */
+/* The exception stubs land here (entry64.nasm): returns only if the trap was handled. */
+void shim_trap(shim_exc_frame *f);
+
+/* Report an exception and stop. */
 TDS_NORETURN void shim_exception(const shim_exc_frame *f);
+
+/*
+ * Handler for `tdcall` (66 0F 01 CC) raising #UD, i.e. no TDX module: the TDX-module emulator
+ * in the test image. It gets the trapping registers, MUST write the TDCALL outputs into *f and
+ * return true; shim_trap then steps over the instruction. NULL (the default): fatal.
+ */
+typedef bool (*shim_tdcall_trap_fn)(shim_exc_frame *f);
+void shim_trap_set_tdcall_handler(shim_tdcall_trap_fn fn);
+
+/* The 4 bytes of the TDCALL instruction. */
+#define SHIM_TDCALL_INSN 0xCC010F66u
 
 /* Plain VM test entry only: leave QEMU with `v` through the debug-exit port. */
 void shim_debug_exit(uint32_t v);

@@ -133,6 +133,15 @@ static void start_aps(void)
     }
 }
 
+/* Test of the trap-and-resume mechanism only (not an emulator): answers every TDCALL with
+ * RAX = 0 and RCX inverted, so the test can see outputs written back and the step over. */
+static bool test_tdcall_echo(shim_exc_frame *f)
+{
+    f->rax = 0;
+    f->rcx = ~f->rcx;
+    return true;
+}
+
 /* Plain-VM test hooks: make each class of failure happen on purpose (tests/e2e). */
 static void run_test_command(const char *cmd)
 {
@@ -143,6 +152,22 @@ static void run_test_command(const char *cmd)
         (void)*(volatile uint64_t *)(uintptr_t)0x100000000000ull; /* 16 TiB: not mapped */
     } else if (str_eq(cmd, "gp")) {
         (void)*(volatile uint64_t *)(uintptr_t)0x8000000000000000ull; /* non-canonical */
+    } else if (str_eq(cmd, "tdcall")) {
+        /* TDG.VP.INFO (leaf 1) with the real instruction: #UD without a module or emulator. */
+        __asm__ __volatile__(".byte 0x66, 0x0f, 0x01, 0xcc"
+                             :
+                             : "a"(1ull)
+                             : "rcx", "rdx", "r8", "r9", "r10", "r11", "memory");
+    } else if (str_eq(cmd, "trap-resume")) {
+        uint64_t rax = 1;
+        uint64_t rcx = 0x1234;
+        shim_trap_set_tdcall_handler(test_tdcall_echo);
+        __asm__ __volatile__(".byte 0x66, 0x0f, 0x01, 0xcc"
+                             : "+a"(rax), "+c"(rcx)
+                             :
+                             : "rdx", "r8", "r9", "r10", "r11", "memory");
+        shim_trap_set_tdcall_handler(NULL);
+        shim_log("tdshim: trap resumed rax=0x%lx rcx=0x%lx", rax, rcx);
     } else if (str_eq(cmd, "guard")) {
         *(volatile uint64_t *)(uintptr_t)SYM(shim_stack_guard) = 1; /* not present */
     } else if (str_eq(cmd, "overflow")) {

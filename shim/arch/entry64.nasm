@@ -1,12 +1,13 @@
 ; SPDX-License-Identifier: BSD-2-Clause-Patent
 ;
 ; 64-bit entry and exception stubs (docs/shim.md). The stubs build one frame layout,
-; struct shim_exc_frame in shim/arch/cpu.h, and call the C fatal path, which does not return.
+; struct shim_exc_frame in shim/arch/cpu.h, and call shim_trap: it either handles the trap (a
+; `tdcall` under #UD given to the TDX-module emulator) and returns, or ends in the fatal path.
 
 BITS 64
 default rel
 
-extern __stack_top, __boot_regs, shim_main, shim_exception
+extern __stack_top, __boot_regs, shim_main, shim_trap
 
 section .text.entry64 progbits alloc exec nowrite align=16
 global shim_entry64
@@ -59,14 +60,29 @@ isr_common:
     push r13
     push r14
     push r15
-    mov rdi, rsp                      ; struct shim_exc_frame *
+    mov rbx, rsp                      ; struct shim_exc_frame * (rbx is saved in the frame)
+    mov rdi, rsp
     and rsp, -16                      ; SysV call alignment
     cld
-    call shim_exception               ; does not return
-.hang:
-    cli
-    hlt
-    jmp .hang
+    call shim_trap                    ; returns only when the trap was handled (#UD tdcall)
+    mov rsp, rbx
+    pop r15
+    pop r14
+    pop r13
+    pop r12
+    pop r11
+    pop r10
+    pop r9
+    pop r8
+    pop rbp
+    pop rdi
+    pop rsi
+    pop rdx
+    pop rcx
+    pop rbx
+    pop rax
+    add rsp, 16                       ; vector, error code
+    iretq
 
 section .rodata
 align 8
