@@ -4,13 +4,24 @@
 
 #include "log.h"
 #include "tdshim/endian.h"
+#if defined(SHIM_HAVE_TDCALL)
+#include "tdshim/tdvmcall.h"
+#endif
 
 /* The shim is single-threaded until the mailbox is wired in; the one mutable flag it needs. */
 static uint32_t shim_entry_kind = SHIM_ENTRY_TD;
 
+static bool shim_vmm_report;
+
 void shim_fatal_set_entry(uint32_t entry)
 {
     shim_entry_kind = entry;
+    shim_vmm_report = entry == SHIM_ENTRY_TD;
+}
+
+void shim_fatal_enable_vmm_report(void)
+{
+    shim_vmm_report = true;
 }
 
 void shim_debug_exit(uint32_t v)
@@ -20,11 +31,25 @@ void shim_debug_exit(uint32_t v)
     }
 }
 
-static TDS_NORETURN void fatal_stop(void)
+static TDS_NORETURN void fatal_stop(uint32_t code, const char *what)
 {
-    if (shim_entry_kind == SHIM_ENTRY_TD) {
-        /* TODO(issue 9): TDG.VP.VMCALL<ReportFatalError> through libtdcall once it is merged. */
+#if defined(SHIM_HAVE_TDCALL)
+    if (shim_vmm_report) {
+        /* GHCI ReportFatalError: bits 15:0 of the code must be 0; the text goes in registers. */
+        size_t n = 0;
+        while (n < TDVMCALL_FATAL_MSG_MAX && what[n] != '\0') {
+            n++;
+        }
+        tdvmcall_status vs;
+        if (tdvmcall_report_fatal_error((uint64_t)code << 16, 0, tds_bytes_make(what, n), &vs) !=
+            TDS_OK) {
+            shim_log("tdshim: ReportFatalError was refused; halting");
+        }
     }
+#else
+    (void)code;
+    (void)what;
+#endif
     shim_debug_exit(SHIM_EXIT_FATAL);
     cpu_halt_forever();
 }
@@ -32,7 +57,7 @@ static TDS_NORETURN void fatal_stop(void)
 void shim_fatal(uint32_t code, const char *what)
 {
     shim_log("tdshim: FATAL: code=0x%x %s", code, what);
-    fatal_stop();
+    fatal_stop(code, what);
 }
 
 static const char *exception_name(uint64_t v)
@@ -49,9 +74,11 @@ static volatile uint32_t shim_in_exception;
 
 static shim_tdcall_trap_fn shim_tdcall_handler;
 
-void shim_trap_set_tdcall_handler(shim_tdcall_trap_fn fn)
+shim_tdcall_trap_fn shim_trap_set_tdcall_handler(shim_tdcall_trap_fn fn)
 {
+    shim_tdcall_trap_fn prev = shim_tdcall_handler;
     shim_tdcall_handler = fn;
+    return prev;
 }
 
 /* Is the instruction at rip a TDCALL? Only the shim's own code is ever inspected. */
@@ -68,7 +95,7 @@ static bool is_tdcall_at(uint64_t rip)
 
 void shim_trap(shim_exc_frame *f)
 {
-    if (f->vector == 6 && shim_in_exception == 0 && is_tdcall_at(f->rip)) {
+    if (f->vector == 6 && is_tdcall_at(f->rip)) {
         if (shim_tdcall_handler != NULL && shim_tdcall_handler(f)) {
             f->rip += 4;
             return;
@@ -78,7 +105,8 @@ void shim_trap(shim_exc_frame *f)
             "tdshim: FATAL: tdcall leaf=0x%lx at rip=0x%016lx raised #UD: no TDX module and no "
             "emulator",
             f->rax, f->rip);
-        fatal_stop();
+        shim_debug_exit(SHIM_EXIT_FATAL); /* no module to report to: that is the failure */
+        cpu_halt_forever();
     }
     shim_exception(f);
 }
@@ -87,12 +115,13 @@ void shim_exception(const shim_exc_frame *f)
 {
     if (shim_in_exception != 0) {
         shim_serial_write("tdshim: FATAL: nested exception\n", 32);
-        fatal_stop();
+        shim_debug_exit(SHIM_EXIT_FATAL);
+        cpu_halt_forever();
     }
     shim_in_exception = 1;
     /* One line with everything a reader needs, then the same stop as every other failure. */
     shim_log("tdshim: FATAL: exception %s vector=%lu rip=0x%016lx error=0x%lx cr2=0x%lx "
              "rsp=0x%lx",
              exception_name(f->vector), f->vector, f->rip, f->error, cpu_read_cr2(), f->rsp);
-    fatal_stop();
+    fatal_stop(0xE000u | (uint32_t)f->vector, "CPU exception");
 }

@@ -22,6 +22,10 @@
 /* Remember how we were entered (decides TDVMCALL vs debug-exit). Called once by shim_main. */
 void shim_fatal_set_entry(uint32_t entry);
 
+/* From now on the fatal path also sends TDG.VP.VMCALL<ReportFatalError> (a TDX module, or the
+ * emulator, is there to take it). Implied by a TD entry. */
+void shim_fatal_enable_vmm_report(void);
+
 /* Report and stop. `code` identifies the failure (shown on the console, and the error code
  * handed to ReportFatalError). */
 TDS_NORETURN void shim_fatal(uint32_t code, const char *what);
@@ -38,7 +42,8 @@ TDS_NORETURN void shim_exception(const shim_exc_frame *f);
  * return true; shim_trap then steps over the instruction. NULL (the default): fatal.
  */
 typedef bool (*shim_tdcall_trap_fn)(shim_exc_frame *f);
-void shim_trap_set_tdcall_handler(shim_tdcall_trap_fn fn);
+/* Install fn (NULL: none) and return the previous handler. */
+shim_tdcall_trap_fn shim_trap_set_tdcall_handler(shim_tdcall_trap_fn fn);
 
 /* The 4 bytes of the TDCALL instruction. */
 #define SHIM_TDCALL_INSN 0xCC010F66u

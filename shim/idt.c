@@ -7,6 +7,7 @@
 #define IDT_ENTRIES 32u
 #define IDT_GATE_INT64 0x8Eu /* present, DPL 0, 64-bit interrupt gate */
 #define SEL_CODE64 0x18u
+#define IDT_VECTOR_UD 6u
 
 extern const uint64_t shim_isr_table[IDT_ENTRIES];
 
@@ -27,7 +28,11 @@ void shim_idt_install(void)
 {
     uint8_t desc[10];
     for (uint32_t v = 0; v < IDT_ENTRIES; v++) {
-        shim_idt_encode(&shim_idt[(size_t)v * 16u], shim_isr_table[v], SEL_CODE64, 1);
+        /* IST1 for everything (a fault on a broken stack is still reported) except #UD: a tdcall
+         * trapping from inside a handler already on IST1 (the fatal path's ReportFatalError)
+         * must push below that handler's frames, not restart IST1 over them. */
+        shim_idt_encode(&shim_idt[(size_t)v * 16u], shim_isr_table[v], SEL_CODE64,
+                        v == IDT_VECTOR_UD ? 0 : 1);
     }
     tds_store_le16(desc, (uint16_t)(sizeof shim_idt - 1));
     tds_store_le64(desc + 2, (uint64_t)(uintptr_t)shim_idt);

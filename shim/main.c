@@ -9,6 +9,10 @@
 #include "log.h"
 #include "paging.h"
 #include "tdvf.h"
+#if defined(SHIM_HAVE_TDX_EMU)
+#include "tdshim/tdcall.h"
+#include "tdxemu.h"
+#endif
 
 /* Early identity page tables for 0-4 GiB, built by reset.nasm before paging is on. */
 uint64_t shim_pml4[512] TDS_ALIGNED(4096) __attribute__((section(".bss.pagetables")));
@@ -108,22 +112,27 @@ static bool str_eq(const char *a, const char *b)
     return (*a == '\0' || *a == '\n') && *b == '\0';
 }
 
-/* Plain VM: start the APs the way a TD starts them (at the reset code, with an index). */
-static void start_aps(void)
+/* Number of vCPUs of the plain VM (fw_cfg FW_CFG_NB_CPUS), 1 without fw_cfg. */
+static uint32_t plain_vm_cpus(void)
 {
     uint8_t le[2];
-    uint32_t arrived = 0;
     if (shim_fwcfg_read_key(0x05 /* FW_CFG_NB_CPUS */, le, sizeof le) != TDS_OK) {
-        shim_log("tdshim: aps: no fw_cfg, not started");
-        return;
+        return 1;
     }
     const uint32_t cpus = (uint32_t)le[0] | (uint32_t)le[1] << 8;
+    if (cpus == 0 || cpus > 256) {
+        shim_fatal(0x2001, "fw_cfg reports 0 or more than 256 CPUs");
+    }
+    return cpus;
+}
+
+/* Plain VM: start the APs the way a TD starts them (at the reset code, with an index). */
+static void start_aps(uint32_t cpus)
+{
+    uint32_t arrived = 0;
     if (cpus <= 1) {
         shim_log("tdshim: aps expected=0");
         return;
-    }
-    if (cpus > 256) {
-        shim_fatal(0x2001, "fw_cfg reports more than 256 CPUs");
     }
     tds_status st = shim_ap_start_all(cpus - 1, &arrived);
     shim_log("tdshim: aps expected=%u arrived=%u last_index=%u", cpus - 1, arrived,
@@ -132,6 +141,32 @@ static void start_aps(void)
         shim_fatal(0x2002, "not every AP reached the 32-bit TD entry");
     }
 }
+
+#if defined(SHIM_HAVE_TDX_EMU)
+/* Plain VM: put libtdcall's TDX-module emulator behind #UD, then talk to it with real tdcalls. */
+static void start_emulator(uint32_t cpus)
+{
+    uint8_t le[8];
+    if (shim_fwcfg_read_key(0x03 /* FW_CFG_RAM_SIZE */, le, sizeof le) != TDS_OK) {
+        shim_fatal(0x3001, "emulator: no RAM size from fw_cfg");
+    }
+    const uint64_t ram = tds_load_le64(le);
+    /* q35 keeps RAM below 4 GiB up to 2 GiB when the VM has 2.75 GiB or more, else all of it. */
+    const uint64_t low = ram >= 0xB0000000ull ? 0x80000000ull : ram;
+    if (shim_tdxemu_setup(cpus, low) != TDS_OK) {
+        shim_fatal(0x3002, "emulator: cannot describe this VM");
+    }
+    shim_fatal_enable_vmm_report();
+    struct tdcall_td_info info;
+    tdcall_status hw;
+    if (tdcall_vp_info(&info, &hw) != TDS_OK) {
+        shim_fatal(0x3003, "TDG.VP.INFO failed");
+    }
+    shim_log("tdshim: tdcall vp.info (emulated module): gpaw=%u vcpus=%u/%u index=%u "
+             "shared=0x%lx",
+             info.gpaw, info.num_vcpus, info.max_vcpus, info.vcpu_index, info.shared_mask);
+}
+#endif
 
 /* Test of the trap-and-resume mechanism only (not an emulator): answers every TDCALL with
  * RAX = 0 and RCX inverted, so the test can see outputs written back and the step over. */
@@ -161,12 +196,12 @@ static void run_test_command(const char *cmd)
     } else if (str_eq(cmd, "trap-resume")) {
         uint64_t rax = 1;
         uint64_t rcx = 0x1234;
-        shim_trap_set_tdcall_handler(test_tdcall_echo);
+        shim_tdcall_trap_fn prev = shim_trap_set_tdcall_handler(test_tdcall_echo);
         __asm__ __volatile__(".byte 0x66, 0x0f, 0x01, 0xcc"
                              : "+a"(rax), "+c"(rcx)
                              :
                              : "rdx", "r8", "r9", "r10", "r11", "memory");
-        shim_trap_set_tdcall_handler(NULL);
+        (void)shim_trap_set_tdcall_handler(prev);
         shim_log("tdshim: trap resumed rax=0x%lx rcx=0x%lx", rax, rcx);
     } else if (str_eq(cmd, "guard")) {
         *(volatile uint64_t *)(uintptr_t)SYM(shim_stack_guard) = 1; /* not present */
@@ -204,7 +239,11 @@ void shim_main(const shim_boot_regs *regs)
     shim_log("tdshim: tdx=%s", is_tdx() ? "yes" : "no");
     read_own_metadata(regs);
     if (regs->entry == SHIM_ENTRY_REAL16) {
-        start_aps();
+        const uint32_t cpus = plain_vm_cpus();
+        start_aps(cpus);
+#if defined(SHIM_HAVE_TDX_EMU)
+        start_emulator(cpus);
+#endif
         char cmd[32];
         if (shim_fwcfg_read_file("opt/tdshim/test", cmd, sizeof cmd) == TDS_OK) {
             run_test_command(cmd);

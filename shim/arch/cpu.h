@@ -47,6 +47,20 @@ static inline uint8_t cpu_inb(uint16_t port)
     return v;
 }
 
+static inline uint16_t cpu_inw(uint16_t port)
+{
+    uint16_t v;
+    __asm__ __volatile__("inw %1, %0" : "=a"(v) : "Nd"(port) : "memory");
+    return v;
+}
+
+static inline uint32_t cpu_inl(uint16_t port)
+{
+    uint32_t v;
+    __asm__ __volatile__("inl %1, %0" : "=a"(v) : "Nd"(port) : "memory");
+    return v;
+}
+
 static inline void cpu_cpuid(uint32_t leaf, uint32_t sub, uint32_t r[4])
 {
     __asm__ __volatile__("cpuid"

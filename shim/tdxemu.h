@@ -1,0 +1,27 @@
+/* SPDX-License-Identifier: BSD-2-Clause-Patent */
+/*
+ * The test image's TDX module: libtdcall's emulator (tdx_emu) behind the #UD trap, so the shim's
+ * real `tdcall` instructions run under QEMU TCG (design.md "TDCALL seam and the TDX-module
+ * emulator"). Built only when libtdcall provides tdcall_emu; used only in the plain-VM entry.
+ * The emulator plays both the module and the VMM: its GHCI hooks do the real port I/O, CPUID
+ * and MSR accesses of this plain VM, and ReportFatalError ends the run with the fatal status.
+ */
+#ifndef TDSHIM_SHIM_TDXEMU_H
+#define TDSHIM_SHIM_TDXEMU_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "arch/cpu.h"
+#include "tdshim/status.h"
+
+/*
+ * Describe the VM to the emulator (vCPU count, RAM below 4 GiB: the TempMem and TD_HOB sections
+ * accepted, everything else pending) and install it as the tdcall trap handler.
+ */
+TDS_MUST_USE tds_status shim_tdxemu_setup(uint32_t num_vcpus, uint64_t low_ram_size);
+
+/* True once shim_tdxemu_setup succeeded. */
+bool shim_tdxemu_active(void);
+
+#endif
