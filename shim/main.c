@@ -5,6 +5,7 @@
 #include "cputables.h"
 #include "fatal.h"
 #include "fwcfg.h"
+#include "hob.h"
 #include "idt.h"
 #include "log.h"
 #include "paging.h"
@@ -58,7 +59,7 @@ static void install_paging(void)
 }
 
 /* Our own BFV (trusted: measured into MRTD). Its metadata tells where the TD HOB is. */
-static void read_own_metadata(const shim_boot_regs *regs)
+static tdvf_section read_own_metadata(const shim_boot_regs *regs)
 {
     const uint64_t bfv = CPU_SYMBOL_ADDR(shim_bfv_start);
     const tds_bytes image = tds_bytes_make((const void *)(uintptr_t)bfv, FOUR_GIB - bfv);
@@ -85,7 +86,7 @@ static void read_own_metadata(const shim_boot_regs *regs)
         /* The VMM's RCX is only reported: the metadata address is the trusted one. */
         shim_log("tdshim: td_hob=0x%lx size=0x%lx (vmm rcx=0x%x)", hob->mem_addr, hob->mem_size,
                  regs->hob);
-        return;
+        return *hob;
     }
     shim_fatal(0x1003, "no TD_HOB section in own metadata");
 }
@@ -237,7 +238,16 @@ void shim_main(const shim_boot_regs *regs)
              SYM(shim_stack_top));
     install_paging();
     shim_log("tdshim: tdx=%s", is_tdx() ? "yes" : "no");
-    read_own_metadata(regs);
+    const tdvf_section hob = read_own_metadata(regs);
+#if defined(SHIM_HAVE_TDHOB)
+    /* Plain VM: a HOB only when the harness loaded one; in a TD it is mandatory. */
+    if (shim_hob_take(hob.mem_addr, hob.mem_size, regs->gpaw, regs->entry == SHIM_ENTRY_REAL16) !=
+        TDS_OK) {
+        shim_log("tdshim: continuing without a TD HOB");
+    }
+#else
+    (void)hob;
+#endif
     if (regs->entry == SHIM_ENTRY_REAL16) {
         const uint32_t cpus = plain_vm_cpus();
         start_aps(cpus);

@@ -8,9 +8,10 @@
 set -u
 here="$(cd "$(dirname "$0")" && pwd)"
 qemu="$1"; image="$2"; want="$3"; cmd="$4"; shift 4
-extra=()
+# Extra QEMU arguments (e.g. -device loader for a TD HOB) come from TDSHIM_QEMU_ARGS.
+read -r -a extra <<< "${TDSHIM_QEMU_ARGS:-}"
 if [ "$cmd" != "-" ]; then
-  extra=(-fw_cfg "name=opt/tdshim/test,string=$cmd")
+  extra+=(-fw_cfg "name=opt/tdshim/test,string=$cmd")
 fi
 log="$(mktemp)"
 trap 'rm -f "$log"' EXIT

@@ -1,0 +1,81 @@
+/* SPDX-License-Identifier: BSD-2-Clause-Patent */
+/*
+ * TD HOB intake (hob.h). Compiled to nothing unless the build has libtdhob (SHIM_HAVE_TDHOB,
+ * shim/CMakeLists.txt), so the linters always see the file.
+ */
+#if defined(SHIM_HAVE_TDHOB)
+#include "hob.h"
+
+#include "fatal.h"
+#include "log.h"
+#include "tdshim/mem.h"
+#include "tdshim/tdhob.h"
+
+/* The private copy the rest of the boot reads, and its checked view. */
+static uint8_t shim_hob_copy[SHIM_HOB_MAX] TDS_ALIGNED(8);
+static tdhob_view shim_hob_view;
+
+static const char *kind_name(tdhob_mem_kind k)
+{
+    switch (k) {
+    case TDHOB_MEM_ACCEPTED: return "accepted";
+    case TDHOB_MEM_UNACCEPTED: return "unaccepted";
+    case TDHOB_MEM_RESERVED: return "reserved";
+    case TDHOB_MEM_MMIO: return "mmio";
+    default: return "other";
+    }
+}
+
+static void log_memory_map(void)
+{
+    tdhob_mem_range map[32];
+    size_t n = 0;
+    tdhob_ram_summary sum;
+    if (tdhob_memory_map(&shim_hob_view, map, TDS_ARRAY_LEN(map), &n) != TDS_OK ||
+        tdhob_ram_summary_get(&shim_hob_view, &sum) != TDS_OK) {
+        shim_fatal(0x4002, "TD HOB memory map has more than 32 ranges");
+    }
+    for (size_t i = 0; i < n; i++) {
+        shim_log("tdshim: mem [0x%lx, 0x%lx) %s", map[i].base, map[i].base + map[i].length,
+                 kind_name(map[i].kind));
+    }
+    shim_log("tdshim: td_hob ok: ranges=%lu accepted=0x%lx unaccepted=0x%lx ram_top=0x%lx",
+             (uint64_t)n, sum.accepted_bytes, sum.unaccepted_bytes, sum.ram_top);
+}
+
+tds_status shim_hob_take(uint64_t gpa, uint64_t size, uint32_t gpaw, bool optional)
+{
+    if (size == 0 || size > SHIM_HOB_MAX) {
+        shim_fatal(0x4003, "TD_HOB section larger than the shim's copy buffer");
+    }
+    /* One fetch from the VMM-written section into our own buffer; everything after reads it. */
+    memcpy(shim_hob_copy, (const void *)(uintptr_t)gpa, (size_t)size);
+    if (optional) {
+        bool empty = true;
+        for (size_t i = 0; i < 8; i++) {
+            empty = empty && shim_hob_copy[i] == 0;
+        }
+        if (empty) {
+            shim_log("tdshim: td_hob: none loaded");
+            return TDS_ERR_NOT_FOUND;
+        }
+    }
+    tdhob_config cfg;
+    memset(&cfg, 0, sizeof cfg);
+    cfg.hob_gpa = gpa;
+    cfg.gpaw = gpaw;
+    cfg.convention = TDHOB_CONV_AUTO;
+    tdhob_error err;
+    memset(&err, 0, sizeof err);
+    if (tdhob_validate(tds_bytes_make(shim_hob_copy, (size_t)size), &cfg, &shim_hob_view, &err) !=
+        TDS_OK) {
+        shim_log("tdshim: td_hob invalid: %s (hob at +0x%lx, field +0x%lx, type %u, value 0x%lx)",
+                 tdhob_reason_str(err.reason), (uint64_t)err.hob_offset, (uint64_t)err.field_offset,
+                 (uint32_t)err.hob_type, err.value);
+        shim_fatal(0x4001, "TD HOB failed validation");
+    }
+    log_memory_map();
+    return TDS_OK;
+}
+
+#endif /* SHIM_HAVE_TDHOB */
