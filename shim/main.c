@@ -20,7 +20,7 @@ uint64_t shim_pml4[512] TDS_ALIGNED(4096) __attribute__((section(".bss.pagetable
 uint64_t shim_pdpt[512] TDS_ALIGNED(4096) __attribute__((section(".bss.pagetables")));
 uint64_t shim_pd[4 * 512] TDS_ALIGNED(4096) __attribute__((section(".bss.pagetables")));
 
-#define FOUR_GIB 0x100000000ull
+#define FOUR_GIB ((uint64_t)1 << 32)
 
 /* Runtime page tables (paging.c), replacing the early ones once in C. */
 static shim_pt_page shim_pt_pool[PT_PAGES_NEEDED] TDS_ALIGNED(4096);
@@ -61,18 +61,34 @@ static void install_paging(void)
 /* Our own BFV (trusted: measured into MRTD). Its metadata tells where the TD HOB is. */
 static tdvf_section read_own_metadata(const shim_boot_regs *regs)
 {
+    /* Find the descriptor both ways a VMM does and require them to agree; that also gives the
+     * image size (the BFV is only the top of it), so the whole image can be checked. */
     const uint64_t bfv = CPU_SYMBOL_ADDR(shim_bfv_start);
-    const tds_bytes image = tds_bytes_make((const void *)(uintptr_t)bfv, FOUR_GIB - bfv);
+    const tds_bytes window = tds_bytes_make((const void *)(uintptr_t)bfv, FOUR_GIB - bfv);
     uint32_t off;
     tdvf_meta m;
     tdvf_error err = {"", UINT32_MAX};
-    if (tdvf_locate_qemu(image, &off) != TDS_OK) {
-        shim_fatal(0x1001, "own TDVF metadata not found");
+    if (tdvf_locate_qemu(window, &off) != TDS_OK) {
+        shim_fatal(0x1001, "own TDVF metadata not found through the footer table");
     }
-    if (tdvf_parse(image, off, &m, &err) != TDS_OK) {
+    const uint64_t from_end = window.len - off;
+    const uint64_t from_start = tds_load_le32(window.ptr + window.len - TDVF_TAIL_TDSHIM_PTR);
+    const uint64_t image_size = from_start + from_end;
+    if (image_size < window.len || image_size > 0x1000000u) {
+        shim_fatal(0x1004, "own metadata: footer table and td-shim pointer disagree");
+    }
+    const tds_bytes image =
+        tds_bytes_make((const void *)(uintptr_t)(FOUR_GIB - image_size), (size_t)image_size);
+    if (tdvf_locate_tdshim(image, &off) != TDS_OK || off != from_start) {
+        shim_fatal(0x1004, "own metadata: td-shim pointer or metadata GUID wrong");
+    }
+    if (tdvf_parse(image, off, &m, &err) != TDS_OK ||
+        tdvf_check_tdshim(&m, image_size, &err) != TDS_OK ||
+        tdvf_check_layout(&m, image_size, &err) != TDS_OK) {
         shim_fatal(0x1002, err.what);
     }
-    shim_log("tdshim: metadata at 0x%lx, %u sections", bfv + off, m.count);
+    shim_log("tdshim: metadata at 0x%lx, %u sections, image 0x%lx bytes",
+             FOUR_GIB - image_size + off, m.count, image_size);
     const tdvf_section *hob = NULL;
     for (uint32_t i = 0; i < m.count; i++) {
         const tdvf_section *s = &m.sec[i];
