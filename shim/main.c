@@ -174,6 +174,7 @@ static void start_emulator(uint32_t cpus)
         shim_fatal(0x3002, "emulator: cannot describe this VM");
     }
     shim_fatal_enable_vmm_report();
+    shim_serial_use_tdvmcall(); /* from here on the console goes through the emulated GHCI */
     struct tdcall_td_info info;
     tdcall_status hw;
     if (tdcall_vp_info(&info, &hw) != TDS_OK) {
@@ -244,6 +245,9 @@ static void run_test_command(const char *cmd)
 void shim_main(const shim_boot_regs *regs)
 {
     shim_fatal_set_entry(regs->entry);
+    if (regs->entry == SHIM_ENTRY_TD) {
+        shim_serial_use_tdvmcall(); /* direct port I/O would raise #VE */
+    }
     shim_serial_init();
     shim_log("tdshim: start entry=%s vcpu=%u gpaw=%u cpuid1=0x%x",
              regs->entry == SHIM_ENTRY_REAL16 ? "real16" : "td32", regs->vcpu_index, regs->gpaw,
@@ -275,6 +279,11 @@ void shim_main(const shim_boot_regs *regs)
             run_test_command(cmd);
         }
     }
+#if defined(SHIM_HAVE_TDX_EMU)
+    if (shim_tdxemu_active()) {
+        shim_log("tdshim: console via TDVMCALL<IO>: %lu emulated calls", shim_tdxemu_io_calls());
+    }
+#endif
     shim_log("tdshim: boot ok");
     shim_debug_exit(SHIM_EXIT_OK);
     shim_fatal(0x1FFF, "nothing to hand off to yet (payload loading not implemented)");

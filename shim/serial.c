@@ -2,6 +2,9 @@
 /* COM1 16550 UART and the line logger (log.h). */
 #include "arch/cpu.h"
 #include "log.h"
+#if defined(SHIM_HAVE_TDCALL)
+#include "tdshim/tdvmcall.h"
+#endif
 
 #define COM1 0x3F8u
 #define UART_THR 0u
@@ -12,26 +15,67 @@
 #define UART_LSR 5u
 #define LSR_THRE 0x20u
 
+#if defined(SHIM_HAVE_TDCALL)
+/* In a TD, port I/O would raise #VE: the console then goes through TDG.VP.VMCALL<IO>. */
+static bool shim_serial_vmcall;
+#endif
+
+void shim_serial_use_tdvmcall(void)
+{
+#if defined(SHIM_HAVE_TDCALL)
+    shim_serial_vmcall = true;
+#endif
+}
+
+static void port_out(uint16_t port, uint8_t v)
+{
+#if defined(SHIM_HAVE_TDCALL)
+    if (shim_serial_vmcall) {
+        tdvmcall_status vs;
+        if (tdvmcall_io_write(port, 1, v, &vs) != TDS_OK) {
+            return; /* a console the VMM refuses is not worth a fatal error: byte dropped */
+        }
+        return;
+    }
+#endif
+    cpu_outb(port, v);
+}
+
+static uint8_t port_in(uint16_t port)
+{
+#if defined(SHIM_HAVE_TDCALL)
+    if (shim_serial_vmcall) {
+        tdvmcall_status vs;
+        uint32_t v = 0xFF;
+        if (tdvmcall_io_read(port, 1, &v, &vs) != TDS_OK) {
+            return 0xFF;
+        }
+        return (uint8_t)v;
+    }
+#endif
+    return cpu_inb(port);
+}
+
 void shim_serial_init(void)
 {
-    cpu_outb(COM1 + UART_IER, 0x00); /* no interrupts */
-    cpu_outb(COM1 + UART_LCR, 0x80); /* DLAB */
-    cpu_outb(COM1 + 0, 0x01);        /* divisor 1: 115200 baud */
-    cpu_outb(COM1 + 1, 0x00);
-    cpu_outb(COM1 + UART_LCR, 0x03); /* 8N1 */
-    cpu_outb(COM1 + UART_FCR, 0xC7); /* FIFO on, cleared */
-    cpu_outb(COM1 + UART_MCR, 0x03); /* DTR, RTS */
+    port_out(COM1 + UART_IER, 0x00); /* no interrupts */
+    port_out(COM1 + UART_LCR, 0x80); /* DLAB */
+    port_out(COM1 + 0, 0x01);        /* divisor 1: 115200 baud */
+    port_out(COM1 + 1, 0x00);
+    port_out(COM1 + UART_LCR, 0x03); /* 8N1 */
+    port_out(COM1 + UART_FCR, 0xC7); /* FIFO on, cleared */
+    port_out(COM1 + UART_MCR, 0x03); /* DTR, RTS */
 }
 
 static void serial_putc(char c)
 {
     /* Bounded wait: a missing UART must not hang the shim (reads 0xFF then). */
     for (unsigned i = 0; i < 100000u; i++) {
-        if ((cpu_inb(COM1 + UART_LSR) & LSR_THRE) != 0) {
+        if ((port_in(COM1 + UART_LSR) & LSR_THRE) != 0) {
             break;
         }
     }
-    cpu_outb(COM1 + UART_THR, (uint8_t)c);
+    port_out(COM1 + UART_THR, (uint8_t)c);
 }
 
 void shim_serial_write(const char *s, size_t n)

@@ -157,6 +157,13 @@ tds_status shim_tdxemu_setup(uint32_t num_vcpus, uint64_t low_ram_size)
     return TDS_OK;
 }
 
+uint64_t shim_tdxemu_io_calls(void)
+{
+    struct tdx_emu_counters c;
+    tdx_emu_counters_get(&shim_emu, &c);
+    return c.vmcall_subfn[tdx_emu_vmcall_slot(TDVMCALL_IO)];
+}
+
 bool shim_tdxemu_active(void)
 {
     return shim_emu_ready;

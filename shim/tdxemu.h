@@ -21,6 +21,9 @@
  */
 TDS_MUST_USE tds_status shim_tdxemu_setup(uint32_t num_vcpus, uint64_t low_ram_size);
 
+/* TDG.VP.VMCALL<Instruction.IO> calls the emulator has answered so far. */
+uint64_t shim_tdxemu_io_calls(void);
+
 /* True once shim_tdxemu_setup succeeded. */
 bool shim_tdxemu_active(void);
 
