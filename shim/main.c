@@ -257,7 +257,9 @@ void shim_main(const shim_boot_regs *regs)
     shim_log("tdshim: long mode, idt=32 vectors on ist1, stack=0x%lx-0x%lx", SYM(shim_stack_bottom),
              SYM(shim_stack_top));
     install_paging();
-    shim_log("tdshim: tdx=%s", is_tdx() ? "yes" : "no");
+    /* In a TD, do not probe: CPUID may raise #VE and there is no #VE handler yet. */
+    shim_log("tdshim: tdx=%s",
+             regs->entry == SHIM_ENTRY_TD ? "yes (td entry)" : (is_tdx() ? "yes" : "no"));
     const tdvf_section hob = read_own_metadata(regs);
 #if defined(SHIM_HAVE_TDHOB)
     /* Plain VM: a HOB only when the harness loaded one; in a TD it is mandatory. */
