@@ -79,9 +79,8 @@ static void test_rejects(void **state)
     uint64_t root = 0xAAAA;
     shim_pt_layout l = layout();
     assert_int_equal(shim_pt_build(pool, PT_PAGES_NEEDED - 1, &l, &root), TDS_ERR_NO_SPACE);
-    assert_int_equal(
-        shim_pt_build((shim_pt_page *)((uint8_t *)pool + 8), PT_PAGES_NEEDED, &l, &root),
-        TDS_ERR_ALIGNMENT);
+    assert_int_equal(shim_pt_build((shim_pt_page *)&pool[0][1], PT_PAGES_NEEDED, &l, &root),
+                     TDS_ERR_ALIGNMENT);
     l.region[1].start = 0x101000; /* overlaps region 0 */
     assert_int_equal(shim_pt_build(pool, PT_PAGES_NEEDED, &l, &root), TDS_ERR_OUT_OF_BOUNDS);
     l = layout();
