@@ -80,15 +80,9 @@ tds_status mbox_fw_ap_loop(mbox_fw_slot *slot, const mbox_arch_ops *ops)
         last = seq;
         fw_req r = fw_read_req(slot);
         switch (r.cmd) {
-        case MBOX_FW_CMD_NOOP:
-            fw_complete(slot, seq, fw_status(TDS_OK));
-            break;
-        case MBOX_FW_CMD_CHECK:
-            fw_complete(slot, seq, MBOX_LOAD_RLX(&slot->apic_id));
-            break;
-        case MBOX_FW_CMD_RUN:
-            fw_complete(slot, seq, fw_run(&r, ops));
-            break;
+        case MBOX_FW_CMD_NOOP: fw_complete(slot, seq, fw_status(TDS_OK)); break;
+        case MBOX_FW_CMD_CHECK: fw_complete(slot, seq, MBOX_LOAD_RLX(&slot->apic_id)); break;
+        case MBOX_FW_CMD_RUN: fw_complete(slot, seq, fw_run(&r, ops)); break;
         case MBOX_FW_CMD_SET_CR3:
             if (ops->set_cr3 == NULL) {
                 fw_complete(slot, seq, fw_status(TDS_ERR_UNSUPPORTED));
@@ -121,9 +115,7 @@ tds_status mbox_fw_ap_loop(mbox_fw_slot *slot, const mbox_arch_ops *ops)
             MBOX_STORE_RLX(&slot->state, (uint32_t)MBOX_FW_STATE_EXITED);
             fw_complete(slot, seq, fw_status(TDS_OK));
             return TDS_OK;
-        default:
-            fw_complete(slot, seq, fw_status(TDS_ERR_UNSUPPORTED));
-            break;
+        default: fw_complete(slot, seq, fw_status(TDS_ERR_UNSUPPORTED)); break;
         }
     }
 }

@@ -16,11 +16,15 @@ tds_status mbox_os_ap_loop(mbox_os_mailbox *mb, uint32_t apic_id, const mbox_arc
         return TDS_ERR_INVALID_ARG;
     }
     for (;;) {
-        /* Acquire pairs with the OS's release store of command (Linux smp_store_release): the
-         * apic_id and wakeup_vector it wrote before are visible after this load. */
-        uint16_t cmd = MBOX_LOAD_ACQ(&mb->command);
+        /* One acquire load of command and apic_id together (see mbox_os_mailbox.head). Acquire
+         * pairs with the OS's release store of command (Linux smp_store_release): the vector it
+         * wrote before is visible after this load. */
+        uint64_t head = MBOX_LOAD_ACQ(&mb->head);
+        uint16_t cmd = (uint16_t)(head & 0xFFFFu);
+        uint32_t target = (uint32_t)(head >> 32);
         if (cmd != MBOX_OS_CMD_NOOP) {
-            uint32_t target = MBOX_LOAD_RLX(&mb->apic_id);
+            /* While command != 0 only the target AP may clear it, so a snapshot with our APIC ID
+             * names a request that is ours and still pending. */
             if (target == apic_id) {
                 if (cmd == MBOX_OS_CMD_WAKEUP) {
                     /* Read the vector before the ack: after it the OS may reuse the mailbox. */

@@ -30,7 +30,7 @@
 #define MADT_LAPIC_ENABLED 1u
 
 /* Largest MADT we build or accept: the ACPI length field is u32 but a firmware table is small. */
-#define MADT_MAX_SIZE (16u * 1024u * 1024u)
+#define MADT_MAX_SIZE 0x1000000u /* 16 MiB */
 
 /* What the Multiprocessor Wakeup structure says. */
 typedef struct madt_wakeup {
@@ -64,8 +64,7 @@ madt_ids madt_default_ids(void);
  */
 TDS_MUST_USE tds_status madt_build_default(tds_mut_bytes out, const madt_ids *ids,
                                            const uint32_t *apic_ids, uint32_t n_cpus,
-                                           uint32_t flags, const madt_wakeup *wk,
-                                           size_t *out_len);
+                                           uint32_t flags, const madt_wakeup *wk, size_t *out_len);
 
 /*
  * Copy the VMM's MADT (untrusted) to out and append the wakeup structure. The input is validated

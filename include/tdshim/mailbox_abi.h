@@ -36,7 +36,7 @@
 #define MBOX_BLOB_OFF_FW_CR3 200  /* firmware page-table root reloaded by the reset entry */
 #define MBOX_BLOB_OFF_MAGIC 208   /* MBOX_BLOB_MAGIC, checked by the installer */
 #define MBOX_BLOB_MAGIC 0x31424c42584f424d /* "MBOXBLB1" as little-endian bytes */
-#define MBOX_BLOB_MAX_SIZE 1024   /* the blob plus its data fits in this many bytes */
+#define MBOX_BLOB_MAX_SIZE 1024            /* the blob plus its data fits in this many bytes */
 
 /* ---- Firmware-phase per-vCPU slot (private TD memory, shared only between vCPUs) ---- */
 #define MBOX_FW_SLOT_SIZE 128

@@ -126,8 +126,8 @@ void mbox_fw_slots_reset(mbox_fw_slot *slots, uint32_t n);
  * ops->pause is required (INVALID_ARG). Does not touch the slots.
  */
 TDS_MUST_USE tds_status mbox_fw_init(mbox_fw *fw, mbox_fw_slot *slots, uint32_t n_vcpus,
-                                     uint64_t stack_base, uint64_t stack_size,
-                                     uint64_t spin_limit, const mbox_arch_ops *ops);
+                                     uint64_t stack_base, uint64_t stack_size, uint64_t spin_limit,
+                                     const mbox_arch_ops *ops);
 
 /* Wait until APs 1 .. n-1 have arrived (state != ABSENT). BUSY after spin_limit pauses. */
 TDS_MUST_USE tds_status mbox_fw_wait_arrival(mbox_fw *fw, uint32_t n);

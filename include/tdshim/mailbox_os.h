@@ -18,9 +18,17 @@
 
 /* The 4 KiB mailbox: the single definition of its layout (numbers in mailbox_abi.h). */
 typedef struct TDS_ALIGNED(MBOX_OS_ALIGN) mbox_os_mailbox {
-    uint16_t command;
-    uint16_t reserved;
-    uint32_t apic_id;
+    union {
+        struct {
+            uint16_t command;
+            uint16_t reserved;
+            uint32_t apic_id;
+        };
+        /* The same 8 bytes as one value (x86, little endian: command in bits 15:0, apic_id in
+         * bits 63:32). The AP reads command and apic_id in ONE load so the pair is a snapshot:
+         * read separately, a stale command could be paired with the next request's apic_id. */
+        uint64_t head;
+    };
     uint64_t wakeup_vector;
     uint8_t os_area[MBOX_OS_OS_AREA_SIZE];
     uint8_t fw_area[MBOX_OS_FW_AREA_SIZE];
@@ -29,6 +37,7 @@ typedef struct TDS_ALIGNED(MBOX_OS_ALIGN) mbox_os_mailbox {
 TDS_ASSERT_SIZE(mbox_os_mailbox, MBOX_OS_SIZE);
 TDS_ASSERT_ALIGN(mbox_os_mailbox, MBOX_OS_ALIGN);
 TDS_ASSERT_OFFSET(mbox_os_mailbox, command, MBOX_OS_OFF_COMMAND);
+TDS_ASSERT_OFFSET(mbox_os_mailbox, head, MBOX_OS_OFF_COMMAND);
 TDS_ASSERT_OFFSET(mbox_os_mailbox, reserved, MBOX_OS_OFF_RESERVED);
 TDS_ASSERT_OFFSET(mbox_os_mailbox, apic_id, MBOX_OS_OFF_APIC_ID);
 TDS_ASSERT_OFFSET(mbox_os_mailbox, wakeup_vector, MBOX_OS_OFF_WAKEUP_VECTOR);

@@ -26,13 +26,18 @@ mbox_os_blob_start:
 /* ---- offset MBOX_BLOB_OFF_ENTRY: the mailbox loop ---- */
 mbox_os_blob_loop:
     pause
-    /* x86 (TSO): this load is not reordered with the later loads of apic_id / vector, which
-     * gives the acquire ordering the OS's release store of command expects. */
-    movzwl  MBOX_OS_OFF_COMMAND(%rdi), %eax
-    testl   %eax, %eax
+    /* ONE 8-byte load of command (bits 15:0) and apic_id (bits 63:32): a consistent snapshot
+     * (two loads could pair a stale command with the next request's apic_id). x86 (TSO): the
+     * later load of the vector is not reordered before it, which is the acquire the OS's
+     * release store of command needs. */
+    movq    MBOX_OS_OFF_COMMAND(%rdi), %rax
+    testw   %ax, %ax
     jz      mbox_os_blob_loop
-    cmpl    MBOX_OS_OFF_APIC_ID(%rdi), %esi
+    movq    %rax, %rdx
+    shrq    $32, %rdx
+    cmpl    %edx, %esi
     jne     mbox_os_blob_loop
+    movzwl  %ax, %eax
     cmpl    $MBOX_OS_CMD_WAKEUP, %eax
     je      mbox_os_blob_wakeup
     cmpl    $MBOX_OS_CMD_TEST, %eax
