@@ -57,13 +57,14 @@ static uint32_t fw_run(const fw_req *r, const mbox_arch_ops *ops)
     return fw_status(TDS_OK);
 }
 
-tds_status mbox_fw_ap_loop(mbox_fw_slot *slot, const mbox_arch_ops *ops)
+tds_status mbox_fw_ap_loop(mbox_fw_slot *slot, const mbox_arch_ops *ops, mbox_fw_exit *exit)
 {
     if (slot == NULL || ops == NULL || ops->pause == NULL || ops->read_apic_id == NULL) {
         return TDS_ERR_INVALID_ARG;
     }
     /* Arrival: the APIC ID is visible before state says PARKED. */
-    MBOX_STORE_RLX(&slot->apic_id, ops->read_apic_id(ops->ctx));
+    uint32_t my_apic_id = ops->read_apic_id(ops->ctx);
+    MBOX_STORE_RLX(&slot->apic_id, my_apic_id);
     MBOX_STORE_REL(&slot->state, (uint32_t)MBOX_FW_STATE_PARKED);
 
     /* done is ours; anything posted before we arrived (seq != done) is served now. */
@@ -114,6 +115,11 @@ tds_status mbox_fw_ap_loop(mbox_fw_slot *slot, const mbox_arch_ops *ops)
             /* state before done: once the BSP sees the ack it also sees EXITED. */
             MBOX_STORE_RLX(&slot->state, (uint32_t)MBOX_FW_STATE_EXITED);
             fw_complete(slot, seq, fw_status(TDS_OK));
+            if (exit != NULL) {
+                exit->a0 = r.a0;
+                exit->a1 = r.a1;
+                exit->apic_id = my_apic_id;
+            }
             return TDS_OK;
         default: fw_complete(slot, seq, fw_status(TDS_ERR_UNSUPPORTED)); break;
         }

@@ -28,7 +28,7 @@ typedef enum mbox_fw_cmd {
     MBOX_FW_CMD_SET_CR3 = 3, /* CR3 = a0 */
     MBOX_FW_CMD_SET_IDT = 4, /* IDTR = {limit a1, base a0} */
     MBOX_FW_CMD_SLEEP = 5,   /* acknowledge, then halt once; back to polling on wake */
-    MBOX_FW_CMD_EXIT = 6,    /* acknowledge, then mbox_fw_ap_loop returns TDS_OK (hand-off) */
+    MBOX_FW_CMD_EXIT = 6,    /* acknowledge; mbox_fw_ap_loop returns OK with {a0, a1} (hand-off) */
     MBOX_FW_CMD_COUNT_
 } mbox_fw_cmd;
 
@@ -105,6 +105,21 @@ static inline mbox_fw_command mbox_fw_cmd_set_idt(uint64_t base, uint16_t limit)
     return c;
 }
 
+/* EXIT, as the hand-off to the OS-phase loop: a0 = address of the installed blob's entry, a1 =
+ * the ACPI mailbox address (any meaning works; the loop only hands them back). */
+static inline mbox_fw_command mbox_fw_cmd_exit(uint64_t os_entry, uint64_t os_mailbox)
+{
+    mbox_fw_command c = {MBOX_FW_CMD_EXIT, NULL, NULL, os_entry, os_mailbox, 0};
+    return c;
+}
+
+/* What the AP loop hands back on EXIT. */
+typedef struct mbox_fw_exit {
+    uint64_t a0;      /* EXIT a0 (the OS-loop entry) */
+    uint64_t a1;      /* EXIT a1 (the ACPI mailbox) */
+    uint32_t apic_id; /* this AP's x2APIC ID, as read at arrival */
+} mbox_fw_exit;
+
 /* BSP-side context (BSP-private memory). */
 typedef struct mbox_fw {
     mbox_fw_slot *slots; /* n_vcpus slots, caller-owned */
@@ -160,10 +175,13 @@ TDS_MUST_USE tds_status mbox_fw_broadcast(mbox_fw *fw, const mbox_fw_command *cm
 TDS_MUST_USE tds_status mbox_fw_run(void *ctx, mbox_work_fn *fn, void *arg, uint32_t n_workers);
 
 /*
- * The AP side: park in slot (this vCPU's own slot) and serve commands until EXIT (returns OK,
- * after acknowledging) or until ops->pause returns false (returns STATE; host tests only).
- * Required ops: pause, read_apic_id (INVALID_ARG without them; the slot is not touched).
+ * The AP side: park in slot (this vCPU's own slot) and serve commands until EXIT (returns OK
+ * after acknowledging, with *exit filled when exit is not NULL) or until ops->pause returns false
+ * (returns STATE; host tests only). Required ops: pause, read_apic_id (INVALID_ARG without them;
+ * the slot is not touched). The shim then enters the OS loop:
+ *     mbox_x86_enter_os_loop(exit.a0, exit.a1, exit.apic_id);
  */
-TDS_MUST_USE tds_status mbox_fw_ap_loop(mbox_fw_slot *slot, const mbox_arch_ops *ops);
+TDS_MUST_USE tds_status mbox_fw_ap_loop(mbox_fw_slot *slot, const mbox_arch_ops *ops,
+                                        mbox_fw_exit *exit);
 
 #endif

@@ -82,6 +82,10 @@ void mbox_x86_call_on_stack(mbox_work_fn *fn, void *arg, uint32_t worker, uint64
 void mbox_x86_write_cr3(uint64_t cr3);
 void mbox_x86_lidt(uint64_t base, uint16_t limit);
 void mbox_x86_pause(void);
+/* Enter the installed blob's loop: RDI = mailbox, ESI = apic_id, jump to entry. Never returns in
+ * firmware; it does not use the stack. (On the host it "returns" when the wake-up vector
+ * function returns, which the tests use.) */
+void mbox_x86_enter_os_loop(uint64_t entry, uint64_t mailbox, uint32_t apic_id);
 #endif
 
 #endif

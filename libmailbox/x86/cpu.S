@@ -51,4 +51,16 @@ mbox_x86_pause:
     ret
     .size mbox_x86_pause, . - mbox_x86_pause
 
+/* void mbox_x86_enter_os_loop(uint64_t entry, uint64_t mailbox, uint32_t apic_id)
+ * A jump, not a call: the blob inherits this frame's return address, so on the host the wake-up
+ * vector's RET returns to our caller. */
+    .globl mbox_x86_enter_os_loop
+    .type mbox_x86_enter_os_loop, @function
+mbox_x86_enter_os_loop:
+    movq    %rdi, %rax
+    movq    %rsi, %rdi
+    movl    %edx, %esi
+    jmp     *%rax
+    .size mbox_x86_enter_os_loop, . - mbox_x86_enter_os_loop
+
     .section .note.GNU-stack, "", @progbits

@@ -76,7 +76,7 @@ static void *fw_thread(void *p)
 {
     host_ap *ap = (host_ap *)p;
     host_ap_self = (int)ap->index;
-    ap->loop_status = mbox_fw_ap_loop(ap->slot, &ap->ops);
+    ap->loop_status = mbox_fw_ap_loop(ap->slot, &ap->ops, &ap->exit);
     return NULL;
 }
 

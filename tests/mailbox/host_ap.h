@@ -29,6 +29,7 @@ typedef struct host_ap {
     size_t stack_size;
     mbox_arch_ops ops;
     tds_status loop_status;
+    mbox_fw_exit exit; /* what EXIT handed back */
     mbox_fw_slot *slot;
     pthread_t thread;
 } host_ap;

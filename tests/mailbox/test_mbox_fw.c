@@ -39,11 +39,14 @@ static void start_aps(void)
 
 static void stop_aps(mbox_fw *fw)
 {
-    mbox_fw_command c = mbox_fw_cmd_simple(MBOX_FW_CMD_EXIT);
+    mbox_fw_command c = mbox_fw_cmd_exit(0x1234000, 0x7F000);
     assert_int_equal(mbox_fw_broadcast(fw, &c), TDS_OK);
     for (uint32_t i = 1; i < N; i++) {
         host_ap_join(&g_aps[i]);
         assert_int_equal(g_aps[i].loop_status, TDS_OK);
+        assert_int_equal(g_aps[i].exit.a0, 0x1234000);
+        assert_int_equal(g_aps[i].exit.a1, 0x7F000);
+        assert_int_equal(g_aps[i].exit.apic_id, 0x40u + i);
         host_ap_free(&g_aps[i]);
     }
 }
@@ -71,7 +74,7 @@ static void test_init_checks(void **state)
         mbox_fw_init(&fw, g_slots, 2, 0xFFFFFFFFFFFE0000ull, 0x10000, 0, &host_bsp_ops), TDS_OK);
     mbox_arch_ops no_id = {0};
     no_id.pause = host_pause;
-    assert_int_equal(mbox_fw_ap_loop(&g_slots[1], &no_id), TDS_ERR_INVALID_ARG);
+    assert_int_equal(mbox_fw_ap_loop(&g_slots[1], &no_id, NULL), TDS_ERR_INVALID_ARG);
 }
 
 static void test_post_checks_and_sticky_busy(void **state)

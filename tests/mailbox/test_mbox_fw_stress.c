@@ -5,7 +5,6 @@
  * what they saw; at the end every AP's record must equal, in order, exactly what the BSP sent to
  * it (every command seen once by its target, never by another AP, never twice).
  */
-#define _POSIX_C_SOURCE 200809L
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>

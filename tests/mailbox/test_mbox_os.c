@@ -2,11 +2,12 @@
 /*
  * The ACPI MP-wakeup handshake, with the OS side played as Linux does it (madt_wakeup.c
  * acpi_wakeup_cpu: write apic_id and wakeup_vector, release-store command = WAKEUP, spin until
- * command reads 0). Every scenario runs twice: against the C loop (mbox_os_ap_loop) and against
- * the real assembly blob, installed by mbox_os_blob_install into a fresh executable page and
- * entered by host threads (at WAKEUP the blob jumps to a C function that returns to the thread).
+ * command reads 0). Every scenario runs three times: against the C loop (mbox_os_ap_loop);
+ * against the real assembly blob, installed by mbox_os_blob_install into a fresh executable page
+ * and entered by host threads with mbox_x86_enter_os_loop (at WAKEUP the blob jumps to a C
+ * function that returns to the thread); and after the full hand-off, where the threads first
+ * park in the firmware loop, do work, get EXIT(entry, mailbox) and enter the blob from there.
  */
-#define _GNU_SOURCE
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -23,8 +24,6 @@
 #define N_APS 6u
 #define NO_SUCH_APIC 0xDEADu
 
-typedef void blob_entry_fn(mbox_os_mailbox *mb, uint32_t apic_id);
-
 typedef struct os_ap {
     uint32_t index;
     uint32_t apic_id;
@@ -37,11 +36,20 @@ typedef struct os_ap {
     pthread_t thread;
 } os_ap;
 
+typedef enum world_mode {
+    MODE_C_LOOP,  /* threads run mbox_os_ap_loop */
+    MODE_BLOB,    /* threads enter the installed blob directly */
+    MODE_HANDOFF, /* threads run the firmware loop, get EXIT(entry, mailbox), enter the blob */
+} world_mode;
+
 typedef struct os_world {
     mbox_os_mailbox *mb;
+    world_mode mode;
     bool use_blob;
-    blob_entry_fn *entry;
+    uint64_t entry; /* the installed blob's entry */
     uint8_t *page;
+    mbox_fw_slot *slots; /* MODE_HANDOFF: vCPU 0 = BSP, AP i is vCPU i + 1 */
+    int fw_ran[N_APS];
     int stop;
     os_ap aps[N_APS];
 } os_world;
@@ -79,18 +87,21 @@ static void c_jump(void *ctx, uint64_t vector, uint64_t mailbox, uint32_t apic_i
     (void)ctx;
     void (*f)(mbox_os_mailbox *, uint32_t);
     memcpy(&f, &vector, sizeof(f));
-    mbox_os_mailbox *mb;
-    uintptr_t m = (uintptr_t)mailbox;
-    memcpy(&mb, &m, sizeof(mb));
-    f(mb, apic_id);
+    f((mbox_os_mailbox *)(uintptr_t)mailbox, apic_id);
 }
 
 static void *ap_thread(void *p)
 {
     os_ap *ap = (os_ap *)p;
     host_ap_self = (int)ap->index;
-    if (g_world->use_blob) {
-        g_world->entry(g_world->mb, ap->apic_id);
+    if (g_world->mode == MODE_HANDOFF) {
+        mbox_fw_exit ex;
+        ap->status = mbox_fw_ap_loop(&g_world->slots[ap->index + 1], &ap->host.ops, &ex);
+        if (ap->status == TDS_OK) {
+            mbox_x86_enter_os_loop(ex.a0, ex.a1, ex.apic_id);
+        }
+    } else if (g_world->mode == MODE_BLOB) {
+        mbox_x86_enter_os_loop(g_world->entry, (uint64_t)(uintptr_t)g_world->mb, ap->apic_id);
         ap->status = TDS_OK;
     } else {
         ap->status = mbox_os_ap_loop(g_world->mb, ap->apic_id, &ap->host.ops);
@@ -129,14 +140,24 @@ static uint32_t apic_of(uint32_t i)
     return ids[i];
 }
 
-static int world_setup(bool use_blob)
+static void fw_work(void *arg, uint32_t worker)
 {
+    int *ran = (int *)arg;
+    if (worker >= 1 && worker <= N_APS && host_ap_self == (int)worker - 1) {
+        __atomic_add_fetch(&ran[worker - 1], 1, __ATOMIC_RELAXED);
+    }
+}
+
+static int world_setup(world_mode mode)
+{
+    bool use_blob = mode != MODE_C_LOOP;
     os_world *w = calloc(1, sizeof(*w));
     if (w == NULL) {
         return -1;
     }
     g_world = w; /* owned by g_world from here; a failure below is fatal for the test run */
     w->use_blob = use_blob;
+    w->mode = mode;
     w->mb = aligned_alloc(MBOX_OS_ALIGN, sizeof(mbox_os_mailbox));
     if (w->mb == NULL) {
         abort();
@@ -153,8 +174,14 @@ static int world_setup(bool use_blob)
         if (s != TDS_OK || mprotect(pg, 4096, PROT_READ | PROT_EXEC) != 0) {
             abort();
         }
-        uint8_t *entry = w->page + MBOX_BLOB_OFF_ENTRY;
-        memcpy(&w->entry, &entry, sizeof(entry));
+        w->entry = (uint64_t)(uintptr_t)(w->page + MBOX_BLOB_OFF_ENTRY);
+    }
+    if (mode == MODE_HANDOFF) {
+        w->slots = aligned_alloc(MBOX_FW_SLOT_ALIGN, (N_APS + 1) * sizeof(mbox_fw_slot));
+        if (w->slots == NULL) {
+            abort();
+        }
+        mbox_fw_slots_reset(w->slots, N_APS + 1);
     }
     for (uint32_t i = 0; i < N_APS; i++) {
         os_ap *ap = &w->aps[i];
@@ -167,18 +194,41 @@ static int world_setup(bool use_blob)
             abort();
         }
     }
+    if (mode == MODE_HANDOFF) {
+        /* Firmware phase: work on every AP, then hand them all to the OS mailbox. */
+        mbox_fw fw;
+        if (mbox_fw_init(&fw, w->slots, N_APS + 1, 0, 0, 0, &host_bsp_ops) != TDS_OK ||
+            mbox_fw_wait_arrival(&fw, N_APS + 1) != TDS_OK ||
+            mbox_fw_run(&fw, fw_work, w->fw_ran, N_APS + 1) != TDS_OK) {
+            abort();
+        }
+        mbox_fw_command ex = mbox_fw_cmd_exit(w->entry, (uint64_t)(uintptr_t)w->mb);
+        if (mbox_fw_broadcast(&fw, &ex) != TDS_OK) {
+            abort();
+        }
+        for (uint32_t i = 0; i < N_APS; i++) {
+            if (w->fw_ran[i] != 1) {
+                abort();
+            }
+        }
+    }
     return 0;
 }
 
 static int setup_c(void **state)
 {
     (void)state;
-    return world_setup(false);
+    return world_setup(MODE_C_LOOP);
 }
 static int setup_blob(void **state)
 {
     (void)state;
-    return world_setup(true);
+    return world_setup(MODE_BLOB);
+}
+static int setup_handoff(void **state)
+{
+    (void)state;
+    return world_setup(MODE_HANDOFF);
 }
 
 static int wakes_now(uint32_t i)
@@ -205,6 +255,7 @@ static int teardown(void **state)
         munmap(w->page, 4096);
     }
     free(w->mb);
+    free(w->slots);
     free(w);
     g_world = NULL;
     return 0;
@@ -342,15 +393,16 @@ static void test_repeated_wakeup(void **state)
     __atomic_store_n(&g_world->mb->command, 0, __ATOMIC_RELEASE);
 }
 
-#define BOTH(fn)                                                                                   \
+#define ALL3(fn)                                                                                   \
     cmocka_unit_test_setup_teardown(fn, setup_c, teardown),                                        \
-        cmocka_unit_test_setup_teardown(fn, setup_blob, teardown)
+        cmocka_unit_test_setup_teardown(fn, setup_blob, teardown),                                 \
+        cmocka_unit_test_setup_teardown(fn, setup_handoff, teardown)
 
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        BOTH(test_wake_each),       BOTH(test_test_command),    BOTH(test_two_wakeups_racing),
-        BOTH(test_no_such_apic_id), BOTH(test_repeated_wakeup),
+        ALL3(test_wake_each),       ALL3(test_test_command),    ALL3(test_two_wakeups_racing),
+        ALL3(test_no_such_apic_id), ALL3(test_repeated_wakeup),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
