@@ -25,6 +25,7 @@ typedef struct expect {
     size_t len;
     size_t cap;
     uint64_t halts;
+    uint32_t posted; /* commands posted to this AP, NOOP and CHECK included */
 } expect;
 
 static host_ap g_aps[MAX_APS + 1];
@@ -71,6 +72,7 @@ static void expect_push(expect *e, uint64_t v)
 static mbox_fw_command make_cmd(uint32_t kind, uint32_t ap, uint32_t id, expect *ex)
 {
     host_ap *a = &g_aps[ap];
+    ex->posted++;
     switch (kind) {
     case 0: return mbox_fw_cmd_simple(MBOX_FW_CMD_NOOP);
     case 1: return mbox_fw_cmd_simple(MBOX_FW_CMD_CHECK);
@@ -169,6 +171,9 @@ static void run_config(uint32_t n_aps, uint32_t n_cmds, uint64_t seed)
         assert_int_equal(__atomic_load_n(&slots[i].state, __ATOMIC_ACQUIRE), MBOX_FW_STATE_EXITED);
         assert_int_equal(a->bad, 0);
         assert_int_equal(a->halts, ex[i].halts);
+        /* Every command, the unlogged NOOPs and CHECKs too, was served once: the AP's done
+         * counter is the number of commands posted to it (+1 for EXIT). */
+        assert_int_equal(__atomic_load_n(&slots[i].done, __ATOMIC_ACQUIRE), ex[i].posted + 1u);
         assert_int_equal(a->log_len, ex[i].len);
         assert_memory_equal(a->log, ex[i].log, ex[i].len * sizeof(uint64_t));
         host_ap_free(a);
