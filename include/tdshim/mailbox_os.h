@@ -77,7 +77,9 @@ static inline tds_bytes mbox_os_blob_bytes(void)
 {
     return tds_bytes_make(mbox_os_blob_start, (size_t)(mbox_os_blob_end - mbox_os_blob_start));
 }
-/* Firmware helpers for the arch ops (privileged: never call them on the host). */
+/* Firmware helpers for the arch ops. mbox_x86_write_cr3 and mbox_x86_lidt are privileged (never
+ * on the host); mbox_x86_call_on_stack, mbox_x86_pause and mbox_x86_enter_os_loop also run on
+ * the host and are tested there. */
 void mbox_x86_call_on_stack(mbox_work_fn *fn, void *arg, uint32_t worker, uint64_t stack_top);
 void mbox_x86_write_cr3(uint64_t cr3);
 void mbox_x86_lidt(uint64_t base, uint16_t limit);
