@@ -11,6 +11,7 @@ bool host_pause(void *ctx)
     if (ap != NULL && __atomic_load_n(ap->stop, __ATOMIC_ACQUIRE) != 0) {
         return false;
     }
+    mbox_x86_pause(); /* the shim's pause hook, then let the other threads run */
     sched_yield();
     return true;
 }
