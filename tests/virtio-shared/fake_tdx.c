@@ -120,6 +120,46 @@ static void convert(fake_tdx *f, size_t i, bool shared)
     }
 }
 
+/*
+ * One scripted answer: b0 % 4 = 0 convert all and succeed; 1 convert b1 pages and RETRY at the
+ * next page; 2 convert nothing and RETRY at an arbitrary address near the range (may be outside,
+ * misaligned or a stall); 3 convert b1 pages and fail. An exhausted script converts all.
+ */
+static tds_status scripted(fake_tdx *f, uint64_t gpa, size_t first, size_t n, bool shared,
+                           uint64_t *resume)
+{
+    uint8_t b[3] = {0, 0, 0};
+    if (f->script_len - f->script_pos >= 3) {
+        memcpy(b, f->script + f->script_pos, 3);
+        f->script_pos += 3;
+    }
+    size_t done = n;
+    if (b[0] % 4u == 1u || b[0] % 4u == 3u) {
+        done = b[1] < n ? b[1] : n;
+    } else if (b[0] % 4u == 2u) {
+        done = 0;
+    }
+    for (size_t i = first; i < first + done; i++) {
+        convert(f, i, shared);
+    }
+    switch (b[0] % 4u) {
+    case 1:
+        if (done == n) {
+            return TDS_OK;
+        }
+        *resume = gpa + (uint64_t)done * PG;
+        return TDS_ERR_BUSY;
+    case 2: {
+        int8_t pages = (int8_t)b[1];
+        uint64_t delta = (uint64_t)(int64_t)pages * PG + (uint64_t)(b[2] & 0x0Fu);
+        *resume = (b[2] & 0x80u) != 0 ? (gpa ^ f->mask) + delta : gpa + delta;
+        return TDS_ERR_BUSY;
+    }
+    case 3: return (b[2] & 1u) != 0 ? TDS_ERR_VMM : TDS_ERR_DEVICE;
+    default: return TDS_OK;
+    }
+}
+
 static tds_status op_map_gpa(void *ctx, uint64_t gpa, uint64_t len, uint64_t *resume)
 {
     fake_tdx *f = ctx;
@@ -143,9 +183,13 @@ static tds_status op_map_gpa(void *ctx, uint64_t gpa, uint64_t len, uint64_t *re
     }
     int dir = shared ? FAKE_DIR_SHARED : FAKE_DIR_PRIVATE;
     fake_map_mode mode = (f->fault_dir & dir) != 0 ? f->mode : FAKE_MAP_NORMAL;
+    if (mode == FAKE_MAP_SCRIPT) {
+        return scripted(f, gpa, first, n, shared, resume);
+    }
     size_t done = n;
     switch (mode) {
-    case FAKE_MAP_NORMAL: break;
+    case FAKE_MAP_NORMAL:
+    case FAKE_MAP_SCRIPT: break;
     case FAKE_MAP_CHUNK:
     case FAKE_MAP_RESUME:
     case FAKE_MAP_FAIL_AFTER: done = f->chunk < n ? f->chunk : n; break;

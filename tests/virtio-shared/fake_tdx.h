@@ -35,6 +35,7 @@ typedef enum fake_map_mode {
     FAKE_MAP_RESUME,     /* convert chunk pages, then RETRY with resume = resume_value */
     FAKE_MAP_RESUME_SEQ, /* RETRY with resume_seq[i] on call i (converting up to it) */
     FAKE_MAP_FAIL_AFTER, /* convert chunk pages, then answer an error */
+    FAKE_MAP_SCRIPT,     /* answers read from script[] (fuzzing), 3 bytes per call */
 } fake_map_mode;
 
 enum { FAKE_DIR_SHARED = 1, FAKE_DIR_PRIVATE = 2, FAKE_DIR_BOTH = 3 };
@@ -54,6 +55,9 @@ typedef struct fake_tdx {
     unsigned stall_before_progress;
     unsigned stall_count_;
     tds_status fail_status;
+    const uint8_t *script;
+    size_t script_len;
+    size_t script_pos;
 
     /* op failures: fail the Nth call (1-based) of that op, 0 = never */
     unsigned fail_set_shared_at, fail_clear_shared_at, fail_accept_at;
