@@ -2,7 +2,9 @@
 /*
  * Pool life cycle: private -> shared at init, shared -> private at release (tdx-abi.md 3.4, 4).
  * Ordering follows Linux: to shared = scrub, PTEs shared + TLB flush, MapGPA(shared); to private
- * = MapGPA(private), ACCEPT, PTEs private + TLB flush, scrub. Any failure of a conversion to
+ * = MapGPA(private), ACCEPT, PTEs private + TLB flush, scrub. MapGPA's retry rule and the check
+ * of the VMM's resume addresses belong to the map_gpa op (libtdcall's tdvmcall_map_gpa); the
+ * library only decides what to do when a conversion fails. Any failure of a conversion to
  * shared is rolled back by the conversion to private; when that fails too, the pool is BROKEN
  * and keeps its pages out of use until a release succeeds.
  */
@@ -65,7 +67,7 @@ static tds_status to_private(vshared_pool *pool)
 {
     uint64_t len = (uint64_t)vshared_pages_bytes(pool->npages);
     /* Range checked at init: gpa + len <= shared_mask, no wrap. */
-    TDS_TRY(vshared_mapgpa_range(pool, pool->gpa, pool->gpa + len));
+    TDS_TRY(pool->ops.map_gpa(pool->ops.ctx, pool->gpa, len));
     TDS_TRY(pool->ops.accept(pool->ops.ctx, pool->gpa, len));
     TDS_TRY(pool->ops.clear_shared(pool->ops.ctx, pool->va, pool->gpa, len));
     /* ACCEPT zeroes a converted page; a page the VMM never really converted (ALREADY_ACCEPTED)
@@ -79,9 +81,7 @@ static tds_status to_shared(vshared_pool *pool)
     uint64_t len = (uint64_t)vshared_pages_bytes(pool->npages);
     uint64_t start = pool->gpa | pool->ops.shared_mask;
     TDS_TRY(pool->ops.set_shared(pool->ops.ctx, pool->va, pool->gpa, len));
-    /* start + len: (gpa + len) | mask would lose the end of a pool that ends at the shared bit.
-     * No overflow: gpa + len <= mask and mask <= 2^51. */
-    return vshared_mapgpa_range(pool, start, start + len);
+    return pool->ops.map_gpa(pool->ops.ctx, start, len);
 }
 
 static void reset(vshared_pool *pool)

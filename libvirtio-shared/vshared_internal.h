@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: BSD-2-Clause-Patent */
-/* libvirtio-shared private helpers: the page bitmaps and the MapGPA retry loop. */
+/* libvirtio-shared private helpers: the page bitmaps and pool address arithmetic. */
 #ifndef VSHARED_INTERNAL_H
 #define VSHARED_INTERNAL_H
 
@@ -47,13 +47,5 @@ static inline bool vshared_page_of(const vshared_pool *pool, const void *p, size
 
 /* Pages of the allocation whose first page is head_index (that bit MUST be a head). */
 size_t vshared_extent(const vshared_pool *pool, size_t head_index);
-
-/*
- * MapGPA [start, end) (both page aligned, start < end, shared bit set or clear on both) with the
- * retry rule of tdx-abi.md 3.4. TDS_ERR_VMM for a resume address outside [current start, end)
- * or not page aligned, TDS_ERR_BUSY after VSHARED_MAPGPA_MAX_STALLS RETRY answers in a row
- * without progress, else the op's status.
- */
-TDS_MUST_USE tds_status vshared_mapgpa_range(vshared_pool *pool, uint64_t start, uint64_t end);
 
 #endif

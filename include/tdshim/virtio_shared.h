@@ -9,8 +9,8 @@
  *
  * Ownership: the caller owns the pool struct, the pool pages, the bitmap words and every
  * mapping struct; the library keeps no globals and never allocates. Trust: the caller and its
- * ops are trusted; everything the VMM returns (MapGPA status and resume address) and every byte
- * in shared memory is hostile.
+ * ops are trusted (the map_gpa op, i.e. libtdcall, checks the VMM's MapGPA answers); every byte
+ * in shared memory and the VMM's claim that a conversion happened are not.
  */
 #ifndef TDSHIM_VIRTIO_SHARED_H
 #define TDSHIM_VIRTIO_SHARED_H
@@ -31,9 +31,6 @@ uint32_t vshared_api_version(void);
 /* Bitmap words (uint64_t) the caller must supply for a pool of npages (two bits per page). */
 #define VSHARED_BITMAP_WORDS(npages) ((size_t)2 * (((size_t)(npages) + 63u) / 64u))
 
-/* Consecutive MapGPA RETRY answers without progress before the library gives up (3.4). */
-#define VSHARED_MAPGPA_MAX_STALLS 3u
-
 /*
  * What the caller supplies. Every op returns TDS_OK or an error; on error the library assumes
  * nothing about how much of the range was changed.
@@ -53,16 +50,13 @@ typedef struct vshared_ops {
     tds_status (*clear_shared)(void *ctx, void *va, uint64_t gpa, uint64_t len);
 
     /*
-     * ONE TDG.VP.VMCALL<MapGPA>(gpa, len) (tdx-abi.md 3.2, 3.4): gpa carries the shared bit to
-     * convert to shared, no shared bit to convert to private. Decoding of R10:
-     *   R10 = SUCCESS -> TDS_OK;
-     *   R10 = RETRY   -> TDS_ERR_BUSY and *resume_gpa = R11 exactly as the VMM wrote it;
-     *   anything else -> another error (TDS_ERR_VMM for a VMM status, TDS_ERR_DEVICE when the
-     *                    TDCALL itself failed); *resume_gpa is not read.
-     * The library owns the retry rule and the range check of R11; an op that already loops
-     * (libtdcall's tdvmcall_map_gpa) simply never reports TDS_ERR_BUSY.
+     * Convert [gpa, gpa+len) with TDG.VP.VMCALL<MapGPA> (tdx-abi.md 3.2, 3.4): gpa carries the
+     * shared bit to convert to shared, no shared bit to convert to private. The op owns the
+     * retry rule and the range check of every resume address the VMM returns; wire it to
+     * libtdcall's tdvmcall_map_gpa, which implements both. TDS_OK only when the VMM reported the
+     * whole range done; any error otherwise (the library assumes nothing about partial progress).
      */
-    tds_status (*map_gpa)(void *ctx, uint64_t gpa, uint64_t len, uint64_t *resume_gpa);
+    tds_status (*map_gpa)(void *ctx, uint64_t gpa, uint64_t len);
 
     /*
      * TDG.MEM.PAGE.ACCEPT every page of the private range [gpa, gpa+len) (shared bit clear).
@@ -99,22 +93,20 @@ typedef struct vshared_pool {
     size_t words;   /* words in each of used / head */
     size_t free_pages;
     vshared_pool_state state;
-    tds_status last_error;   /* first error that broke the pool (sticky), else TDS_OK */
-    uint64_t mapgpa_calls;   /* MapGPA VMCALLs issued over the pool's life (diagnostics) */
-    uint64_t mapgpa_retries; /* of which answered RETRY */
+    tds_status last_error; /* first error that broke the pool (sticky), else TDS_OK */
 } vshared_pool;
 
 /*
  * Build a pool from npages private, accepted pages at va (CPU address) / gpa (private GPA).
- * Steps: scrub the pages (private data never reaches shared memory), set_shared, MapGPA(shared)
- * with the retry rule. bitmap: VSHARED_BITMAP_WORDS(npages) caller-owned words, used for the
- * pool's whole life.
+ * Steps: scrub the pages (private data never reaches shared memory), set_shared, map_gpa(shared).
+ * bitmap: VSHARED_BITMAP_WORDS(npages) caller-owned words, used for the pool's whole life.
  *
  * Errors: TDS_ERR_INVALID_ARG (NULL, npages 0 or > VSHARED_MAX_PAGES, missing op, bad mask,
  * gpa with the shared bit, range reaching the shared bit), TDS_ERR_ALIGNMENT (va or gpa not
  * page aligned), TDS_ERR_OVERFLOW (range wraps), TDS_ERR_NO_SPACE (bitmap too small),
- * TDS_ERR_STATE (pool already READY or BROKEN: release it first), or the conversion's error
- * (TDS_ERR_BUSY retry storm, TDS_ERR_VMM VMM error or nonsense resume address, op errors).
+ * TDS_ERR_STATE (pool already READY or BROKEN: release it first), or the error of the op that
+ * failed (from tdvmcall_map_gpa: TDS_ERR_VMM for a VMM error, a retry storm or a nonsense resume
+ * address).
  * After a conversion error the library rolls back (MapGPA private, accept, clear_shared, scrub);
  * the pool is then UNINIT with every page private and accepted again, or, if the rollback fails
  * too, BROKEN. Either way the conversion's error is returned.
@@ -124,7 +116,7 @@ TDS_MUST_USE tds_status vshared_pool_init(vshared_pool *pool, const vshared_ops 
                                           size_t bitmap_words);
 
 /*
- * Convert the whole pool back to private: MapGPA(private) with the retry rule, accept, clear
+ * Convert the whole pool back to private: map_gpa(private), accept, clear
  * the shared bit in the PTEs, scrub every page through its private mapping. READY pools must
  * have no allocation left (TDS_ERR_STATE otherwise, nothing changed). A BROKEN pool may be
  * released at any time (this is how it is recovered). On success the pool is UNINIT. On error

@@ -121,46 +121,28 @@ static void convert(fake_tdx *f, size_t i, bool shared)
 }
 
 /*
- * One scripted answer: b0 % 4 = 0 convert all and succeed; 1 convert b1 pages and RETRY at the
- * next page; 2 convert nothing and RETRY at an arbitrary address near the range (may be outside,
- * misaligned or a stall); 3 convert b1 pages and fail. An exhausted script converts all.
+ * One scripted outcome: b0 % 3 = 0 convert all and succeed; 1 convert b1 pages and fail
+ * (b0 bit 2 picks TDS_ERR_VMM or TDS_ERR_DEVICE); 2 convert b1 pages and claim success. An
+ * exhausted script converts all.
  */
-static tds_status scripted(fake_tdx *f, uint64_t gpa, size_t first, size_t n, bool shared,
-                           uint64_t *resume)
+static tds_status scripted(fake_tdx *f, size_t first, size_t n, bool shared)
 {
-    uint8_t b[3] = {0, 0, 0};
-    if (f->script_len - f->script_pos >= 3) {
-        memcpy(b, f->script + f->script_pos, 3);
-        f->script_pos += 3;
+    uint8_t b[2] = {0, 0};
+    if (f->script_len - f->script_pos >= 2) {
+        memcpy(b, f->script + f->script_pos, 2);
+        f->script_pos += 2;
     }
-    size_t done = n;
-    if (b[0] % 4u == 1u || b[0] % 4u == 3u) {
-        done = b[1] < n ? b[1] : n;
-    } else if (b[0] % 4u == 2u) {
-        done = 0;
-    }
+    size_t done = (b[0] % 3u == 0) ? n : (b[1] < n ? b[1] : n);
     for (size_t i = first; i < first + done; i++) {
         convert(f, i, shared);
     }
-    switch (b[0] % 4u) {
-    case 1:
-        if (done == n) {
-            return TDS_OK;
-        }
-        *resume = gpa + (uint64_t)done * PG;
-        return TDS_ERR_BUSY;
-    case 2: {
-        int8_t pages = (int8_t)b[1];
-        uint64_t delta = (uint64_t)(int64_t)pages * PG + (uint64_t)(b[2] & 0x0Fu);
-        *resume = (b[2] & 0x80u) != 0 ? (gpa ^ f->mask) + delta : gpa + delta;
-        return TDS_ERR_BUSY;
+    if (b[0] % 3u == 1u) {
+        return (b[0] & 4u) != 0 ? TDS_ERR_VMM : TDS_ERR_DEVICE;
     }
-    case 3: return (b[2] & 1u) != 0 ? TDS_ERR_VMM : TDS_ERR_DEVICE;
-    default: return TDS_OK;
-    }
+    return TDS_OK;
 }
 
-static tds_status op_map_gpa(void *ctx, uint64_t gpa, uint64_t len, uint64_t *resume)
+static tds_status op_map_gpa(void *ctx, uint64_t gpa, uint64_t len)
 {
     fake_tdx *f = ctx;
     f->map_calls++;
@@ -175,7 +157,7 @@ static tds_status op_map_gpa(void *ctx, uint64_t gpa, uint64_t len, uint64_t *re
     uint64_t pgpa = gpa & ~f->mask;
     size_t first = 0;
     size_t n = 0;
-    /* KVM: both ends on the same side, aligned, legal. */
+    /* Like tdvmcall_map_gpa + KVM: both ends on the same side, aligned, inside guest memory. */
     if (len == 0 || (((gpa + len - 1) & f->mask) != 0) != shared ||
         !gpa_pages(f, pgpa, len, &first, &n)) {
         f->violations++;
@@ -184,51 +166,13 @@ static tds_status op_map_gpa(void *ctx, uint64_t gpa, uint64_t len, uint64_t *re
     int dir = shared ? FAKE_DIR_SHARED : FAKE_DIR_PRIVATE;
     fake_map_mode mode = (f->fault_dir & dir) != 0 ? f->mode : FAKE_MAP_NORMAL;
     if (mode == FAKE_MAP_SCRIPT) {
-        return scripted(f, gpa, first, n, shared, resume);
+        return scripted(f, first, n, shared);
     }
-    size_t done = n;
-    switch (mode) {
-    case FAKE_MAP_NORMAL:
-    case FAKE_MAP_SCRIPT: break;
-    case FAKE_MAP_CHUNK:
-    case FAKE_MAP_RESUME:
-    case FAKE_MAP_FAIL_AFTER: done = f->chunk < n ? f->chunk : n; break;
-    case FAKE_MAP_STALL: done = 0; break;
-    case FAKE_MAP_STALL_SOME:
-        if (f->stall_count_ < f->stall_before_progress) {
-            f->stall_count_++;
-            done = 0;
-        } else {
-            f->stall_count_ = 0;
-            done = 1;
-        }
-        break;
-    case FAKE_MAP_RESUME_SEQ: {
-        unsigned k = f->map_calls - 1u;
-        uint64_t r = k < 4 ? f->resume_seq[k] : 0;
-        uint64_t pr = r & ~f->mask;
-        done = (pr > pgpa && pr < pgpa + len) ? (size_t)((pr - pgpa) / PG) : 0;
-        break;
-    }
-    }
+    size_t done = (mode == FAKE_MAP_NORMAL) ? n : (f->chunk < n ? f->chunk : n);
     for (size_t i = first; i < first + done; i++) {
         convert(f, i, shared);
     }
-    if (mode == FAKE_MAP_NORMAL ||
-        ((mode == FAKE_MAP_CHUNK || mode == FAKE_MAP_STALL_SOME) && done == n)) {
-        return TDS_OK;
-    }
-    switch (mode) {
-    case FAKE_MAP_FAIL_AFTER: return f->fail_status;
-    case FAKE_MAP_RESUME: *resume = f->resume_value; break;
-    case FAKE_MAP_RESUME_SEQ: {
-        unsigned k = f->map_calls - 1u;
-        *resume = k < 4 ? f->resume_seq[k] : gpa;
-        break;
-    }
-    default: *resume = gpa + (uint64_t)done * PG; break;
-    }
-    return TDS_ERR_BUSY;
+    return mode == FAKE_MAP_FAIL_AFTER ? f->fail_status : TDS_OK;
 }
 
 static tds_status op_accept(void *ctx, uint64_t gpa, uint64_t len)

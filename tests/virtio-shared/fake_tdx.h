@@ -27,15 +27,16 @@ typedef struct fake_page {
     bool accepted;   /* TDX: private page accepted */
 } fake_page;
 
+/*
+ * The map_gpa op stands for libtdcall's tdvmcall_map_gpa, i.e. the whole MapGPA loop with its
+ * retry rule; the fake scripts its outcomes. What a hostile VMM does inside that loop (retry
+ * storms, resume addresses outside the range) is exercised on the real loop in test_emu.c.
+ */
 typedef enum fake_map_mode {
     FAKE_MAP_NORMAL = 0,
-    FAKE_MAP_CHUNK,      /* convert chunk pages, then RETRY with the next GPA */
-    FAKE_MAP_STALL,      /* RETRY with resume == start, converting nothing */
-    FAKE_MAP_STALL_SOME, /* stall `stall_before_progress` times, then convert one page + RETRY */
-    FAKE_MAP_RESUME,     /* convert chunk pages, then RETRY with resume = resume_value */
-    FAKE_MAP_RESUME_SEQ, /* RETRY with resume_seq[i] on call i (converting up to it) */
-    FAKE_MAP_FAIL_AFTER, /* convert chunk pages, then answer an error */
-    FAKE_MAP_SCRIPT,     /* answers read from script[] (fuzzing), 3 bytes per call */
+    FAKE_MAP_FAIL_AFTER, /* convert `chunk` pages, then fail with fail_status (error midway) */
+    FAKE_MAP_LIE,        /* convert `chunk` pages, then report success anyway */
+    FAKE_MAP_SCRIPT,     /* outcomes read from script[] (fuzzing), 2 bytes per call */
 } fake_map_mode;
 
 enum { FAKE_DIR_SHARED = 1, FAKE_DIR_PRIVATE = 2, FAKE_DIR_BOTH = 3 };
@@ -50,10 +51,6 @@ typedef struct fake_tdx {
     fake_map_mode mode;
     int fault_dir; /* which conversions the script applies to */
     size_t chunk;
-    uint64_t resume_value;
-    uint64_t resume_seq[4];
-    unsigned stall_before_progress;
-    unsigned stall_count_;
     tds_status fail_status;
     const uint8_t *script;
     size_t script_len;

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: BSD-2-Clause-Patent */
 /*
- * Fuzz the pool against arbitrary MapGPA answers (the VMM's status and resume address are the
- * untrusted input of this library). For any answer sequence: no op is ever called outside guest
+ * Fuzz the pool against arbitrary MapGPA outcomes: success, failure after any partial progress,
+ * and success claimed after partial progress (a lying VMM), for the conversions to shared, to
+ * private or both. For any answer sequence: no op is ever called outside guest
  * memory, no private byte leaks, the guest never has a private PTE over a shared or unaccepted
  * page, the state matches the pages (READY: pool PTEs all shared; UNINIT: everything private), and
  * a well-behaved VMM afterwards always lets the pool be released back to private.
