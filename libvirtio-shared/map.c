@@ -24,8 +24,11 @@ static bool inside_allocation(const vshared_pool *pool, const void *host, size_t
         return false;
     }
     size_t head = index;
-    while (!vshared_bit_get(pool->head, head)) {
-        head--; /* a used page always has its head at or below it */
+    while (head > 0 && !vshared_bit_get(pool->head, head)) {
+        head--; /* a used page has its head at or below it */
+    }
+    if (!vshared_bit_get(pool->head, head)) {
+        return false; /* bitmap corrupted: refuse rather than guess */
     }
     size_t start = vshared_pages_bytes(head);
     size_t size = vshared_pages_bytes(vshared_extent(pool, head));

@@ -120,6 +120,15 @@ tds_status vshared_pool_init(vshared_pool *pool, const vshared_ops *ops, void *v
     if (bitmap_words < 2u * words) {
         return TDS_ERR_NO_SPACE;
     }
+    /* The allocator's own state must stay private: a bitmap or pool struct inside the pages about
+     * to be shared would be VMM-writable. */
+    uint64_t pool_lo = (uint64_t)(uintptr_t)va;
+    uint64_t pool_len = (uint64_t)vshared_pages_bytes(npages);
+    if (tds_ranges_overlap((uint64_t)(uintptr_t)bitmap, (uint64_t)(2u * words * sizeof(uint64_t)),
+                           pool_lo, pool_len) ||
+        tds_ranges_overlap((uint64_t)(uintptr_t)pool, (uint64_t)sizeof(*pool), pool_lo, pool_len)) {
+        return TDS_ERR_INVALID_ARG;
+    }
 
     memset(pool, 0, sizeof(*pool));
     pool->ops = *ops;

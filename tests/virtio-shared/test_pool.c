@@ -74,6 +74,18 @@ static void test_init_rejects_bad_args(void **state)
     /* 65 pages need two words per bitmap. */
     expect_rejected(e, vshared_pool_init(p, &e->ops, va, gpa, 65, e->bitmap, 3), TDS_ERR_NO_SPACE);
 
+    /* The bitmap or the pool struct inside the pages that turn shared (VMM-writable). */
+    uint64_t *inside = (uint64_t *)(void *)(va + 3 * PGSZ);
+    expect_rejected(e, vshared_pool_init(p, &e->ops, va, gpa, 8, inside, w), TDS_ERR_INVALID_ARG);
+    uint64_t *straddling = (uint64_t *)(void *)va - 1; /* last word of the guard page below */
+    expect_rejected(e, vshared_pool_init(p, &e->ops, va, gpa, 8, straddling, w),
+                    TDS_ERR_INVALID_ARG);
+    vshared_pool *pool_inside = (vshared_pool *)(void *)(va + 5 * PGSZ);
+    memset(pool_inside, 0, sizeof(*pool_inside));
+    expect_rejected(e, vshared_pool_init(pool_inside, &e->ops, va, gpa, 8, e->bitmap, w),
+                    TDS_ERR_INVALID_ARG);
+    memset(pool_inside, 0x11, sizeof(*pool_inside));
+
     vshared_ops bad = e->ops;
     bad.accept = NULL;
     expect_rejected(e, vshared_pool_init(p, &bad, va, gpa, 4, e->bitmap, w), TDS_ERR_INVALID_ARG);
