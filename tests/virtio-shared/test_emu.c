@@ -22,6 +22,8 @@
 #include "tdshim/tdx_emu_backend.h"
 #include "tdshim/virtio_shared.h"
 
+#include "ring.h"
+
 #define MIB (1024ull * 1024ull)
 #define PG 4096ull
 #define RANGE_BASE (2u * MIB)
@@ -460,6 +462,64 @@ static void test_emu_accept_fails(void **state)
     check_pages(false);
 }
 
+/* Fragmentation and exhaustion, with the emulator's page states checked after each step. */
+static void test_emu_fragmentation_exhaustion(void **state)
+{
+    (void)state;
+    assert_int_equal(pool_init(), TDS_OK);
+    static vshared_buffer b[POOL_PAGES];
+    for (size_t i = 0; i < POOL_PAGES; i++) {
+        assert_int_equal(vshared_alloc(&g->pool, 1, &b[i]), TDS_OK);
+        assert_true(b[i].device_addr == ((POOL_GPA + i * PG) | g->ops.shared_mask));
+    }
+    check_pages(true);
+    vshared_buffer x;
+    assert_int_equal(vshared_alloc(&g->pool, 1, &x), TDS_ERR_NO_SPACE);
+    for (size_t i = 0; i < POOL_PAGES; i += 2) {
+        assert_int_equal(vshared_free(&g->pool, b[i].host), TDS_OK);
+    }
+    check_pages(true);
+    assert_int_equal(vshared_pool_free_pages(&g->pool), POOL_PAGES / 2u);
+    assert_int_equal(vshared_alloc(&g->pool, 2, &x), TDS_ERR_NO_SPACE);
+    assert_int_equal(vshared_free(&g->pool, b[101].host), TDS_OK);
+    assert_int_equal(vshared_alloc(&g->pool, 3, &x), TDS_OK);
+    assert_ptr_equal(x.host, b[100].host);
+    assert_int_equal(vshared_pool_release(&g->pool), TDS_ERR_STATE);
+    check_pages(true);
+    assert_int_equal(vshared_free(&g->pool, x.host), TDS_OK);
+    for (size_t i = 1; i < POOL_PAGES; i += 2) {
+        if (i != 101) {
+            assert_int_equal(vshared_free(&g->pool, b[i].host), TDS_OK);
+        }
+    }
+    assert_int_equal(vshared_pool_release(&g->pool), TDS_OK);
+    check_pages(false);
+}
+
+static uint8_t *ring_translate(void *ctx, uint64_t dev, size_t len)
+{
+    (void)ctx;
+    return device_ptr(dev, len);
+}
+
+static void ring_check(void *ctx)
+{
+    (void)ctx;
+    check_pages(true);
+}
+
+/* The virtio-style ring (ring.c) with the emulator deciding what the device can reach. */
+static void test_emu_ring(void **state)
+{
+    (void)state;
+    assert_int_equal(pool_init(), TDS_OK);
+    ring_env re = {&g->pool, ring_translate, ring_check, g};
+    ring_run(&re, 4);
+    assert_int_equal(vshared_pool_release(&g->pool), TDS_OK);
+    check_pages(false);
+    assert_true(zero(g->mem + GUARD * PG, POOL_PAGES * PG));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -470,6 +530,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_emu_errors_midway, setup, teardown),
         cmocka_unit_test_setup_teardown(test_emu_broken_and_recovery, setup, teardown),
         cmocka_unit_test_setup_teardown(test_emu_accept_fails, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_emu_fragmentation_exhaustion, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_emu_ring, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
