@@ -73,7 +73,7 @@ TDS_MUST_USE tds_status vshared_shared_mask_from_gpaw(uint32_t gpaw, uint64_t *m
 
 typedef enum vshared_pool_state {
     VSHARED_POOL_UNINIT = 0, /* no pages converted (never set up, or released) */
-    VSHARED_POOL_READY,      /* every pool page is shared; allocation works */
+    VSHARED_POOL_READY,      /* every pool page shared (as the VMM reported); allocation works */
     /*
      * A conversion failed and could not be rolled back: pool pages may be in any conversion
      * state, so none is handed out or touched. Only vshared_pool_release() is allowed (it
@@ -100,9 +100,12 @@ typedef struct vshared_pool {
  * Build a pool from npages private, accepted pages at va (CPU address) / gpa (private GPA).
  * Steps: scrub the pages (private data never reaches shared memory), set_shared, map_gpa(shared).
  * bitmap: VSHARED_BITMAP_WORDS(npages) caller-owned words, used for the pool's whole life.
+ * pool MUST be zero-initialised (or released) before its first init. Neither *pool nor the
+ * bitmap may lie inside the pool pages (they would become VMM-writable).
  *
  * Errors: TDS_ERR_INVALID_ARG (NULL, npages 0 or > VSHARED_MAX_PAGES, missing op, bad mask,
- * gpa with the shared bit, range reaching the shared bit), TDS_ERR_ALIGNMENT (va or gpa not
+ * gpa with the shared bit, range reaching the shared bit, pool or bitmap inside the pool pages),
+ * TDS_ERR_ALIGNMENT (va or gpa not
  * page aligned), TDS_ERR_OVERFLOW (range wraps), TDS_ERR_NO_SPACE (bitmap too small),
  * TDS_ERR_STATE (pool already READY or BROKEN: release it first), or the error of the op that
  * failed (from tdvmcall_map_gpa: TDS_ERR_VMM for a VMM error, a retry storm or a nonsense resume
@@ -116,8 +119,8 @@ TDS_MUST_USE tds_status vshared_pool_init(vshared_pool *pool, const vshared_ops 
                                           size_t bitmap_words);
 
 /*
- * Convert the whole pool back to private: map_gpa(private), accept, clear
- * the shared bit in the PTEs, scrub every page through its private mapping. READY pools must
+ * Convert the whole pool back to private: map_gpa(private), accept, clear the shared bit in the
+ * PTEs, scrub every page through its private mapping. READY pools must
  * have no allocation left (TDS_ERR_STATE otherwise, nothing changed). A BROKEN pool may be
  * released at any time (this is how it is recovered). On success the pool is UNINIT. On error
  * the pool is BROKEN and the error is returned (and kept in last_error if it is the first).
