@@ -416,8 +416,8 @@ struct tdcall_page_attr {
 /* Checks: gpa 4 KiB aligned, < 2^52. */
 TDS_MUST_USE tds_status tdcall_mem_page_attr_rd(uint64_t gpa, struct tdcall_page_attr *out,
                                                 tdcall_status *hw);
-/* Checks: gpa aligned to level, level <= 2M... 1G, < 2^52. attrs packs the four 16-bit fields,
- * flags is R8. out optional. */
+/* Checks: level <= 1G, gpa aligned to the level and < 2^52. attrs packs the four 16-bit
+ * fields (RDX), flags is R8. out optional. */
 TDS_MUST_USE tds_status tdcall_mem_page_attr_wr(uint64_t gpa, tdcall_page_level level,
                                                 uint64_t attrs, uint64_t flags,
                                                 struct tdcall_page_attr *out, tdcall_status *hw);

@@ -713,6 +713,25 @@ static void test_config_checks(void **state)
                      TDS_ERR_NOT_FOUND);
 }
 
+static void test_inspection_checks(void **state)
+{
+    (void)state;
+    uint8_t st = 0;
+    uint8_t out[48];
+    assert_int_equal(tdx_emu_page_get(&fx.emu, 64 * MIB, &st), TDS_ERR_NOT_FOUND);
+    assert_int_equal(tdx_emu_page_get(&fx.emu, 0, NULL), TDS_ERR_INVALID_ARG);
+    assert_int_equal(tdx_emu_page_get(&fx.emu, SB | 0x3000, &st), TDS_OK); /* alias */
+    assert_int_equal(st, TDX_EMU_PAGE_PENDING);
+    assert_int_equal(tdx_emu_rtmr_get(&fx.emu, 4, out), TDS_ERR_INVALID_ARG);
+    struct tdcall_ve_info ve = {0};
+    assert_int_equal(tdx_emu_inject_ve(&fx.emu, 4, &ve), TDS_ERR_INVALID_ARG);
+    assert_int_equal(tdx_emu_inject_ve(&fx.emu, 0, NULL), TDS_ERR_INVALID_ARG);
+    assert_int_equal(tdx_emu_page_set(&fx.emu, 0x800, 0x1000, TDX_EMU_PAGE_PENDING),
+                     TDS_ERR_ALIGNMENT);
+    assert_int_equal(tdx_emu_page_set(&fx.emu, 0, 0, TDX_EMU_PAGE_PENDING), TDS_ERR_INVALID_ARG);
+    assert_int_equal(tdx_emu_vmcall_slot(0x12345), TDX_EMU_VMCALL_SLOTS - 1u);
+}
+
 static void test_no_backend_installed(void **state)
 {
     (void)state;
@@ -750,6 +769,7 @@ int main(void)
         T(test_fault_injection),
         T(test_unknown_and_unmodelled_leaves),
         T(test_config_checks),
+        T(test_inspection_checks),
         T(test_no_backend_installed),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
