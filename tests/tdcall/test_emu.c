@@ -570,6 +570,45 @@ static void test_ghci_hooks(void **state)
     tdx_emu_backend_set_vcpu(0);
 }
 
+static uint64_t hook_other(void *ctx, uint32_t vcpu, struct tdcall_regs *view)
+{
+    uint64_t *seen = ctx;
+    seen[0] = view->r10;
+    seen[1] = view->r11;
+    seen[2] = view->r12;
+    seen[3] = view->r13; /* not exposed below: must read 0 */
+    view->r11 = 0x600D0000u + vcpu;
+    return 0;
+}
+
+static void test_other_hook_sees_inputs(void **state)
+{
+    (void)state;
+    uint64_t seen[4] = {0, 0, 0, 0};
+    fx.cfg.hooks.ctx = seen;
+    fx.cfg.hooks.other = hook_other;
+    fx.cfg.scribble_vmcall_regs = true;
+    assert_int_equal(tdx_emu_init(&fx.emu, &fx.cfg), TDS_OK);
+    /* WBINVD is not modelled: the embedder gets it with its inputs intact. */
+    assert_int_equal(tdvmcall_wbinvd(false, NULL), TDS_OK);
+    assert_true(seen[0] == 0 && seen[1] == TDVMCALL_WBINVD && seen[2] == 1 && seen[3] == 0);
+    /* Vendor-specific call (R10 != 0) through the raw VMCALL. */
+    struct tdcall_regs r;
+    memset(&r, 0, sizeof(r));
+    r.r10 = 7;
+    r.r11 = 0x99;
+    r.r12 = 0x1234;
+    r.r13 = 0x5678;
+    const uint32_t mask = TDVMCALL_EXPOSE_R10 | TDVMCALL_EXPOSE_R11 | TDVMCALL_EXPOSE_R12;
+    assert_int_equal(tdcall_vp_vmcall(&r, mask, NULL), TDS_OK);
+    assert_true(seen[0] == 7 && seen[1] == 0x99 && seen[2] == 0x1234 && seen[3] == 0);
+    assert_true(r.r10 == 0 && r.r11 == 0x600D0000u);
+    struct tdx_emu_counters c;
+    tdx_emu_counters_get(&fx.emu, &c);
+    assert_true(c.vmcall_subfn[tdx_emu_vmcall_slot(TDVMCALL_WBINVD)] == 1);
+    assert_true(c.vmcall_subfn[TDX_EMU_VMCALL_SLOTS - 1u] == 1);
+}
+
 static void test_vmcall_mask_checked_by_module(void **state)
 {
     (void)state;
@@ -765,6 +804,7 @@ int main(void)
         T(test_map_gpa_host_checks),
         T(test_map_gpa_retry_faults),
         T(test_ghci_hooks),
+        T(test_other_hook_sees_inputs),
         T(test_vmcall_mask_checked_by_module),
         T(test_fault_injection),
         T(test_unknown_and_unmodelled_leaves),
