@@ -752,6 +752,40 @@ static void test_config_checks(void **state)
                      TDS_ERR_NOT_FOUND);
 }
 
+/* Contention paths, made deterministic by holding the locks by hand. */
+static void test_busy_paths(void **state)
+{
+    (void)state;
+    static struct tdcall_digest48 d;
+    tdcall_status hw;
+    fx.emu.rtmr_lock[2] = 1; /* an extend in flight on RTMR2 */
+    assert_int_equal(tdcall_mr_rtmr_extend(2, &d, &hw), TDS_ERR_BUSY);
+    assert_true(hw.raw == 0x80000200000000A8ull);
+    assert_int_equal(tdcall_mr_rtmr_extend(1, &d, NULL), TDS_OK); /* other RTMRs are free */
+    assert_int_equal(tdcall_mr_report(&g_rep, &g_rd, &hw), TDS_ERR_BUSY);
+    assert_true(hw.raw == 0x80000200000000A8ull);
+    assert_int_equal(fx.emu.rtmr_lock[0], 0); /* the report released what it had taken */
+    assert_int_equal(fx.emu.rtmr_lock[1], 0);
+    fx.emu.rtmr_lock[2] = 0;
+    assert_int_equal(tdcall_mr_report(&g_rep, &g_rd, NULL), TDS_OK);
+
+    fx.state0[0x20] = TDX_EMU_PAGE_BUSY; /* an accept is zeroing page 0x20000 */
+    assert_int_equal(tdcall_mem_page_accept(0x20000, TDCALL_PAGE_4K, &hw), TDS_ERR_BUSY);
+    assert_true(hw.raw == 0x8000020000000001ull);
+    /* MapGPA over it: RETRY at that page, without progress -> the wrapper gives up. */
+    uint64_t done = 0;
+    assert_int_equal(tdvmcall_map_gpa(SB | 0x1E000, 0x4000, &done, NULL), TDS_ERR_VMM);
+    assert_true(done == (SB | 0x20000));
+    assert_int_equal(page_state(0x1E000), TDX_EMU_PAGE_SHARED | TDX_EMU_PAGE_PENDING);
+    fx.state1[0] = TDX_EMU_PAGE_BUSY; /* a 2M accept sees a busy sub-page */
+    assert_int_equal(tdcall_mem_page_accept(2 * MIB, TDCALL_PAGE_2M, &hw), TDS_ERR_BUSY);
+    fx.state1[0] = TDX_EMU_PAGE_PENDING;
+    fx.state1[300] = TDX_EMU_PAGE_BUSY;
+    assert_int_equal(tdcall_mem_page_accept(2 * MIB, TDCALL_PAGE_2M, &hw), TDS_ERR_BUSY);
+    assert_int_equal(fx.state1[0], TDX_EMU_PAGE_PENDING); /* claimed pages rolled back */
+    assert_int_equal(fx.state1[299], TDX_EMU_PAGE_PENDING);
+}
+
 static void test_inspection_checks(void **state)
 {
     (void)state;
@@ -809,6 +843,7 @@ int main(void)
         T(test_fault_injection),
         T(test_unknown_and_unmodelled_leaves),
         T(test_config_checks),
+        T(test_busy_paths),
         T(test_inspection_checks),
         T(test_no_backend_installed),
     };
