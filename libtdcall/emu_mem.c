@@ -124,7 +124,7 @@ uint64_t emu_accept(struct tdx_emu *emu, struct tdcall_regs *r)
         return bad;
     }
     struct tdx_emu_range *rg = emu_find_range(emu, gpa);
-    if (rg == NULL || gpa - rg->base > rg->size - size) {
+    if (rg == NULL || rg->size < size || gpa - rg->base > rg->size - size) {
         /* Real hardware exits to the VMM (EPT violation); a VMM with no RAM there kills the TD.
          * The emulator reports it instead. */
         return TDX_EPT_ENTRY_NOT_PRESENT | level;
