@@ -53,11 +53,11 @@ rtmr_extend_ops rtmr_bank_ops(rtmr_bank *bank)
 
 /* tdx-abi.md 9.3 (EDK2 CcMeasurement.h, TdTcg2Dxe MapPcrToMrIndex; td-shim spec table 3.5-3). */
 static const rtmr_mr_info mr_table[RTMR_MR_COUNT] = {
-    {RTMR_MR_MRTD, "MRTD", false, 0, 1u << 0},
-    {RTMR_MR_RTMR0, "RTMR0", true, 0, (1u << 1) | (1u << 7)},
-    {RTMR_MR_RTMR1, "RTMR1", true, 1, (1u << 2) | (1u << 3) | (1u << 4) | (1u << 5) | (1u << 6)},
-    {RTMR_MR_RTMR2, "RTMR2", true, 2, 0xFF00u},
-    {RTMR_MR_RTMR3, "RTMR3", true, 3, 0},
+    {"MRTD", RTMR_MR_MRTD, 0, 1u << 0, false},
+    {"RTMR0", RTMR_MR_RTMR0, 0, (1u << 1) | (1u << 7), true},
+    {"RTMR1", RTMR_MR_RTMR1, 1, (1u << 2) | (1u << 3) | (1u << 4) | (1u << 5) | (1u << 6), true},
+    {"RTMR2", RTMR_MR_RTMR2, 2, 0xFF00u, true},
+    {"RTMR3", RTMR_MR_RTMR3, 3, 0, true},
 };
 
 const rtmr_mr_info *rtmr_mr_lookup(uint32_t mr_index)

@@ -100,11 +100,11 @@ enum {
 #define RTMR_PCR_COUNT 16u /* TPM PCRs 0..15 have an MR; higher PCRs are invalid */
 
 typedef struct rtmr_mr_info {
-    uint32_t mr_index; /* 0..4 */
     const char *name;  /* "MRTD", "RTMR0", ... */
-    bool extendable;   /* false for MRTD: fixed at build time, never extended at runtime */
+    uint32_t mr_index; /* 0..4 */
     uint32_t rtmr;     /* TDX RTMR register index (mr_index - 1); meaningless for MRTD */
     uint32_t pcr_mask; /* bit p set: TPM PCR p maps to this MR */
+    bool extendable;   /* false for MRTD: fixed at build time, never extended at runtime */
 } rtmr_mr_info;
 
 /* The one table: row i describes MR index i. Returns NULL for mr_index >= RTMR_MR_COUNT. */

@@ -61,7 +61,7 @@ static void test_tdshim_and_linux_events_exact(void **state)
     for (size_t i = 0; i < sizeof payload; i++)
         payload[i] = (uint8_t)(i * 13);
     memset(param, 0, sizeof param);
-    memcpy(param, "console=ttyS0", 13);
+    memcpy(param, "console=ttyS0", sizeof "console=ttyS0");
     for (size_t i = 0; i < sizeof anchor; i++)
         anchor[i] = (uint8_t)(255 - i);
     static const char kernel[] = "MZ-kernel", initrd[] = "070701", cmdline[] = "quiet\0";
