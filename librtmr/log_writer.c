@@ -124,6 +124,15 @@ tds_status ccel_log_commit(ccel_log *log, const ccel_reservation *r, uint32_t mr
     if (!reservation_matches(log, r)) {
         return TDS_ERR_STATE;
     }
+    /* Never write what the reader rejects: EV_NO_ACTION carries a zero digest, and MRTD (index 0)
+     * only appears on EV_NO_ACTION events. */
+    bool zero = true;
+    for (size_t i = 0; i < RTMR_SHA384_SIZE; i++) {
+        zero = zero && digest->b[i] == 0;
+    }
+    if (event_type == CCEL_EV_NO_ACTION ? !zero : mr_index == RTMR_MR_MRTD) {
+        return TDS_ERR_INVALID_ARG;
+    }
     size_t total = 0;
     for (size_t i = 0; i < nparts; i++) {
         if (!tds_bytes_valid(parts[i])) {

@@ -245,6 +245,11 @@ static void test_reservation_protocol(void **state)
     assert_int_equal(ccel_log_commit(&log, &r, 1, 5, &d, &three, 1), TDS_ERR_INVALID_ARG);
     tds_bytes parts[2] = {tds_bytes_make("ab", 2), tds_bytes_make("cd", 2)};
     assert_int_equal(ccel_log_commit(&log, &r, 5, 5, &d, parts, 2), TDS_ERR_INVALID_ARG);
+    /* What the reader would reject is refused: a measured event into MRTD, an EV_NO_ACTION with
+     * a digest. */
+    assert_int_equal(ccel_log_commit(&log, &r, 0, 5, &d, parts, 2), TDS_ERR_INVALID_ARG);
+    assert_int_equal(ccel_log_commit(&log, &r, 1, CCEL_EV_NO_ACTION, &d, parts, 2),
+                     TDS_ERR_INVALID_ARG);
     assert_int_equal(ccel_log_commit(&log, &r, 1, 5, &d, parts, 2), TDS_OK);
     assert_int_equal(ccel_log_commit(&log, &r, 1, 5, &d, parts, 2), TDS_ERR_STATE); /* spent */
     assert_int_equal(ccel_log_reserve(&log, 0, &r), TDS_OK);
