@@ -2,8 +2,61 @@
 #include "ref.h"
 
 #include <openssl/sha.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+char ref_out[1u << 20];
+
+int ref_run(char *const argv[])
+{
+    int fds[2];
+    if (pipe(fds) != 0) {
+        abort();
+    }
+    pid_t pid = fork();
+    if (pid < 0) {
+        abort();
+    }
+    if (pid == 0) {
+        dup2(fds[1], 1);
+        dup2(fds[1], 2);
+        close(fds[0]);
+        close(fds[1]);
+        execv(argv[0], argv);
+        _exit(127);
+    }
+    close(fds[1]);
+    size_t len = 0;
+    for (;;) {
+        ssize_t n = read(fds[0], ref_out + len, sizeof ref_out - 1 - len);
+        if (n <= 0) {
+            break;
+        }
+        len += (size_t)n;
+    }
+    ref_out[len] = '\0';
+    close(fds[0]);
+    int st = 0;
+    if (waitpid(pid, &st, 0) != pid || !WIFEXITED(st)) {
+        return -1;
+    }
+    return WEXITSTATUS(st);
+}
+
+void ref_write_file(const char *path, tds_bytes b)
+{
+    FILE *f = fopen(path, "wb");
+    if (f == NULL || fwrite(b.ptr, 1, b.len, f) != b.len) {
+        abort();
+    }
+    if (fclose(f) != 0) {
+        abort();
+    }
+}
 
 void ref_sha384(const void *data, size_t len, uint8_t out[48])
 {

@@ -45,6 +45,12 @@ typedef struct counting_ops {
 
 rtmr_extend_ops counting_ops_make(counting_ops *c);
 
+/* Run argv[0] with argv (no shell); stdout+stderr land in ref_out (NUL-terminated). Returns the
+ * exit status. */
+extern char ref_out[1u << 20];
+int ref_run(char *const argv[]);
+void ref_write_file(const char *path, tds_bytes b);
+
 /* Hex helpers. */
 void ref_hex(const uint8_t *p, size_t n, char *out /* 2n+1 */);
 bool ref_unhex(const char *hex, uint8_t *out, size_t n);

@@ -12,8 +12,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/types.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -26,47 +24,6 @@
 #endif
 
 static uint8_t area[1u << 18];
-static char out[1u << 20];
-
-/* Run argv (no shell), capture stdout+stderr into out, return the exit status. */
-static int run(char *const argv[])
-{
-    int fds[2];
-    assert_int_equal(pipe(fds), 0);
-    pid_t pid = fork();
-    assert_true(pid >= 0);
-    if (pid == 0) {
-        dup2(fds[1], 1);
-        dup2(fds[1], 2);
-        close(fds[0]);
-        close(fds[1]);
-        execv(argv[0], argv);
-        _exit(127);
-    }
-    close(fds[1]);
-    size_t len = 0;
-    for (;;) {
-        ssize_t n = read(fds[0], out + len, sizeof out - 1 - len);
-        if (n <= 0) {
-            break;
-        }
-        len += (size_t)n;
-    }
-    out[len] = '\0';
-    close(fds[0]);
-    int st = 0;
-    assert_int_equal(waitpid(pid, &st, 0), pid);
-    assert_true(WIFEXITED(st));
-    return WEXITSTATUS(st);
-}
-
-static void write_file(const char *path, tds_bytes b)
-{
-    FILE *f = fopen(path, "wb");
-    assert_non_null(f);
-    assert_int_equal(fwrite(b.ptr, 1, b.len, f), b.len);
-    assert_int_equal(fclose(f), 0);
-}
 
 /* The log a td-shim Linux boot records, plus OVMF's Linux blobs and an RTMR3 event. */
 static void build_log(ccel_log *log, counting_ops *c, const char *vendor, unsigned extra)
@@ -112,7 +69,7 @@ static void build_log(ccel_log *log, counting_ops *c, const char *vendor, unsign
  * is not printed: then it is still zero. */
 static void pcr_from_output(uint32_t pcr, uint8_t d[48])
 {
-    const char *bank = strstr(out, "\n  sha384:\n");
+    const char *bank = strstr(ref_out, "\n  sha384:\n");
     assert_non_null(bank);
     char key[32];
     snprintf(key, sizeof key, "\n    %u  : 0x", pcr);
@@ -136,13 +93,13 @@ static void check_with_tpm2_eventlog(const char *vendor, unsigned extra)
     int fd = mkstemp(path);
     assert_true(fd >= 0);
     close(fd);
-    write_file(path, ccel_log_bytes(&log));
+    ref_write_file(path, ccel_log_bytes(&log));
 
     char *tpm2[] = {(char *)TPM2_EVENTLOG, path, NULL};
-    assert_int_equal(run(tpm2), 0);
-    assert_null(strstr(out, "WARN"));
-    assert_null(strstr(out, "ERROR"));
-    assert_non_null(strstr(out, "Spec ID Event03"));
+    assert_int_equal(ref_run(tpm2), 0);
+    assert_null(strstr(ref_out, "WARN"));
+    assert_null(strstr(ref_out, "ERROR"));
+    assert_non_null(strstr(ref_out, "Spec ID Event03"));
 
     ccel_view v;
     assert_int_equal(ccel_parse(ccel_log_bytes(&log), CCEL_PARSE_EXACT, &v, NULL), TDS_OK);
@@ -158,26 +115,26 @@ static void check_with_tpm2_eventlog(const char *vendor, unsigned extra)
     /* Our tool on the same file. */
     char *tool = (char *)TDSHIM_EVENTLOG_TOOL;
     char *replay[] = {tool, "replay", path, NULL};
-    assert_int_equal(run(replay), 0);
+    assert_int_equal(ref_run(replay), 0);
     char hex[97];
     ref_hex(ours.r[1].b, 48, hex);
-    assert_non_null(strstr(out, hex));
+    assert_non_null(strstr(ref_out, hex));
     char *dump[] = {tool, "dump", "--json", path, NULL};
-    assert_int_equal(run(dump), 0);
-    assert_non_null(strstr(out, "\"type\":\"EV_EFI_PLATFORM_FIRMWARE_BLOB2\""));
+    assert_int_equal(ref_run(dump), 0);
+    assert_non_null(strstr(ref_out, "\"type\":\"EV_EFI_PLATFORM_FIRMWARE_BLOB2\""));
     char h[4][97];
     for (int i = 0; i < 4; i++) {
         ref_hex(ours.r[i].b, 48, h[i]);
     }
     char *verify[] = {tool,      "verify", "--rtmr0", h[0], "--rtmr1", h[1],
                       "--rtmr2", h[2],     "--rtmr3", h[3], path,      NULL};
-    assert_int_equal(run(verify), 0);
+    assert_int_equal(ref_run(verify), 0);
     h[1][5] = h[1][5] == '0' ? '1' : '0';
-    assert_int_equal(run(verify), 1);
-    assert_non_null(strstr(out, "RTMR1 MISMATCH"));
+    assert_int_equal(ref_run(verify), 1);
+    assert_non_null(strstr(ref_out, "RTMR1 MISMATCH"));
     /* Invalid input: exit 2. */
     char *bad[] = {tool, "dump", "/dev/null", NULL};
-    assert_int_equal(run(bad), 2);
+    assert_int_equal(ref_run(bad), 2);
     unlink(path);
 }
 

@@ -9,7 +9,9 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -119,6 +121,35 @@ static void test_boot_sequence_replays_to_emulator(void **state)
     ref_sha384(sep, 4, d);
     ref_extend(r0, d);
     assert_memory_equal(regs.r[0].b, r0, 48);
+
+    /* End to end with the tool: the emulator's TDREPORT verifies the log; a report taken after
+     * one more (unlogged) extend does not: no prefix of the log gives the new RTMR2. */
+    static struct tdcall_tdreport report;
+    static struct tdcall_reportdata rd;
+    tdcall_status hw;
+    assert_int_equal(tdcall_mr_report(&report, &rd, &hw), TDS_OK);
+    char logpath[] = "/tmp/rtmr_emu_log_XXXXXX", reppath[] = "/tmp/rtmr_emu_rep_XXXXXX";
+    int fd = mkstemp(logpath);
+    assert_true(fd >= 0);
+    close(fd);
+    fd = mkstemp(reppath);
+    assert_true(fd >= 0);
+    close(fd);
+    ref_write_file(logpath, tds_bytes_make(area, sizeof area));
+    ref_write_file(reppath, tds_bytes_make(&report, sizeof report));
+    char *verify[] = {
+        (char *)TDSHIM_EVENTLOG_TOOL, "verify", "--area", "--tdreport", reppath, logpath, NULL};
+    assert_int_equal(ref_run(verify), 0);
+    rtmr_digest extra;
+    memset(&extra, 0x33, sizeof extra);
+    assert_int_equal(rtmr_extend(&ops, 2, &extra), TDS_OK);
+    assert_int_equal(tdcall_mr_report(&report, &rd, &hw), TDS_OK);
+    ref_write_file(reppath, tds_bytes_make(&report, sizeof report));
+    assert_int_equal(ref_run(verify), 1);
+    assert_non_null(strstr(ref_out, "RTMR2 MISMATCH"));
+    assert_non_null(strstr(ref_out, "no prefix of the log"));
+    unlink(logpath);
+    unlink(reppath);
 }
 
 static void test_busy_is_retried(void **state)

@@ -21,7 +21,8 @@ static void usage(FILE *f)
     fputs("usage: tdshim-eventlog dump   [--json] [--area] [--full] LOG\n"
           "       tdshim-eventlog replay [--json] [--area] LOG\n"
           "       tdshim-eventlog verify [--json] [--area] [--reference REFLOG]\n"
-          "                              --rtmr0 HEX --rtmr1 HEX --rtmr2 HEX --rtmr3 HEX LOG\n"
+          "                              (--rtmr0 HEX --rtmr1 HEX --rtmr2 HEX --rtmr3 HEX |\n"
+          "                               --tdreport TDREPORT) LOG\n"
           "       tdshim-eventlog ccel   [--json] TABLE\n"
           "LOG is the raw log (e.g. a copy of /sys/firmware/acpi/tables/data/CCEL);\n"
           "--area accepts trailing 0xFF/0x00 padding after the last event.\n",
@@ -151,6 +152,29 @@ static int parse_digest(const char *s, rtmr_digest *out)
         }
         out->b[i] = (uint8_t)(h * 16 + l);
     }
+    return 0;
+}
+
+/* RTMR0..3 from a 1024-byte TDREPORT_STRUCT: TDINFO at 512, RTMR0 at 720 (tdx-abi.md 1.5). */
+#define TDREPORT_SIZE 1024u
+#define TDREPORT_RTMR0 720u
+
+static int load_tdreport(const char *path, rtmr_bank *want)
+{
+    uint8_t *buf;
+    size_t len;
+    if (read_file(path, &buf, &len) != 0) {
+        return -1;
+    }
+    if (len != TDREPORT_SIZE || buf[0] != 0x81) {
+        fprintf(stderr, "tdshim-eventlog: %s: not a 1024-byte TDX TDREPORT (type 0x81)\n", path);
+        free(buf);
+        return -1;
+    }
+    for (size_t i = 0; i < RTMR_COUNT; i++) {
+        memcpy(want->r[i].b, buf + TDREPORT_RTMR0 + i * RTMR_SHA384_SIZE, RTMR_SHA384_SIZE);
+    }
+    free(buf);
     return 0;
 }
 
@@ -378,7 +402,7 @@ int main(int argc, char **argv)
         return EXIT_MATCH;
     }
     bool json = false, area = false, full = false;
-    const char *path = NULL, *refpath = NULL;
+    const char *path = NULL, *refpath = NULL, *reportpath = NULL;
     rtmr_bank want;
     bool have[RTMR_COUNT] = {false, false, false, false};
     for (int i = 2; i < argc; i++) {
@@ -391,6 +415,8 @@ int main(int argc, char **argv)
             full = true;
         } else if (strcmp(a, "--reference") == 0 && i + 1 < argc) {
             refpath = argv[++i];
+        } else if (strcmp(a, "--tdreport") == 0 && i + 1 < argc) {
+            reportpath = argv[++i];
         } else if (strncmp(a, "--rtmr", 6) == 0 && a[6] >= '0' && a[6] <= '3' && a[7] == '\0' &&
                    i + 1 < argc) {
             uint32_t r = (uint32_t)(a[6] - '0');
@@ -428,9 +454,17 @@ int main(int argc, char **argv)
         usage(stderr);
         return EXIT_USAGE;
     }
-    if (strcmp(cmd, "verify") == 0 && !(have[0] && have[1] && have[2] && have[3])) {
-        fprintf(stderr, "tdshim-eventlog: verify needs --rtmr0 .. --rtmr3\n");
-        return EXIT_USAGE;
+    bool any = have[0] || have[1] || have[2] || have[3];
+    bool all = have[0] && have[1] && have[2] && have[3];
+    if (strcmp(cmd, "verify") == 0) {
+        if (reportpath != NULL && !any) {
+            if (load_tdreport(reportpath, &want) != 0) {
+                return EXIT_USAGE;
+            }
+        } else if (reportpath != NULL || !all) {
+            fprintf(stderr, "tdshim-eventlog: verify needs --rtmr0 .. --rtmr3 or --tdreport\n");
+            return EXIT_USAGE;
+        }
     }
     uint8_t *buf = NULL, *refbuf = NULL;
     ccel_view v, rv;
