@@ -122,6 +122,8 @@ static void check_with_tpm2_eventlog(const char *vendor, unsigned extra)
     char *dump[] = {tool, "dump", "--json", path, NULL};
     assert_int_equal(ref_run(dump), 0);
     assert_non_null(strstr(ref_out, "\"type\":\"EV_EFI_PLATFORM_FIRMWARE_BLOB2\""));
+    assert_non_null(strstr(ref_out, "\"decoded\":\"config 'td_hob' info 512 bytes\""));
+    assert_non_null(strstr(ref_out, "\"decoded\":\"blob name (UTF-16) 'cmdline'\""));
     char h[4][97];
     for (int i = 0; i < 4; i++) {
         ref_hex(ours.r[i].b, 48, h[i]);

@@ -206,6 +206,67 @@ static const char *mr_name(uint32_t mr)
     return i != NULL ? i->name : "?";
 }
 
+/* Printable for both text and JSON output: no quotes, backslashes or control bytes. */
+static bool safe_char(uint8_t c)
+{
+    return c >= 0x20 && c < 0x7F && c != '"' && c != '\\';
+}
+
+/* Append up to n bytes of s (stopping at NUL) if they are all safe; false otherwise. */
+static bool safe_str(const uint8_t *p, size_t n, char *out, size_t cap)
+{
+    size_t k = 0;
+    while (k < n && p[k] != 0) {
+        if (!safe_char(p[k]) || k + 1 >= cap) {
+            return false;
+        }
+        out[k] = (char)p[k];
+        k++;
+    }
+    for (size_t i = k; i < n; i++) {
+        if (p[i] != 0) {
+            return false; /* bytes after the NUL: not a padded string */
+        }
+    }
+    out[k] = '\0';
+    return k > 0;
+}
+
+/*
+ * A short description of the event data for the formats librtmr writes (docs/librtmr.md): td-shim
+ * config info, UEFI_PLATFORM_FIRMWARE_BLOB2, OVMF's UTF-16 blob names, separators. The data is
+ * untrusted: every length is checked and only safe characters are printed. Empty when unknown.
+ */
+static void describe(const ccel_event *ev, char *out, size_t cap)
+{
+    const uint8_t *d = ev->data.ptr;
+    size_t n = ev->data.len;
+    char str[64];
+    out[0] = '\0';
+    if (ev->event_type == CCEL_EV_SEPARATOR && n == 4) {
+        snprintf(out, cap, "separator 0x%08x", tds_load_le32(d));
+    } else if (ev->event_type == CCEL_EV_PLATFORM_CONFIG_FLAGS && n >= 20 &&
+               tds_load_le32(d + 16) == n - 20 && safe_str(d, 16, str, sizeof str)) {
+        snprintf(out, cap, "config '%s' info %zu bytes", str, n - 20);
+    } else if (ev->event_type == CCEL_EV_PLATFORM_CONFIG_FLAGS && n >= 4 && n <= 32 && n % 2 == 0 &&
+               d[n - 1] == 0 && d[n - 2] == 0) {
+        size_t k = 0;
+        for (size_t i = 0; i + 2 < n; i += 2) {
+            if (d[i + 1] != 0 || !safe_char(d[i])) {
+                return;
+            }
+            str[k++] = (char)d[i];
+        }
+        str[k] = '\0';
+        snprintf(out, cap, "blob name (UTF-16) '%s'", str);
+    } else if (ev->event_type == CCEL_EV_EFI_PLATFORM_FIRMWARE_BLOB2 && n >= 17 &&
+               (size_t)d[0] + 17 == n && safe_str(d + 1, d[0], str, sizeof str)) {
+        snprintf(out, cap, "blob '%s' base 0x%llx length 0x%llx", str,
+                 (unsigned long long)tds_load_le64(d + 1 + d[0]),
+                 (unsigned long long)tds_load_le64(d + 9 + d[0]));
+    }
+}
+
 static int cmd_dump(const ccel_view *v, bool json, bool full)
 {
     ccel_iter it = ccel_iter_make(v);
@@ -229,6 +290,11 @@ static int cmd_dump(const ccel_view *v, bool json, bool full)
             put_hex(stdout, ev.digest.b, RTMR_SHA384_SIZE);
             printf("\",\"data\":\"");
             put_hex(stdout, ev.data.ptr, ev.data.len);
+            char desc[160];
+            describe(&ev, desc, sizeof desc);
+            if (desc[0] != '\0') {
+                printf("\",\"decoded\":\"%s", desc);
+            }
             printf("\"}");
         } else {
             printf("#%-3u offset 0x%zx  MR %u (%s)  %s (0x%x)  size %zu\n", ev.event_no, ev.offset,
@@ -240,6 +306,11 @@ static int cmd_dump(const ccel_view *v, bool json, bool full)
             printf("\n     data   ");
             put_hex(stdout, ev.data.ptr, shown);
             printf("%s\n", shown < ev.data.len ? "..." : "");
+            char desc[160];
+            describe(&ev, desc, sizeof desc);
+            if (desc[0] != '\0') {
+                printf("     %s\n", desc);
+            }
         }
         first = false;
     }
