@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-2-Clause-Patent */
 /*
- * Test-side reference model, independent of librtmr: SHA-384 from OpenSSL's libcrypto (not
+ * Test-side reference model, independent of librtmr: its own small SHA-384 (FIPS 180-4, not
  * mbedTLS), and a plain byte appender that lays logs out from the spec tables (tdx-abi.md 9.2),
  * without the library's writer.
  */
