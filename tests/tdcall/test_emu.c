@@ -18,6 +18,7 @@
 
 static struct fixture fx;
 static uint8_t *g_mem;
+static const uint64_t SB = 1ull << 47; /* the shared bit with GPAW 48 */
 
 static int setup(void **state)
 {
@@ -152,6 +153,23 @@ static void test_accept_errors(void **state)
         assert_true(tdx_emu_dispatch(&fx.emu, 0, &r) == 0xC000010000000001ull);
     }
     assert_int_equal(page_state(0x1000), TDX_EMU_PAGE_PENDING);
+}
+
+static void test_accept_aug_on_demand(void **state)
+{
+    (void)state;
+    fx.cfg.aug_on_accept = true;
+    assert_int_equal(tdx_emu_init(&fx.emu, &fx.cfg), TDS_OK);
+    assert_int_equal(page_state(8 * MIB), TDX_EMU_PAGE_NOT_PRESENT);
+    assert_int_equal(tdcall_mem_page_accept(8 * MIB, TDCALL_PAGE_4K, NULL), TDS_OK);
+    assert_int_equal(page_state(8 * MIB), TDX_EMU_PAGE_ACCEPTED);
+    assert_int_equal(tdcall_mem_page_accept(8 * MIB, TDCALL_PAGE_4K, NULL), TDS_ERR_STATE);
+    /* Outside the map there is nothing to add. */
+    tdcall_status hw;
+    assert_int_equal(tdcall_mem_page_accept(64 * MIB, TDCALL_PAGE_4K, &hw), TDS_ERR_DEVICE);
+    /* Shared pages are not added back by an accept: MapGPA to private comes first. */
+    assert_int_equal(tdvmcall_map_gpa(SB | 0x7000, 0x1000, NULL, NULL), TDS_OK);
+    assert_int_equal(tdcall_mem_page_accept(0x7000, TDCALL_PAGE_4K, &hw), TDS_ERR_DEVICE);
 }
 
 static void test_accept_gpaw52(void **state)
@@ -355,8 +373,6 @@ static void test_page_attr_rd(void **state)
 }
 
 /* ---- MapGPA --------------------------------------------------------------------------------- */
-
-static const uint64_t SB = 1ull << 47;
 
 static void test_map_gpa_state(void **state)
 {
@@ -827,6 +843,7 @@ int main(void)
         T(test_accept_2m_over_4k_mapping_is_size_mismatch),
         T(test_accept_2m),
         T(test_accept_errors),
+        T(test_accept_aug_on_demand),
         T(test_accept_gpaw52),
         T(test_rtmr_extend_sha384),
         T(test_report_and_verify),
