@@ -76,7 +76,7 @@ static void test_init_args(void **state)
     cfg.mode_1g = (accept_1g_mode)7;
     assert_int_equal(accept_init(&ctx, &cfg, &o), TDS_ERR_INVALID_ARG);
     assert_int_equal(accept_init(&ctx, NULL, &o), TDS_OK);
-    assert_int_equal(ctx.cfg.chunk_size, 32 * MiB);
+    assert_int_equal(ctx.cfg.chunk_size, 2 * MiB);
     assert_int_equal(ctx.cfg.busy_retries, 5);
     accept_error e;
     assert_int_equal(accept_last_error(&ctx, &e), TDS_ERR_NOT_FOUND);
