@@ -356,7 +356,7 @@ void tdx_emu_faults_set(struct tdx_emu *emu, const struct tdx_emu_faults *faults
     } else {
         emu->faults = *faults;
     }
-    __atomic_thread_fence(__ATOMIC_SEQ_CST);
+    /* Not synchronised with dispatch: set faults while no vCPU thread is calling. */
 }
 
 void tdx_emu_counters_get(const struct tdx_emu *emu, struct tdx_emu_counters *out)

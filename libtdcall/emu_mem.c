@@ -82,12 +82,18 @@ static uint64_t accept_2m(struct tdx_emu *emu, struct tdx_emu_range *rg, uint64_
         }
         if (seen == TDX_EMU_PAGE_ACCEPTED) {
             /* All accepted (by an earlier 2M accept): ALREADY_ACCEPTED at level 1. A mix of
-             * accepted and pending 4K pages means the VMM demoted the leaf: SIZE_MISMATCH. */
-            bool all = (i == 0);
-            for (uint32_t j = 1; all && j < PAGES_PER_2M; j++) {
-                all = page_load(&p[j]) == TDX_EMU_PAGE_ACCEPTED;
+             * accepted and pending 4K pages means the VMM demoted the leaf: SIZE_MISMATCH. A
+             * page still being published by a concurrent accept: BUSY, ask again. */
+            uint32_t accepted = 0;
+            for (uint32_t j = 0; j < PAGES_PER_2M; j++) {
+                uint8_t v = page_load(&p[j]);
+                if (v == TDX_EMU_PAGE_BUSY) {
+                    return TDX_OPERAND_BUSY | TDX_OPERAND_ID_RCX;
+                }
+                accepted += (v == TDX_EMU_PAGE_ACCEPTED) ? 1u : 0u;
             }
-            return all ? (TDX_PAGE_ALREADY_ACCEPTED | 1u) : (TDX_PAGE_SIZE_MISMATCH | 1u);
+            return (accepted == PAGES_PER_2M) ? (TDX_PAGE_ALREADY_ACCEPTED | 1u)
+                                              : (TDX_PAGE_SIZE_MISMATCH | 1u);
         }
         return claim_failure(seen, rg);
     }
