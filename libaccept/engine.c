@@ -314,12 +314,28 @@ static bool do_span(accept_run *run, uint64_t s, uint64_t e, accept_stats *st)
     return true;
 }
 
-/* The worker body: take chunks until none are left or a failure below the next chunk is known. */
+/* Chunk j of the clipped range [rs, re): [*cs, *ce). */
+static void chunk_bounds(uint32_t shift, uint64_t rs, uint64_t re, uint64_t j, uint64_t *cs,
+                         uint64_t *ce)
+{
+    uint64_t win = ((rs >> shift) + j) << shift;
+    uint64_t end = win + (1ull << shift); /* < 2^53: no wrap */
+    *cs = win > rs ? win : rs;
+    *ce = end < re ? end : re;
+}
+
+/*
+ * The worker body. Chunk indices come in two phases: first the edge slots (2 per range: its
+ * first and its last chunk, where the 4 KiB head and tail pages are — the slowest chunks, so
+ * they start first and never end up as the critical path), then the interior chunks in address
+ * order. Each worker walks its own position through the interior (its indices only grow).
+ */
 void accept_worker_entry(void *arg)
 {
     accept_run *run = arg;
-    size_t ri = 0;        /* this worker's position in the range list */
-    uint64_t first_k = 0; /* index of the first chunk of range ri */
+    const uint32_t shift = run->chunk_shift;
+    size_t ri = 0;        /* this worker's position in the range list (interior phase) */
+    uint64_t first_k = 0; /* interior index of the first interior chunk of range ri */
     uint64_t rs = 0, re = 0;
     bool have = run->nranges > 0 && clip_range(&run->ranges[0], run->cut, &rs, &re);
     for (;;) {
@@ -327,27 +343,37 @@ void accept_worker_entry(void *arg)
         if (k >= run->total_chunks) {
             return;
         }
-        /* Walk forward to the range holding chunk k (k only grows for this worker). */
-        for (;;) {
-            uint64_t nk = have ? chunks_in(rs, re, run->chunk_shift) : 0;
-            if (k < first_k + nk) {
-                break;
+        uint64_t cs, ce;
+        if (k < run->edge_slots) {
+            uint64_t s, e;
+            if (!clip_range(&run->ranges[k / 2], run->cut, &s, &e)) {
+                continue;
             }
-            first_k += nk;
-            ri++;
-            if (ri >= run->nranges) {
-                return; /* unreachable: total_chunks is the sum over ranges */
+            uint64_t nk = chunks_in(s, e, shift);
+            if (k % 2 == 1 && nk < 2) {
+                continue; /* a one-chunk range has no separate last chunk */
             }
-            have = clip_range(&run->ranges[ri], run->cut, &rs, &re);
-        }
-        uint64_t win = ((rs >> run->chunk_shift) + (k - first_k)) << run->chunk_shift;
-        uint64_t cs = win > rs ? win : rs;
-        uint64_t ce = win + (1ull << run->chunk_shift); /* < 2^53: no wrap */
-        if (ce > re) {
-            ce = re;
+            chunk_bounds(shift, s, e, k % 2 == 0 ? 0 : nk - 1, &cs, &ce);
+        } else {
+            uint64_t ki = k - run->edge_slots;
+            /* Walk forward to the range holding interior chunk ki. */
+            for (;;) {
+                uint64_t nk = have ? chunks_in(rs, re, shift) : 0;
+                uint64_t inner = nk > 2 ? nk - 2 : 0;
+                if (ki < first_k + inner) {
+                    break;
+                }
+                first_k += inner;
+                ri++;
+                if (ri >= run->nranges) {
+                    return; /* unreachable: total_chunks counts exactly these */
+                }
+                have = clip_range(&run->ranges[ri], run->cut, &rs, &re);
+            }
+            chunk_bounds(shift, rs, re, 1 + (ki - first_k), &cs, &ce);
         }
         if (failed_below(run, cs)) {
-            return; /* every later chunk is higher still */
+            continue; /* above a known failure; a later index may still be lower */
         }
         accept_stats st;
         memset(&st, 0, sizeof(st));
@@ -430,17 +456,22 @@ tds_status accept_run_map(accept_ctx *ctx, const accept_range *ranges, size_t n,
     }
     run->chunk_shift = log2_u64(chunk);
 
-    uint64_t total = 0;
+    /* Edge slots first (2 per range), then the interior chunks (see accept_worker_entry). */
+    uint64_t total;
+    TDS_TRY(tds_mul_u64((uint64_t)n, 2, &total));
+    run->edge_slots = total;
+    uint64_t work = 0;
     for (size_t i = 0; i < n; i++) {
         uint64_t s, e;
         if (clip_range(&ranges[i], cut, &s, &e)) {
-            /* Cannot overflow: each range adds at most 2^40 chunks and n < 2^61. */
-            TDS_TRY(tds_add_u64(total, chunks_in(s, e, run->chunk_shift), &total));
+            uint64_t nk = chunks_in(s, e, run->chunk_shift);
+            work += nk; /* < 2^52 in total: the ranges are disjoint and below 2^52 */
+            TDS_TRY(tds_add_u64(total, nk > 2 ? nk - 2 : 0, &total));
         }
     }
     run->total_chunks = total;
 
-    if (total > 0) {
+    if (work > 0) {
         if (ctx->ops.parallel != NULL) {
             tds_status ps = ctx->ops.parallel(ctx->ops.parallel_ctx, accept_worker_entry, run);
             if (ps != TDS_OK) {

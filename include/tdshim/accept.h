@@ -155,7 +155,8 @@ typedef struct accept_run {
     const accept_range *ranges;
     size_t nranges;
     uint64_t cut;          /* only [0, cut) of the map is accepted in this run */
-    uint64_t total_chunks; /* chunks in the run */
+    uint64_t edge_slots;   /* 2 per range: first and last chunks, handed out first */
+    uint64_t total_chunks; /* edge slots + interior chunks */
     uint32_t chunk_shift;  /* log2 of the chunk size */
     bool use_1g;
     uint64_t skip_1g_gpa; /* 1 GiB page already handled by the probe (UINT64_MAX: none) */

@@ -7,8 +7,9 @@
  *   - accept calls issued vs the minimum for that map and module (accept_plan);
  *   - modelled wall time at 1..256 vCPUs as speed-up vs 1 vCPU, next to a 16-worker cap.
  * The model: the engine's chunks, each costing the sum of its calls (named constants below),
- * are handed to N workers in order, each to the first worker that becomes free (what the
- * lock-free cursor does when costs are deterministic), plus a serial wake-up cost per worker.
+ * are handed to N workers in the engine's order (edges first), each to the first worker that
+ * becomes free (what the lock-free cursor does when costs are deterministic), plus a serial
+ * wake-up cost per worker.
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -54,15 +55,22 @@ typedef struct counter {
     uint64_t calls[ACCEPT_LEVEL_COUNT];
     uint64_t refused;
     chunk *chunks;
-    size_t nchunks, cur;
+    size_t nchunks;
 } counter;
 
+/* Charge a call to the chunk holding gpa (chunks are sorted by address). */
 static void charge(counter *c, uint64_t gpa, uint64_t cost)
 {
-    while (c->cur + 1 < c->nchunks && gpa >= c->chunks[c->cur].end) {
-        c->cur++;
+    size_t lo = 0, hi = c->nchunks;
+    while (hi - lo > 1) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (c->chunks[mid].start <= gpa) {
+            lo = mid;
+        } else {
+            hi = mid;
+        }
     }
-    c->chunks[c->cur].cost += cost;
+    c->chunks[lo].cost += cost;
 }
 
 static accept_result counting_accept(void *ctx, uint64_t gpa, accept_level level)
@@ -97,20 +105,27 @@ static accept_result counting_accept(void *ctx, uint64_t gpa, accept_level level
     return r;
 }
 
-/* The engine's chunk list (range ∩ chunk-aligned window), recomputed for the model. */
-static size_t make_chunks(const accept_range *r, size_t n, uint64_t csize, chunk **out)
+/*
+ * The engine's chunk list (range ∩ chunk-aligned window), sorted by address, and the order the
+ * engine hands them out: the first and last chunk of every range, then the rest by address.
+ */
+static size_t make_chunks(const accept_range *r, size_t n, uint64_t csize, chunk **out,
+                          size_t **order)
 {
     size_t cap = 0;
     for (size_t i = 0; i < n; i++) {
         cap += (size_t)(((r[i].base + r[i].len - 1) / csize) - (r[i].base / csize) + 1);
     }
     chunk *c = calloc(cap, sizeof(*c));
-    if (c == NULL) {
+    size_t *ord = calloc(cap, sizeof(*ord));
+    bool *edge = calloc(cap, sizeof(*edge));
+    if (c == NULL || ord == NULL || edge == NULL) {
         abort();
     }
-    size_t k = 0;
+    size_t k = 0, o = 0;
     for (size_t i = 0; i < n; i++) {
         uint64_t e = r[i].base + r[i].len;
+        size_t first = k;
         for (uint64_t a = r[i].base; a < e;) {
             uint64_t w = (a / csize + 1) * csize;
             c[k].start = a;
@@ -118,13 +133,26 @@ static size_t make_chunks(const accept_range *r, size_t n, uint64_t csize, chunk
             a = c[k].end;
             k++;
         }
+        ord[o++] = first;
+        edge[first] = true;
+        if (k - 1 != first) {
+            ord[o++] = k - 1;
+            edge[k - 1] = true;
+        }
     }
+    for (size_t j = 0; j < k; j++) {
+        if (!edge[j]) {
+            ord[o++] = j;
+        }
+    }
+    free(edge);
     *out = c;
+    *order = ord;
     return k;
 }
 
 /* Makespan of list scheduling onto n workers, plus serial wake-ups. */
-static uint64_t model_time(const chunk *c, size_t nc, uint32_t n)
+static uint64_t model_time(const chunk *c, const size_t *order, size_t nc, uint32_t n)
 {
     uint64_t *free_at = calloc(n, sizeof(*free_at));
     if (free_at == NULL) {
@@ -140,7 +168,7 @@ static uint64_t model_time(const chunk *c, size_t nc, uint32_t n)
                 best = w;
             }
         }
-        free_at[best] += c[k].cost + COST_CHUNK_NS;
+        free_at[best] += c[order[k]].cost + COST_CHUNK_NS;
     }
     uint64_t t = 0;
     for (uint32_t w = 0; w < n; w++) {
@@ -162,6 +190,12 @@ static size_t make_map(uint64_t total, accept_range *r)
     r[1].base = 4 * GiB + K4;
     r[1].len = total - low - 3 * K4;
     return 2;
+}
+
+static _Noreturn void fail(const char *what)
+{
+    printf("bench_accept: %s\n", what);
+    exit(1);
 }
 
 typedef struct module_case {
@@ -188,21 +222,20 @@ static int run_case(uint64_t total, const module_case *m, uint64_t island_every,
     uint64_t csize = m->support_1g && m->mode == ACCEPT_1G_PROBE && p1g.pages[2] > 0
                          ? ACCEPT_PAGE_1G
                          : cfg.chunk_size;
-    c.nchunks = make_chunks(map, n, csize, &c.chunks);
+    size_t *order = NULL;
+    c.nchunks = make_chunks(map, n, csize, &c.chunks, &order);
     accept_ops ops = {counting_accept, &c, NULL, NULL};
     accept_ctx ctx;
     if (accept_init(&ctx, &cfg, &ops) != TDS_OK || accept_all(&ctx, map, n) != TDS_OK) {
-        printf("engine failed\n");
-        return 1;
+        fail("engine failed");
     }
     bool used_1g = accept_1g_state(&ctx) == ACCEPT_1G_SUPPORTED;
     if (used_1g != (csize == ACCEPT_PAGE_1G)) {
-        printf("chunk model mismatch\n");
-        return 1;
+        fail("chunk model mismatch");
     }
     accept_plan_counts plan;
     if (accept_plan(map, n, m->support_1g, &plan) != TDS_OK) {
-        return 1;
+        fail("plan failed");
     }
     uint64_t issued = c.calls[0] + c.calls[1] + c.calls[2];
     printf("  %-24s islands=%-5s calls issued %8" PRIu64 " (4K %" PRIu64 ", 2M %" PRIu64
@@ -212,14 +245,14 @@ static int run_case(uint64_t total, const module_case *m, uint64_t island_every,
            issued == plan.total ? "EQUAL" : (island_every ? "(+ splits)" : "(+ probe)"));
     int rc = 0;
     if (speedups) {
-        uint64_t t1 = model_time(c.chunks, c.nchunks, 1);
+        uint64_t t1 = model_time(c.chunks, order, c.nchunks, 1);
         printf("    chunks %zu of %" PRIu64 " MiB; modelled 1 vCPU %.3f s\n", c.nchunks,
                (uint64_t)(csize / MiB), (double)t1 / 1e9);
         printf("    vCPUs    time(ms)   speedup  speedup/N   16-cap speedup\n");
         static const uint32_t ns[] = {1, 2, 4, 8, 16, 32, 64, 128, 256};
         for (size_t i = 0; i < sizeof(ns) / sizeof(ns[0]); i++) {
-            uint64_t t = model_time(c.chunks, c.nchunks, ns[i]);
-            uint64_t tc = model_time(c.chunks, c.nchunks, ns[i] < 16 ? ns[i] : 16);
+            uint64_t t = model_time(c.chunks, order, c.nchunks, ns[i]);
+            uint64_t tc = model_time(c.chunks, order, c.nchunks, ns[i] < 16 ? ns[i] : 16);
             double s = (double)t1 / (double)t;
             printf("    %5u  %10.2f  %8.2f  %9.3f  %14.2f\n", ns[i], (double)t / 1e6, s, s / ns[i],
                    (double)t1 / (double)tc);
@@ -233,6 +266,7 @@ static int run_case(uint64_t total, const module_case *m, uint64_t island_every,
         }
     }
     free(c.chunks);
+    free(order);
     return rc;
 }
 
