@@ -378,11 +378,10 @@ void accept_worker_entry(void *arg)
         accept_stats st;
         memset(&st, 0, sizeof(st));
         st.chunks = 1;
-        bool ok = do_span(run, cs, ce, &st);
+        /* On failure keep taking chunks: those below the failure must still be done (they may
+         * come later in the hand-out order); those above are skipped. */
+        (void)do_span(run, cs, ce, &st);
         stats_fold(&run->ctx->stats, &st);
-        if (!ok) {
-            return;
-        }
     }
 }
 

@@ -414,6 +414,27 @@ static void test_device_error_names_gpa(void **state)
     fake_free(&f);
 }
 
+/* A failure in an edge chunk (handed out early) still leaves everything below it accepted. */
+static void test_error_in_edge_chunk(void **state)
+{
+    (void)state;
+    fake_tdx f;
+    fake_init(&f, 0, 16 * MiB, true);
+    fake_add_fault(
+        &f,
+        (fake_fault){.gpa = 12 * MiB, .level = 0, .err_raw = RAW_EPT_WALK_FAILED, .outcome = -1});
+    accept_ctx ctx;
+    init_ctx(&ctx, &f, ACCEPT_1G_OFF);
+    accept_range r[] = {{K4, 12 * MiB + K4}};
+    assert_int_equal(accept_all(&ctx, r, 1), TDS_ERR_DEVICE);
+    accept_error e;
+    assert_int_equal(accept_last_error(&ctx, &e), TDS_OK);
+    assert_int_equal(e.gpa, 12 * MiB);
+    assert_true(fake_range_accepted_once(&f, K4, 12 * MiB - K4));
+    assert_int_equal(f.state[fake_page_index(&f, 12 * MiB)], FAKE_PENDING);
+    fake_free(&f);
+}
+
 static void test_mismatch_at_4k_is_error(void **state)
 {
     (void)state;
@@ -610,6 +631,7 @@ int main(void)
         cmocka_unit_test(test_busy_retry),
         cmocka_unit_test(test_busy_exhausted),
         cmocka_unit_test(test_device_error_names_gpa),
+        cmocka_unit_test(test_error_in_edge_chunk),
         cmocka_unit_test(test_mismatch_at_4k_is_error),
         cmocka_unit_test(test_nonsense_outcome),
         cmocka_unit_test(test_1g_error_falls_back),
