@@ -218,20 +218,20 @@ static bool failed_below(const accept_run *run, uint64_t gpa)
 }
 
 /* 4 KiB page. A SIZE_MISMATCH here cannot be split further: it is an error. */
-static bool do_4k(accept_run *run, uint64_t gpa, accept_stats *st)
+static bool do_4k(accept_ctx *ctx, uint64_t gpa, accept_stats *st)
 {
-    accept_result r = call_accept(run->ctx, gpa, ACCEPT_LEVEL_4K, st);
+    accept_result r = call_accept(ctx, gpa, ACCEPT_LEVEL_4K, st);
     if (r.outcome == ACCEPT_OUTCOME_OK || r.outcome == ACCEPT_OUTCOME_ALREADY_ACCEPTED) {
         return true;
     }
-    record_error(run, gpa, ACCEPT_LEVEL_4K, r);
+    record_error(&ctx->run, gpa, ACCEPT_LEVEL_4K, r);
     return false;
 }
 
-static bool do_4k_span(accept_run *run, uint64_t s, uint64_t e, accept_stats *st)
+static bool do_4k_span(accept_ctx *ctx, uint64_t s, uint64_t e, accept_stats *st)
 {
     for (uint64_t a = s; a < e; a += ACCEPT_PAGE_4K) {
-        if (failed_below(run, a) || !do_4k(run, a, st)) {
+        if (failed_below(&ctx->run, a) || !do_4k(ctx, a, st)) {
             return false;
         }
     }
@@ -239,24 +239,24 @@ static bool do_4k_span(accept_run *run, uint64_t s, uint64_t e, accept_stats *st
 }
 
 /* 2 MiB page; SIZE_MISMATCH (4 KiB-mapped by the VMM) splits it into 512 x 4 KiB. */
-static bool do_2m(accept_run *run, uint64_t gpa, accept_stats *st)
+static bool do_2m(accept_ctx *ctx, uint64_t gpa, accept_stats *st)
 {
-    accept_result r = call_accept(run->ctx, gpa, ACCEPT_LEVEL_2M, st);
+    accept_result r = call_accept(ctx, gpa, ACCEPT_LEVEL_2M, st);
     switch (r.outcome) {
     case ACCEPT_OUTCOME_OK:
     case ACCEPT_OUTCOME_ALREADY_ACCEPTED: return true;
-    case ACCEPT_OUTCOME_SIZE_MISMATCH: return do_4k_span(run, gpa, gpa + ACCEPT_PAGE_2M, st);
+    case ACCEPT_OUTCOME_SIZE_MISMATCH: return do_4k_span(ctx, gpa, gpa + ACCEPT_PAGE_2M, st);
     case ACCEPT_OUTCOME_BUSY:
     case ACCEPT_OUTCOME_ERROR: break;
     }
-    record_error(run, gpa, ACCEPT_LEVEL_2M, r);
+    record_error(&ctx->run, gpa, ACCEPT_LEVEL_2M, r);
     return false;
 }
 
-static bool do_2m_span(accept_run *run, uint64_t s, uint64_t e, accept_stats *st)
+static bool do_2m_span(accept_ctx *ctx, uint64_t s, uint64_t e, accept_stats *st)
 {
     for (uint64_t a = s; a < e; a += ACCEPT_PAGE_2M) {
-        if (failed_below(run, a) || !do_2m(run, a, st)) {
+        if (failed_below(&ctx->run, a) || !do_2m(ctx, a, st)) {
             return false;
         }
     }
@@ -268,43 +268,43 @@ static bool do_2m_span(accept_run *run, uint64_t s, uint64_t e, accept_stats *st
  * into 2 MiB pages; any error is a refusal of the size: fall back to 2 MiB for this page, where
  * a genuine fault shows up again and is reported with its GPA.
  */
-static bool do_1g(accept_run *run, uint64_t gpa, accept_stats *st)
+static bool do_1g(accept_ctx *ctx, uint64_t gpa, accept_stats *st)
 {
-    if (gpa == run->skip_1g_gpa) {
+    if (gpa == ctx->run.skip_1g_gpa) {
         return true; /* accepted by the probe */
     }
-    accept_result r = call_accept(run->ctx, gpa, ACCEPT_LEVEL_1G, st);
+    accept_result r = call_accept(ctx, gpa, ACCEPT_LEVEL_1G, st);
     switch (r.outcome) {
     case ACCEPT_OUTCOME_OK:
     case ACCEPT_OUTCOME_ALREADY_ACCEPTED: return true;
-    case ACCEPT_OUTCOME_SIZE_MISMATCH: return do_2m_span(run, gpa, gpa + ACCEPT_PAGE_1G, st);
+    case ACCEPT_OUTCOME_SIZE_MISMATCH: return do_2m_span(ctx, gpa, gpa + ACCEPT_PAGE_1G, st);
     case ACCEPT_OUTCOME_ERROR:
         st->refused_1g++;
-        return do_2m_span(run, gpa, gpa + ACCEPT_PAGE_1G, st);
+        return do_2m_span(ctx, gpa, gpa + ACCEPT_PAGE_1G, st);
     case ACCEPT_OUTCOME_BUSY: break;
     }
-    record_error(run, gpa, ACCEPT_LEVEL_1G, r);
+    record_error(&ctx->run, gpa, ACCEPT_LEVEL_1G, r);
     return false;
 }
 
 /* The largest-page-first split of [s, e): 4 KiB head, 2 MiB (1 GiB) body, 4 KiB tail. */
-static bool do_span(accept_run *run, uint64_t s, uint64_t e, accept_stats *st)
+static bool do_span(accept_ctx *ctx, uint64_t s, uint64_t e, accept_stats *st)
 {
     uint64_t a = s;
     while (a < e) {
-        if (failed_below(run, a)) {
+        if (failed_below(&ctx->run, a)) {
             return false;
         }
         uint64_t left = e - a;
         bool ok;
-        if (run->use_1g && tds_is_aligned_u64(a, ACCEPT_PAGE_1G) && left >= ACCEPT_PAGE_1G) {
-            ok = do_1g(run, a, st);
+        if (ctx->run.use_1g && tds_is_aligned_u64(a, ACCEPT_PAGE_1G) && left >= ACCEPT_PAGE_1G) {
+            ok = do_1g(ctx, a, st);
             a += ACCEPT_PAGE_1G;
         } else if (tds_is_aligned_u64(a, ACCEPT_PAGE_2M) && left >= ACCEPT_PAGE_2M) {
-            ok = do_2m(run, a, st);
+            ok = do_2m(ctx, a, st);
             a += ACCEPT_PAGE_2M;
         } else {
-            ok = do_4k(run, a, st);
+            ok = do_4k(ctx, a, st);
             a += ACCEPT_PAGE_4K;
         }
         if (!ok) {
@@ -332,7 +332,8 @@ static void chunk_bounds(uint32_t shift, uint64_t rs, uint64_t re, uint64_t j, u
  */
 void accept_worker_entry(void *arg)
 {
-    accept_run *run = arg;
+    accept_ctx *ctx = arg;
+    accept_run *run = &ctx->run;
     const uint32_t shift = run->chunk_shift;
     size_t ri = 0;        /* this worker's position in the range list (interior phase) */
     uint64_t first_k = 0; /* interior index of the first interior chunk of range ri */
@@ -380,8 +381,8 @@ void accept_worker_entry(void *arg)
         st.chunks = 1;
         /* On failure keep taking chunks: those below the failure must still be done (they may
          * come later in the hand-out order); those above are skipped. */
-        (void)do_span(run, cs, ce, &st);
-        stats_fold(&run->ctx->stats, &st);
+        (void)do_span(ctx, cs, ce, &st);
+        stats_fold(&ctx->stats, &st);
     }
 }
 
@@ -394,9 +395,9 @@ void accept_worker_entry(void *arg)
  */
 #define ACCEPT_PROBE_MAX 4
 
-static void probe_1g(accept_run *run)
+static void probe_1g(accept_ctx *ctx)
 {
-    accept_ctx *ctx = run->ctx;
+    accept_run *run = &ctx->run;
     uint32_t tries = 0;
     accept_stats st;
     memset(&st, 0, sizeof(st));
@@ -438,7 +439,6 @@ tds_status accept_run_map(accept_ctx *ctx, const accept_range *ranges, size_t n,
     }
     accept_run *run = &ctx->run;
     memset(run, 0, sizeof(*run));
-    run->ctx = ctx;
     run->ranges = ranges;
     run->nranges = n;
     run->cut = cut;
@@ -446,7 +446,7 @@ tds_status accept_run_map(accept_ctx *ctx, const accept_range *ranges, size_t n,
     run->err_gpa = UINT64_MAX;
 
     if (ctx->state_1g == ACCEPT_1G_UNKNOWN) {
-        probe_1g(run);
+        probe_1g(ctx);
     }
     run->use_1g = ctx->state_1g == ACCEPT_1G_SUPPORTED;
     uint64_t chunk = ctx->cfg.chunk_size;
@@ -472,13 +472,13 @@ tds_status accept_run_map(accept_ctx *ctx, const accept_range *ranges, size_t n,
 
     if (work > 0) {
         if (ctx->ops.parallel != NULL) {
-            tds_status ps = ctx->ops.parallel(ctx->ops.parallel_ctx, accept_worker_entry, run);
+            tds_status ps = ctx->ops.parallel(ctx->ops.parallel_ctx, accept_worker_entry, ctx);
             if (ps != TDS_OK) {
                 ctx->stats.parallel_failures++;
             }
         }
         /* Drain on the calling thread: a no-op after a good parallel run, the rescue otherwise. */
-        accept_worker_entry(run);
+        accept_worker_entry(ctx);
     }
 
     run->ranges = NULL; /* keep no pointer into caller memory */

@@ -12,7 +12,7 @@ bool accept_ctx_usable(const accept_ctx *ctx);
 TDS_MUST_USE tds_status accept_run_map(accept_ctx *ctx, const accept_range *ranges, size_t n,
                                        uint64_t cut);
 
-/* The worker body handed to the parallel op; arg is the context's accept_run. */
+/* The worker body handed to the parallel op; arg is the accept_ctx of the run. */
 void accept_worker_entry(void *arg);
 
 #endif

@@ -148,10 +148,11 @@ enum {
 
 /*
  * State shared by the workers during one run. Private: callers MUST NOT touch it. Lives inside
- * the caller-owned context so the engine needs no allocation and has no cap on workers.
+ * the caller-owned context so the engine needs no allocation and has no cap on workers. It holds
+ * no pointer into the context itself (the workers get the context), so a context may be copied
+ * between runs.
  */
 typedef struct accept_run {
-    struct accept_ctx *ctx;
     const accept_range *ranges;
     size_t nranges;
     uint64_t cut;          /* only [0, cut) of the map is accepted in this run */
