@@ -153,6 +153,76 @@ static void test_build_failure_writes_nothing(void **state)
     fake_free(&f);
 }
 
+/* Limit policy then lazy table: the first 8 MiB now, the rest left to the payload. */
+static void test_limit_then_table(void **state)
+{
+    (void)state;
+    fake_tdx f;
+    fake_init(&f, 0, 320 * MiB, false);
+    accept_ctx ctx;
+    init_ctx(&ctx, &f);
+    accept_range map[] = {{1 * MiB, 5 * MiB}, {10 * MiB + K4, 300 * MiB}};
+    accept_limit lim = {.max_bytes = 8 * MiB, .below_gpa = ACCEPT_NO_LIMIT};
+    accept_range rest[2];
+    size_t nrest = 0;
+    assert_int_equal(accept_up_to(&ctx, map, 2, &lim, rest, 2, &nrest), TDS_OK);
+    assert_int_equal(nrest, 1);
+    assert_int_equal(rest[0].base, 13 * MiB + K4);
+    uint8_t table[24 + 32];
+    size_t len = 0;
+    assert_int_equal(
+        accept_table_build(&ctx, rest, nrest, tds_mut_bytes_make(table, sizeof(table)), &len),
+        TDS_OK);
+    /* [13M+4K, 310M+4K): eager head to 14M and tail [310M, 310M+4K); 148 units marked. */
+    accept_tracker t;
+    assert_int_equal(accept_tracker_init(&t, tds_mut_bytes_make(table, len)), TDS_OK);
+    uint64_t pending = 0;
+    assert_int_equal(accept_tracker_pending(&t, &pending), TDS_OK);
+    assert_int_equal(pending, 296 * MiB);
+    assert_int_equal(fake_accepted_pages(&f), (8 * MiB + 1 * MiB - K4 + K4) / K4);
+    /* Everything accepted on demand: more than 32 runs would need several engine batches, here
+     * one run of 148 units. */
+    assert_int_equal(accept_tracker_accept(&t, &ctx, 0, 400 * MiB), TDS_OK);
+    assert_int_equal(fake_accepted_pages(&f), (5 * MiB + 300 * MiB) / K4);
+    assert_true(fake_range_accepted_once(&f, 10 * MiB + K4, 300 * MiB));
+    fake_free(&f);
+}
+
+/* Many runs and many eager pieces: the batches of 32 ranges flush correctly. */
+static void test_many_runs(void **state)
+{
+    (void)state;
+    fake_tdx f;
+    fake_init(&f, 0, 512 * MiB, false);
+    accept_ctx ctx;
+    init_ctx(&ctx, &f);
+    /* 40 ranges of 6 MiB + 32 KiB each, 12 MiB apart: each has an eager head and tail. */
+    accept_range lazy[40];
+    for (size_t i = 0; i < 40; i++) {
+        lazy[i].base = (uint64_t)i * 12 * MiB + K4;
+        lazy[i].len = 6 * MiB + 8 * K4;
+    }
+    uint8_t table[24 + 64];
+    size_t len = 0;
+    assert_int_equal(
+        accept_table_build(&ctx, lazy, 40, tds_mut_bytes_make(table, sizeof(table)), &len), TDS_OK);
+    /* eager per range: head [base, next 2M) = 2M-4K, tail [6M, 6M+36K) = 9 pages */
+    assert_int_equal(fake_accepted_pages(&f), 40 * ((2 * MiB - K4) + 9 * K4) / K4);
+    accept_tracker t;
+    assert_int_equal(accept_tracker_init(&t, tds_mut_bytes_make(table, len)), TDS_OK);
+    uint64_t pending = 0;
+    assert_int_equal(accept_tracker_pending(&t, &pending), TDS_OK);
+    assert_int_equal(pending, 40 * 4 * MiB);
+    assert_int_equal(accept_tracker_accept(&t, &ctx, 0, 480 * MiB), TDS_OK); /* 40 runs */
+    assert_int_equal(accept_tracker_pending(&t, &pending), TDS_OK);
+    assert_int_equal(pending, 0);
+    for (size_t i = 0; i < 40; i++) {
+        assert_true(fake_range_accepted_once(&f, lazy[i].base, lazy[i].len));
+    }
+    assert_int_equal(fake_accepted_pages(&f), 40 * lazy[0].len / K4);
+    fake_free(&f);
+}
+
 static void put_header(uint8_t *t, uint32_t ver, uint32_t unit, uint64_t base, uint64_t size)
 {
     tds_store_le32(t, ver);
@@ -205,6 +275,8 @@ int main(void)
         cmocka_unit_test(test_build),
         cmocka_unit_test(test_build_failure_writes_nothing),
         cmocka_unit_test(test_tracker_hostile),
+        cmocka_unit_test(test_limit_then_table),
+        cmocka_unit_test(test_many_runs),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
