@@ -212,7 +212,7 @@ static void test_many_runs(void **state)
     assert_int_equal(accept_tracker_init(&t, tds_mut_bytes_make(table, len)), TDS_OK);
     uint64_t pending = 0;
     assert_int_equal(accept_tracker_pending(&t, &pending), TDS_OK);
-    assert_int_equal(pending, 40 * 4 * MiB);
+    assert_int_equal(pending, 160 * MiB);
     assert_int_equal(accept_tracker_accept(&t, &ctx, 0, 480 * MiB), TDS_OK); /* 40 runs */
     assert_int_equal(accept_tracker_pending(&t, &pending), TDS_OK);
     assert_int_equal(pending, 0);
