@@ -359,18 +359,28 @@ void tdx_emu_faults_set(struct tdx_emu *emu, const struct tdx_emu_faults *faults
     /* Not synchronised with dispatch: set faults while no vCPU thread is calling. */
 }
 
+static void load_counters(const uint64_t *src, uint64_t *dst, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        dst[i] = __atomic_load_n(&src[i], __ATOMIC_RELAXED);
+    }
+}
+
 void tdx_emu_counters_get(const struct tdx_emu *emu, struct tdx_emu_counters *out)
 {
     if (emu == NULL || out == NULL) {
         return;
     }
-    const uint64_t *src = (const uint64_t *)(const void *)&emu->counters;
-    uint64_t *dst = (uint64_t *)(void *)out;
-    TDS_STATIC_ASSERT(sizeof(struct tdx_emu_counters) % sizeof(uint64_t) == 0,
-                      "counters are all uint64_t");
-    for (size_t i = 0; i < sizeof(*out) / sizeof(uint64_t); i++) {
-        dst[i] = __atomic_load_n(&src[i], __ATOMIC_RELAXED);
-    }
+    const struct tdx_emu_counters *c = &emu->counters;
+    struct tdx_emu_counters snap;
+    snap.calls = __atomic_load_n(&c->calls, __ATOMIC_RELAXED);
+    load_counters(c->leaf, snap.leaf, TDS_ARRAY_LEN(snap.leaf));
+    load_counters(c->accept_calls, snap.accept_calls, TDS_ARRAY_LEN(snap.accept_calls));
+    load_counters(c->accept_ok, snap.accept_ok, TDS_ARRAY_LEN(snap.accept_ok));
+    snap.accepted_bytes = __atomic_load_n(&c->accepted_bytes, __ATOMIC_RELAXED);
+    load_counters(c->vmcall_subfn, snap.vmcall_subfn, TDS_ARRAY_LEN(snap.vmcall_subfn));
+    snap.faults_injected = __atomic_load_n(&c->faults_injected, __ATOMIC_RELAXED);
+    *out = snap;
 }
 
 uint32_t tdx_emu_vmcall_slot(uint64_t subfn)

@@ -14,12 +14,14 @@ static void page_store(uint8_t *p, uint8_t v)
     __atomic_store_n(p, v, __ATOMIC_RELEASE);
 }
 
-/* Try PENDING -> BUSY on one private page; on failure *seen is the state found. */
-static bool page_claim(uint8_t *p, uint8_t *seen)
+/* Try PENDING -> BUSY on one private page (also NOT_PRESENT -> BUSY when the VMM adds pages on
+ * demand); on failure *seen is the state found. */
+static bool page_claim(uint8_t *p, bool aug, uint8_t *seen)
 {
     uint8_t v = page_load(p);
     for (;;) {
-        if (v != TDX_EMU_PAGE_PENDING) { /* shared bit set or not pending */
+        bool claimable = v == TDX_EMU_PAGE_PENDING || (aug && v == TDX_EMU_PAGE_NOT_PRESENT);
+        if (!claimable) { /* shared bit set, accepted or busy */
             *seen = v;
             return false;
         }
@@ -56,7 +58,7 @@ static uint64_t accept_4k(struct tdx_emu *emu, struct tdx_emu_range *rg, uint64_
     uint64_t off = gpa - rg->base;
     uint8_t *p = &rg->page_state[off / TDCALL_PAGE_SIZE_4K];
     uint8_t seen = 0;
-    if (!page_claim(p, &seen)) {
+    if (!page_claim(p, emu->cfg.aug_on_accept, &seen)) {
         return claim_failure(seen, rg);
     }
     zero_backing(rg, off, TDCALL_PAGE_SIZE_4K);
@@ -74,7 +76,7 @@ static uint64_t accept_2m(struct tdx_emu *emu, struct tdx_emu_range *rg, uint64_
     uint8_t *p = &rg->page_state[off / TDCALL_PAGE_SIZE_4K];
     for (uint32_t i = 0; i < PAGES_PER_2M; i++) {
         uint8_t seen = 0;
-        if (page_claim(&p[i], &seen)) {
+        if (page_claim(&p[i], emu->cfg.aug_on_accept, &seen)) {
             continue;
         }
         for (uint32_t j = 0; j < i; j++) {
@@ -124,7 +126,7 @@ uint64_t emu_accept(struct tdx_emu *emu, struct tdcall_regs *r)
         return bad;
     }
     struct tdx_emu_range *rg = emu_find_range(emu, gpa);
-    if (rg == NULL || gpa - rg->base > rg->size - size) {
+    if (rg == NULL || rg->size < size || gpa - rg->base > rg->size - size) {
         /* Real hardware exits to the VMM (EPT violation); a VMM with no RAM there kills the TD.
          * The emulator reports it instead. */
         return TDX_EPT_ENTRY_NOT_PRESENT | level;

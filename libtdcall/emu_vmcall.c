@@ -24,6 +24,20 @@ static uint64_t unsupported(void)
     return TDVMCALL_STATUS_SUBFUNC_UNSUPPORTED;
 }
 
+/* Hand a call the emulator does not model to the embedder, with the VMM's view of the inputs. */
+static void call_other(const struct tdx_emu_hooks *h, uint32_t vcpu, const struct tdcall_regs *in,
+                       struct tdcall_regs *out, uint64_t no_hook_status)
+{
+    if (h->other == NULL) {
+        out->r10 = no_hook_status;
+        return;
+    }
+    struct tdcall_regs view = *in;
+    uint64_t r10 = h->other(h->ctx, vcpu, &view);
+    *out = view;
+    out->r10 = r10;
+}
+
 static void vmm_io(const struct tdx_emu_hooks *h, uint32_t vcpu, const struct tdcall_regs *in,
                    struct tdcall_regs *out)
 {
@@ -90,7 +104,7 @@ static void vmm_answer(struct tdx_emu *emu, uint32_t vcpu, const struct tdcall_r
     uint64_t sb = emu_shared_bit(emu);
     out->r10 = TDVMCALL_STATUS_SUCCESS;
     if (in->r10 != 0) { /* vendor-specific (e.g. KVM hypercalls) */
-        out->r10 = (h->other != NULL) ? h->other(h->ctx, vcpu, out) : unsupported();
+        call_other(h, vcpu, in, out, unsupported());
         return;
     }
     switch (in->r11) {
@@ -159,11 +173,10 @@ static void vmm_answer(struct tdx_emu *emu, uint32_t vcpu, const struct tdcall_r
                            : 0;
             out->r12 = out->r13 = out->r14 = 0;
         } else {
-            out->r10 =
-                (h->other != NULL) ? h->other(h->ctx, vcpu, out) : TDVMCALL_STATUS_INVALID_OPERAND;
+            call_other(h, vcpu, in, out, TDVMCALL_STATUS_INVALID_OPERAND);
         }
         break;
-    default: out->r10 = (h->other != NULL) ? h->other(h->ctx, vcpu, out) : unsupported(); break;
+    default: call_other(h, vcpu, in, out, unsupported()); break;
     }
 }
 

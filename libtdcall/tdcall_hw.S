@@ -5,8 +5,8 @@
  *   uint64_t tdcall_raw(struct tdcall_regs *regs);     SysV x86-64, regs in RDI
  *
  * Register contract (tdx-abi.md 1.1, 3.1):
- *   - Loads RAX RCX RDX RBX RSI RDI R8..R15 from *regs (offsets below are locked by
- *     TDS_ASSERT_OFFSET in include/tdshim/tdcall.h), executes TDCALL, stores the same 14
+ *   - Loads RAX RCX RDX RBX RSI RDI R8..R15 from *regs (offsets from tdcall_regs_offsets.h,
+ *     asserted against offsetof() in tdshim/tdcall.h), executes TDCALL, stores the same 14
  *     registers back into *regs and returns RAX.
  *   - RBP and RSP are never loaded from the block: they keep the caller's values, and the
  *     wrappers never put RBP in a TDVMCALL GPR_SELECT mask, so the VMM never sees them.
@@ -17,20 +17,7 @@
  *   - No stack memory below RSP is used (works with or without a red zone); 16-byte stack
  *     alignment is irrelevant (no calls).
  */
-#define REG_RAX 0
-#define REG_RCX 8
-#define REG_RDX 16
-#define REG_RBX 24
-#define REG_RSI 32
-#define REG_RDI 40
-#define REG_R8 48
-#define REG_R9 56
-#define REG_R10 64
-#define REG_R11 72
-#define REG_R12 80
-#define REG_R13 88
-#define REG_R14 96
-#define REG_R15 104
+#include "tdshim/tdcall_regs_offsets.h"
 
     .text
     .globl tdcall_raw
@@ -44,40 +31,40 @@ tdcall_raw:
     pushq %r15
     pushq %rdi                      /* the block pointer survives TDCALL on the stack */
 
-    movq REG_RAX(%rdi), %rax
-    movq REG_RCX(%rdi), %rcx
-    movq REG_RDX(%rdi), %rdx
-    movq REG_RBX(%rdi), %rbx
-    movq REG_RSI(%rdi), %rsi
-    movq REG_R8(%rdi), %r8
-    movq REG_R9(%rdi), %r9
-    movq REG_R10(%rdi), %r10
-    movq REG_R11(%rdi), %r11
-    movq REG_R12(%rdi), %r12
-    movq REG_R13(%rdi), %r13
-    movq REG_R14(%rdi), %r14
-    movq REG_R15(%rdi), %r15
-    movq REG_RDI(%rdi), %rdi        /* last: RDI was the pointer */
+    movq TDCALL_REGS_RAX(%rdi), %rax
+    movq TDCALL_REGS_RCX(%rdi), %rcx
+    movq TDCALL_REGS_RDX(%rdi), %rdx
+    movq TDCALL_REGS_RBX(%rdi), %rbx
+    movq TDCALL_REGS_RSI(%rdi), %rsi
+    movq TDCALL_REGS_R8(%rdi), %r8
+    movq TDCALL_REGS_R9(%rdi), %r9
+    movq TDCALL_REGS_R10(%rdi), %r10
+    movq TDCALL_REGS_R11(%rdi), %r11
+    movq TDCALL_REGS_R12(%rdi), %r12
+    movq TDCALL_REGS_R13(%rdi), %r13
+    movq TDCALL_REGS_R14(%rdi), %r14
+    movq TDCALL_REGS_R15(%rdi), %r15
+    movq TDCALL_REGS_RDI(%rdi), %rdi        /* last: RDI was the pointer */
 
     .byte 0x66, 0x0f, 0x01, 0xcc    /* tdcall */
 
     pushq %rdi                      /* output RDI; reload the block pointer under it */
     movq 8(%rsp), %rdi
-    movq %rax, REG_RAX(%rdi)
-    movq %rcx, REG_RCX(%rdi)
-    movq %rdx, REG_RDX(%rdi)
-    movq %rbx, REG_RBX(%rdi)
-    movq %rsi, REG_RSI(%rdi)
-    movq %r8, REG_R8(%rdi)
-    movq %r9, REG_R9(%rdi)
-    movq %r10, REG_R10(%rdi)
-    movq %r11, REG_R11(%rdi)
-    movq %r12, REG_R12(%rdi)
-    movq %r13, REG_R13(%rdi)
-    movq %r14, REG_R14(%rdi)
-    movq %r15, REG_R15(%rdi)
+    movq %rax, TDCALL_REGS_RAX(%rdi)
+    movq %rcx, TDCALL_REGS_RCX(%rdi)
+    movq %rdx, TDCALL_REGS_RDX(%rdi)
+    movq %rbx, TDCALL_REGS_RBX(%rdi)
+    movq %rsi, TDCALL_REGS_RSI(%rdi)
+    movq %r8, TDCALL_REGS_R8(%rdi)
+    movq %r9, TDCALL_REGS_R9(%rdi)
+    movq %r10, TDCALL_REGS_R10(%rdi)
+    movq %r11, TDCALL_REGS_R11(%rdi)
+    movq %r12, TDCALL_REGS_R12(%rdi)
+    movq %r13, TDCALL_REGS_R13(%rdi)
+    movq %r14, TDCALL_REGS_R14(%rdi)
+    movq %r15, TDCALL_REGS_R15(%rdi)
     popq %rcx                       /* output RDI */
-    movq %rcx, REG_RDI(%rdi)
+    movq %rcx, TDCALL_REGS_RDI(%rdi)
 
     xorl %ecx, %ecx
     xorl %edx, %edx

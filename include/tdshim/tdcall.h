@@ -19,6 +19,7 @@
 #define TDSHIM_TDCALL_H
 
 #include "tdshim/base.h"
+#include "tdshim/tdcall_regs_offsets.h"
 
 /* Library interface version; bumped on any incompatible change. */
 #define TDCALL_API_VERSION 1u
@@ -30,7 +31,7 @@ uint32_t tdcall_api_version(void);
 /*
  * The general-purpose registers TDCALL reads and writes. RSP and RBP are deliberately absent:
  * the seam never loads them and never exposes them to the VMM (GHCI 1.5, section 3.1).
- * Layout locked below; the assembly in libtdcall/tdcall_hw.S uses these offsets.
+ * Layout locked below against tdshim/tdcall_regs_offsets.h, which tdcall_hw.S includes.
  */
 struct tdcall_regs {
     uint64_t rax; /* in: leaf | version << 16; out: completion status */
@@ -48,21 +49,21 @@ struct tdcall_regs {
     uint64_t r14;
     uint64_t r15;
 };
-TDS_ASSERT_OFFSET(struct tdcall_regs, rax, 0);
-TDS_ASSERT_OFFSET(struct tdcall_regs, rcx, 8);
-TDS_ASSERT_OFFSET(struct tdcall_regs, rdx, 16);
-TDS_ASSERT_OFFSET(struct tdcall_regs, rbx, 24);
-TDS_ASSERT_OFFSET(struct tdcall_regs, rsi, 32);
-TDS_ASSERT_OFFSET(struct tdcall_regs, rdi, 40);
-TDS_ASSERT_OFFSET(struct tdcall_regs, r8, 48);
-TDS_ASSERT_OFFSET(struct tdcall_regs, r9, 56);
-TDS_ASSERT_OFFSET(struct tdcall_regs, r10, 64);
-TDS_ASSERT_OFFSET(struct tdcall_regs, r11, 72);
-TDS_ASSERT_OFFSET(struct tdcall_regs, r12, 80);
-TDS_ASSERT_OFFSET(struct tdcall_regs, r13, 88);
-TDS_ASSERT_OFFSET(struct tdcall_regs, r14, 96);
-TDS_ASSERT_OFFSET(struct tdcall_regs, r15, 104);
-TDS_ASSERT_SIZE(struct tdcall_regs, 112);
+TDS_ASSERT_OFFSET(struct tdcall_regs, rax, TDCALL_REGS_RAX);
+TDS_ASSERT_OFFSET(struct tdcall_regs, rcx, TDCALL_REGS_RCX);
+TDS_ASSERT_OFFSET(struct tdcall_regs, rdx, TDCALL_REGS_RDX);
+TDS_ASSERT_OFFSET(struct tdcall_regs, rbx, TDCALL_REGS_RBX);
+TDS_ASSERT_OFFSET(struct tdcall_regs, rsi, TDCALL_REGS_RSI);
+TDS_ASSERT_OFFSET(struct tdcall_regs, rdi, TDCALL_REGS_RDI);
+TDS_ASSERT_OFFSET(struct tdcall_regs, r8, TDCALL_REGS_R8);
+TDS_ASSERT_OFFSET(struct tdcall_regs, r9, TDCALL_REGS_R9);
+TDS_ASSERT_OFFSET(struct tdcall_regs, r10, TDCALL_REGS_R10);
+TDS_ASSERT_OFFSET(struct tdcall_regs, r11, TDCALL_REGS_R11);
+TDS_ASSERT_OFFSET(struct tdcall_regs, r12, TDCALL_REGS_R12);
+TDS_ASSERT_OFFSET(struct tdcall_regs, r13, TDCALL_REGS_R13);
+TDS_ASSERT_OFFSET(struct tdcall_regs, r14, TDCALL_REGS_R14);
+TDS_ASSERT_OFFSET(struct tdcall_regs, r15, TDCALL_REGS_R15);
+TDS_ASSERT_SIZE(struct tdcall_regs, TDCALL_REGS_SIZE);
 
 /*
  * Execute one TDCALL with every register of *regs loaded, store every register back into
@@ -416,8 +417,8 @@ struct tdcall_page_attr {
 /* Checks: gpa 4 KiB aligned, < 2^52. */
 TDS_MUST_USE tds_status tdcall_mem_page_attr_rd(uint64_t gpa, struct tdcall_page_attr *out,
                                                 tdcall_status *hw);
-/* Checks: gpa aligned to level, level <= 2M... 1G, < 2^52. attrs packs the four 16-bit fields,
- * flags is R8. out optional. */
+/* Checks: level <= 1G, gpa aligned to the level and < 2^52. attrs packs the four 16-bit
+ * fields (RDX), flags is R8. out optional. */
 TDS_MUST_USE tds_status tdcall_mem_page_attr_wr(uint64_t gpa, tdcall_page_level level,
                                                 uint64_t attrs, uint64_t flags,
                                                 struct tdcall_page_attr *out, tdcall_status *hw);

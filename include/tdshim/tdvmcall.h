@@ -103,7 +103,7 @@ TDS_MUST_USE tds_status tdvmcall_wbinvd(bool invalidate, tdvmcall_status *vs);
  * private) and size 4 KiB aligned and non-zero, gpa + size must not wrap and stay < 2^52.
  * On RETRY the VMM's resume address (R11) must be 4 KiB aligned and inside [start, end), else
  * TDS_ERR_VMM; three consecutive retries without progress -> TDS_ERR_VMM. `done` (optional)
- * receives the GPA up to which the VMM confirmed progress, on any result.
+ * receives the GPA up to which the VMM confirmed progress whenever the call was executed.
  */
 #define TDVMCALL_MAP_GPA_MAX_STALLS 3u
 TDS_MUST_USE tds_status tdvmcall_map_gpa(uint64_t gpa, uint64_t size, uint64_t *done,

@@ -98,6 +98,9 @@ struct tdx_emu_config {
     bool sys_rd_available;        /* VP.INFO R10 bit 0 */
     bool scribble_vmcall_regs;    /* hostile VMM: fill every exposed register it does not answer
                                      in with garbage */
+    bool aug_on_accept;           /* VMM adds NOT_PRESENT pages when the guest accepts them (the
+                                     EPT-violation exit KVM answers with AUG): ACCEPT then
+                                     behaves as on PENDING. false: EPT_ENTRY_NOT_PRESENT */
     struct tdx_emu_range *ranges; /* sorted by base, non-overlapping */
     size_t range_count;
     struct tdx_emu_field *fields;

@@ -18,6 +18,7 @@
 
 static struct fixture fx;
 static uint8_t *g_mem;
+static const uint64_t SB = 1ull << 47; /* the shared bit with GPAW 48 */
 
 static int setup(void **state)
 {
@@ -152,6 +153,23 @@ static void test_accept_errors(void **state)
         assert_true(tdx_emu_dispatch(&fx.emu, 0, &r) == 0xC000010000000001ull);
     }
     assert_int_equal(page_state(0x1000), TDX_EMU_PAGE_PENDING);
+}
+
+static void test_accept_aug_on_demand(void **state)
+{
+    (void)state;
+    fx.cfg.aug_on_accept = true;
+    assert_int_equal(tdx_emu_init(&fx.emu, &fx.cfg), TDS_OK);
+    assert_int_equal(page_state(8 * MIB), TDX_EMU_PAGE_NOT_PRESENT);
+    assert_int_equal(tdcall_mem_page_accept(8 * MIB, TDCALL_PAGE_4K, NULL), TDS_OK);
+    assert_int_equal(page_state(8 * MIB), TDX_EMU_PAGE_ACCEPTED);
+    assert_int_equal(tdcall_mem_page_accept(8 * MIB, TDCALL_PAGE_4K, NULL), TDS_ERR_STATE);
+    /* Outside the map there is nothing to add. */
+    tdcall_status hw;
+    assert_int_equal(tdcall_mem_page_accept(64 * MIB, TDCALL_PAGE_4K, &hw), TDS_ERR_DEVICE);
+    /* Shared pages are not added back by an accept: MapGPA to private comes first. */
+    assert_int_equal(tdvmcall_map_gpa(SB | 0x7000, 0x1000, NULL, NULL), TDS_OK);
+    assert_int_equal(tdcall_mem_page_accept(0x7000, TDCALL_PAGE_4K, &hw), TDS_ERR_DEVICE);
 }
 
 static void test_accept_gpaw52(void **state)
@@ -355,8 +373,6 @@ static void test_page_attr_rd(void **state)
 }
 
 /* ---- MapGPA --------------------------------------------------------------------------------- */
-
-static const uint64_t SB = 1ull << 47;
 
 static void test_map_gpa_state(void **state)
 {
@@ -570,6 +586,45 @@ static void test_ghci_hooks(void **state)
     tdx_emu_backend_set_vcpu(0);
 }
 
+static uint64_t hook_other(void *ctx, uint32_t vcpu, struct tdcall_regs *view)
+{
+    uint64_t *seen = ctx;
+    seen[0] = view->r10;
+    seen[1] = view->r11;
+    seen[2] = view->r12;
+    seen[3] = view->r13; /* not exposed below: must read 0 */
+    view->r11 = 0x600D0000u + vcpu;
+    return 0;
+}
+
+static void test_other_hook_sees_inputs(void **state)
+{
+    (void)state;
+    uint64_t seen[4] = {0, 0, 0, 0};
+    fx.cfg.hooks.ctx = seen;
+    fx.cfg.hooks.other = hook_other;
+    fx.cfg.scribble_vmcall_regs = true;
+    assert_int_equal(tdx_emu_init(&fx.emu, &fx.cfg), TDS_OK);
+    /* WBINVD is not modelled: the embedder gets it with its inputs intact. */
+    assert_int_equal(tdvmcall_wbinvd(false, NULL), TDS_OK);
+    assert_true(seen[0] == 0 && seen[1] == TDVMCALL_WBINVD && seen[2] == 1 && seen[3] == 0);
+    /* Vendor-specific call (R10 != 0) through the raw VMCALL. */
+    struct tdcall_regs r;
+    memset(&r, 0, sizeof(r));
+    r.r10 = 7;
+    r.r11 = 0x99;
+    r.r12 = 0x1234;
+    r.r13 = 0x5678;
+    const uint32_t mask = TDVMCALL_EXPOSE_R10 | TDVMCALL_EXPOSE_R11 | TDVMCALL_EXPOSE_R12;
+    assert_int_equal(tdcall_vp_vmcall(&r, mask, NULL), TDS_OK);
+    assert_true(seen[0] == 7 && seen[1] == 0x99 && seen[2] == 0x1234 && seen[3] == 0);
+    assert_true(r.r10 == 0 && r.r11 == 0x600D0000u);
+    struct tdx_emu_counters c;
+    tdx_emu_counters_get(&fx.emu, &c);
+    assert_true(c.vmcall_subfn[tdx_emu_vmcall_slot(TDVMCALL_WBINVD)] == 1);
+    assert_true(c.vmcall_subfn[TDX_EMU_VMCALL_SLOTS - 1u] == 1);
+}
+
 static void test_vmcall_mask_checked_by_module(void **state)
 {
     (void)state;
@@ -713,6 +768,59 @@ static void test_config_checks(void **state)
                      TDS_ERR_NOT_FOUND);
 }
 
+/* Contention paths, made deterministic by holding the locks by hand. */
+static void test_busy_paths(void **state)
+{
+    (void)state;
+    static struct tdcall_digest48 d;
+    tdcall_status hw;
+    fx.emu.rtmr_lock[2] = 1; /* an extend in flight on RTMR2 */
+    assert_int_equal(tdcall_mr_rtmr_extend(2, &d, &hw), TDS_ERR_BUSY);
+    assert_true(hw.raw == 0x80000200000000A8ull);
+    assert_int_equal(tdcall_mr_rtmr_extend(1, &d, NULL), TDS_OK); /* other RTMRs are free */
+    assert_int_equal(tdcall_mr_report(&g_rep, &g_rd, &hw), TDS_ERR_BUSY);
+    assert_true(hw.raw == 0x80000200000000A8ull);
+    assert_int_equal(fx.emu.rtmr_lock[0], 0); /* the report released what it had taken */
+    assert_int_equal(fx.emu.rtmr_lock[1], 0);
+    fx.emu.rtmr_lock[2] = 0;
+    assert_int_equal(tdcall_mr_report(&g_rep, &g_rd, NULL), TDS_OK);
+
+    fx.state0[0x20] = TDX_EMU_PAGE_BUSY; /* an accept is zeroing page 0x20000 */
+    assert_int_equal(tdcall_mem_page_accept(0x20000, TDCALL_PAGE_4K, &hw), TDS_ERR_BUSY);
+    assert_true(hw.raw == 0x8000020000000001ull);
+    /* MapGPA over it: RETRY at that page, without progress -> the wrapper gives up. */
+    uint64_t done = 0;
+    assert_int_equal(tdvmcall_map_gpa(SB | 0x1E000, 0x4000, &done, NULL), TDS_ERR_VMM);
+    assert_true(done == (SB | 0x20000));
+    assert_int_equal(page_state(0x1E000), TDX_EMU_PAGE_SHARED | TDX_EMU_PAGE_PENDING);
+    fx.state1[0] = TDX_EMU_PAGE_BUSY; /* a 2M accept sees a busy sub-page */
+    assert_int_equal(tdcall_mem_page_accept(2 * MIB, TDCALL_PAGE_2M, &hw), TDS_ERR_BUSY);
+    fx.state1[0] = TDX_EMU_PAGE_PENDING;
+    fx.state1[300] = TDX_EMU_PAGE_BUSY;
+    assert_int_equal(tdcall_mem_page_accept(2 * MIB, TDCALL_PAGE_2M, &hw), TDS_ERR_BUSY);
+    assert_int_equal(fx.state1[0], TDX_EMU_PAGE_PENDING); /* claimed pages rolled back */
+    assert_int_equal(fx.state1[299], TDX_EMU_PAGE_PENDING);
+}
+
+static void test_inspection_checks(void **state)
+{
+    (void)state;
+    uint8_t st = 0;
+    uint8_t out[48];
+    assert_int_equal(tdx_emu_page_get(&fx.emu, 64 * MIB, &st), TDS_ERR_NOT_FOUND);
+    assert_int_equal(tdx_emu_page_get(&fx.emu, 0, NULL), TDS_ERR_INVALID_ARG);
+    assert_int_equal(tdx_emu_page_get(&fx.emu, SB | 0x3000, &st), TDS_OK); /* alias */
+    assert_int_equal(st, TDX_EMU_PAGE_PENDING);
+    assert_int_equal(tdx_emu_rtmr_get(&fx.emu, 4, out), TDS_ERR_INVALID_ARG);
+    struct tdcall_ve_info ve = {0};
+    assert_int_equal(tdx_emu_inject_ve(&fx.emu, 4, &ve), TDS_ERR_INVALID_ARG);
+    assert_int_equal(tdx_emu_inject_ve(&fx.emu, 0, NULL), TDS_ERR_INVALID_ARG);
+    assert_int_equal(tdx_emu_page_set(&fx.emu, 0x800, 0x1000, TDX_EMU_PAGE_PENDING),
+                     TDS_ERR_ALIGNMENT);
+    assert_int_equal(tdx_emu_page_set(&fx.emu, 0, 0, TDX_EMU_PAGE_PENDING), TDS_ERR_INVALID_ARG);
+    assert_int_equal(tdx_emu_vmcall_slot(0x12345), TDX_EMU_VMCALL_SLOTS - 1u);
+}
+
 static void test_no_backend_installed(void **state)
 {
     (void)state;
@@ -735,6 +843,7 @@ int main(void)
         T(test_accept_2m_over_4k_mapping_is_size_mismatch),
         T(test_accept_2m),
         T(test_accept_errors),
+        T(test_accept_aug_on_demand),
         T(test_accept_gpaw52),
         T(test_rtmr_extend_sha384),
         T(test_report_and_verify),
@@ -746,10 +855,13 @@ int main(void)
         T(test_map_gpa_host_checks),
         T(test_map_gpa_retry_faults),
         T(test_ghci_hooks),
+        T(test_other_hook_sees_inputs),
         T(test_vmcall_mask_checked_by_module),
         T(test_fault_injection),
         T(test_unknown_and_unmodelled_leaves),
         T(test_config_checks),
+        T(test_busy_paths),
+        T(test_inspection_checks),
         T(test_no_backend_installed),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);

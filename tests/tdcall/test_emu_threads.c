@@ -17,6 +17,7 @@
 #include "tdshim/tdx_emu_backend.h"
 
 #define THREADS 16u
+#define MAX_THREADS 64u
 
 static struct fixture fx;
 static uint8_t *g_mem;
@@ -73,19 +74,18 @@ static void *accept_worker(void *arg)
     return NULL;
 }
 
-static void test_parallel_accept(void **state)
+static void parallel_accept(uint32_t threads)
 {
-    (void)state;
-    struct worker w[THREADS];
+    struct worker w[MAX_THREADS];
     memset(w, 0, sizeof(w));
-    for (uint32_t i = 0; i < THREADS; i++) {
+    for (uint32_t i = 0; i < threads; i++) {
         w[i].index = i;
         assert_int_equal(pthread_create(&w[i].tid, NULL, accept_worker, &w[i]), 0);
     }
     uint32_t ok = 0;
     uint32_t already = 0;
     uint32_t other = 0;
-    for (uint32_t i = 0; i < THREADS; i++) {
+    for (uint32_t i = 0; i < threads; i++) {
         assert_int_equal(pthread_join(w[i].tid, NULL), 0);
         ok += w[i].ok;
         already += w[i].already;
@@ -94,7 +94,7 @@ static void test_parallel_accept(void **state)
     /* Each 4K page of R0 and each 2M page of R1 accepted exactly once. */
     assert_int_equal(other, 0);
     assert_int_equal(ok, 512 + 2);
-    assert_int_equal(ok + already, THREADS * (512u + 2u));
+    assert_int_equal(ok + already, threads * (512u + 2u));
     struct tdx_emu_counters c;
     tdx_emu_counters_get(&fx.emu, &c);
     assert_true(c.accept_ok[0] == 512 && c.accept_ok[1] == 2);
@@ -104,6 +104,18 @@ static void test_parallel_accept(void **state)
             fail_msg("byte %zu not zeroed", i);
         }
     }
+}
+
+static void test_parallel_accept_16(void **state)
+{
+    (void)state;
+    parallel_accept(16);
+}
+
+static void test_parallel_accept_64(void **state)
+{
+    (void)state;
+    parallel_accept(MAX_THREADS);
 }
 
 static struct tdcall_digest48 g_digest;
@@ -183,7 +195,8 @@ int main(void)
         return 1;
     }
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup(test_parallel_accept, setup),
+        cmocka_unit_test_setup(test_parallel_accept_16, setup),
+        cmocka_unit_test_setup(test_parallel_accept_64, setup),
         cmocka_unit_test_setup(test_parallel_rtmr_extend, setup),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);

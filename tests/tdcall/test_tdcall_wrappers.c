@@ -285,6 +285,7 @@ static void test_tdreport_summarize(void **state)
     rep.reportmac.report_type[1] = 1; /* unknown subtype */
     assert_int_equal(tdcall_tdreport_summarize(&rep, &s), TDS_ERR_MALFORMED);
     assert_int_equal(tdcall_tdreport_summarize(NULL, &s), TDS_ERR_INVALID_ARG);
+    assert_int_equal(tdcall_tdreport_summarize(&rep, NULL), TDS_ERR_INVALID_ARG);
 }
 
 /* ---- CPUIDVE.SET ---------------------------------------------------------------------------- */
@@ -506,6 +507,10 @@ static void test_page_attr(void **state)
     assert_int_equal(tdcall_mem_page_attr_rd(0x1000, NULL, NULL), TDS_ERR_INVALID_ARG);
     assert_int_equal(tdcall_mem_page_attr_wr(0x1000, TDCALL_PAGE_2M, 0, 0, NULL, NULL),
                      TDS_ERR_ALIGNMENT);
+    assert_int_equal(tdcall_mem_page_attr_wr(0x1000, (tdcall_page_level)3, 0, 0, NULL, NULL),
+                     TDS_ERR_INVALID_ARG);
+    assert_int_equal(tdcall_mem_page_attr_wr(1ull << 52, TDCALL_PAGE_4K, 0, 0, NULL, NULL),
+                     TDS_ERR_INVALID_ARG);
     assert_int_equal(rec.calls, 2);
 }
 

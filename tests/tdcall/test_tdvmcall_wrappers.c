@@ -345,6 +345,8 @@ static void test_report_fatal_error(void **state)
                      TDS_ERR_ALIGNMENT);
     assert_int_equal(tdvmcall_report_fatal_error(0, 0, tds_bytes_make(NULL, 4), NULL),
                      TDS_ERR_INVALID_ARG);
+    assert_int_equal(tdvmcall_report_fatal_error(0, 1ull << 52, tds_bytes_make(NULL, 0), NULL),
+                     TDS_ERR_INVALID_ARG);
     assert_int_equal(rec.calls, 3);
 }
 
@@ -379,7 +381,11 @@ static void test_event_notify_info_service(void **state)
     assert_int_equal(tdvmcall_service(sb | 0x1000, sb | 0x2000, 5, 0, NULL), TDS_ERR_INVALID_ARG);
     assert_int_equal(tdvmcall_service(sb | 0x1010, sb | 0x2000, 0, 0, NULL), TDS_ERR_ALIGNMENT);
     assert_int_equal(tdvmcall_service(sb, sb | 0x2008, 0, 0, NULL), TDS_ERR_ALIGNMENT);
-    assert_int_equal(rec.calls, 4);
+    assert_int_equal(tdvmcall_service(sb, sb, 256, 0, NULL), TDS_ERR_INVALID_ARG);
+    assert_int_equal(tdvmcall_service(1ull << 52, sb, 0, 0, NULL), TDS_ERR_INVALID_ARG);
+    assert_int_equal(tdvmcall_service(sb, 1ull << 52, 32, 0, NULL), TDS_ERR_INVALID_ARG);
+    assert_int_equal(tdvmcall_service(sb, sb, 32, 0, NULL), TDS_OK);
+    assert_int_equal(rec.calls, 5);
 }
 
 static void test_tdcall_failure_is_device_error(void **state)
