@@ -380,13 +380,64 @@ static void test_emu_faults(void **state)
     world_free(&w);
 }
 
+/* Memory the VMM adds lazily (KVM answers the EPT-violation exit with AUG): accepted like
+ * PENDING when the VMM cooperates; EPT_ENTRY_NOT_PRESENT named by GPA when it does not. */
+static void run_not_present(bool aug, uint32_t workers)
+{
+    static uint8_t st[(8 * MiB) / K4];
+    struct tdx_emu emu;
+    struct tdx_emu_range r;
+    memset(&r, 0, sizeof(r));
+    r.base = 6 * GiB;
+    r.size = 8 * MiB;
+    r.initial = TDX_EMU_PAGE_NOT_PRESENT;
+    r.map_level = TDCALL_PAGE_2M;
+    r.page_state = st;
+    struct tdx_emu_config cfg;
+    memset(&cfg, 0, sizeof(cfg));
+    cfg.gpaw = 48;
+    cfg.num_vcpus = MAX_VCPUS;
+    cfg.aug_on_accept = aug;
+    cfg.ranges = &r;
+    cfg.range_count = 1;
+    assert_int_equal(tdx_emu_init(&emu, &cfg), TDS_OK);
+    tdx_emu_backend_install(&emu);
+    accept_ctx ctx;
+    accept_range req[] = {{6 * GiB + K4, 8 * MiB - 2 * K4}};
+    tds_status res = run(workers, ACCEPT_1G_PROBE, req, 1, &ctx);
+    if (aug) {
+        assert_int_equal(res, TDS_OK);
+        struct tdx_emu_counters c;
+        tdx_emu_counters_get(&emu, &c);
+        assert_int_equal(c.accepted_bytes, req[0].len);
+        uint8_t s0 = 0;
+        assert_int_equal(tdx_emu_page_get(&emu, 6 * GiB, &s0), TDS_OK);
+        assert_int_equal(s0, TDX_EMU_PAGE_NOT_PRESENT); /* outside the request: untouched */
+    } else {
+        assert_int_equal(res, TDS_ERR_DEVICE);
+        accept_error e;
+        assert_int_equal(accept_last_error(&ctx, &e), TDS_OK);
+        assert_int_equal(e.gpa, req[0].base); /* the lowest page fails first */
+        assert_int_equal(e.raw >> 32, TDX_EPT_ENTRY_NOT_PRESENT >> 32);
+    }
+    tdx_emu_backend_install(NULL);
+}
+
+static void test_emu_not_present(void **state)
+{
+    (void)state;
+    run_not_present(true, 1);
+    run_not_present(true, 8);
+    run_not_present(false, 1);
+    run_not_present(false, 8);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_emu_ragged),
-        cmocka_unit_test(test_emu_threads_identical),
-        cmocka_unit_test(test_emu_1g_refused),
-        cmocka_unit_test(test_emu_faults),
+        cmocka_unit_test(test_emu_ragged),      cmocka_unit_test(test_emu_threads_identical),
+        cmocka_unit_test(test_emu_1g_refused),  cmocka_unit_test(test_emu_faults),
+        cmocka_unit_test(test_emu_not_present),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
