@@ -160,6 +160,22 @@ static uint64_t level_bytes(accept_level l)
     return ACCEPT_PAGE_4K;
 }
 
+/*
+ * Back off before retrying a BUSY page: the SEPT entry is locked by another vCPU or the host for
+ * a short while, so give it 16 << retry spin-loop hints (x86 PAUSE) instead of hammering.
+ */
+static void busy_backoff(uint32_t retry)
+{
+    uint32_t spins = 16u << (retry < 10 ? retry : 10);
+    for (uint32_t i = 0; i < spins; i++) {
+#if defined(__x86_64__) || defined(__i386__)
+        __builtin_ia32_pause();
+#else
+        __asm__ __volatile__("" ::: "memory");
+#endif
+    }
+}
+
 /* One accept with bounded BUSY retry. BUSY is returned only when the retries are spent. */
 static accept_result call_accept(const accept_ctx *ctx, uint64_t gpa, accept_level level,
                                  accept_stats *st)
@@ -182,6 +198,7 @@ static accept_result call_accept(const accept_ctx *ctx, uint64_t gpa, accept_lev
             if (retries >= ctx->cfg.busy_retries) {
                 return r;
             }
+            busy_backoff(retries);
             retries++;
             st->busy_retries++;
             continue;
