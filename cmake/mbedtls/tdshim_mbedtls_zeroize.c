@@ -27,7 +27,8 @@ void mbedtls_platform_zeroize(void *buf, size_t len)
         *p++ = 0;
         len--;
     }
-    volatile tdshim_zero_word *w = (volatile tdshim_zero_word *)p;
+    /* p is 8-byte aligned here (the loop above), so the word pointer is properly aligned. */
+    volatile tdshim_zero_word *w = (volatile tdshim_zero_word *)(volatile void *)p;
     for (; len >= sizeof(tdshim_zero_word); len -= sizeof(tdshim_zero_word)) {
         *w++ = 0;
     }
