@@ -24,7 +24,10 @@ static const tdhob_e820_entry k_e820[3] = {
 static tds_status build_payload_hob(uint8_t *buf, size_t cap, tds_bytes *out)
 {
     memset(g_acpi, 0, sizeof g_acpi);
-    memcpy(g_acpi, "APIC", 4);
+    g_acpi[0] = 'A';
+    g_acpi[1] = 'P';
+    g_acpi[2] = 'I';
+    g_acpi[3] = 'C';
     g_acpi[4] = sizeof g_acpi;
     g_acpi[43] = 0x77;
     tdhob_builder b;
@@ -60,7 +63,7 @@ static void test_round_trip(void **state)
 {
     (void)state;
     uint8_t buf[1024];
-    tds_bytes out;
+    tds_bytes out = {NULL, 0};
     assert_int_equal(build_payload_hob(buf, sizeof buf, &out), TDS_OK);
     /* 56 PHIT + 16 CPU + 48 res + 48 alloc + 24 FV + 40 payload + 24+48 ACPI + 24+64 E820 + 8 */
     assert_int_equal(out.len, 56 + 16 + 48 + 48 + 24 + 40 + 72 + 88 + 8);
@@ -134,7 +137,7 @@ static void test_every_short_buffer(void **state)
 {
     (void)state;
     uint8_t ref[1024];
-    tds_bytes out;
+    tds_bytes out = {NULL, 0};
     assert_int_equal(build_payload_hob(ref, sizeof ref, &out), TDS_OK);
     const size_t need = out.len;
     for (size_t cap = 0; cap < need; cap++) {

@@ -1,0 +1,25 @@
+# SPDX-License-Identifier: BSD-2-Clause-Patent
+# cmake -DGEN=<gen_seeds> -DOUT=<dir> -DSEEDS=<committed dir> -P check_seeds.cmake
+# Regenerates the seeds and fails unless they equal the committed ones (same names, same bytes).
+file(REMOVE_RECURSE ${OUT})
+file(MAKE_DIRECTORY ${OUT})
+execute_process(COMMAND ${GEN} ${OUT} RESULT_VARIABLE rc)
+if(NOT rc EQUAL 0)
+  message(FATAL_ERROR "gen_seeds failed: ${rc}")
+endif()
+file(GLOB generated RELATIVE ${OUT} ${OUT}/*.hob)
+file(GLOB committed RELATIVE ${SEEDS} ${SEEDS}/*.hob)
+list(SORT generated)
+list(SORT committed)
+if(NOT generated STREQUAL committed)
+  message(FATAL_ERROR "seed set differs:\n generated: ${generated}\n committed: ${committed}")
+endif()
+foreach(f IN LISTS generated)
+  execute_process(COMMAND ${CMAKE_COMMAND} -E compare_files ${OUT}/${f} ${SEEDS}/${f}
+                  RESULT_VARIABLE same)
+  if(NOT same EQUAL 0)
+    message(FATAL_ERROR "seed ${f} differs from the committed one")
+  endif()
+endforeach()
+list(LENGTH generated count)
+message(STATUS "seeds ok: ${count} files")
