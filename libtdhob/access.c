@@ -182,6 +182,21 @@ tdhob_convention tdhob_get_convention(const tdhob_view *v)
     return tdhob_view_ok(v) ? v->convention : TDHOB_CONV_AUTO;
 }
 
+tds_bytes tdhob_bytes(const tdhob_view *v)
+{
+    return tdhob_view_ok(v) ? v->hob : tds_bytes_make(NULL, 0);
+}
+
+uint64_t tdhob_gpa(const tdhob_view *v)
+{
+    return tdhob_view_ok(v) ? v->hob_gpa : 0;
+}
+
+uint32_t tdhob_gpaw(const tdhob_view *v)
+{
+    return tdhob_view_ok(v) ? v->gpaw : 0;
+}
+
 tds_status tdhob_find_guid(const tdhob_view *v, const tds_guid *name, size_t index, tds_bytes *data)
 {
     if (!tdhob_view_ok(v) || name == NULL || data == NULL) {

@@ -213,6 +213,12 @@ size_t tdhob_count(const tdhob_view *v, uint16_t type);
 size_t tdhob_length(const tdhob_view *v);
 /* CURRENT or LEGACY (as resolved by validation); AUTO for an invalid view. */
 tdhob_convention tdhob_get_convention(const tdhob_view *v);
+/* The validated list (PHIT through END) as a slice of the caller's buffer; empty if invalid. */
+tds_bytes tdhob_bytes(const tdhob_view *v);
+/* GPA of the list (given or derived from the PHIT); 0 for an invalid view. */
+uint64_t tdhob_gpa(const tdhob_view *v);
+/* GPAW the view was validated with (48 or 52); 0 for an invalid view. */
+uint32_t tdhob_gpaw(const tdhob_view *v);
 
 /* The index-th (0-based) GUID HOB named `name`; data is a checked slice into the view's buffer.
  * TDS_ERR_NOT_FOUND when there are fewer. */

@@ -35,8 +35,8 @@ static void rebuild(const tdhob_view *v)
     tdhob_phit_params pp = {p.boot_mode, p.memory_top, p.memory_bottom, p.free_memory_top,
                             p.free_memory_bottom};
     tdhob_builder b;
-    check(tdhob_builder_init(&b, tds_mut_bytes_make(g_rebuild, len), v->hob_gpa, v->gpaw, &pp) ==
-          TDS_OK);
+    check(tdhob_builder_init(&b, tds_mut_bytes_make(g_rebuild, len), tdhob_gpa(v), tdhob_gpaw(v),
+                             &pp) == TDS_OK);
     tdhob_iter it = tdhob_iter_begin();
     tdhob_item item;
     while (tdhob_next(v, &it, &item) == TDS_OK) {
@@ -57,7 +57,7 @@ static void rebuild(const tdhob_view *v)
     }
     tds_bytes out;
     check(tdhob_finish(&b, &out) == TDS_OK);
-    check(out.len == len && memcmp(out.ptr, v->hob.ptr, len) == 0);
+    check(out.len == len && memcmp(out.ptr, tdhob_bytes(v).ptr, len) == 0);
 }
 
 static void exercise(const tdhob_view *v)
@@ -87,7 +87,8 @@ static void exercise(const tdhob_view *v)
     for (size_t g = 0; g < 3; g++) {
         tds_bytes d;
         for (size_t i = 0; tdhob_find_guid(v, guids[g], i, &d) == TDS_OK; i++) {
-            check(d.ptr >= v->hob.ptr && d.ptr + d.len <= v->hob.ptr + v->hob.len);
+            const tds_bytes all = tdhob_bytes(v);
+            check(d.ptr >= all.ptr && d.ptr + d.len <= all.ptr + all.len);
             if (g == 1) {
                 size_t n = tdhob_e820_hob_count(d);
                 for (size_t k = 0; k < n; k++) {
@@ -126,7 +127,7 @@ static void exercise(const tdhob_view *v)
     check(tdhob_e820(v, TDHOB_E820_RAM, e820, 1400, &got) == TDS_OK);
     tdhob_ram_summary rs;
     check(tdhob_ram_summary_get(v, &rs) == TDS_OK);
-    check(rs.ram_top <= v->gpa_limit);
+    check(rs.ram_top <= (1ull << (tdhob_gpaw(v) - 1u)));
     rebuild(v);
 }
 

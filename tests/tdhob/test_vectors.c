@@ -242,7 +242,10 @@ static void test_gpa_from_phit(void **state)
         tdhob_view v;
         assert_int_equal(
             tdhob_validate(tds_bytes_make(vecs[i]->bytes, vecs[i]->len), &cfg, &v, NULL), TDS_OK);
-        assert_true(v.hob_gpa == vecs[i]->gpa);
+        assert_true(tdhob_gpa(&v) == vecs[i]->gpa);
+        assert_int_equal(tdhob_gpaw(&v), 52);
+        assert_ptr_equal(tdhob_bytes(&v).ptr, vecs[i]->bytes);
+        assert_int_equal(tdhob_bytes(&v).len, vecs[i]->len);
     }
 }
 

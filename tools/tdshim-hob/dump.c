@@ -223,7 +223,7 @@ static int print_view(const tdhob_view *v, bool json)
     if (json) {
         printf("{\n  \"valid\": true,\n  \"length\": %zu,\n  \"gpa\": \"0x%" PRIx64
                "\",\n  \"gpaw\": %" PRIu32 ",\n  \"convention\": \"%s\",\n  \"hobs\": [",
-               tdhob_length(v), v->hob_gpa, v->gpaw, conv_name(tdhob_get_convention(v)));
+               tdhob_length(v), tdhob_gpa(v), tdhob_gpaw(v), conv_name(tdhob_get_convention(v)));
         bool first = true;
         while (tdhob_next(v, &it, &item) == TDS_OK) {
             print_json_item(&item, first);
@@ -248,7 +248,7 @@ static int print_view(const tdhob_view *v, bool json)
         return 0;
     }
     printf("TD HOB: %zu bytes at GPA 0x%" PRIx64 ", GPAW %" PRIu32 ", convention %s\n",
-           tdhob_length(v), v->hob_gpa, v->gpaw, conv_name(tdhob_get_convention(v)));
+           tdhob_length(v), tdhob_gpa(v), tdhob_gpaw(v), conv_name(tdhob_get_convention(v)));
     while (tdhob_next(v, &it, &item) == TDS_OK) {
         print_text_item(&item);
     }
