@@ -127,6 +127,16 @@ static void exercise(const tdhob_view *v)
     check(tdhob_e820(v, TDHOB_E820_RAM, e820, 1400, &got) == TDS_OK);
     tdhob_ram_summary rs;
     check(tdhob_ram_summary_get(v, &rs) == TDS_OK);
+    /* Every memory-map kind is what tdhob_classify says for the first resource at that base. */
+    it = tdhob_iter_begin();
+    while (tdhob_next(v, &it, &item) == TDS_OK) {
+        if (item.type == TDHOB_TYPE_RESOURCE_DESCRIPTOR) {
+            tdhob_mem_kind k;
+            bool mem = tdhob_classify(tdhob_get_convention(v), item.u.resource.type, &k);
+            check(mem == (item.u.resource.type != TDHOB_RES_IO &&
+                          item.u.resource.type != TDHOB_RES_IO_RESERVED));
+        }
+    }
     check(rs.ram_top <= (1ull << (tdhob_gpaw(v) - 1u)));
     rebuild(v);
 }
