@@ -26,6 +26,10 @@ if(TDSHIM_FREESTANDING)
             pk pk_wrap pkparse platform platform_util constant_time)
     list(APPEND mbed_sources "${TDSHIM_MBEDTLS_SRC}/library/${f}.c")
   endforeach()
+  # mbedtls_platform_zeroize (MBEDTLS_PLATFORM_ZEROIZE_ALT in the config): word stores instead of
+  # memset through a pointer; the firmware's memset is a byte loop and SHA-512 wipes 720 bytes per
+  # 128-byte block (docs/librtmr.md, Benchmark).
+  list(APPEND mbed_sources "${CMAKE_CURRENT_LIST_DIR}/mbedtls/tdshim_mbedtls_zeroize.c")
   add_library(tdshim_crypto STATIC ${mbed_sources})
   target_include_directories(tdshim_crypto SYSTEM PUBLIC
     $<BUILD_INTERFACE:${CMAKE_CURRENT_SOURCE_DIR}/cmake/mbedtls>
@@ -33,6 +37,10 @@ if(TDSHIM_FREESTANDING)
     $<BUILD_INTERFACE:${TDSHIM_MBEDTLS_SRC}/include>)
   target_compile_definitions(tdshim_crypto PUBLIC MBEDTLS_CONFIG_FILE="tdshim_mbedtls_config.h")
   target_compile_options(tdshim_crypto PRIVATE -O2 -w)
+  # SHA-384/512 is the measurement path (every measured byte): fewer instructions per byte with
+  # -O3 -funroll-loops (docs/librtmr.md, Benchmark), about 1.6 KiB more code. Still portable C.
+  set_source_files_properties("${TDSHIM_MBEDTLS_SRC}/library/sha512.c" PROPERTIES
+    COMPILE_OPTIONS "-O3;-funroll-loops")
   install(TARGETS tdshim_crypto EXPORT TdShimTargets ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR})
   set_target_properties(tdshim_crypto PROPERTIES EXPORT_NAME crypto)
 else()

@@ -35,7 +35,7 @@ freestanding() {
 
 step "hosted debug (ASan+UBSan) tests" preset debug
 step "freestanding build + firmware crypto link test" freestanding
-step "ThreadSanitizer concurrency tests" preset tsan ignore
+step "ThreadSanitizer concurrency tests" preset tsan
 step "libFuzzer targets (bounded)" preset fuzz
 step "static analysis (format, clang-tidy, cppcheck, -fanalyzer)" bash scripts/lint.sh all
 

@@ -1,13 +1,246 @@
 /* SPDX-License-Identifier: BSD-2-Clause-Patent */
-/* libaccept: the page-accept engine. Contract: docs/libaccept.md. */
+/*
+ * libaccept: the page-accept engine. Contract: docs/libaccept.md.
+ *
+ * Accepts private memory with TDG.MEM.PAGE.ACCEPT (tdx-abi.md §1.3) through an accept op the
+ * caller supplies, largest page size first, in parallel on as many workers as the caller's
+ * parallel-run op provides (no cap). The library never talks to the TDX module itself and does
+ * not depend on libtdcall.
+ *
+ * Ownership: every structure here is caller-owned storage. The engine keeps no pointer into the
+ * caller's range array after a call returns. One accept_ctx runs one call at a time (the engine
+ * itself spreads that call across workers); concurrent calls on one context are not allowed.
+ */
 #ifndef TDSHIM_ACCEPT_H
 #define TDSHIM_ACCEPT_H
 
 #include "tdshim/base.h"
 
 /* Library interface version; bumped on any incompatible change. */
-#define ACCEPT_API_VERSION 0u
+#define ACCEPT_API_VERSION 1u
 
 uint32_t accept_api_version(void);
+
+#define ACCEPT_PAGE_4K 0x1000ull
+#define ACCEPT_PAGE_2M 0x200000ull
+#define ACCEPT_PAGE_1G 0x40000000ull
+/* RCX bits 51:12 carry the page frame (§1.3): every accepted byte lies below 2^52. */
+#define ACCEPT_GPA_LIMIT (1ull << 52)
+/*
+ * Default work-sharing chunk: 2 MiB. Taking a chunk is one atomic add (~0.1-1 us) against a
+ * ~200 us 2 MiB accept, so small chunks cost nothing and balance best (bench_accept; td-shim and
+ * OVMF hand out fixed 32 MiB chunks round-robin, td-shim-formats.md 1.5).
+ */
+#define ACCEPT_DEFAULT_CHUNK (2ull << 20)
+/* Default bounded retries after OPERAND_BUSY (td-shim retries 5 times, EDK2 3; §10.3). */
+#define ACCEPT_DEFAULT_BUSY_RETRIES 5u
+
+/* TDG.MEM.PAGE.ACCEPT level in RCX bits 2:0 (§1.3). */
+typedef enum accept_level {
+    ACCEPT_LEVEL_4K = 0,
+    ACCEPT_LEVEL_2M = 1,
+    ACCEPT_LEVEL_1G = 2,
+} accept_level;
+#define ACCEPT_LEVEL_COUNT 3
+
+/* What one accept op call reported, already decoded by the caller (habit 2). */
+typedef enum accept_outcome {
+    ACCEPT_OUTCOME_OK = 0,           /* accepted now (zeroed by the module) */
+    ACCEPT_OUTCOME_ALREADY_ACCEPTED, /* TDX_PAGE_ALREADY_ACCEPTED warning */
+    ACCEPT_OUTCOME_SIZE_MISMATCH,    /* TDX_PAGE_SIZE_MISMATCH: mapped smaller than requested */
+    ACCEPT_OUTCOME_BUSY,             /* TDX_OPERAND_BUSY: try again */
+    ACCEPT_OUTCOME_ERROR,            /* anything else; raw carries the module's RAX */
+} accept_outcome;
+
+typedef struct accept_result {
+    accept_outcome outcome;
+    uint64_t raw; /* the raw completion status (RAX) for diagnostics; 0 when not known */
+} accept_result;
+
+/* Class (RAX bits 63:32) of TDX_OPERAND_INVALID, what the 1.5 module answers to level 2. */
+#define ACCEPT_RAW_CLASS_OPERAND_INVALID 0xC0000100u
+
+/*
+ * Decode a raw TDG.MEM.PAGE.ACCEPT completion status (RAX) into an accept_result, comparing the
+ * class in the upper 32 bits (§2.1: the low bits carry the operand id or SEPT level). Offered for
+ * callers that hold a raw status (tests, the emulator wiring); the shim's accept op may instead
+ * map libtdcall's typed result.
+ */
+accept_result accept_result_from_tdx_status(uint64_t rax);
+
+/*
+ * The accept op: accept the page of size `level` at `gpa` (aligned to that size, below
+ * ACCEPT_GPA_LIMIT). It MUST be safe to call from every worker at once. It MUST NOT retry BUSY
+ * itself (the engine bounds the retries) and MUST report what the module said.
+ */
+typedef accept_result (*accept_page_fn)(void *ctx, uint64_t gpa, accept_level level);
+
+/* A worker body handed to the parallel op. */
+typedef void (*accept_worker_fn)(void *arg);
+
+/*
+ * The parallel-run op: run worker(arg) on each of the caller's workers (the calling vCPU may be
+ * one of them) and return only after every started worker has returned. Any number of workers,
+ * including one, is correct. It MUST give the workers a happens-before edge from the call and to
+ * the return (thread create/join, mailbox release/acquire). On failure it returns a non-OK
+ * status; the engine then finishes the remaining work on the calling thread.
+ */
+typedef tds_status (*accept_parallel_fn)(void *ctx, accept_worker_fn worker, void *arg);
+
+typedef struct accept_ops {
+    accept_page_fn accept;       /* required */
+    void *accept_ctx;            /* passed to accept */
+    accept_parallel_fn parallel; /* optional: NULL = run on the calling thread only */
+    void *parallel_ctx;          /* passed to parallel */
+} accept_ops;
+
+/* 1 GiB policy. The 1.5 module refuses level 2 with OPERAND_INVALID (§1.3). */
+typedef enum accept_1g_mode {
+    ACCEPT_1G_OFF = 0, /* never try 1 GiB (module known not to support it): fewest calls */
+    ACCEPT_1G_PROBE,   /* try once per context; a refusal turns 1 GiB off for good */
+} accept_1g_mode;
+
+typedef struct accept_config {
+    uint64_t chunk_size;   /* work-sharing unit: power of two >= 2 MiB (1 GiB is used if larger
+                              pages are in play and chunk_size is smaller) */
+    uint32_t busy_retries; /* retries after a BUSY answer before failing with TDS_ERR_BUSY */
+    accept_1g_mode mode_1g;
+} accept_config;
+
+/* Defaults: 2 MiB chunks, 5 busy retries, 1 GiB probed. */
+accept_config accept_config_default(void);
+
+/* One range of guest-physical memory. */
+typedef struct accept_range {
+    uint64_t base;
+    uint64_t len;
+} accept_range;
+
+/* Counters, cumulative over the context's life (reset by accept_init). */
+typedef struct accept_stats {
+    uint64_t calls[ACCEPT_LEVEL_COUNT];      /* accept op calls per level, retries included */
+    uint64_t accepted[ACCEPT_LEVEL_COUNT];   /* OK answers per level */
+    uint64_t already[ACCEPT_LEVEL_COUNT];    /* ALREADY_ACCEPTED answers per level */
+    uint64_t mismatches[ACCEPT_LEVEL_COUNT]; /* SIZE_MISMATCH answers per level (page split) */
+    uint64_t busy_retries;                   /* BUSY answers that were retried */
+    uint64_t refused_1g;                     /* 1 GiB attempts the module refused */
+    uint64_t bytes_accepted;                 /* bytes the module accepted (and zeroed) for us */
+    uint64_t bytes_already;                  /* bytes found already accepted */
+    uint64_t chunks;                         /* work chunks processed */
+    uint64_t parallel_failures;              /* parallel op failures (work drained locally) */
+} accept_stats;
+
+/* Where and why the engine stopped. */
+typedef struct accept_error {
+    tds_status status;      /* TDS_ERR_DEVICE (module error), TDS_ERR_BUSY (retries spent) */
+    accept_outcome outcome; /* the answer that stopped the engine */
+    accept_level level;     /* the page size that was being accepted */
+    uint64_t gpa;           /* the page that failed: the lowest failing GPA of the run */
+    uint64_t raw;           /* the module's raw status, as reported by the accept op */
+} accept_error;
+
+/* 1 GiB knowledge kept across runs of one context. */
+enum {
+    ACCEPT_1G_UNKNOWN = 0,
+    ACCEPT_1G_SUPPORTED = 1,
+    ACCEPT_1G_UNSUPPORTED = 2,
+};
+
+/*
+ * State shared by the workers during one run. Private: callers MUST NOT touch it. Lives inside
+ * the caller-owned context so the engine needs no allocation and has no cap on workers. It holds
+ * no pointer into the context itself (the workers get the context), so a context may be copied
+ * between runs.
+ */
+typedef struct accept_run {
+    const accept_range *ranges;
+    size_t nranges;
+    uint64_t cut;          /* only [0, cut) of the map is accepted in this run */
+    uint64_t edge_slots;   /* 2 per range: first and last chunks, handed out first */
+    uint64_t total_chunks; /* edge slots + interior chunks */
+    uint32_t chunk_shift;  /* log2 of the chunk size */
+    bool use_1g;
+    uint64_t skip_1g_gpa; /* 1 GiB page already handled by the probe (UINT64_MAX: none) */
+    uint64_t cursor;      /* atomic: next chunk index to hand out */
+    uint64_t err_gpa;     /* atomic: lowest failing GPA so far (UINT64_MAX: none) */
+    uint8_t err_lock;     /* atomic flag guarding err (failure path only) */
+    accept_error err;     /* detail of the error at err_gpa */
+} accept_run;
+
+/* The engine context: caller-owned, reset fully by accept_init. Fields are private. */
+typedef struct accept_ctx {
+    uint32_t magic;
+    uint32_t state_1g; /* ACCEPT_1G_* */
+    accept_config cfg;
+    accept_ops ops;
+    tds_status sticky;  /* first failure; sticks until accept_init (habit 11) */
+    accept_error last;  /* detail of the sticky failure */
+    accept_stats stats; /* updated with atomics by the workers */
+    accept_run run;
+} accept_ctx;
+
+/*
+ * Reset ctx and bind it to a configuration and ops (both copied). cfg NULL = defaults.
+ * Fails with TDS_ERR_INVALID_ARG on NULL ctx/ops/accept op, a chunk size that is not a power of
+ * two >= 2 MiB, or an unknown 1 GiB mode.
+ */
+TDS_MUST_USE tds_status accept_init(accept_ctx *ctx, const accept_config *cfg,
+                                    const accept_ops *ops);
+
+/*
+ * Check a memory map: each range non-empty, base and length 4 KiB aligned (TDS_ERR_ALIGNMENT),
+ * no wrap (TDS_ERR_OVERFLOW), below ACCEPT_GPA_LIMIT (TDS_ERR_OUT_OF_BOUNDS), sorted by address
+ * and not overlapping (TDS_ERR_INVALID_ARG; adjacent ranges are fine). n == 0 is a valid map.
+ */
+TDS_MUST_USE tds_status accept_check_map(const accept_range *ranges, size_t n);
+
+/*
+ * Policy "accept everything": accept every byte of the map. On success every page of the map is
+ * accepted. On failure (TDS_ERR_DEVICE / TDS_ERR_BUSY) accept_last_error names the lowest failing
+ * GPA; every page of the map below it is accepted, pages above it may or may not be (a re-run is
+ * safe: already-accepted pages are skipped). The result and the final page state do not depend
+ * on the number of workers or on timing.
+ */
+TDS_MUST_USE tds_status accept_all(accept_ctx *ctx, const accept_range *ranges, size_t n);
+
+/* Limits for accept_up_to; ACCEPT_NO_LIMIT disables one. Both MUST be 4 KiB multiples. */
+#define ACCEPT_NO_LIMIT UINT64_MAX
+typedef struct accept_limit {
+    uint64_t max_bytes; /* accept at most the first max_bytes of the map (address order) */
+    uint64_t below_gpa; /* accept only memory below this address */
+} accept_limit;
+
+/*
+ * Policy "accept up to a limit": accept the part of the map inside both limits and write the
+ * rest, still unaccepted, to rest[0..*rest_count) (sorted, 4 KiB aligned; a range cut by the
+ * limit is split at the cut). Capacity is checked before anything is accepted: TDS_ERR_NO_SPACE
+ * if rest_cap is too small (nothing done). Outputs are written only on success.
+ */
+TDS_MUST_USE tds_status accept_up_to(accept_ctx *ctx, const accept_range *ranges, size_t n,
+                                     const accept_limit *limit, accept_range *rest, size_t rest_cap,
+                                     size_t *rest_count);
+
+/* Page counts of the largest-page-first split of a map: the minimum number of accept calls. */
+typedef struct accept_plan_counts {
+    uint64_t pages[ACCEPT_LEVEL_COUNT];
+    uint64_t total;
+    uint64_t bytes;
+} accept_plan_counts;
+
+/*
+ * The minimum calls to accept a (checked) map when nothing is mapped smaller than the split and
+ * nothing is accepted yet; use_1g says whether the module takes 1 GiB pages.
+ */
+TDS_MUST_USE tds_status accept_plan(const accept_range *ranges, size_t n, bool use_1g,
+                                    accept_plan_counts *out);
+
+/* Copy the statistics (call after a run, not during one). */
+void accept_get_stats(const accept_ctx *ctx, accept_stats *out);
+
+/* Detail of the sticky failure. TDS_ERR_NOT_FOUND if the context has not failed. */
+TDS_MUST_USE tds_status accept_last_error(const accept_ctx *ctx, accept_error *out);
+
+/* ACCEPT_1G_UNKNOWN / _SUPPORTED / _UNSUPPORTED: what the context learnt about 1 GiB pages. */
+uint32_t accept_1g_state(const accept_ctx *ctx);
 
 #endif

@@ -1,14 +1,26 @@
 /* SPDX-License-Identifier: BSD-2-Clause-Patent */
-/* libmailbox: AP parking, work dispatch and the ACPI MP-wakeup mailbox. Contract:
- * docs/libmailbox.md. */
+/*
+ * libmailbox: AP parking, work dispatch and the ACPI MP-wakeup mailbox. Contract:
+ * docs/libmailbox.md.
+ *
+ *   mailbox_fw.h   firmware phase: BSP -> AP commands over caller-owned per-vCPU slots
+ *   mailbox_os.h   OS phase: the ACPI MP-wakeup mailbox, its AP loop and the relocatable blob
+ *   madt.h         MADT builder with the Multiprocessor Wakeup structure
+ *   mailbox_abi.h  the shared-layout numbers (also read by the assembly)
+ */
 #ifndef TDSHIM_MAILBOX_H
 #define TDSHIM_MAILBOX_H
 
 #include "tdshim/base.h"
 
 /* Library interface version; bumped on any incompatible change. */
-#define MBOX_API_VERSION 0u
+#define MBOX_API_VERSION 1u
 
 uint32_t mbox_api_version(void);
+
+#include "tdshim/mailbox_ops.h"
+#include "tdshim/madt.h"
+#include "tdshim/mailbox_fw.h"
+#include "tdshim/mailbox_os.h"
 
 #endif

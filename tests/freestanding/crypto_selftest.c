@@ -14,15 +14,10 @@
 #include "mbedtls/sha512.h"
 
 #include "ecdsa_vector.h"
+#include "tdshim_mbedtls_libc.h"
 #include "rt/heap.h"
 
 void tdshim_selftest_start(void);
-void *tdshim_mbedtls_calloc(size_t n, size_t size);
-void tdshim_mbedtls_free(void *p);
-int tdshim_mbedtls_snprintf_unused(char *s, size_t n, const char *fmt, ...);
-int tdshim_mbedtls_printf_unused(const char *fmt, ...);
-int tdshim_mbedtls_fprintf_unused(void *f, const char *fmt, ...);
-void tdshim_mbedtls_exit_unused(int code);
 void *memset(void *dst, int c, size_t n);
 int memcmp(const void *a, const void *b, size_t n);
 size_t strlen(const char *s);

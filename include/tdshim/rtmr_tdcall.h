@@ -1,0 +1,25 @@
+/* SPDX-License-Identifier: BSD-2-Clause-Patent */
+/*
+ * The real extend op: rtmr_extend_ops wired to libtdcall's tdcall_mr_rtmr_extend
+ * (TDG.MR.RTMR.EXTEND, tdx-abi.md 1.3). Target `rtmr_tdcall` (links rtmr and tdcall; the firmware
+ * also links tdcall_hw, host tests tdcall_emu_backend). Contract: docs/librtmr.md.
+ */
+#ifndef TDSHIM_RTMR_TDCALL_H
+#define TDSHIM_RTMR_TDCALL_H
+
+#include "tdshim/rtmr.h"
+#include "tdshim/tdcall.h"
+
+/* How often TDX_OPERAND_BUSY (another vCPU holds the RTMR lock) is retried before giving up. */
+#define RTMR_TDCALL_BUSY_RETRIES 1000u
+
+/* Caller-owned context: keeps the last raw TDX status for diagnostics. */
+typedef struct rtmr_tdcall_ctx {
+    tdcall_status last;
+} rtmr_tdcall_ctx;
+
+/* ops.extend copies the digest into a 64-byte-aligned struct tdcall_digest48 and calls
+ * tdcall_mr_rtmr_extend, retrying BUSY up to RTMR_TDCALL_BUSY_RETRIES times. */
+rtmr_extend_ops rtmr_tdcall_ops(rtmr_tdcall_ctx *ctx);
+
+#endif

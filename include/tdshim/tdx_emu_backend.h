@@ -1,0 +1,22 @@
+/* SPDX-License-Identifier: BSD-2-Clause-Patent */
+/*
+ * Hosted test support (target tdcall_emu_backend, not built freestanding): defines tdcall_raw()
+ * by dispatching to an installed emulator, so any library's host tests can link
+ * `tdcall tdcall_emu_backend` and run their wrappers against struct tdx_emu. See
+ * docs/libtdcall.md, "Testing against the emulator".
+ */
+#ifndef TDSHIM_TDX_EMU_BACKEND_H
+#define TDSHIM_TDX_EMU_BACKEND_H
+
+#include "tdshim/tdx_emu.h"
+
+/* Install (or with NULL, remove) the emulator every thread's tdcall_raw() dispatches to.
+ * The emulator must outlive every call. With none installed tdcall_raw() returns
+ * TDX_OPERAND_INVALID without touching anything else. */
+void tdx_emu_backend_install(struct tdx_emu *emu);
+
+/* The vCPU index the calling thread presents to the emulator (thread-local; default 0). */
+void tdx_emu_backend_set_vcpu(uint32_t vcpu_index);
+uint32_t tdx_emu_backend_vcpu(void);
+
+#endif /* TDSHIM_TDX_EMU_BACKEND_H */

@@ -1,0 +1,14 @@
+/* SPDX-License-Identifier: BSD-2-Clause-Patent */
+/* libtdcall private helpers shared by the wrapper files. */
+#ifndef TDCALL_INTERNAL_H
+#define TDCALL_INTERNAL_H
+
+#include "tdshim/tdcall.h"
+#include "tdshim/tdvmcall.h"
+
+/* tdcall_raw + decode once; hw/st optional. Returns tdcall_status_to_tds(). */
+TDS_MUST_USE tds_status tdcall_exec(struct tdcall_regs *r, tdcall_status *hw, tdcall_status *st);
+/* Wipe a register block so no VMM- or module-written value lingers on the stack. */
+void tdcall_regs_wipe(struct tdcall_regs *r);
+
+#endif

@@ -1,0 +1,59 @@
+/* SPDX-License-Identifier: BSD-2-Clause-Patent */
+/*
+ * Writes the fuzz seeds deterministically: the three vectors, the all-types list, and every
+ * hostile case. Usage: gen_seeds DIR. The committed tests/tdhob/seeds/ is this program's output
+ * (a ctest regenerates it and compares).
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "fixtures.h"
+
+static int write_file(const char *dir, const char *name, const uint8_t *b, size_t n)
+{
+    char path[512];
+    if (snprintf(path, sizeof path, "%s/%s.hob", dir, name) >= (int)sizeof path) {
+        return -1;
+    }
+    FILE *f = fopen(path, "wb");
+    if (f == NULL) {
+        perror(path);
+        return -1;
+    }
+    size_t w = n == 0 ? 0 : fwrite(b, 1, n, f);
+    if (fclose(f) != 0 || w != n) {
+        perror(path);
+        return -1;
+    }
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc != 2) {
+        fprintf(stderr, "usage: %s DIR\n", argv[0]);
+        return 2;
+    }
+    const char *dir = argv[1];
+    static uint8_t buf[4096];
+    const hob_vector *vecs[] = {&k_vec_qemu_2g, &k_vec_qemu_8g, &k_vec_legacy_2g};
+    for (size_t i = 0; i < 3; i++) {
+        if (write_file(dir, vecs[i]->name, vecs[i]->bytes, vecs[i]->len) != 0) {
+            return 1;
+        }
+    }
+    size_t n = fixture_all_types(buf, sizeof buf, 0x900000);
+    if (write_file(dir, "all_types", buf, n) != 0) {
+        return 1;
+    }
+    for (size_t i = 0; i < k_hostile_count; i++) {
+        char name[128];
+        tdhob_config cfg = {HOSTILE_GPA, false, 48, TDHOB_CONV_AUTO};
+        n = k_hostile[i].build(buf, sizeof buf, &cfg);
+        (void)snprintf(name, sizeof name, "hostile_%s", k_hostile[i].name);
+        if (write_file(dir, name, buf, n) != 0) {
+            return 1;
+        }
+    }
+    return 0;
+}
