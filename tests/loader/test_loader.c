@@ -193,6 +193,42 @@ static void pe_relocs_stripped_at_image_base(void **state)
     assert_int_equal(r.entry, PE_IMAGE_BASE + 0x1010);
 }
 
+/* A destination of exactly the span is enough; the byte after it is never written. */
+static void elf_dest_exactly_span(void **state)
+{
+    (void)state;
+    uint8_t b[ELF_BUF];
+    size_t len = img_elf(b);
+    ldr_result r;
+    ldr_error e;
+    memset(g_dest, FILL, sizeof g_dest);
+    assert_int_equal(
+        ldr_load(tds_bytes_make(b, len), tds_mut_bytes_make(g_dest, ELF_SPAN), BASE_LOW, &r, &e),
+        TDS_OK);
+    assert_int_equal(r.load_size, ELF_SPAN);
+    assert_int_equal(g_dest[ELF_SPAN], FILL);
+}
+
+/* VirtualSize 0 falls back to SizeOfRawData; no relocation directory loads anywhere unchanged. */
+static void pe_virtual_size_zero_and_no_relocs(void **state)
+{
+    (void)state;
+    uint8_t b[PE_BUF];
+    size_t len = img_pe(b);
+    put32(b, PE_SH(0) + 8, 0); /* .text memory size = raw 0x200 */
+    put32(b, PE_DIR5 + 4, 0);  /* no base relocations */
+    ldr_result r;
+    ldr_error e;
+    memset(g_dest, FILL, sizeof g_dest);
+    assert_int_equal(
+        ldr_load(tds_bytes_make(b, len), tds_mut_bytes_make(g_dest, DEST_LEN), BASE_LOW, &r, &e),
+        TDS_OK);
+    assert_int_equal(r.reloc_count, 0);
+    assert_int_equal(r.segments[1].size, 0x200);
+    assert_memory_equal(g_dest + 0x1000, b + 0x200, 0x200);
+    assert_int_equal(rd64(g_dest + 0x2000), PE_IMAGE_BASE + 0x1010); /* not relocated */
+}
+
 static void detect_and_abi(void **state)
 {
     (void)state;
@@ -513,6 +549,8 @@ int main(void)
         cmocka_unit_test(pe_loads_at_two_bases),
         cmocka_unit_test(elf_exec_at_link_address),
         cmocka_unit_test(pe_relocs_stripped_at_image_base),
+        cmocka_unit_test(elf_dest_exactly_span),
+        cmocka_unit_test(pe_virtual_size_zero_and_no_relocs),
         cmocka_unit_test(detect_and_abi),
         cmocka_unit_test(reason_names_are_distinct),
         cmocka_unit_test(truncated_at_every_length),
