@@ -92,15 +92,10 @@ static tds_status check_args(tds_bytes image, tds_mut_bytes dest, uint64_t dest_
     return TDS_OK;
 }
 
-/* Write dest from a validated plan. Cannot fail on an image that passed *_plan (immutable). */
-static tds_status execute(tds_bytes image, tds_mut_bytes dest, uint64_t dest_base, ldr_plan *p,
-                          ldr_result *out, ldr_error *err)
+/* Check that every copy of the plan stays inside `image` and `dest`, before any write. */
+static tds_status check_copies(tds_bytes image, tds_mut_bytes dest, const ldr_plan *p,
+                               ldr_error *err)
 {
-    size_t span;
-    if (p->span > (uint64_t)dest.len || tds_u64_to_size(p->span, &span) != TDS_OK) {
-        return ldr_fail(err, LDR_R_DEST_TOO_SMALL, 0);
-    }
-    memset(dest.ptr, 0, span);
     for (uint32_t i = 0; i < p->nseg && i < LDR_MAX_SEGMENTS; i++) {
         const ldr_plan_seg *s = &p->seg[i];
         size_t moff, foff, n;
@@ -113,8 +108,26 @@ static tds_status execute(tds_bytes image, tds_mut_bytes dest, uint64_t dest_bas
             tds_bytes_sub(image, foff, n, &from) != TDS_OK) {
             return ldr_fail(err, LDR_R_SEG_FILE_BOUNDS, s->file_off);
         }
-        if (n != 0) {
-            memcpy(to.ptr, from.ptr, n);
+    }
+    return TDS_OK;
+}
+
+/* Write dest from a validated plan. Cannot fail on an image that passed *_plan (immutable). */
+static tds_status execute(tds_bytes image, tds_mut_bytes dest, uint64_t dest_base, ldr_plan *p,
+                          ldr_result *out, ldr_error *err)
+{
+    size_t span;
+    if (p->span > (uint64_t)dest.len || tds_u64_to_size(p->span, &span) != TDS_OK) {
+        return ldr_fail(err, LDR_R_DEST_TOO_SMALL, 0);
+    }
+    TDS_TRY(check_copies(image, dest, p, err));
+    memset(dest.ptr, 0, span);
+    for (uint32_t i = 0; i < p->nseg && i < LDR_MAX_SEGMENTS; i++) {
+        const ldr_plan_seg *s = &p->seg[i];
+        if (s->file_size != 0) {
+            /* In bounds: check_copies. */
+            memcpy(dest.ptr + (size_t)s->mem_off, image.ptr + (size_t)s->file_off,
+                   (size_t)s->file_size);
         }
     }
     p->reloc_count = 0;

@@ -135,7 +135,8 @@ static tds_status add_section(tds_bytes img, const pe_opt *o, uint64_t sh, ldr_p
     if (p->nseg >= LDR_MAX_SEGMENTS) {
         return ldr_fail(err, LDR_R_TOO_MANY_SEGMENTS, sh);
     }
-    ldr_plan_seg s = {va, msize, rawptr, copy, scn_flags(chars)};
+    /* Nothing copied (uninitialized data): PointerToRawData is meaningless, do not keep it. */
+    ldr_plan_seg s = {va, msize, (copy != 0) ? rawptr : 0u, copy, scn_flags(chars)};
     p->seg[p->nseg++] = s;
     *prev_va = va;
     *prev_end = (uint64_t)va + msize;

@@ -229,6 +229,26 @@ static void pe_virtual_size_zero_and_no_relocs(void **state)
     assert_int_equal(rd64(g_dest + 0x2000), PE_IMAGE_BASE + 0x1010); /* not relocated */
 }
 
+/* Regression (fuzz): a section with no raw data may carry any PointerToRawData. */
+static void pe_bss_section_with_stray_raw_pointer(void **state)
+{
+    (void)state;
+    uint8_t b[PE_BUF];
+    size_t len = img_pe(b);
+    put32(b, PE_SH(1) + 16, 0);       /* .data: SizeOfRawData 0 -> all zero */
+    put32(b, PE_SH(1) + 20, 0x80100); /* far past the file, never read */
+    ldr_result r;
+    ldr_error e;
+    memset(g_dest, FILL, sizeof g_dest);
+    assert_int_equal(
+        ldr_load(tds_bytes_make(b, len), tds_mut_bytes_make(g_dest, DEST_LEN), BASE_LOW, &r, &e),
+        TDS_OK);
+    assert_int_equal(r.segments[2].size, 0x800);
+    /* DIR64 on a zeroed field: 0 + (base - ImageBase), mod 2^64. */
+    assert_int_equal(rd64(g_dest + 0x2000), BASE_LOW - PE_IMAGE_BASE);
+    assert_all(g_dest + 0x2010, 0x7f0, 0);
+}
+
 static void detect_and_abi(void **state)
 {
     (void)state;
@@ -551,6 +571,7 @@ int main(void)
         cmocka_unit_test(pe_relocs_stripped_at_image_base),
         cmocka_unit_test(elf_dest_exactly_span),
         cmocka_unit_test(pe_virtual_size_zero_and_no_relocs),
+        cmocka_unit_test(pe_bss_section_with_stray_raw_pointer),
         cmocka_unit_test(detect_and_abi),
         cmocka_unit_test(reason_names_are_distinct),
         cmocka_unit_test(truncated_at_every_length),
