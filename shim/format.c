@@ -101,3 +101,21 @@ size_t shim_format(char *buf, size_t cap, const char *fmt, ...)
     va_end(ap);
     return n;
 }
+
+bool shim_hex(char *out, size_t cap, const uint8_t *b, size_t n)
+{
+    static const char digits[] = "0123456789abcdef";
+    if (out == NULL || cap == 0) {
+        return false;
+    }
+    if (n > (cap - 1) / 2) {
+        out[0] = '\0';
+        return false;
+    }
+    for (size_t i = 0; i < n; i++) {
+        out[2 * i] = digits[b[i] >> 4];
+        out[2 * i + 1] = digits[b[i] & 0xFu];
+    }
+    out[2 * n] = '\0';
+    return true;
+}

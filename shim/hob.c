@@ -10,6 +10,10 @@
 #include "log.h"
 #include "tdshim/mem.h"
 #include "tdshim/tdhob.h"
+#if defined(SHIM_HAVE_RTMR)
+#include "tdshim/rtmr.h"
+#include "tdshim/rtmr_tdcall.h"
+#endif
 
 /* The private copy the rest of the boot reads, and its checked view. */
 static uint8_t shim_hob_copy[SHIM_HOB_MAX] TDS_ALIGNED(8);
@@ -43,7 +47,26 @@ static void log_memory_map(void)
              (uint64_t)n, sum.accepted_bytes, sum.unaccepted_bytes, sum.ram_top);
 }
 
-tds_status shim_hob_take(uint64_t gpa, uint64_t size, uint32_t gpaw, bool optional)
+/* RTMR0 += SHA-384(HOB list), the list being the validated PHIT .. END bytes. */
+static void measure_hob(void)
+{
+#if defined(SHIM_HAVE_RTMR)
+    rtmr_digest d;
+    rtmr_tdcall_ctx tctx;
+    const rtmr_extend_ops ops = rtmr_tdcall_ops(&tctx);
+    if (rtmr_sha384(shim_hob_view.hob, &d) != TDS_OK || rtmr_extend(&ops, 0, &d) != TDS_OK) {
+        shim_fatal(0x4004, "TD HOB could not be measured into RTMR0");
+    }
+    char hex[2 * RTMR_SHA384_SIZE + 1];
+    (void)shim_hex(hex, sizeof hex, d.b, sizeof d.b);
+    shim_log("tdshim: rtmr0 extended with sha384(td hob, %lu bytes)=%s",
+             (uint64_t)shim_hob_view.hob.len, hex);
+#else
+    shim_log("tdshim: td hob not measured (no librtmr in this build)");
+#endif
+}
+
+tds_status shim_hob_take(uint64_t gpa, uint64_t size, uint32_t gpaw, bool optional, bool measure)
 {
     if (size == 0 || size > SHIM_HOB_MAX) {
         shim_fatal(0x4003, "TD_HOB section larger than the shim's copy buffer");
@@ -73,6 +96,9 @@ tds_status shim_hob_take(uint64_t gpa, uint64_t size, uint32_t gpaw, bool option
                  tdhob_reason_str(err.reason), (uint64_t)err.hob_offset, (uint64_t)err.field_offset,
                  (uint32_t)err.hob_type, err.value);
         shim_fatal(0x4001, "TD HOB failed validation");
+    }
+    if (measure) {
+        measure_hob();
     }
     log_memory_map();
     return TDS_OK;

@@ -2,8 +2,8 @@
 /*
  * The TD HOB, step 4 of the boot flow: found through the shim's own (measured) metadata TD_HOB
  * section, never through the VMM's RCX; copied into the shim's memory before it is read (no
- * double fetch); validated once by libtdhob; then only the checked view is used. Built when the
- * build has libtdhob (SHIM_HAVE_TDHOB); measuring into RTMR0 waits for librtmr.
+ * double fetch); validated once by libtdhob; measured into RTMR0; then only the checked view is
+ * used. Built when the build has libtdhob (SHIM_HAVE_TDHOB); measuring needs librtmr.
  */
 #ifndef TDSHIM_SHIM_HOB_H
 #define TDSHIM_SHIM_HOB_H
@@ -18,8 +18,11 @@
 /*
  * Take the HOB from [gpa, gpa+size) (the TD_HOB section). `optional`: a section that starts with
  * 8 zero bytes holds no HOB (plain VM without one) -> TDS_ERR_NOT_FOUND. Any other failure goes
- * to the fatal path with libtdhob's reason.
+ * to the fatal path with libtdhob's reason. `measure`: extend RTMR0 with SHA-384 of the validated
+ * HOB list (PHIT .. END) through TDG.MR.RTMR.EXTEND before the list is used (needs librtmr and a
+ * TDX module or the emulator; a failed extend is fatal).
  */
-TDS_MUST_USE tds_status shim_hob_take(uint64_t gpa, uint64_t size, uint32_t gpaw, bool optional);
+TDS_MUST_USE tds_status shim_hob_take(uint64_t gpa, uint64_t size, uint32_t gpaw, bool optional,
+                                      bool measure);
 
 #endif

@@ -27,6 +27,9 @@ size_t shim_vformat(char *buf, size_t cap, const char *fmt, va_list ap);
 size_t shim_format(char *buf, size_t cap, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
+/* n bytes as lowercase hex into out (2n+1 bytes incl. NUL); false (out = "") if it does not fit. */
+bool shim_hex(char *out, size_t cap, const uint8_t *b, size_t n);
+
 /* Format one line and write it to the console. */
 void shim_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 

@@ -10,8 +10,10 @@
 #include "log.h"
 #include "paging.h"
 #include "tdvf.h"
-#if defined(SHIM_HAVE_TDX_EMU)
+#if defined(SHIM_HAVE_TDCALL)
 #include "tdshim/tdcall.h"
+#endif
+#if defined(SHIM_HAVE_TDX_EMU)
 #include "tdxemu.h"
 #endif
 
@@ -186,6 +188,22 @@ static void start_emulator(uint32_t cpus)
 }
 #endif
 
+#if defined(SHIM_HAVE_TDCALL)
+/* What a verifier would see: RTMR0 as the TDX module reports it in a TDREPORT. */
+static void log_tdreport_rtmr0(void)
+{
+    static struct tdcall_tdreport report;
+    static struct tdcall_reportdata reportdata;
+    tdcall_status hw;
+    char hex[2 * 48 + 1];
+    if (tdcall_mr_report(&report, &reportdata, &hw) != TDS_OK) {
+        shim_fatal(0x3004, "TDG.MR.REPORT failed");
+    }
+    (void)shim_hex(hex, sizeof hex, report.tdinfo.rtmr[0], sizeof report.tdinfo.rtmr[0]);
+    shim_log("tdshim: tdreport rtmr0=%s", hex);
+}
+#endif
+
 /* Test of the trap-and-resume mechanism only (not an emulator): answers every TDCALL with
  * RAX = 0 and RCX inverted, so the test can see outputs written back and the step over. */
 static bool test_tdcall_echo(shim_exc_frame *f)
@@ -261,26 +279,36 @@ void shim_main(const shim_boot_regs *regs)
     shim_log("tdshim: tdx=%s",
              regs->entry == SHIM_ENTRY_TD ? "yes (td entry)" : (is_tdx() ? "yes" : "no"));
     const tdvf_section hob = read_own_metadata(regs);
-#if defined(SHIM_HAVE_TDHOB)
-    /* Plain VM: a HOB only when the harness loaded one; in a TD it is mandatory. */
-    if (shim_hob_take(hob.mem_addr, hob.mem_size, regs->gpaw, regs->entry == SHIM_ENTRY_REAL16) !=
-        TDS_OK) {
-        shim_log("tdshim: continuing without a TD HOB");
-    }
-#else
-    (void)hob;
-#endif
+    bool can_tdcall = regs->entry == SHIM_ENTRY_TD; /* a TDX module (or the emulator) answers */
     if (regs->entry == SHIM_ENTRY_REAL16) {
         const uint32_t cpus = plain_vm_cpus();
         start_aps(cpus);
 #if defined(SHIM_HAVE_TDX_EMU)
         start_emulator(cpus);
+        can_tdcall = true;
 #endif
+    }
+#if defined(SHIM_HAVE_TDHOB)
+    /* Plain VM: a HOB only when the harness loaded one; in a TD it is mandatory. */
+    if (shim_hob_take(hob.mem_addr, hob.mem_size, regs->gpaw, regs->entry == SHIM_ENTRY_REAL16,
+                      can_tdcall) != TDS_OK) {
+        shim_log("tdshim: continuing without a TD HOB");
+    }
+#else
+    (void)hob;
+    (void)can_tdcall;
+#endif
+    if (regs->entry == SHIM_ENTRY_REAL16) {
         char cmd[32];
         if (shim_fwcfg_read_file("opt/tdshim/test", cmd, sizeof cmd) == TDS_OK) {
             run_test_command(cmd);
         }
     }
+#if defined(SHIM_HAVE_TDCALL)
+    if (can_tdcall) {
+        log_tdreport_rtmr0();
+    }
+#endif
 #if defined(SHIM_HAVE_TDX_EMU)
     if (shim_tdxemu_active()) {
         shim_log("tdshim: console via TDVMCALL<IO>: %lu emulated calls", shim_tdxemu_io_calls());

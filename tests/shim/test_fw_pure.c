@@ -57,6 +57,21 @@ static void test_format_truncates(void **state)
     assert_int_equal(fmt_raw(b, sizeof b, "%99999x", 1u), 7);
 }
 
+static void test_hex(void **state)
+{
+    (void)state;
+    static const uint8_t b[3] = {0x00, 0xAB, 0x7F};
+    char out[7];
+    memset(out, 'Q', sizeof out);
+    assert_true(shim_hex(out, sizeof out, b, 3));
+    assert_string_equal(out, "00ab7f");
+    assert_false(shim_hex(out, 6, b, 3)); /* no room for the NUL */
+    assert_string_equal(out, "");
+    assert_true(shim_hex(out, 1, b, 0));
+    assert_string_equal(out, "");
+    assert_false(shim_hex(NULL, 8, b, 1));
+}
+
 static void test_idt_gate(void **state)
 {
     (void)state;
@@ -88,6 +103,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_format_conversions),
         cmocka_unit_test(test_format_truncates),
+        cmocka_unit_test(test_hex),
         cmocka_unit_test(test_idt_gate),
         cmocka_unit_test(test_tss_descriptor),
     };
