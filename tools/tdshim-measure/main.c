@@ -6,11 +6,13 @@
 #include <string.h>
 
 #include "mrtd.h"
+#include "rtmr_cmd.h"
 #include "tool_io.h"
 
 static void usage(FILE *f)
 {
     fprintf(f, "usage: tdshim-measure mrtd [--locate qemu|tdshim] [--any] IMAGE\n"
+               "       tdshim-measure rtmr --hob FILE ... (tdshim-measure rtmr --help)\n"
                "  prints the reference MRTD (96 hex digits) of a TDVF image\n"
                "  --locate  how to find the metadata (default qemu: the OVMF footer table)\n"
                "  --any     measure even what QEMU would refuse to load\n");
@@ -31,6 +33,9 @@ int main(int argc, char **argv)
     bool tdshim_way = false;
     bool any = false;
     const char *path = NULL;
+    if (argc >= 2 && strcmp(argv[1], "rtmr") == 0) {
+        return rtmr_main(argc, argv);
+    }
     if (argc < 2 || strcmp(argv[1], "mrtd") != 0) {
         usage(argc >= 2 && strcmp(argv[1], "--help") == 0 ? stdout : stderr);
         return argc >= 2 && strcmp(argv[1], "--help") == 0 ? 0 : 2;

@@ -1,0 +1,67 @@
+/* SPDX-License-Identifier: BSD-2-Clause-Patent */
+/* Reference RTMRs through librtmr's event helpers (rtmr_ref.h). */
+#include "rtmr_ref.h"
+
+#include "tdshim/ccel_events.h"
+#include "tdshim/checked.h"
+#include "tdshim/mem.h"
+
+tds_status rtmr_ref_area_size(const rtmr_ref_input *in, size_t *out)
+{
+    if (in == NULL || out == NULL) {
+        return TDS_ERR_INVALID_ARG;
+    }
+    /* Spec ID event (< 128 bytes), each event header (< 128), its data: HOB + 20-byte config
+     * header, 28-byte blob, param + 20, two 4-byte separators. */
+    size_t n = 4096;
+    TDS_TRY(tds_add_size(n, in->hob.len, &n));
+    TDS_TRY(tds_add_size(n, in->param.len, &n));
+    *out = n;
+    return TDS_OK;
+}
+
+tds_status rtmr_ref_compute(const rtmr_ref_input *in, ccel_log *log, tds_mut_bytes area,
+                            rtmr_bank *bank, tdhob_error *herr)
+{
+    if (in == NULL || log == NULL || bank == NULL) {
+        return TDS_ERR_INVALID_ARG;
+    }
+    tdhob_config cfg;
+    memset(&cfg, 0, sizeof cfg);
+    cfg.hob_gpa = in->hob_gpa;
+    cfg.gpa_from_phit = !in->hob_gpa_known;
+    cfg.gpaw = in->gpaw;
+    cfg.convention = TDHOB_CONV_AUTO; /* as shim/hob.c */
+    tdhob_view view;
+    TDS_TRY(tdhob_validate(in->hob, &cfg, &view, herr));
+
+    rtmr_bank_reset(bank);
+    const rtmr_extend_ops ops = rtmr_bank_ops(bank);
+    TDS_TRY(ccel_log_init(
+        log, area, tds_bytes_make(CCEL_VENDOR_INFO_TDSHIM, sizeof CCEL_VENDOR_INFO_TDSHIM - 1u)));
+    /* What the firmware measures today: the validated list (PHIT .. END) into MR 1 (RTMR0). */
+    TDS_TRY(ccel_event_td_hob(log, &ops, view.hob));
+    /* Planned (td-shim's Linux-boot order, td-shim-formats.md 1.6): separators, payload, param. */
+    if (in->separators) {
+        TDS_TRY(ccel_event_separator(log, &ops, 1, 0));
+        TDS_TRY(ccel_event_separator(log, &ops, 2, 0));
+    }
+    if (in->has_payload) {
+        TDS_TRY(ccel_event_payload(log, &ops, in->payload, in->payload_base,
+                                   (uint64_t)in->payload.len));
+    }
+    if (in->has_param) {
+        TDS_TRY(ccel_event_payload_param(log, &ops, in->param));
+    }
+    /* The log must replay to the bank (what a verifier will do with it). */
+    ccel_view v;
+    rtmr_bank replayed;
+    TDS_TRY(ccel_parse(ccel_log_bytes(log), CCEL_PARSE_EXACT, &v, NULL));
+    TDS_TRY(ccel_replay(&v, &replayed));
+    for (size_t i = 0; i < RTMR_COUNT; i++) {
+        if (memcmp(replayed.r[i].b, bank->r[i].b, sizeof replayed.r[i].b) != 0) {
+            return TDS_ERR_MISMATCH;
+        }
+    }
+    return TDS_OK;
+}
