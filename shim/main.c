@@ -161,6 +161,37 @@ static void start_aps(uint32_t cpus)
     }
 }
 
+/* Let the APs into long mode and libmailbox's parking loop; every one must arrive. */
+static void park_aps(uint32_t cpus)
+{
+    uint32_t parked = 0;
+    mbox_fw *fw = NULL;
+    const tds_status st = shim_ap_release(cpus, &parked, &fw);
+    shim_log("tdshim: mailbox: parked=%u/%u", parked, cpus - 1u);
+    if (st != TDS_OK) {
+        shim_fatal(0x2003, "not every AP parked in the mailbox loop");
+    }
+    /* CHECK round trip through each AP's slot: the answer must be the APIC ID it reported at
+     * arrival, and the IDs must differ (each AP is a different vCPU in its own slot). */
+    uint32_t seen[SHIM_MAX_VCPUS] = {0};
+    const mbox_fw_command chk = mbox_fw_cmd_simple(MBOX_FW_CMD_CHECK);
+    for (uint32_t ap = 1; ap < cpus; ap++) {
+        uint32_t at_arrival = 0;
+        uint32_t answer = 0;
+        if (mbox_fw_apic_id(fw, ap, &at_arrival) != TDS_OK ||
+            mbox_fw_send(fw, ap, &chk, &answer) != TDS_OK || answer != at_arrival) {
+            shim_fatal(0x2004, "an AP did not answer the mailbox CHECK with its APIC ID");
+        }
+        for (uint32_t j = 1; j < ap; j++) {
+            if (seen[j] == answer) {
+                shim_fatal(0x2005, "two APs report the same APIC ID");
+            }
+        }
+        seen[ap] = answer;
+    }
+    shim_log("tdshim: mailbox: check answered by %u APs with distinct APIC IDs", cpus - 1u);
+}
+
 #if defined(SHIM_HAVE_TDX_EMU)
 /* Plain VM: put libtdcall's TDX-module emulator behind #UD, then talk to it with real tdcalls. */
 static void start_emulator(uint32_t cpus)
@@ -283,6 +314,7 @@ void shim_main(const shim_boot_regs *regs)
     if (regs->entry == SHIM_ENTRY_REAL16) {
         const uint32_t cpus = plain_vm_cpus();
         start_aps(cpus);
+        park_aps(cpus);
 #if defined(SHIM_HAVE_TDX_EMU)
         start_emulator(cpus);
         can_tdcall = true;

@@ -110,6 +110,13 @@ static inline void cpu_write_cr3(uint64_t v)
     __asm__ __volatile__("mov %0, %%cr3" : : "r"(v) : "memory");
 }
 
+static inline uint64_t cpu_read_cr3(void)
+{
+    uint64_t v;
+    __asm__ __volatile__("mov %%cr3, %0" : "=r"(v));
+    return v;
+}
+
 /* Load the IDT register from a 10-byte pseudo-descriptor. */
 static inline void cpu_lidt(const void *desc)
 {
