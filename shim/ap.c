@@ -127,6 +127,7 @@ static const mbox_arch_ops shim_ap_ops = {
 void shim_ap_main(uint32_t index)
 {
     cpu_write_cr3(__atomic_load_n(&shim_ap_counters[2], __ATOMIC_ACQUIRE)); /* runtime tables */
+    cpu_wrmsr(MSR_GS_BASE, index); /* the vCPU index the tdcall emulator sees */
     shim_idt_load(); /* #UD (IST 0) works on APs; other vectors need a TSS (not loaded yet) */
     if (index > 0 && index < SHIM_MAX_VCPUS) {
         mbox_fw_exit ex;
