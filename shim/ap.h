@@ -9,10 +9,16 @@
 
 #include <stdint.h>
 
+#include "tdshim/mailbox_fw.h"
 #include "tdshim/status.h"
 
-/* [0] = last vCPU index handed out by the AP 16-bit entry, [1] = APs parked (reset.nasm). */
-extern volatile uint32_t shim_ap_counters[2];
+/* vCPUs the shim has AP stacks and mailbox slots for (entry64.nasm has the same numbers). */
+#define SHIM_MAX_VCPUS 8u
+#define SHIM_AP_STACK_SIZE 0x2000u
+
+/* [0] = last vCPU index handed out by the AP 16-bit entry, [1] = APs that reached the 32-bit TD
+ * entry, [2] = CR3 the BSP publishes to let them into long mode (reset.nasm; .noinit). */
+extern volatile uint32_t shim_ap_counters[8];
 
 /*
  * Send INIT-SIPI-SIPI to all other CPUs and wait (bounded) until `expected` APs have parked.
@@ -20,5 +26,15 @@ extern volatile uint32_t shim_ap_counters[2];
  * (arrived says how many came).
  */
 TDS_MUST_USE tds_status shim_ap_start_all(uint32_t expected, uint32_t *arrived);
+
+/*
+ * Let the APs (cpus - 1 of them, cpus <= SHIM_MAX_VCPUS) into long mode on the current page tables
+ * and wait (bounded) until each has parked in libmailbox's firmware loop. *parked gets the count.
+ * On success the returned mailbox context can dispatch work (mbox_fw_run).
+ */
+TDS_MUST_USE tds_status shim_ap_release(uint32_t cpus, uint32_t *parked, mbox_fw **fw);
+
+/* AP C entry (entry64.nasm, on its own stack): park in the mailbox loop; never returns. */
+TDS_NORETURN void shim_ap_main(uint32_t index);
 
 #endif

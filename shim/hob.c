@@ -18,6 +18,7 @@
 /* The private copy the rest of the boot reads, and its checked view. */
 static uint8_t shim_hob_copy[SHIM_HOB_MAX] TDS_ALIGNED(8);
 static tdhob_view shim_hob_view;
+static bool shim_hob_taken;
 
 static const char *kind_name(tdhob_mem_kind k)
 {
@@ -100,7 +101,33 @@ tds_status shim_hob_take(uint64_t gpa, uint64_t size, uint32_t gpaw, bool option
     if (measure) {
         measure_hob();
     }
+    shim_hob_taken = true;
     log_memory_map();
+    return TDS_OK;
+}
+
+tds_status shim_hob_unaccepted(uint64_t *base, uint64_t *len, size_t cap, size_t *n)
+{
+    tdhob_mem_range map[32];
+    size_t count = 0;
+    *n = 0;
+    if (!shim_hob_taken) {
+        return TDS_ERR_NOT_FOUND;
+    }
+    TDS_TRY(tdhob_memory_map(&shim_hob_view, map, TDS_ARRAY_LEN(map), &count));
+    size_t k = 0;
+    for (size_t i = 0; i < count; i++) {
+        if (map[i].kind != TDHOB_MEM_UNACCEPTED) {
+            continue;
+        }
+        if (k == cap) {
+            return TDS_ERR_NO_SPACE;
+        }
+        base[k] = map[i].base;
+        len[k] = map[i].length;
+        k++;
+    }
+    *n = k;
     return TDS_OK;
 }
 

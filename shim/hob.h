@@ -9,6 +9,7 @@
 #define TDSHIM_SHIM_HOB_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "tdshim/status.h"
@@ -24,5 +25,9 @@
  */
 TDS_MUST_USE tds_status shim_hob_take(uint64_t gpa, uint64_t size, uint32_t gpaw, bool optional,
                                       bool measure);
+
+/* The unaccepted RAM ranges of the validated HOB (address order) into out[0..*n). NOT_FOUND if no
+ * HOB was taken, NO_SPACE if cap is too small. */
+TDS_MUST_USE tds_status shim_hob_unaccepted(uint64_t *base, uint64_t *len, size_t cap, size_t *n);
 
 #endif

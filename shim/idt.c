@@ -26,7 +26,6 @@ void shim_idt_encode(uint8_t gate[16], uint64_t handler, uint16_t selector, uint
 
 void shim_idt_install(void)
 {
-    uint8_t desc[10];
     for (uint32_t v = 0; v < IDT_ENTRIES; v++) {
         /* IST1 for everything (a fault on a broken stack is still reported) except #UD: a tdcall
          * trapping from inside a handler already on IST1 (the fatal path's ReportFatalError)
@@ -34,6 +33,12 @@ void shim_idt_install(void)
         shim_idt_encode(&shim_idt[(size_t)v * 16u], shim_isr_table[v], SEL_CODE64,
                         v == IDT_VECTOR_UD ? 0 : 1);
     }
+    shim_idt_load();
+}
+
+void shim_idt_load(void)
+{
+    uint8_t desc[10];
     tds_store_le16(desc, (uint16_t)(sizeof shim_idt - 1));
     tds_store_le64(desc + 2, (uint64_t)(uintptr_t)shim_idt);
     cpu_lidt(desc);

@@ -12,4 +12,7 @@ void shim_idt_encode(uint8_t gate[16], uint64_t handler, uint16_t selector, uint
 /* Fill the IDT from the stub table (IST1 except #UD, see idt.c and cputables.h) and load it. */
 void shim_idt_install(void);
 
+/* Load the already-built IDT on this CPU (APs). */
+void shim_idt_load(void);
+
 #endif

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: BSD-2-Clause-Patent */
 /* The BSP's C entry (docs/shim.md "Boot flow"). */
 #include "ap.h"
+#include "shim_accept.h"
 #include "boot.h"
 #include "cputables.h"
 #include "fatal.h"
@@ -15,6 +16,9 @@
 #endif
 #if defined(SHIM_HAVE_TDX_EMU)
 #include "tdxemu.h"
+#if defined(SHIM_HAVE_ACCEPT)
+#include "tdshim/tdx_emu.h"
+#endif
 #endif
 
 /* Early identity page tables for 0-4 GiB, built by reset.nasm before paging is on. */
@@ -161,6 +165,96 @@ static void start_aps(uint32_t cpus)
     }
 }
 
+/* Let the APs into long mode and libmailbox's parking loop; every one must arrive. */
+static mbox_fw *park_aps(uint32_t cpus)
+{
+    uint32_t parked = 0;
+    mbox_fw *fw = NULL;
+    const tds_status st = shim_ap_release(cpus, &parked, &fw);
+    shim_log("tdshim: mailbox: parked=%u/%u", parked, cpus - 1u);
+    if (st != TDS_OK) {
+        shim_fatal(0x2003, "not every AP parked in the mailbox loop");
+    }
+    /* CHECK round trip through each AP's slot: the answer must be the APIC ID it reported at
+     * arrival, and the IDs must differ (each AP is a different vCPU in its own slot). */
+    uint32_t seen[SHIM_MAX_VCPUS] = {0};
+    const mbox_fw_command chk = mbox_fw_cmd_simple(MBOX_FW_CMD_CHECK);
+    for (uint32_t ap = 1; ap < cpus; ap++) {
+        uint32_t at_arrival = 0;
+        uint32_t answer = 0;
+        if (mbox_fw_apic_id(fw, ap, &at_arrival) != TDS_OK ||
+            mbox_fw_send(fw, ap, &chk, &answer) != TDS_OK || answer != at_arrival) {
+            shim_fatal(0x2004, "an AP did not answer the mailbox CHECK with its APIC ID");
+        }
+        for (uint32_t j = 1; j < ap; j++) {
+            if (seen[j] == answer) {
+                shim_fatal(0x2005, "two APs report the same APIC ID");
+            }
+        }
+        seen[ap] = answer;
+    }
+    shim_log("tdshim: mailbox: check answered by %u APs with distinct APIC IDs", cpus - 1u);
+    return fw;
+}
+
+#if defined(SHIM_HAVE_ACCEPT)
+#define SHIM_MAPPED_LIMIT 0x100000000ull /* the shim maps 0-4 GiB (docs/shim.md) */
+
+/* Accept the HOB's unaccepted memory below the mapped limit on every vCPU, then check against the
+ * emulator's own counters and page states that each such byte was accepted exactly once. */
+static void accept_memory(mbox_fw *fw, uint32_t cpus)
+{
+    if (!shim_tdxemu_active()) {
+        shim_log("tdshim: accept: skipped (no TDX module to answer)");
+        return;
+    }
+    shim_accept_report rep;
+    const tds_status st = shim_accept_all(fw, cpus, SHIM_MAPPED_LIMIT, &rep);
+    shim_log("tdshim: accept: bytes=0x%lx of 0x%lx in %u ranges, calls 4k=%lu 2m=%lu 1g=%lu, "
+             "vcpus=%u/%u, tsc=%lu",
+             rep.bytes, rep.requested, rep.ranges, rep.calls[0], rep.calls[1], rep.calls[2],
+             rep.helpers, cpus, rep.tsc);
+    if (st != TDS_OK) {
+        shim_fatal(0x5001, "accepting the TD HOB's unaccepted memory failed");
+    }
+    struct tdx_emu_counters c;
+    shim_tdxemu_counters(&c);
+    uint64_t base[16];
+    uint64_t len[16];
+    size_t n = 0;
+    uint64_t pending = 0;
+    if (shim_hob_unaccepted(base, len, TDS_ARRAY_LEN(base), &n) != TDS_OK) {
+        shim_fatal(0x5002, "accept: HOB map unavailable");
+    }
+    for (size_t i = 0; i < n; i++) {
+        if (base[i] >= SHIM_MAPPED_LIMIT) {
+            continue;
+        }
+        const uint64_t end =
+            SHIM_MAPPED_LIMIT - base[i] < len[i] ? SHIM_MAPPED_LIMIT : base[i] + len[i];
+        uint64_t p = 0;
+        if (shim_tdxemu_count_pending(base[i], end - base[i], &p) != TDS_OK) {
+            shim_fatal(0x5003, "accept: a HOB range is outside the emulator's RAM");
+        }
+        pending += p;
+    }
+    const bool once = c.accepted_bytes == rep.requested && pending == 0 && rep.already == 0;
+    shim_log("tdshim: accept: emulator accepted_bytes=0x%lx ok_calls 4k=%lu 2m=%lu, "
+             "still pending=0x%lx: %s",
+             c.accepted_bytes, c.accept_ok[0], c.accept_ok[1], pending,
+             once ? "every byte accepted exactly once" : "MISMATCH");
+    if (!once) {
+        shim_fatal(0x5004, "accept: emulator counters disagree");
+    }
+}
+#elif defined(SHIM_HAVE_TDHOB)
+static void accept_memory(mbox_fw *fw, uint32_t cpus)
+{
+    (void)fw;
+    (void)cpus;
+}
+#endif
+
 #if defined(SHIM_HAVE_TDX_EMU)
 /* Plain VM: put libtdcall's TDX-module emulator behind #UD, then talk to it with real tdcalls. */
 static void start_emulator(uint32_t cpus)
@@ -280,9 +374,13 @@ void shim_main(const shim_boot_regs *regs)
              regs->entry == SHIM_ENTRY_TD ? "yes (td entry)" : (is_tdx() ? "yes" : "no"));
     const tdvf_section hob = read_own_metadata(regs);
     bool can_tdcall = regs->entry == SHIM_ENTRY_TD; /* a TDX module (or the emulator) answers */
+    mbox_fw *fw = NULL;
+    uint32_t vcpus = 1;
     if (regs->entry == SHIM_ENTRY_REAL16) {
         const uint32_t cpus = plain_vm_cpus();
         start_aps(cpus);
+        fw = park_aps(cpus);
+        vcpus = cpus;
 #if defined(SHIM_HAVE_TDX_EMU)
         start_emulator(cpus);
         can_tdcall = true;
@@ -293,6 +391,8 @@ void shim_main(const shim_boot_regs *regs)
     if (shim_hob_take(hob.mem_addr, hob.mem_size, regs->gpaw, regs->entry == SHIM_ENTRY_REAL16,
                       can_tdcall) != TDS_OK) {
         shim_log("tdshim: continuing without a TD HOB");
+    } else {
+        accept_memory(fw, vcpus);
     }
 #else
     (void)hob;

@@ -14,9 +14,10 @@
 #define MB 0x100000ull
 #define TEMPMEM_BASE 0x100000ull /* default TempMem + TD_HOB sections: VMM-added, accepted */
 #define TEMPMEM_END 0x820000ull
+#define HIGH_2M_BASE 0xA00000ull /* first 2 MiB boundary above TEMPMEM_END */
 
 static struct tdx_emu shim_emu;
-static struct tdx_emu_range shim_emu_ranges[3];
+static struct tdx_emu_range shim_emu_ranges[4];
 static bool shim_emu_ready;
 
 static uint64_t hook_io(void *ctx, uint32_t vcpu, uint16_t port, uint32_t size, bool write,
@@ -101,7 +102,8 @@ static bool emu_trap(shim_exc_frame *f)
         .r14 = f->r14,
         .r15 = f->r15,
     };
-    (void)tdx_emu_dispatch(&shim_emu, 0 /* only the BSP runs C so far */, &r);
+    /* Each vCPU keeps its index in IA32_GS_BASE (0 on the BSP, set by shim_ap_main on APs). */
+    (void)tdx_emu_dispatch(&shim_emu, (uint32_t)cpu_rdmsr(MSR_GS_BASE), &r);
     f->rax = r.rax;
     f->rcx = r.rcx;
     f->rdx = r.rdx;
@@ -124,19 +126,23 @@ tds_status shim_tdxemu_setup(uint32_t num_vcpus, uint64_t low_ram_size)
     /* Page-state bytes (1 per 4 KiB) live in TempMem after the shim (shim.ld). */
     const uint64_t state = CPU_SYMBOL_ADDR(shim_emu_state);
     const uint64_t state_end = CPU_SYMBOL_ADDR(shim_emu_state_end);
-    if (low_ram_size < TEMPMEM_END + MB || (low_ram_size % 4096) != 0 ||
+    if (low_ram_size < HIGH_2M_BASE + 2 * MB || (low_ram_size % 4096) != 0 ||
         low_ram_size / 4096 > state_end - state) {
         return TDS_ERR_UNSUPPORTED;
     }
     uint8_t *ps = (uint8_t *)(uintptr_t)state;
-    const uint64_t bounds[4] = {0, TEMPMEM_BASE, TEMPMEM_END, low_ram_size};
-    const tdx_emu_page_state init[3] = {TDX_EMU_PAGE_PENDING, TDX_EMU_PAGE_ACCEPTED,
-                                        TDX_EMU_PAGE_PENDING};
-    for (int i = 0; i < 3; i++) {
+    /* The VMM maps RAM from 0xA00000 with 2 MiB leaves when its size allows (so 2 MiB accepts
+     * succeed), everything else with 4 KiB leaves. */
+    cpu_wrmsr(MSR_GS_BASE, 0); /* the BSP is vCPU 0 */
+    const uint64_t bounds[5] = {0, TEMPMEM_BASE, TEMPMEM_END, HIGH_2M_BASE, low_ram_size};
+    const tdx_emu_page_state init[4] = {TDX_EMU_PAGE_PENDING, TDX_EMU_PAGE_ACCEPTED,
+                                        TDX_EMU_PAGE_PENDING, TDX_EMU_PAGE_PENDING};
+    const bool big = (low_ram_size % (2 * MB)) == 0;
+    for (int i = 0; i < 4; i++) {
         shim_emu_ranges[i].base = bounds[i];
         shim_emu_ranges[i].size = bounds[i + 1] - bounds[i];
         shim_emu_ranges[i].initial = init[i];
-        shim_emu_ranges[i].map_level = TDCALL_PAGE_4K;
+        shim_emu_ranges[i].map_level = (i == 3 && big) ? TDCALL_PAGE_2M : TDCALL_PAGE_4K;
         shim_emu_ranges[i].page_state = ps + bounds[i] / 4096;
         shim_emu_ranges[i].backing = NULL;
     }
@@ -146,7 +152,7 @@ tds_status shim_tdxemu_setup(uint32_t num_vcpus, uint64_t low_ram_size)
     cfg.num_vcpus = num_vcpus;
     cfg.max_vcpus = num_vcpus;
     cfg.ranges = shim_emu_ranges;
-    cfg.range_count = 3;
+    cfg.range_count = 4;
     cfg.hooks.io = hook_io;
     cfg.hooks.cpuid = hook_cpuid;
     cfg.hooks.hlt = hook_hlt;
@@ -162,6 +168,24 @@ uint64_t shim_tdxemu_io_calls(void)
     struct tdx_emu_counters c;
     tdx_emu_counters_get(&shim_emu, &c);
     return c.vmcall_subfn[tdx_emu_vmcall_slot(TDVMCALL_IO)];
+}
+
+void shim_tdxemu_counters(struct tdx_emu_counters *out)
+{
+    tdx_emu_counters_get(&shim_emu, out);
+}
+
+tds_status shim_tdxemu_count_pending(uint64_t base, uint64_t len, uint64_t *pending)
+{
+    *pending = 0;
+    for (uint64_t a = base; a < base + len; a += 4096) {
+        uint8_t st = 0;
+        TDS_TRY(tdx_emu_page_get(&shim_emu, a, &st));
+        if (st != TDX_EMU_PAGE_ACCEPTED) {
+            *pending += 4096;
+        }
+    }
+    return TDS_OK;
 }
 
 bool shim_tdxemu_active(void)

@@ -24,6 +24,13 @@ TDS_MUST_USE tds_status shim_tdxemu_setup(uint32_t num_vcpus, uint64_t low_ram_s
 /* TDG.VP.VMCALL<Instruction.IO> calls the emulator has answered so far. */
 uint64_t shim_tdxemu_io_calls(void);
 
+/* Snapshot of the emulator's counters. */
+struct tdx_emu_counters;
+void shim_tdxemu_counters(struct tdx_emu_counters *out);
+
+/* Bytes of [base, base+len) (4 KiB aligned) the emulator does not hold as accepted. */
+TDS_MUST_USE tds_status shim_tdxemu_count_pending(uint64_t base, uint64_t len, uint64_t *pending);
+
 /* True once shim_tdxemu_setup succeeded. */
 bool shim_tdxemu_active(void);
 

@@ -75,6 +75,23 @@ static inline uint64_t cpu_read_cr2(void)
     return v;
 }
 
+static inline uint64_t cpu_rdtsc(void)
+{
+    uint32_t lo;
+    uint32_t hi;
+    __asm__ __volatile__("rdtsc" : "=a"(lo), "=d"(hi));
+    return (uint64_t)hi << 32 | lo;
+}
+
+static inline void cpu_wrmsr(uint32_t msr, uint64_t v)
+{
+    __asm__ __volatile__("wrmsr" : : "c"(msr), "a"((uint32_t)v), "d"((uint32_t)(v >> 32)));
+}
+
+/* IA32_GS_BASE holds this vCPU's index (0 on the BSP; shim_ap_main sets it on each AP), so the
+ * #UD tdcall trap can tell the emulator which vCPU is calling. */
+#define MSR_GS_BASE 0xC0000101u
+
 static inline uint64_t cpu_rdmsr(uint32_t msr)
 {
     uint32_t lo;
@@ -108,6 +125,13 @@ static inline void cpu_lgdt_ltr(const void *desc, uint16_t tss_sel)
 static inline void cpu_write_cr3(uint64_t v)
 {
     __asm__ __volatile__("mov %0, %%cr3" : : "r"(v) : "memory");
+}
+
+static inline uint64_t cpu_read_cr3(void)
+{
+    uint64_t v;
+    __asm__ __volatile__("mov %%cr3, %0" : "=r"(v));
+    return v;
 }
 
 /* Load the IDT register from a 10-byte pseudo-descriptor. */

@@ -7,7 +7,10 @@
 BITS 64
 default rel
 
-extern __stack_top, __boot_regs, shim_main, shim_trap
+extern __stack_top, __boot_regs, shim_main, shim_trap, shim_ap_main, shim_ap_stacks
+
+%define SHIM_AP_STACK_SIZE 0x2000  ; must match shim/ap.h
+%define SHIM_MAX_VCPUS 8          ; must match shim/ap.h
 
 section .text.entry64 progbits alloc exec nowrite align=16
 global shim_entry64
@@ -23,6 +26,32 @@ shim_entry64:
     xor ebp, ebp
     lea rdi, [__boot_regs]
     call shim_main                    ; does not return
+.hang:
+    cli
+    hlt
+    jmp .hang
+
+; APs (from ap_park32, ESI = vCPU index 1 .. SHIM_MAX_VCPUS-1): own stack, then C.
+global shim_ap_entry64
+shim_ap_entry64:
+    mov ax, 0x10
+    mov ds, ax
+    mov es, ax
+    mov ss, ax
+    xor eax, eax
+    mov fs, ax
+    mov gs, ax
+    mov edi, esi
+    test edi, edi
+    jz .hang
+    cmp edi, SHIM_MAX_VCPUS
+    jae .hang                         ; no stack for it: stays halted (the BSP reports it missing)
+    mov eax, edi
+    imul eax, eax, SHIM_AP_STACK_SIZE
+    lea rsp, [shim_ap_stacks]
+    add rsp, rax                      ; top of stack i-1 = base + i * size
+    xor ebp, ebp
+    call shim_ap_main                 ; does not return
 .hang:
     cli
     hlt

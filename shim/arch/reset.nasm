@@ -31,6 +31,7 @@
 %define RV_PAGE  0xFFFFF000
 %define AP_NEXT_INDEX 0   ; shim_ap_counters[0]: last vCPU index handed out
 %define AP_ARRIVED 4      ; shim_ap_counters[1]: APs that reached the 32-bit TD entry
+%define AP_GO_CR3 8       ; shim_ap_counters[2]: CR3 the BSP publishes to release the APs
 
 %define SEL_CODE32 0x08
 %define SEL_DATA   0x10
@@ -44,7 +45,7 @@
 %define BR_ENTRY  16
 
 extern __shim_lma, __shim_ram_start, __shim_load_size, __bss_start, __bss_end
-extern __boot_regs, shim_ap_counters, __stack_top, shim_pml4, shim_pdpt, shim_pd, TD_HOB_BASE
+extern shim_ap_entry64, __boot_regs, shim_ap_counters, __stack_top, shim_pml4, shim_pdpt, shim_pd, TD_HOB_BASE
 extern shim_entry64
 
 section .rv32 progbits alloc exec nowrite align=16
@@ -197,14 +198,27 @@ flat32_td_entry:
     mov cr0, eax
     jmp SEL_CODE64:shim_entry64
 
-; APs: counted, then parked until the mailbox library is wired in (docs/shim.md, "not yet done").
-; The counters live in .noinit: zero at power-on and in a TD's TempMem, never cleared by the BSP.
+; APs: counted, then wait in 32-bit mode until the BSP publishes the CR3 of its runtime page
+; tables, then enter long mode and go on to libmailbox's loop (shim_ap_entry64,
+; ESI = vCPU index). The counters live in .noinit: zero at power-on and in a TD's TempMem.
 ap_park32:
     cli
     lock inc dword [shim_ap_counters + AP_ARRIVED]
-.halt:
-    hlt
-    jmp .halt
+.wait:
+    pause
+    mov eax, [shim_ap_counters + AP_GO_CR3]
+    test eax, eax
+    jz .wait
+    mov eax, shim_pml4                ; the early identity tables (executable; the runtime ones
+    mov cr3, eax                      ; map this ROM page NX): shim_ap_main switches to CR3 above
+    mov eax, cr4
+    or eax, CR4_PAE | CR4_MCE | CR4_OSFXSR | CR4_OSXMMEXCPT
+    mov cr4, eax
+    mov eax, cr0
+    and eax, ~(CR0_CD | CR0_NW)
+    or eax, CR0_PG | CR0_WP | CR0_NE | CR0_MP | CR0_PE
+    mov cr0, eax
+    jmp SEL_CODE64:shim_ap_entry64
 
 ; ---- Reset trampolines: within rel8 reach of the reset vector ----
 section .rvtramp progbits alloc exec nowrite align=1
