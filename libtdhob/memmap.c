@@ -7,6 +7,17 @@
  */
 #include "tdhob_internal.h"
 
+const char *tdhob_mem_kind_str(tdhob_mem_kind kind)
+{
+    switch (kind) {
+    case TDHOB_MEM_ACCEPTED: return "accepted";
+    case TDHOB_MEM_UNACCEPTED: return "unaccepted";
+    case TDHOB_MEM_RESERVED: return "reserved";
+    case TDHOB_MEM_MMIO: return "mmio";
+    }
+    return "invalid";
+}
+
 bool tdhob_classify(tdhob_convention conv, uint32_t resource_type, tdhob_mem_kind *kind)
 {
     tdhob_mem_kind k;

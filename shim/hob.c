@@ -20,17 +20,6 @@ static uint8_t shim_hob_copy[SHIM_HOB_MAX] TDS_ALIGNED(8);
 static tdhob_view shim_hob_view;
 static bool shim_hob_taken;
 
-static const char *kind_name(tdhob_mem_kind k)
-{
-    switch (k) {
-    case TDHOB_MEM_ACCEPTED: return "accepted";
-    case TDHOB_MEM_UNACCEPTED: return "unaccepted";
-    case TDHOB_MEM_RESERVED: return "reserved";
-    case TDHOB_MEM_MMIO: return "mmio";
-    default: return "other";
-    }
-}
-
 static void log_memory_map(void)
 {
     tdhob_mem_range map[32];
@@ -42,7 +31,7 @@ static void log_memory_map(void)
     }
     for (size_t i = 0; i < n; i++) {
         shim_log("tdshim: mem [0x%lx, 0x%lx) %s", map[i].base, map[i].base + map[i].length,
-                 kind_name(map[i].kind));
+                 tdhob_mem_kind_str(map[i].kind));
     }
     shim_log("tdshim: td_hob ok: ranges=%lu accepted=0x%lx unaccepted=0x%lx ram_top=0x%lx",
              (uint64_t)n, sum.accepted_bytes, sum.unaccepted_bytes, sum.ram_top);

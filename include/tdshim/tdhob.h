@@ -263,6 +263,9 @@ typedef struct tdhob_mem_range {
     tdhob_mem_kind kind;
 } tdhob_mem_range;
 
+/* Stable lower-case name of a kind ("accepted", "unaccepted", "reserved", "mmio"); never NULL. */
+const char *tdhob_mem_kind_str(tdhob_mem_kind kind);
+
 /* Kind of one resource type under a convention; false for I/O space and unknown types. */
 bool tdhob_classify(tdhob_convention conv, uint32_t resource_type, tdhob_mem_kind *kind);
 

@@ -149,6 +149,9 @@ static void test_map_kinds(void **state)
     assert_true(e[0].addr == 0 && e[0].size == 0x80000000ull && e[0].type == 1);
     assert_int_equal(tdhob_e820(&v, 0, e, 8, &n), TDS_ERR_INVALID_ARG);
     tdhob_mem_kind k;
+    assert_string_equal(tdhob_mem_kind_str(TDHOB_MEM_UNACCEPTED), "unaccepted");
+    assert_string_equal(tdhob_mem_kind_str(TDHOB_MEM_MMIO), "mmio");
+    assert_string_equal(tdhob_mem_kind_str((tdhob_mem_kind)0), "invalid");
     assert_false(tdhob_classify(TDHOB_CONV_CURRENT, TDHOB_RES_IO, &k));
     assert_false(tdhob_classify(TDHOB_CONV_CURRENT, 8, &k));
     assert_true(tdhob_classify(TDHOB_CONV_LEGACY, TDHOB_RES_MEMORY_RESERVED, &k));

@@ -35,17 +35,6 @@ static const char *res_name(uint32_t t)
     return t < 8u ? names[t] : "invalid";
 }
 
-static const char *kind_name(tdhob_mem_kind k)
-{
-    switch (k) {
-    case TDHOB_MEM_ACCEPTED: return "accepted";
-    case TDHOB_MEM_UNACCEPTED: return "unaccepted";
-    case TDHOB_MEM_RESERVED: return "reserved";
-    case TDHOB_MEM_MMIO: return "mmio";
-    }
-    return "invalid";
-}
-
 static const char *conv_name(tdhob_convention c)
 {
     return c == TDHOB_CONV_CURRENT ? "current" : c == TDHOB_CONV_LEGACY ? "legacy" : "auto";
@@ -233,7 +222,7 @@ static int print_view(const tdhob_view *v, bool json)
         for (size_t i = 0; i < nmap; i++) {
             printf("%s\n    {\"base\": \"0x%" PRIx64 "\", \"size\": \"0x%" PRIx64
                    "\", \"kind\": \"%s\"}",
-                   i ? "," : "", map[i].base, map[i].length, kind_name(map[i].kind));
+                   i ? "," : "", map[i].base, map[i].length, tdhob_mem_kind_str(map[i].kind));
         }
         printf("\n  ],\n  \"e820\": [");
         for (size_t i = 0; i < ne820; i++) {
@@ -255,7 +244,7 @@ static int print_view(const tdhob_view *v, bool json)
     printf("memory map (%zu ranges):\n", nmap);
     for (size_t i = 0; i < nmap; i++) {
         printf("  [0x%016" PRIx64 ", 0x%016" PRIx64 ") %-10s size 0x%" PRIx64 "\n", map[i].base,
-               map[i].base + map[i].length, kind_name(map[i].kind), map[i].length);
+               map[i].base + map[i].length, tdhob_mem_kind_str(map[i].kind), map[i].length);
     }
     printf("e820 (%zu entries, unaccepted = type 8):\n", ne820);
     for (size_t i = 0; i < ne820; i++) {
