@@ -241,8 +241,8 @@ static int rsa_pss_verify(const uint8_t *msg, size_t msg_len, const uint8_t *sig
     }
     if (rc == 0) {
         rc = mbedtls_rsa_rsassa_pss_verify_ext(&rsa, NULL, NULL, MBEDTLS_RSA_PUBLIC,
-                                               MBEDTLS_MD_SHA384, 48, hash, MBEDTLS_MD_SHA384,
-                                               48, sig);
+                                               MBEDTLS_MD_SHA384, 48, hash, MBEDTLS_MD_SHA384, 48,
+                                               sig);
     }
     mbedtls_rsa_free(&rsa);
     return rc;
