@@ -311,6 +311,11 @@ tds_status tdvf_check_tdshim(const tdvf_meta *m, uint64_t image_size, tdvf_error
     return TDS_OK;
 }
 
+static bool has_memory(const tdvf_section *s)
+{
+    return s->type != TDVF_SEC_TD_INFO && s->type != TDVF_SEC_TD_PARAMS;
+}
+
 /* Sections whose memory is the image itself, mapped below 4 GiB. */
 static bool image_mapped(const tdvf_section *s)
 {
@@ -344,24 +349,24 @@ tds_status tdvf_check_layout(const tdvf_meta *m, uint64_t image_size, tdvf_error
         } else if (tds_ranges_overlap(s->mem_addr, s->mem_size, image_base, image_size)) {
             return fail(err, TDS_ERR_MALFORMED, "RAM section overlaps the image window", i);
         }
-        for (uint32_t j = 0; j < i; j++) {
+    }
+    /* Section roles before the generic overlap rule, so two payloads are reported as such. */
+    const tdvf_section *payload;
+    const tds_status st = tdvf_find_payload(m, image_size, &payload, err);
+    if (st != TDS_OK && st != TDS_ERR_NOT_FOUND) {
+        return st;
+    }
+    for (uint32_t i = 0; i < m->count; i++) {
+        const tdvf_section *s = &m->sec[i];
+        for (uint32_t j = 0; j < i && has_memory(s); j++) {
             const tdvf_section *o = &m->sec[j];
-            if (o->type == TDVF_SEC_TD_INFO || o->type == TDVF_SEC_TD_PARAMS) {
-                continue;
-            }
-            if (tds_ranges_overlap(s->mem_addr, s->mem_size, o->mem_addr, o->mem_size)) {
+            if (has_memory(o) &&
+                tds_ranges_overlap(s->mem_addr, s->mem_size, o->mem_addr, o->mem_size)) {
                 return fail(err, TDS_ERR_MALFORMED, "two sections overlap in guest memory", i);
             }
         }
     }
-    const tdvf_section *payload;
-    tds_status st = tdvf_find_payload(m, image_size, &payload, err);
-    return st == TDS_ERR_NOT_FOUND ? TDS_OK : st;
-}
-
-static bool has_memory(const tdvf_section *s)
-{
-    return s->type != TDVF_SEC_TD_INFO && s->type != TDVF_SEC_TD_PARAMS;
+    return TDS_OK;
 }
 
 /* Payload geometry (tdvf.h): image-mapped, page-granular, disjoint from everything else. */
