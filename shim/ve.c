@@ -108,9 +108,9 @@ bool shim_ve_trap(shim_exc_frame *f)
         shim_log("tdshim: FATAL: #VE at rip=0x%016lx would load RSP from MMIO", f->rip);
         return false;
     }
-    regs_to_frame(&r, f);
     shim_ve_last.exit_reason = ve.exit_reason;
-    shim_ve_last.step = rep.length;
+    shim_ve_last.step = (uint32_t)(r.rip - f->rip); /* the RIP advance actually applied */
+    regs_to_frame(&r, f);
     shim_ve_last.count++;
     return true;
 }
