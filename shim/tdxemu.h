@@ -34,4 +34,9 @@ TDS_MUST_USE tds_status shim_tdxemu_count_pending(uint64_t base, uint64_t len, u
 /* True once shim_tdxemu_setup succeeded. */
 bool shim_tdxemu_active(void);
 
+/* The emulator itself (NULL before shim_tdxemu_setup): the #VE tests (shim/ve.c) arm a pending
+ * #VE and observe its VMM side through libtdcall's tdx_emu_* API. */
+struct tdx_emu;
+struct tdx_emu *shim_tdxemu_instance(void);
+
 #endif
