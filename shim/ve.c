@@ -91,7 +91,10 @@ bool shim_ve_trap(shim_exc_frame *f)
     }
     struct tdx_ve_regs r;
     frame_to_regs(f, &r);
-    const struct tdx_ve_config cfg = {shared_mask(), TDX_VE_CPUID_ALL_TO_VMM};
+    /* CPUID: Linux's rule. Only the hypervisor range 0x40000000-0x4FFFFFFF is asked of the
+     * (untrusted) VMM; any other leaf that raises #VE reads as zeros, so the VMM cannot invent
+     * CPU features or a vendor for the shim. */
+    const struct tdx_ve_config cfg = {shared_mask(), 0};
     struct tdx_ve_report rep;
     if (tdx_ve_handle(&r, &ve, code_at(f->rip), &cfg, &rep) != TDS_OK) {
         char vmm[40] = "";
@@ -214,8 +217,9 @@ static void ve_cpuid(void)
         }
     }
     vendor[12] = '\0';
-    shim_log("tdshim: ve-cpuid: leaf=0 max=0x%x vendor='%s' tdvmcall<cpuid>=+%lu step=%u", a,
-             vendor, vmcalls(TDVMCALL_CPUID) - c0, step);
+    shim_log("tdshim: ve-cpuid: leaf=0 max=0x%x vendor='%s' tdvmcall<cpuid>=+%lu step=%u "
+             "(not the VMM's to answer: zeros)",
+             a, vendor, vmcalls(TDVMCALL_CPUID) - c0, step);
     a = 0x40000000u;
     c = 0;
     prime(TDX_VE_EXIT_CPUID, 2, 0, 0, 0);
@@ -334,7 +338,10 @@ static void ve_hostile(const char *cmd)
         fl.vmcall_status = TDVMCALL_STATUS_INVALID_OPERAND;
         tdx_emu_faults_set(ve_emu, &fl);
         prime(TDX_VE_EXIT_CPUID, 2, 0, 0, 0);
-        __asm__ __volatile__("int $20\n\tcpuid" : : "a"(0u), "c"(0u) : "rbx", "rdx", "memory");
+        __asm__ __volatile__("int $20\n\tcpuid"
+                             :
+                             : "a"(0x40000000u), "c"(0u)
+                             : "rbx", "rdx", "memory");
     } else if (same(cmd, "ve-noinfo")) {
         __asm__ __volatile__("int $20\n\tnop" : : : "memory");
     } else {

@@ -14,8 +14,8 @@ rip="rip=0x00000000001[0-9a-f]{5}"
 case "$case" in
   ve-cpuid)
     exec "${boot[@]}" 33 "$case" \
-      "^tdshim: ve-cpuid: leaf=0 max=0x[0-9a-f]+ vendor='(AuthenticAMD|GenuineIntel)' tdvmcall<cpuid>=\\+1 step=2$" \
-      "^tdshim: ve-cpuid: leaf=0x40000000 eax=0x40000001 ebx=0x54474354 ecx=0x43544743 edx=0x47435447 tdvmcall<cpuid>=\\+2$" \
+      "^tdshim: ve-cpuid: leaf=0 max=0x[0-9a-f]+ vendor='\\?\\?\\?\\?\\?\\?\\?\\?\\?\\?\\?\\?' tdvmcall<cpuid>=\\+0 step=2 \\(not the VMM's to answer: zeros\\)$" \
+      "^tdshim: ve-cpuid: leaf=0x40000000 eax=0x40000001 ebx=0x54474354 ecx=0x43544743 edx=0x47435447 tdvmcall<cpuid>=\\+1$" \
       "^tdshim: ve: 2 #VE handled$" "^tdshim: boot ok$" ;;
   ve-io)
     exec "${boot[@]}" 33 "$case" \
