@@ -157,6 +157,9 @@ static void start_aps(uint32_t cpus)
         shim_log("tdshim: aps expected=0");
         return;
     }
+    if (cpus > SHIM_MAX_VCPUS) {
+        shim_fatal(0x2006, "more vCPUs than the shim has AP stacks and slots for (SHIM_MAX_VCPUS)");
+    }
     tds_status st = shim_ap_start_all(cpus - 1, &arrived);
     shim_log("tdshim: aps expected=%u arrived=%u last_index=%u", cpus - 1, arrived,
              shim_ap_counters[0]);
@@ -194,6 +197,14 @@ static mbox_fw *park_aps(uint32_t cpus)
         seen[ap] = answer;
     }
     shim_log("tdshim: mailbox: check answered by %u APs with distinct APIC IDs", cpus - 1u);
+    /* Test image: fw_cfg opt/tdshim/ap-test = pf|overflow makes the last AP fault on purpose. */
+    char what[16];
+    if (cpus > 1 && shim_fwcfg_read_file("opt/tdshim/ap-test", what, sizeof what) == TDS_OK) {
+        shim_log("tdshim: ap test '%s' on vcpu %u", what, cpus - 1u);
+        if (shim_ap_fault_test(fw, cpus - 1u, what) != TDS_OK) {
+            shim_fatal(0x2007, "ap test: unknown or no fault taken");
+        }
+    }
     return fw;
 }
 
