@@ -302,6 +302,16 @@ static void accept_memory(mbox_fw *fw, uint32_t cpus)
     if (!once) {
         shim_fatal(0x5004, "accept: emulator counters disagree");
     }
+#if defined(SHIM_HAVE_VSHARED)
+    /* Test image: fw_cfg opt/tdshim/shared-test converts the page at 16 MiB (accepted above) to
+     * shared and checks the alias GPA (tdxemu.h; the harness's TDSHIM_SHARED_ALIAS). */
+    char any[4];
+    bool same = false;
+    if (shim_fwcfg_read_file("opt/tdshim/shared-test", any, sizeof any) == TDS_OK &&
+        shim_tdxemu_shared_alias_test(0x1000000ull, &same) != TDS_OK) {
+        shim_fatal(0x5007, "shared alias test: conversion failed");
+    }
+#endif
 #else
     (void)fw;
     (void)cpus;

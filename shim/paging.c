@@ -258,6 +258,13 @@ tds_status shim_paging_map_ram(uint64_t top)
     return TDS_OK;
 }
 
+tds_status shim_paging_map(uint64_t va, uint64_t pa, uint64_t len, uint64_t flags)
+{
+    TDS_TRY(shim_pt_map(cpu_read_cr3(), &shim_pt_extra_alloc, va, pa, len, flags, false));
+    flush_tlb();
+    return TDS_OK;
+}
+
 tds_status shim_paging_protect(uint64_t va, uint64_t len, uint64_t flags)
 {
     TDS_TRY(shim_pt_map(cpu_read_cr3(), &shim_pt_extra_alloc, va, va, len, flags, false));

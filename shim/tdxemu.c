@@ -9,7 +9,12 @@
 
 #include "fatal.h"
 #include "log.h"
+#include "paging.h"
 #include "tdshim/tdx_emu.h"
+#include "tdshim/tdvmcall.h"
+#if defined(SHIM_HAVE_VSHARED)
+#include "tdshim/virtio_shared.h"
+#endif
 
 #define MB 0x100000ull
 #define TEMPMEM_BASE 0x100000ull /* default TempMem + TD_HOB sections: VMM-added, accepted */
@@ -217,6 +222,90 @@ tds_status shim_tdxemu_count_pending(uint64_t base, uint64_t len, uint64_t *pend
     }
     return TDS_OK;
 }
+
+#if defined(SHIM_HAVE_VSHARED)
+static tds_status vs_set_shared(void *ctx, void *va, uint64_t gpa, uint64_t len)
+{
+    const uint64_t mask = *(const uint64_t *)ctx;
+    return shim_paging_set_shared((uint64_t)(uintptr_t)va, gpa, len, mask, true);
+}
+
+static tds_status vs_clear_shared(void *ctx, void *va, uint64_t gpa, uint64_t len)
+{
+    const uint64_t mask = *(const uint64_t *)ctx;
+    return shim_paging_set_shared((uint64_t)(uintptr_t)va, gpa, len, mask, false);
+}
+
+static tds_status vs_map_gpa(void *ctx, uint64_t gpa, uint64_t len)
+{
+    tdvmcall_status vs;
+    (void)ctx;
+    return tdvmcall_map_gpa(gpa, len, NULL, &vs);
+}
+
+static tds_status vs_accept(void *ctx, uint64_t gpa, uint64_t len)
+{
+    (void)ctx;
+    for (uint64_t off = 0; off < len; off += 4096) {
+        tdcall_status hw = {0};
+        const tds_status st = tdcall_mem_page_accept(gpa + off, TDCALL_PAGE_4K, &hw);
+        if (st != TDS_OK && hw.code != TDCALL_ALREADY_ACCEPTED) {
+            return st;
+        }
+    }
+    return TDS_OK;
+}
+
+tds_status shim_tdxemu_shared_alias_test(uint64_t page, bool *same)
+{
+    static vshared_pool pool;
+    static uint64_t bitmap[VSHARED_BITMAP_WORDS(1)];
+    static uint64_t mask;
+    static const char pattern[] = "tdshim shared alias 0123456789";
+    *same = false;
+    struct tdcall_td_info info;
+    tdcall_status hw;
+    TDS_TRY(tdcall_vp_info(&info, &hw));
+    TDS_TRY(vshared_shared_mask_from_gpaw(info.gpaw, &mask));
+    const vshared_ops ops = {.ctx = &mask,
+                             .set_shared = vs_set_shared,
+                             .clear_shared = vs_clear_shared,
+                             .map_gpa = vs_map_gpa,
+                             .accept = vs_accept,
+                             .shared_mask = mask};
+    TDS_TRY(vshared_pool_init(&pool, &ops, (void *)(uintptr_t)page, page, 1, bitmap,
+                              TDS_ARRAY_LEN(bitmap)));
+    vshared_buffer buf;
+    TDS_TRY(vshared_alloc(&pool, 1, &buf));
+    uint8_t st = 0;
+    TDS_TRY(tdx_emu_page_get(&shim_emu, page, &st));
+    const uint64_t root = cpu_read_cr3();
+    shim_log("tdshim: shared alias: page 0x%lx pte=0x%lx device_addr=0x%lx emulator state=0x%x",
+             page, shim_pt_lookup(root, page), buf.device_addr, st);
+    /* The private view of the same GPA at another VA. */
+    TDS_TRY(shim_paging_map(SHIM_ALIAS_PRIVATE_VA, page, 4096, PT_P | PT_RW | PT_NX));
+    volatile uint8_t *shared_view = buf.host;
+    const volatile uint8_t *private_view =
+        (const volatile uint8_t *)(uintptr_t)SHIM_ALIAS_PRIVATE_VA;
+    for (size_t i = 0; i < sizeof pattern; i++) {
+        shared_view[i] = (uint8_t)pattern[i];
+    }
+    bool eq = true;
+    for (size_t i = 0; i < sizeof pattern; i++) {
+        eq = eq && private_view[i] == (uint8_t)pattern[i];
+    }
+    *same = eq;
+    shim_log("tdshim: shared alias: wrote through gpa|shared, private mapping reads %s",
+             eq ? "the same bytes (one file behind both GPAs)" : "different bytes (no alias)");
+    TDS_TRY(shim_paging_map(SHIM_ALIAS_PRIVATE_VA, page, 4096, 0));
+    TDS_TRY(vshared_free(&pool, buf.host));
+    TDS_TRY(vshared_pool_release(&pool));
+    TDS_TRY(tdx_emu_page_get(&shim_emu, page, &st));
+    shim_log("tdshim: shared alias: released, pte=0x%lx emulator state=0x%x",
+             shim_pt_lookup(root, page), st);
+    return TDS_OK;
+}
+#endif
 
 bool shim_tdxemu_active(void)
 {

@@ -48,6 +48,19 @@ void shim_tdxemu_counters(struct tdx_emu_counters *out);
 /* Bytes of [base, base+len) (4 KiB aligned) the emulator does not hold as accepted. */
 TDS_MUST_USE tds_status shim_tdxemu_count_pending(uint64_t base, uint64_t len, uint64_t *pending);
 
+/*
+ * Test image (with libvirtio-shared): the shared-alias check of docs/shim.md. A one-page
+ * libvirtio-shared pool at `page` (private, accepted, identity-mapped, unused) is converted to
+ * shared through the shim's page-table op (PTE = gpa | shared bit, same VA, TLB flushed) and
+ * MapGPA answered by the emulator; a pattern is written through the shared mapping and read back
+ * through a second, private mapping of the same GPA at SHIM_ALIAS_PRIVATE_VA. With the harness's
+ * alias (guest RAM in a shared file, mapped again by a pc-dimm at the shared bit) both read the
+ * same bytes; without it they differ. Logs the result; *same says which. Then the pool is
+ * released (back to private, accepted, scrubbed).
+ */
+#define SHIM_ALIAS_PRIVATE_VA 0x7F0000000000ull
+TDS_MUST_USE tds_status shim_tdxemu_shared_alias_test(uint64_t page, bool *same);
+
 /* True once shim_tdxemu_setup succeeded. */
 bool shim_tdxemu_active(void);
 
