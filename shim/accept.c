@@ -5,15 +5,84 @@
  * (TDG.MEM.PAGE.ACCEPT through libtdcall; in the test image answered by the emulator behind #UD).
  * Compiled only with libaccept, libtdcall and libtdhob (SHIM_HAVE_ACCEPT).
  */
-#if defined(SHIM_HAVE_ACCEPT)
 #include "shim_accept.h"
 
+#include "tdshim/checked.h"
+
+static int digit_value(char c, uint32_t radix)
+{
+    int v = -1;
+    if (c >= '0' && c <= '9') {
+        v = c - '0';
+    } else if (c >= 'a' && c <= 'f') {
+        v = c - 'a' + 10;
+    } else if (c >= 'A' && c <= 'F') {
+        v = c - 'A' + 10;
+    }
+    return v >= 0 && (uint32_t)v < radix ? v : -1;
+}
+
+tds_status shim_accept_parse_limit(const char *text, uint64_t *limit)
+{
+    const char *p = text;
+    if (p[0] == 'a' && p[1] == 'l' && p[2] == 'l' &&
+        (p[3] == '\0' || (p[3] == '\n' && p[4] == '\0'))) {
+        *limit = SHIM_ACCEPT_ALL;
+        return TDS_OK;
+    }
+    uint32_t radix = 10;
+    if (p[0] == '0' && (p[1] == 'x' || p[1] == 'X')) {
+        radix = 16;
+        p += 2;
+    }
+    uint64_t v = 0;
+    size_t digits = 0;
+    for (int d = digit_value(*p, radix); d >= 0; d = digit_value(*++p, radix)) {
+        if (tds_mul_u64(v, radix, &v) != TDS_OK || tds_add_u64(v, (uint64_t)d, &v) != TDS_OK) {
+            return TDS_ERR_OVERFLOW;
+        }
+        digits++;
+    }
+    if (digits == 0) {
+        return TDS_ERR_MALFORMED;
+    }
+    uint64_t scale = 1;
+    if (*p == 'K') {
+        scale = 1ull << 10;
+    } else if (*p == 'M') {
+        scale = 1ull << 20;
+    } else if (*p == 'G') {
+        scale = 1ull << 30;
+    }
+    p += scale != 1 ? 1 : 0;
+    if (*p == '\n') {
+        p++;
+    }
+    if (*p != '\0') {
+        return TDS_ERR_MALFORMED;
+    }
+    if (tds_mul_u64(v, scale, &v) != TDS_OK) {
+        return TDS_ERR_OVERFLOW;
+    }
+    if ((v & 0xFFFu) != 0) {
+        return TDS_ERR_ALIGNMENT;
+    }
+    *limit = v;
+    return TDS_OK;
+}
+
+#if defined(SHIM_HAVE_ACCEPT)
+
+#include "ap.h"
 #include "arch/cpu.h"
 #include "hob.h"
 #include "log.h"
 #include "tdshim/mem.h"
 #include "tdshim/accept.h"
 #include "tdshim/tdcall.h"
+
+/* Bytes each vCPU got accepted (index = IA32_GS_BASE, the vCPU index; atomics). */
+static uint64_t shim_accept_by_vcpu[SHIM_MAX_VCPUS];
 
 static accept_result op_accept(void *ctx, uint64_t gpa, accept_level level)
 {
@@ -26,7 +95,19 @@ static accept_result op_accept(void *ctx, uint64_t gpa, accept_level level)
         const accept_result bad = {.outcome = ACCEPT_OUTCOME_ERROR, .raw = 0};
         return bad;
     }
-    return accept_result_from_tdx_status(hw.raw);
+    const accept_result r = accept_result_from_tdx_status(hw.raw);
+    const uint64_t vcpu = cpu_rdmsr(MSR_GS_BASE);
+    if (r.outcome == ACCEPT_OUTCOME_OK && vcpu < SHIM_MAX_VCPUS) {
+        __atomic_fetch_add(&shim_accept_by_vcpu[vcpu], 0x1000ull << (9u * (unsigned)level),
+                           __ATOMIC_RELAXED);
+    }
+    return r;
+}
+
+uint64_t shim_accept_vcpu_bytes(uint32_t vcpu)
+{
+    return vcpu < SHIM_MAX_VCPUS ? __atomic_load_n(&shim_accept_by_vcpu[vcpu], __ATOMIC_ACQUIRE)
+                                 : 0;
 }
 
 /* libaccept's parallel op over mbox_fw_run: worker w runs on vCPU w (0 = the BSP). */
@@ -65,25 +146,29 @@ static tds_status op_parallel(void *ctx, accept_worker_fn worker, void *arg)
 }
 
 static accept_ctx shim_accept_ctx;
+static accept_range shim_accept_rest[SHIM_ACCEPT_MAX_RANGES];
+static size_t shim_accept_rest_n;
+static uint64_t shim_accept_cut; /* 0 until a run succeeded */
+static bool shim_accept_ok;
 
-tds_status shim_accept_all(mbox_fw *fw, uint32_t cpus, uint64_t limit, shim_accept_report *rep)
+tds_status shim_accept_run(mbox_fw *fw, uint32_t cpus, uint64_t limit, shim_accept_report *rep)
 {
-    uint64_t base[16];
-    uint64_t len[16];
+    uint64_t base[SHIM_ACCEPT_MAX_RANGES];
+    uint64_t len[SHIM_ACCEPT_MAX_RANGES];
     size_t n = 0;
     memset(rep, 0, sizeof *rep);
+    if ((limit & 0xFFFu) != 0 && limit != SHIM_ACCEPT_ALL) {
+        return TDS_ERR_ALIGNMENT;
+    }
     TDS_TRY(shim_hob_unaccepted(base, len, TDS_ARRAY_LEN(base), &n));
-    accept_range ranges[16];
-    size_t k = 0;
+    accept_range ranges[SHIM_ACCEPT_MAX_RANGES];
     for (size_t i = 0; i < n; i++) {
-        if (base[i] >= limit) {
-            continue; /* not mapped by the shim yet (docs/shim.md) */
+        ranges[i].base = base[i];
+        ranges[i].len = len[i];
+        if (base[i] < limit) {
+            rep->requested += limit - base[i] < len[i] ? limit - base[i] : len[i];
+            rep->ranges++;
         }
-        const uint64_t end = limit - base[i] < len[i] ? limit : base[i] + len[i];
-        ranges[k].base = base[i];
-        ranges[k].len = end - base[i];
-        rep->requested += ranges[k].len;
-        k++;
     }
     par_ctx pc = {.fw = fw, .n = cpus, .helpers = 0};
     const accept_ops ops = {
@@ -92,8 +177,12 @@ tds_status shim_accept_all(mbox_fw *fw, uint32_t cpus, uint64_t limit, shim_acce
                          .busy_retries = ACCEPT_DEFAULT_BUSY_RETRIES,
                          .mode_1g = ACCEPT_1G_OFF};
     TDS_TRY(accept_init(&shim_accept_ctx, &cfg, &ops));
+    const accept_limit lim = {.max_bytes = ACCEPT_NO_LIMIT,
+                              .below_gpa = limit == SHIM_ACCEPT_ALL ? ACCEPT_NO_LIMIT : limit};
+    size_t rest_n = 0;
     const uint64_t t0 = cpu_rdtsc();
-    const tds_status st = accept_all(&shim_accept_ctx, ranges, k);
+    const tds_status st = accept_up_to(&shim_accept_ctx, ranges, n, &lim, shim_accept_rest,
+                                       TDS_ARRAY_LEN(shim_accept_rest), &rest_n);
     rep->tsc = cpu_rdtsc() - t0;
     accept_stats s;
     accept_get_stats(&shim_accept_ctx, &s);
@@ -103,8 +192,58 @@ tds_status shim_accept_all(mbox_fw *fw, uint32_t cpus, uint64_t limit, shim_acce
         rep->calls[l] = s.calls[l];
     }
     rep->helpers = pc.helpers;
-    rep->ranges = (uint32_t)k;
+    if (st == TDS_OK) {
+        shim_accept_rest_n = rest_n;
+        shim_accept_cut = limit;
+        shim_accept_ok = true;
+        rep->left_ranges = (uint32_t)rest_n;
+        for (size_t i = 0; i < rest_n; i++) {
+            rep->left += shim_accept_rest[i].len;
+        }
+    }
     return st;
 }
 
+tds_status shim_accept_left(shim_accept_left_range *out, size_t cap, size_t *n)
+{
+    *n = 0;
+    if (!shim_accept_ok) {
+        return TDS_ERR_NOT_FOUND;
+    }
+    if (shim_accept_rest_n > cap) {
+        return TDS_ERR_NO_SPACE;
+    }
+    for (size_t i = 0; i < shim_accept_rest_n; i++) {
+        out[i].base = shim_accept_rest[i].base;
+        out[i].len = shim_accept_rest[i].len;
+    }
+    *n = shim_accept_rest_n;
+    return TDS_OK;
+}
+
+uint64_t shim_accept_limit(void)
+{
+    return shim_accept_cut;
+}
+
+#else  /* !SHIM_HAVE_ACCEPT: nothing is accepted by the shim */
+
+tds_status shim_accept_left(shim_accept_left_range *out, size_t cap, size_t *n)
+{
+    (void)out;
+    (void)cap;
+    *n = 0;
+    return TDS_ERR_NOT_FOUND;
+}
+
+uint64_t shim_accept_limit(void)
+{
+    return 0;
+}
+
+uint64_t shim_accept_vcpu_bytes(uint32_t vcpu)
+{
+    (void)vcpu;
+    return 0;
+}
 #endif /* SHIM_HAVE_ACCEPT */

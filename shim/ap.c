@@ -3,7 +3,11 @@
 #include "ap.h"
 
 #include "arch/cpu.h"
+#include "cputables.h"
 #include "idt.h"
+#include "paging.h"
+#include "tdshim/endian.h"
+#include "tdshim/mem.h"
 #include "tdshim/mailbox_os.h"
 
 #define MSR_APIC_BASE 0x1Bu
@@ -70,11 +74,35 @@ tds_status shim_ap_start_all(uint32_t expected, uint32_t *arrived)
     return n == expected ? TDS_OK : TDS_ERR_BUSY;
 }
 
-/* Firmware mailbox: one slot per vCPU (slot 0 unused) and one loop stack per AP, both in .bss
- * (zeroed by the BSP's 32-bit entry before any AP is released). */
+/* Firmware mailbox: one slot per vCPU (slot 0 unused), in .bss (zeroed by the BSP's 32-bit entry
+ * before any AP is released). Loop stacks: the AP stack area (ap.h). */
 mbox_fw_slot shim_ap_slots[SHIM_MAX_VCPUS];
-uint8_t shim_ap_stacks[(SHIM_MAX_VCPUS - 1u) * SHIM_AP_STACK_SIZE] TDS_ALIGNED(16);
 static mbox_fw shim_ap_fw;
+
+/* Per-AP GDT (same selectors as the BSP's, cputables.c) and 64-bit TSS; a TSS descriptor turns
+ * busy on ltr, so every vCPU needs its own. Index 0 unused (the BSP has cputables.c's). */
+#define AP_GDT_SIZE (7u * 8u)
+static uint8_t shim_ap_gdt[SHIM_MAX_VCPUS][AP_GDT_SIZE] TDS_ALIGNED(16);
+static uint8_t shim_ap_tss[SHIM_MAX_VCPUS][SHIM_TSS_SIZE] TDS_ALIGNED(16);
+
+static void ap_load_tss(uint32_t index)
+{
+    uint8_t *gdt = shim_ap_gdt[index];
+    uint8_t *tss = shim_ap_tss[index];
+    tds_store_le64(gdt + 0x00, 0);
+    tds_store_le64(gdt + 0x08, 0x00CF9B000000FFFFull);
+    tds_store_le64(gdt + 0x10, 0x00CF93000000FFFFull);
+    tds_store_le64(gdt + 0x18, 0x00AF9B000000FFFFull);
+    shim_tss_desc_encode(gdt + SHIM_SEL_TSS, (uint64_t)(uintptr_t)tss, SHIM_TSS_SIZE - 1);
+    memset(tss, 0, SHIM_TSS_SIZE);
+    const uint64_t ist_top = shim_ap_guard(index) + SHIM_AP_SLOT_SIZE;
+    tds_store_le64(tss + SHIM_TSS_IST1, ist_top);
+    tds_store_le16(tss + 0x66, SHIM_TSS_SIZE); /* no I/O permission bitmap */
+    uint8_t desc[10];
+    tds_store_le16(desc, (uint16_t)(AP_GDT_SIZE - 1));
+    tds_store_le64(desc + 2, (uint64_t)(uintptr_t)gdt);
+    cpu_lgdt_ltr(desc, SHIM_SEL_TSS);
+}
 
 #define SPIN_MBOX 400000000u /* pause() calls before a mailbox wait gives up */
 
@@ -126,10 +154,12 @@ static const mbox_arch_ops shim_ap_ops = {
 
 void shim_ap_main(uint32_t index)
 {
-    cpu_write_cr3(__atomic_load_n(&shim_ap_counters[2], __ATOMIC_ACQUIRE)); /* runtime tables */
-    cpu_wrmsr(MSR_GS_BASE, index); /* the vCPU index the tdcall emulator sees */
-    shim_idt_load(); /* #UD (IST 0) works on APs; other vectors need a TSS (not loaded yet) */
+    /* entry64.nasm never calls with an index outside 1 .. SHIM_MAX_VCPUS-1. */
     if (index > 0 && index < SHIM_MAX_VCPUS) {
+        cpu_write_cr3(__atomic_load_n(&shim_ap_counters[2], __ATOMIC_ACQUIRE)); /* runtime tables */
+        ap_load_tss(index);            /* before the IDT: every vector but #UD runs on IST1 */
+        cpu_wrmsr(MSR_GS_BASE, index); /* the vCPU index the tdcall emulator sees */
+        shim_idt_load();
         mbox_fw_exit ex;
         /* Returns only on EXIT (the OS hand-off is not wired yet) or a missing op: halt. */
         if (mbox_fw_ap_loop(&shim_ap_slots[index], &shim_ap_ops, &ex) != TDS_OK) {
@@ -139,11 +169,47 @@ void shim_ap_main(uint32_t index)
     cpu_halt_forever();
 }
 
+/* Test workers run on an AP (shim_ap_fault_test): each must end in the fatal path. */
+static void ap_test_pf(void *arg, uint32_t worker)
+{
+    (void)arg;
+    (void)worker;
+    (void)*(volatile uint64_t *)(uintptr_t)0x100000000000ull; /* 16 TiB: not mapped */
+}
+
+static void ap_test_overflow(void *arg, uint32_t worker)
+{
+    (void)arg;
+    /* Run this AP's stack into its guard page: the #PF must still be reported (IST1). */
+    const uint64_t bottom = shim_ap_guard(worker) + 0x1000;
+    __asm__ __volatile__("mov %0, %%rsp\n\tpush %%rax" : : "r"(bottom) : "memory");
+}
+
+tds_status shim_ap_fault_test(mbox_fw *fw, uint32_t ap, const char *what)
+{
+    mbox_work_fn *fn = NULL;
+    if (what[0] == 'p' && what[1] == 'f' && what[2] == '\0') {
+        fn = ap_test_pf;
+    } else if (what[0] == 'o' && what[1] == 'v' && what[2] == 'e' && what[3] == 'r') {
+        fn = ap_test_overflow;
+    } else {
+        return TDS_ERR_INVALID_ARG;
+    }
+    const mbox_fw_command run = mbox_fw_cmd_run(fn, NULL, ap, 0);
+    uint32_t result = 0;
+    TDS_TRY(mbox_fw_send(fw, ap, &run, &result));
+    return TDS_ERR_STATE; /* the worker returned: the fault was not taken */
+}
+
 tds_status shim_ap_release(uint32_t cpus, uint32_t *parked, mbox_fw **fw)
 {
     *parked = 0;
     if (cpus == 0 || cpus > SHIM_MAX_VCPUS) {
         return TDS_ERR_OUT_OF_BOUNDS;
+    }
+    /* Guard pages below every present AP's stack (the area is 2 MiB-mapped until now). */
+    for (uint32_t ap = 1; ap < cpus; ap++) {
+        TDS_TRY(shim_paging_protect(shim_ap_guard(ap), 0x1000, 0));
     }
     TDS_TRY(mbox_fw_init(&shim_ap_fw, shim_ap_slots, cpus, 0, 0, SPIN_MBOX, &shim_ap_ops));
     const uint64_t cr3 = cpu_read_cr3();

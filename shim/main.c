@@ -158,6 +158,9 @@ static void start_aps(uint32_t cpus)
         shim_log("tdshim: aps expected=0");
         return;
     }
+    if (cpus > SHIM_MAX_VCPUS) {
+        shim_fatal(0x2006, "more vCPUs than the shim has AP stacks and slots for (SHIM_MAX_VCPUS)");
+    }
     tds_status st = shim_ap_start_all(cpus - 1, &arrived);
     shim_log("tdshim: aps expected=%u arrived=%u last_index=%u", cpus - 1, arrived,
              shim_ap_counters[0]);
@@ -195,22 +198,59 @@ static mbox_fw *park_aps(uint32_t cpus)
         seen[ap] = answer;
     }
     shim_log("tdshim: mailbox: check answered by %u APs with distinct APIC IDs", cpus - 1u);
+    /* Test image: fw_cfg opt/tdshim/ap-test = pf|overflow makes the last AP fault on purpose. */
+    char what[16];
+    if (cpus > 1 && shim_fwcfg_read_file("opt/tdshim/ap-test", what, sizeof what) == TDS_OK) {
+        shim_log("tdshim: ap test '%s' on vcpu %u", what, cpus - 1u);
+        if (shim_ap_fault_test(fw, cpus - 1u, what) != TDS_OK) {
+            shim_fatal(0x2007, "ap test: unknown or no fault taken");
+        }
+    }
     return fw;
 }
 
-#if defined(SHIM_HAVE_ACCEPT)
-#define SHIM_MAPPED_LIMIT 0x100000000ull /* the shim maps 0-4 GiB (docs/shim.md) */
-
-/* Accept the HOB's unaccepted memory below the mapped limit on every vCPU, then check against the
- * emulator's own counters and page states that each such byte was accepted exactly once. */
+#if defined(SHIM_HAVE_TDHOB)
+/*
+ * Identity-map the HOB's RAM above 4 GiB (up to the end of its highest unaccepted range), then,
+ * with libaccept and a module to answer, accept the HOB's unaccepted memory on every vCPU under
+ * the policy (everything, or only below a limit: fw_cfg opt/tdshim/accept-limit in the test
+ * image, else the build's TDSHIM_ACCEPT_LIMIT), and check against the emulator's own counters
+ * and page states that each byte below the limit was accepted exactly once and every byte above
+ * it is still pending.
+ */
 static void accept_memory(mbox_fw *fw, uint32_t cpus)
 {
+    uint64_t base[SHIM_ACCEPT_MAX_RANGES];
+    uint64_t len[SHIM_ACCEPT_MAX_RANGES];
+    size_t n = 0;
+    if (shim_hob_unaccepted(base, len, TDS_ARRAY_LEN(base), &n) != TDS_OK) {
+        shim_fatal(0x5002, "accept: HOB map unavailable");
+    }
+    uint64_t top = 0;
+    for (size_t i = 0; i < n; i++) {
+        top = base[i] + len[i] > top ? base[i] + len[i] : top;
+    }
+    const tds_status mst = shim_paging_map_ram(top);
+    if (mst == TDS_ERR_OUT_OF_BOUNDS) {
+        shim_fatal(0x1011, "RAM top above the 1 TiB the runtime page tables map (PT_RAM_LIMIT)");
+    } else if (mst != TDS_OK) {
+        shim_fatal(0x1012, "runtime page-table pool too small for the RAM above 4 GiB");
+    }
+    shim_log("tdshim: paging: ram identity-mapped up to 0x%lx, extra tables %u/%u", top,
+             shim_paging_extra_used(), PT_EXTRA_PAGES);
+#if defined(SHIM_HAVE_ACCEPT)
     if (!shim_tdxemu_active()) {
         shim_log("tdshim: accept: skipped (no TDX module to answer)");
         return;
     }
+    uint64_t limit = SHIM_ACCEPT_LIMIT_DEFAULT;
+    char text[24];
+    if (shim_fwcfg_read_file("opt/tdshim/accept-limit", text, sizeof text) == TDS_OK &&
+        shim_accept_parse_limit(text, &limit) != TDS_OK) {
+        shim_fatal(0x5005, "accept: opt/tdshim/accept-limit is not a 4 KiB-aligned number");
+    }
     shim_accept_report rep;
-    const tds_status st = shim_accept_all(fw, cpus, SHIM_MAPPED_LIMIT, &rep);
+    const tds_status st = shim_accept_run(fw, cpus, limit, &rep);
     shim_log("tdshim: accept: bytes=0x%lx of 0x%lx in %u ranges, calls 4k=%lu 2m=%lu 1g=%lu, "
              "vcpus=%u/%u, tsc=%lu",
              rep.bytes, rep.requested, rep.ranges, rep.calls[0], rep.calls[1], rep.calls[2],
@@ -218,48 +258,100 @@ static void accept_memory(mbox_fw *fw, uint32_t cpus)
     if (st != TDS_OK) {
         shim_fatal(0x5001, "accepting the TD HOB's unaccepted memory failed");
     }
+    uint64_t sum = 0;
+    uint32_t busy = 0;
+    for (uint32_t v = 0; v < cpus; v++) {
+        const uint64_t b = shim_accept_vcpu_bytes(v);
+        shim_log("tdshim: accept: vcpu %u accepted 0x%lx bytes", v, b);
+        sum += b;
+        busy += b != 0 ? 1u : 0u;
+    }
+    shim_log("tdshim: accept: per-vcpu sum=0x%lx from %u of %u vcpus", sum, busy, cpus);
+    if (sum != rep.bytes) {
+        shim_fatal(0x5006, "accept: per-vCPU bytes do not add up");
+    }
+    if (limit != SHIM_ACCEPT_ALL) {
+        shim_log("tdshim: accept: limit=0x%lx, left unaccepted 0x%lx bytes in %u ranges", limit,
+                 rep.left, rep.left_ranges);
+    }
     struct tdx_emu_counters c;
     shim_tdxemu_counters(&c);
-    uint64_t base[16];
-    uint64_t len[16];
-    size_t n = 0;
     uint64_t pending = 0;
-    if (shim_hob_unaccepted(base, len, TDS_ARRAY_LEN(base), &n) != TDS_OK) {
-        shim_fatal(0x5002, "accept: HOB map unavailable");
-    }
+    uint64_t pending_above = 0;
     for (size_t i = 0; i < n; i++) {
-        if (base[i] >= SHIM_MAPPED_LIMIT) {
-            continue;
-        }
-        const uint64_t end =
-            SHIM_MAPPED_LIMIT - base[i] < len[i] ? SHIM_MAPPED_LIMIT : base[i] + len[i];
         uint64_t p = 0;
-        if (shim_tdxemu_count_pending(base[i], end - base[i], &p) != TDS_OK) {
+        if (shim_tdxemu_count_pending(base[i], len[i], &p) != TDS_OK) {
             shim_fatal(0x5003, "accept: a HOB range is outside the emulator's RAM");
         }
-        pending += p;
+        uint64_t below = 0;
+        if (base[i] < limit) {
+            const uint64_t cut =
+                limit - base[i] < len[i] ? base[i] + (limit - base[i]) : base[i] + len[i];
+            if (shim_tdxemu_count_pending(base[i], cut - base[i], &below) != TDS_OK) {
+                shim_fatal(0x5003, "accept: a HOB range is outside the emulator's RAM");
+            }
+        }
+        pending += below;
+        pending_above += p - below;
     }
-    const bool once = c.accepted_bytes == rep.requested && pending == 0 && rep.already == 0;
+    const bool once = c.accepted_bytes == rep.requested && pending == 0 && rep.already == 0 &&
+                      pending_above == rep.left;
     shim_log("tdshim: accept: emulator accepted_bytes=0x%lx ok_calls 4k=%lu 2m=%lu, "
-             "still pending=0x%lx: %s",
-             c.accepted_bytes, c.accept_ok[0], c.accept_ok[1], pending,
+             "still pending=0x%lx (0x%lx above the limit): %s",
+             c.accepted_bytes, c.accept_ok[0], c.accept_ok[1], pending, pending_above,
              once ? "every byte accepted exactly once" : "MISMATCH");
     if (!once) {
         shim_fatal(0x5004, "accept: emulator counters disagree");
     }
-}
-#elif defined(SHIM_HAVE_TDHOB)
-static void accept_memory(mbox_fw *fw, uint32_t cpus)
-{
+#if defined(SHIM_HAVE_VSHARED)
+    /* Test image: fw_cfg opt/tdshim/shared-test converts the page at 16 MiB (accepted above) to
+     * shared and checks the alias GPA (tdxemu.h; the harness's TDSHIM_SHARED_ALIAS). */
+    char any[4];
+    bool same = false;
+    if (shim_fwcfg_read_file("opt/tdshim/shared-test", any, sizeof any) == TDS_OK &&
+        shim_tdxemu_shared_alias_test(0x1000000ull, &same) != TDS_OK) {
+        shim_fatal(0x5007, "shared alias test: conversion failed");
+    }
+#endif
+#else
     (void)fw;
     (void)cpus;
+#endif
 }
 #endif
 
 #if defined(SHIM_HAVE_TDX_EMU)
-/* Plain VM: put libtdcall's TDX-module emulator behind #UD, then talk to it with real tdcalls. */
-static void start_emulator(uint32_t cpus)
+/*
+ * The plain VM's RAM from fw_cfg etc/e820 (20-byte entries: u64 base, u64 length, u32 type; type 1
+ * = RAM), VMM data: read into a zeroed bounded buffer (a zero length ends the list, since the
+ * reader does not return the file size), RAM entries kept in order, checked by the emulator.
+ * Without the file: q35's rule from the RAM size (key 0x03).
+ */
+static size_t plain_vm_ram(shim_ram_range *out, size_t cap)
 {
+    char raw[20 * 32 + 1];
+    memset(raw, 0, sizeof raw);
+    size_t n = 0;
+    if (shim_fwcfg_read_file("etc/e820", raw, sizeof raw) == TDS_OK) {
+        /* The last byte is the reader's NUL, never part of an entry. */
+        tds_cursor c = tds_cursor_make(tds_bytes_make(raw, sizeof raw - 1));
+        uint64_t base = 0;
+        uint64_t len = 0;
+        uint32_t type = 0;
+        while (tds_cursor_le64(&c, &base) == TDS_OK && tds_cursor_le64(&c, &len) == TDS_OK &&
+               tds_cursor_le32(&c, &type) == TDS_OK && len != 0) {
+            if (type != 1) {
+                continue;
+            }
+            if (n == cap) {
+                shim_fatal(0x3005, "emulator: too many RAM entries in etc/e820");
+            }
+            out[n].base = base;
+            out[n].size = len;
+            n++;
+        }
+        return n;
+    }
     uint8_t le[8];
     if (shim_fwcfg_read_key(0x03 /* FW_CFG_RAM_SIZE */, le, sizeof le) != TDS_OK) {
         shim_fatal(0x3001, "emulator: no RAM size from fw_cfg");
@@ -267,7 +359,24 @@ static void start_emulator(uint32_t cpus)
     const uint64_t ram = tds_load_le64(le);
     /* q35 keeps RAM below 4 GiB up to 2 GiB when the VM has 2.75 GiB or more, else all of it. */
     const uint64_t low = ram >= 0xB0000000ull ? 0x80000000ull : ram;
-    if (shim_tdxemu_setup(cpus, low) != TDS_OK) {
+    out[n++] = (shim_ram_range){0, low};
+    if (ram > low && cap > 1) {
+        out[n++] = (shim_ram_range){FOUR_GIB, ram - low};
+    }
+    return n;
+}
+
+/* Plain VM: put libtdcall's TDX-module emulator behind #UD, then talk to it with real tdcalls.
+ * fw_cfg opt/tdshim/accept-zero = "1": ACCEPT zeroes the page (docs/shim.md). */
+static void start_emulator(uint32_t cpus)
+{
+    shim_ram_range ram[SHIM_EMU_MAX_RAM_RANGES];
+    const size_t n = plain_vm_ram(ram, TDS_ARRAY_LEN(ram));
+    char zero[4];
+    const bool zero_on_accept =
+        shim_fwcfg_read_file("opt/tdshim/accept-zero", zero, sizeof zero) == TDS_OK &&
+        str_eq(zero, "1");
+    if (shim_tdxemu_setup(cpus, ram, n, zero_on_accept) != TDS_OK) {
         shim_fatal(0x3002, "emulator: cannot describe this VM");
     }
     shim_fatal_enable_vmm_report();
@@ -280,6 +389,10 @@ static void start_emulator(uint32_t cpus)
     shim_log("tdshim: tdcall vp.info (emulated module): gpaw=%u vcpus=%u/%u index=%u "
              "shared=0x%lx",
              info.gpaw, info.num_vcpus, info.max_vcpus, info.vcpu_index, info.shared_mask);
+    for (size_t i = 0; i < n; i++) {
+        shim_log("tdshim: emulator ram [0x%lx, 0x%lx)%s", ram[i].base, ram[i].base + ram[i].size,
+                 zero_on_accept ? " zeroed on accept" : "");
+    }
 }
 #endif
 

@@ -9,7 +9,12 @@
 
 #include "fatal.h"
 #include "log.h"
+#include "paging.h"
 #include "tdshim/tdx_emu.h"
+#include "tdshim/tdvmcall.h"
+#if defined(SHIM_HAVE_VSHARED)
+#include "tdshim/virtio_shared.h"
+#endif
 
 #define MB 0x100000ull
 #define TEMPMEM_BASE 0x100000ull /* default TempMem + TD_HOB sections: VMM-added, accepted */
@@ -17,7 +22,7 @@
 #define HIGH_2M_BASE 0xA00000ull /* first 2 MiB boundary above TEMPMEM_END */
 
 static struct tdx_emu shim_emu;
-static struct tdx_emu_range shim_emu_ranges[4];
+static struct tdx_emu_range shim_emu_ranges[3 + SHIM_EMU_MAX_RAM_RANGES];
 static bool shim_emu_ready;
 
 static uint64_t hook_io(void *ctx, uint32_t vcpu, uint16_t port, uint32_t size, bool write,
@@ -163,30 +168,60 @@ static bool emu_trap(shim_exc_frame *f)
     return true;
 }
 
-tds_status shim_tdxemu_setup(uint32_t num_vcpus, uint64_t low_ram_size)
+tds_status shim_tdxemu_setup(uint32_t num_vcpus, const shim_ram_range *ram, size_t n,
+                             bool zero_on_accept)
 {
-    /* Page-state bytes (1 per 4 KiB) live in TempMem after the shim (shim.ld). */
+    /* Page-state bytes (1 per 4 KiB of RAM, packed range after range) live in TempMem after the
+     * shim (shim.ld), below the AP stack area (ap.h). */
     const uint64_t state = CPU_SYMBOL_ADDR(shim_emu_state);
-    const uint64_t state_end = CPU_SYMBOL_ADDR(shim_emu_state_end);
-    if (low_ram_size < HIGH_2M_BASE + 2 * MB || (low_ram_size % 4096) != 0 ||
-        low_ram_size / 4096 > state_end - state) {
+    uint64_t state_end = CPU_SYMBOL_ADDR(shim_emu_state_end);
+    if (state_end > SHIM_EMU_STATE_LIMIT) {
+        state_end = SHIM_EMU_STATE_LIMIT;
+    }
+    if (ram == NULL || n == 0 || n > SHIM_EMU_MAX_RAM_RANGES || ram[0].base != 0 ||
+        ram[0].size < HIGH_2M_BASE + 2 * MB) {
         return TDS_ERR_UNSUPPORTED;
     }
+    uint64_t pages = 0;
+    for (size_t i = 0; i < n; i++) {
+        if ((ram[i].base % 4096) != 0 || (ram[i].size % 4096) != 0 || ram[i].size == 0 ||
+            (i > 0 && ram[i].base < ram[i - 1].base + ram[i - 1].size)) {
+            return TDS_ERR_UNSUPPORTED;
+        }
+        pages += ram[i].size / 4096;
+    }
+    if (pages > state_end - state) {
+        return TDS_ERR_NO_SPACE;
+    }
     uint8_t *ps = (uint8_t *)(uintptr_t)state;
-    /* The VMM maps RAM from 0xA00000 with 2 MiB leaves when its size allows (so 2 MiB accepts
-     * succeed), everything else with 4 KiB leaves. */
+    /* Low RAM: 0-1 MiB pending, the TempMem + TD_HOB sections accepted, then pending. The VMM maps
+     * RAM from 0xA00000 with 2 MiB leaves when its size allows (so 2 MiB accepts succeed),
+     * everything else with 4 KiB leaves; every range above it likewise. */
     cpu_wrmsr(MSR_GS_BASE, 0); /* the BSP is vCPU 0 */
-    const uint64_t bounds[5] = {0, TEMPMEM_BASE, TEMPMEM_END, HIGH_2M_BASE, low_ram_size};
+    const uint64_t bounds[5] = {0, TEMPMEM_BASE, TEMPMEM_END, HIGH_2M_BASE, ram[0].size};
     const tdx_emu_page_state init[4] = {TDX_EMU_PAGE_PENDING, TDX_EMU_PAGE_ACCEPTED,
                                         TDX_EMU_PAGE_PENDING, TDX_EMU_PAGE_PENDING};
-    const bool big = (low_ram_size % (2 * MB)) == 0;
-    for (int i = 0; i < 4; i++) {
-        shim_emu_ranges[i].base = bounds[i];
-        shim_emu_ranges[i].size = bounds[i + 1] - bounds[i];
-        shim_emu_ranges[i].initial = init[i];
-        shim_emu_ranges[i].map_level = (i == 3 && big) ? TDCALL_PAGE_2M : TDCALL_PAGE_4K;
-        shim_emu_ranges[i].page_state = ps + bounds[i] / 4096;
-        shim_emu_ranges[i].backing = NULL;
+    size_t k = 0;
+    for (int i = 0; i < 4; i++, k++) {
+        shim_emu_ranges[k].base = bounds[i];
+        shim_emu_ranges[k].size = bounds[i + 1] - bounds[i];
+        shim_emu_ranges[k].initial = init[i];
+        shim_emu_ranges[k].map_level =
+            (i == 3 && (ram[0].size % (2 * MB)) == 0) ? TDCALL_PAGE_2M : TDCALL_PAGE_4K;
+    }
+    for (size_t i = 1; i < n; i++, k++) {
+        shim_emu_ranges[k].base = ram[i].base;
+        shim_emu_ranges[k].size = ram[i].size;
+        shim_emu_ranges[k].initial = TDX_EMU_PAGE_PENDING;
+        shim_emu_ranges[k].map_level =
+            ((ram[i].base | ram[i].size) % (2 * MB)) == 0 ? TDCALL_PAGE_2M : TDCALL_PAGE_4K;
+    }
+    for (size_t i = 0; i < k; i++) {
+        shim_emu_ranges[i].page_state = ps;
+        ps += shim_emu_ranges[i].size / 4096;
+        /* Identity-mapped RAM: ACCEPT zeroes the page as the module does (optional: cost). */
+        shim_emu_ranges[i].backing =
+            zero_on_accept ? (uint8_t *)(uintptr_t)shim_emu_ranges[i].base : NULL;
     }
     struct tdx_emu_config cfg;
     memset(&cfg, 0, sizeof cfg);
@@ -194,7 +229,7 @@ tds_status shim_tdxemu_setup(uint32_t num_vcpus, uint64_t low_ram_size)
     cfg.num_vcpus = num_vcpus;
     cfg.max_vcpus = num_vcpus;
     cfg.ranges = shim_emu_ranges;
-    cfg.range_count = 4;
+    cfg.range_count = (uint32_t)k;
     cfg.hooks.io = hook_io;
     cfg.hooks.cpuid = hook_cpuid;
     cfg.hooks.hlt = hook_hlt;
@@ -232,6 +267,90 @@ tds_status shim_tdxemu_count_pending(uint64_t base, uint64_t len, uint64_t *pend
     }
     return TDS_OK;
 }
+
+#if defined(SHIM_HAVE_VSHARED)
+static tds_status vs_set_shared(void *ctx, void *va, uint64_t gpa, uint64_t len)
+{
+    const uint64_t mask = *(const uint64_t *)ctx;
+    return shim_paging_set_shared((uint64_t)(uintptr_t)va, gpa, len, mask, true);
+}
+
+static tds_status vs_clear_shared(void *ctx, void *va, uint64_t gpa, uint64_t len)
+{
+    const uint64_t mask = *(const uint64_t *)ctx;
+    return shim_paging_set_shared((uint64_t)(uintptr_t)va, gpa, len, mask, false);
+}
+
+static tds_status vs_map_gpa(void *ctx, uint64_t gpa, uint64_t len)
+{
+    tdvmcall_status vs;
+    (void)ctx;
+    return tdvmcall_map_gpa(gpa, len, NULL, &vs);
+}
+
+static tds_status vs_accept(void *ctx, uint64_t gpa, uint64_t len)
+{
+    (void)ctx;
+    for (uint64_t off = 0; off < len; off += 4096) {
+        tdcall_status hw = {0};
+        const tds_status st = tdcall_mem_page_accept(gpa + off, TDCALL_PAGE_4K, &hw);
+        if (st != TDS_OK && hw.code != TDCALL_ALREADY_ACCEPTED) {
+            return st;
+        }
+    }
+    return TDS_OK;
+}
+
+tds_status shim_tdxemu_shared_alias_test(uint64_t page, bool *same)
+{
+    static vshared_pool pool;
+    static uint64_t bitmap[VSHARED_BITMAP_WORDS(1)];
+    static uint64_t mask;
+    static const char pattern[] = "tdshim shared alias 0123456789";
+    *same = false;
+    struct tdcall_td_info info;
+    tdcall_status hw;
+    TDS_TRY(tdcall_vp_info(&info, &hw));
+    TDS_TRY(vshared_shared_mask_from_gpaw(info.gpaw, &mask));
+    const vshared_ops ops = {.ctx = &mask,
+                             .set_shared = vs_set_shared,
+                             .clear_shared = vs_clear_shared,
+                             .map_gpa = vs_map_gpa,
+                             .accept = vs_accept,
+                             .shared_mask = mask};
+    TDS_TRY(vshared_pool_init(&pool, &ops, (void *)(uintptr_t)page, page, 1, bitmap,
+                              TDS_ARRAY_LEN(bitmap)));
+    vshared_buffer buf;
+    TDS_TRY(vshared_alloc(&pool, 1, &buf));
+    uint8_t st = 0;
+    TDS_TRY(tdx_emu_page_get(&shim_emu, page, &st));
+    const uint64_t root = cpu_read_cr3();
+    shim_log("tdshim: shared alias: page 0x%lx pte=0x%lx device_addr=0x%lx emulator state=0x%x",
+             page, shim_pt_lookup(root, page), buf.device_addr, st);
+    /* The private view of the same GPA at another VA. */
+    TDS_TRY(shim_paging_map(SHIM_ALIAS_PRIVATE_VA, page, 4096, PT_P | PT_RW | PT_NX));
+    volatile uint8_t *shared_view = buf.host;
+    const volatile uint8_t *private_view =
+        (const volatile uint8_t *)(uintptr_t)SHIM_ALIAS_PRIVATE_VA;
+    for (size_t i = 0; i < sizeof pattern; i++) {
+        shared_view[i] = (uint8_t)pattern[i];
+    }
+    bool eq = true;
+    for (size_t i = 0; i < sizeof pattern; i++) {
+        eq = eq && private_view[i] == (uint8_t)pattern[i];
+    }
+    *same = eq;
+    shim_log("tdshim: shared alias: wrote through gpa|shared, private mapping reads %s",
+             eq ? "the same bytes (one file behind both GPAs)" : "different bytes (no alias)");
+    TDS_TRY(shim_paging_map(SHIM_ALIAS_PRIVATE_VA, page, 4096, 0));
+    TDS_TRY(vshared_free(&pool, buf.host));
+    TDS_TRY(vshared_pool_release(&pool));
+    TDS_TRY(tdx_emu_page_get(&shim_emu, page, &st));
+    shim_log("tdshim: shared alias: released, pte=0x%lx emulator state=0x%x",
+             shim_pt_lookup(root, page), st);
+    return TDS_OK;
+}
+#endif
 
 bool shim_tdxemu_active(void)
 {

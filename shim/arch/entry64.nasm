@@ -7,10 +7,14 @@
 BITS 64
 default rel
 
-extern __stack_top, __boot_regs, shim_main, shim_trap, shim_ap_main, shim_ap_stacks
+extern __stack_top, __boot_regs, shim_main, shim_trap, shim_ap_main
 
-%define SHIM_AP_STACK_SIZE 0x2000  ; must match shim/ap.h
-%define SHIM_MAX_VCPUS 8          ; must match shim/ap.h
+; must match shim/ap.h: AP i's 16 KiB slot at SHIM_AP_AREA + (i-1)*slot = guard 4K | stack 8K |
+; IST1 4K, so its stack top is SHIM_AP_AREA + i*slot - 4K.
+%define SHIM_AP_AREA 0x600000
+%define SHIM_AP_SLOT_SIZE 0x4000
+%define SHIM_AP_IST_SIZE 0x1000
+%define SHIM_MAX_VCPUS 128
 
 section .text.entry64 progbits alloc exec nowrite align=16
 global shim_entry64
@@ -47,9 +51,8 @@ shim_ap_entry64:
     cmp edi, SHIM_MAX_VCPUS
     jae .hang                         ; no stack for it: stays halted (the BSP reports it missing)
     mov eax, edi
-    imul eax, eax, SHIM_AP_STACK_SIZE
-    lea rsp, [shim_ap_stacks]
-    add rsp, rax                      ; top of stack i-1 = base + i * size
+    imul eax, eax, SHIM_AP_SLOT_SIZE
+    lea rsp, [rax + SHIM_AP_AREA - SHIM_AP_IST_SIZE] ; top of AP i's stack
     xor ebp, ebp
     call shim_ap_main                 ; does not return
 .hang:
