@@ -29,7 +29,10 @@ static tds_status ask_2m(const tdp_accept_ops *ops, uint64_t gpa, tdp_accept_sta
     if (s == TDS_ERR_STATE) {
         return TDS_OK;
     }
-    if (s == TDS_ERR_UNSUPPORTED) { /* SIZE_MISMATCH: 4 KiB mapping (or a mix) underneath */
+    if (s != TDS_OK) {
+        /* SIZE_MISMATCH (4 KiB mapping or a mix underneath), or any other refusal of the 2 MiB
+         * page (a module may not map the block as one page at all, e.g. where two of its ranges
+         * meet): the 2 MiB question is only a shortcut, the 4 KiB answers are authoritative. */
         st->split_2m++;
         tds_status first = TDS_OK;
         for (uint64_t off = 0; off < SZ_2M; off += SZ_4K) {
@@ -45,11 +48,8 @@ static tds_status ask_2m(const tdp_accept_ops *ops, uint64_t gpa, tdp_accept_sta
     if (st->not_accepted == 0) {
         st->first_bad = gpa;
     }
-    if (s == TDS_OK) {
-        st->not_accepted += SZ_2M;
-        return TDS_ERR_MISMATCH;
-    }
-    return s;
+    st->not_accepted += SZ_2M; /* success: the whole 2 MiB page was pending */
+    return TDS_ERR_MISMATCH;
 }
 
 static tds_status check_ram(const tdp_accept_ops *ops, uint64_t base, uint64_t size,

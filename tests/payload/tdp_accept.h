@@ -5,9 +5,10 @@
  * libtdcall's emulator):
  *  - every byte of every E820 type-1 entry: TDG.MEM.PAGE.ACCEPT must answer "already accepted"
  *    (TDS_ERR_STATE from tdcall_mem_page_accept). 2 MiB accepts where the address is 2 MiB
- *    aligned and 2 MiB remain, 4 KiB at the edges; a 2 MiB answer of SIZE_MISMATCH (4 KiB
- *    mapping, TDS_ERR_UNSUPPORTED) is re-asked as 512 4 KiB accepts. An answer of success means
- *    the page WAS pending (the payload just accepted it): counted as not accepted.
+ *    aligned and 2 MiB remain, 4 KiB at the edges; any other 2 MiB answer than "already accepted"
+ *    or success (SIZE_MISMATCH for a 4 KiB mapping, or an error for a block the module does not
+ *    map as one page) is re-asked as 512 4 KiB accepts, whose answers decide. An answer of
+ *    success means the page WAS pending (the payload just accepted it): counted as not accepted.
  *  - E820 type-8 entries: their first, middle and last 4 KiB pages must read pending with
  *    TDG.MEM.PAGE.ATTR.RD (which changes nothing).
  */

@@ -155,6 +155,29 @@ static void test_ram_outside_module_map(void **state)
     teardown(NULL);
 }
 
+/* A module that refuses a 2 MiB page outright (seen with the shim's emulator where two of its
+ * ranges meet inside one 2 MiB block): the block is re-asked page by page. */
+static void test_2m_refused_is_split(void **state)
+{
+    (void)state;
+    assert_int_equal(setup(NULL), 0);
+    const struct tdx_emu_faults f = {.leaf = TDCALL_LEAF_MEM_PAGE_ACCEPT,
+                                     .leaf_count = 1,
+                                     .leaf_status = TDX_EPT_ENTRY_NOT_PRESENT | 1u};
+    tdx_emu_faults_set(&g_emu, &f);
+    const tdhob_e820_entry e[] = {{R1, 0x400000, 1}};
+    const struct tdp_sink sink = fx_sink(&g_cap);
+    tdp_accept_stats st;
+    assert_int_equal(tdp_accept_check(&sink, e, 1, &g_ops, &st), TDS_OK);
+    assert_int_equal(st.calls_2m, 2);
+    assert_int_equal(st.calls_4k, 512);
+    assert_int_equal(st.split_2m, 1);
+    assert_int_equal(st.not_accepted, 0);
+    assert_true(fx_has_line(&g_cap, "tdpayload: accept ram bytes=0x400000 calls 2m=2 4k=512 "
+                                    "split=1 not_accepted=0x0 ok"));
+    teardown(NULL);
+}
+
 static void test_unaligned_and_args(void **state)
 {
     (void)state;
@@ -182,6 +205,7 @@ int main(void)
         cmocka_unit_test(test_pending_page_in_ram),
         cmocka_unit_test(test_unaccepted_already_accepted),
         cmocka_unit_test(test_ram_outside_module_map),
+        cmocka_unit_test(test_2m_refused_is_split),
         cmocka_unit_test(test_unaligned_and_args),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
