@@ -45,6 +45,7 @@ struct tdp_run {
     uint64_t hob;
     uint64_t base;
     uint32_t gpaw;
+    uint32_t vcpus; /* TDG.VP.INFO NUM_VCPU */
     bool have_hob;
     bool have_madt;
 };
@@ -79,6 +80,7 @@ static tds_status step_entry(struct tdp_run *r)
     tdp_line_str(&l, if_ok ? " if=0" : " if=1");
     if (s == TDS_OK) {
         r->gpaw = info.gpaw;
+        r->vcpus = info.num_vcpus;
         tdp_line_str(&l, " gpaw=");
         tdp_line_dec(&l, info.gpaw);
         tdp_line_str(&l, " vcpus=");
@@ -237,6 +239,14 @@ static tds_status step_aps(struct tdp_run *r)
     if (!r->have_madt) {
         return TDS_ERR_STATE;
     }
+    /* Every vCPU the module counts must be in the MADT, or an AP could be missed unnoticed. */
+    struct tdp_line l;
+    tdp_line_start(&l, "aps madt_cpus=");
+    tdp_line_dec(&l, g.madt.cpu_count);
+    tdp_line_str(&l, " vcpus=");
+    tdp_line_dec(&l, r->vcpus);
+    tdp_line_str(&l, g.madt.cpu_count == r->vcpus ? " ok" : " FAIL mismatch");
+    tdp_line_emit(&r->out, &l);
     struct tdvmcall_cpuid_result c;
     tdvmcall_status vs;
     tds_status s = tdvmcall_cpuid(0xB, 0, &c, &vs);
@@ -258,7 +268,8 @@ static tds_status step_aps(struct tdp_run *r)
         .spin_limit = TDP_AP_SPIN_LIMIT,
     };
     tdp_ap_summary sum;
-    return tdp_ap_check(&r->out, &g.madt, &env, &sum);
+    TDS_TRY(tdp_ap_check(&r->out, &g.madt, &env, &sum));
+    return g.madt.cpu_count == r->vcpus ? TDS_OK : TDS_ERR_MISMATCH;
 }
 
 struct tdp_step {
