@@ -9,6 +9,9 @@
 #  - one "ap apic=<id> woken=1 reset=ok woken2=1" line per AP (SMP - 1),
 # then runs check-boot.sh on the console (tpm2_eventlog and tdshim-measure comparisons).
 # BIN_DIR holds tdshim-image, tdshim-hob and tdshim-measure (the hosted build's tools).
+# Negative control: with TDP_CHECK_WRONG_HOB=1 the reference is computed from a HOB for other
+# RAM (MEM doubled); the boot must still pass and check-boot.sh must then FAIL (exit status 3
+# when it does, 1 when it wrongly agrees).
 set -u
 here="$(cd "$(dirname "$0")" && pwd)"
 qemu="$1"; fw="$2"; elf="$3"; bin="$4"; smp="${5:-1}"; mem="${6:-256M}"
@@ -37,6 +40,16 @@ grep -q '^tdpayload: result pass' <(tr -d '\r' < "$work/console") \
   || { echo "boot-payload: no 'result pass'"; fail=1; }
 aps="$(tr -d '\r' < "$work/console" | grep -cE '^tdpayload: ap apic=[0-9]+ woken=1 reset=ok woken2=1$')"
 [ "$aps" = "$((smp - 1))" ] || { echo "boot-payload: $aps APs passed, expected $((smp - 1))"; fail=1; }
+if [ "${TDP_CHECK_WRONG_HOB:-0}" = 1 ]; then
+  "$hob_tool" gen --mem 512M --base 0x800000 --accepted 0x100000:0x700000 -o "$work/other.bin" \
+    || { echo "boot-payload: tdshim-hob gen failed"; exit 1; }
+  if bash "$here/check-boot.sh" "$work/console" --image "$work/tdshim.img" \
+      --hob "$work/other.bin" --measure "$measure"; then
+    echo "boot-payload: check-boot.sh accepted a reference from another HOB"; exit 1
+  fi
+  [ "$fail" = 0 ] && { echo "boot-payload: negative control ok"; exit 3; }
+  exit 1
+fi
 bash "$here/check-boot.sh" "$work/console" --image "$work/tdshim.img" --hob "$work/hob.bin" \
   --measure "$measure" || fail=1
 [ "$fail" = 0 ] && echo "boot-payload: ok (smp=$smp mem=$mem)"
