@@ -51,7 +51,7 @@ echo "check-boot: log rebuilt: $size bytes"
 # The payload's RTMRs (from its TDREPORT).
 declare -a rtmr
 for i in 0 1 2 3; do
-  rtmr[$i]="$(sed -nE "s/^tdpayload: rtmr$i ([0-9a-f]{96}) replay=.*/\1/p" "$work/lines" | head -1)"
+  rtmr[i]="$(sed -nE "s/^tdpayload: rtmr$i ([0-9a-f]{96}) replay=.*/\1/p" "$work/lines" | head -1)"
   [ -n "${rtmr[$i]}" ] || fail "no rtmr$i line"
 done
 

@@ -32,7 +32,7 @@ e=$((entry)); t=$((16#$taddr)); s=$((16#$tsize))
 
 # Entry inside the file-backed bytes of an executable PT_LOAD.
 ok=0
-while read -r off vaddr filesz flags; do
+while read -r _ vaddr filesz flags; do
   v=$((vaddr)); f=$((filesz))
   if [[ "$flags" == *E* ]] && [ "$e" -ge "$v" ] && [ "$e" -lt $((v + f)) ]; then ok=1; fi
 done < <(awk '$1 == "LOAD" {fl = ""; for (i = 7; i < NF; i++) fl = fl $i; print $2, $3, $5, fl}' <<<"$prog")
