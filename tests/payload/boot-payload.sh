@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# boot-payload.sh QEMU FW_BLOB PAYLOAD_ELF BIN_DIR [SMP [MEM]]
+#
+# The test payload's end-to-end boot (docs/test-payload.md, "Harness"): wraps the shim's BFV blob
+# and the payload into an image (tdshim-image --payload, docs/handoff.md §1), plays the VMM's HOB
+# part (tdshim-hob gen, loaded at 0x800000), boots it under QEMU TCG and requires
+#  - QEMU exit status 65 (the payload wrote 0x20 to isa-debug-exit),
+#  - "tdpayload: check <step> ok" for every step and "tdpayload: result pass",
+#  - one "ap apic=<id> woken=1 reset=ok woken2=1" line per AP (SMP - 1),
+# then runs check-boot.sh on the console (tpm2_eventlog and tdshim-measure comparisons).
+# BIN_DIR holds tdshim-image, tdshim-hob and tdshim-measure (the hosted build's tools).
+# Negative control: with TDP_CHECK_WRONG_HOB=1 the reference is computed from a HOB for other
+# RAM (MEM doubled); the boot must still pass and check-boot.sh must then FAIL (exit status 3
+# when it does, 1 when it wrongly agrees).
+set -u
+here="$(cd "$(dirname "$0")" && pwd)"
+qemu="$1"; fw="$2"; elf="$3"; bin="$4"; smp="${5:-1}"; mem="${6:-256M}"
+tool() { find "$bin" -type f -name "$1" -perm -u+x | head -1; }
+img_tool="$(tool tdshim-image)"; hob_tool="$(tool tdshim-hob)"; measure="$(tool tdshim-measure)"
+for t in "$img_tool" "$hob_tool" "$measure"; do
+  [ -n "$t" ] || { echo "boot-payload: tool missing under $bin"; exit 2; }
+done
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+"$img_tool" --firmware "$fw" --payload "$elf" -o "$work/tdshim.img" > "$work/layout" \
+  || { cat "$work/layout"; echo "boot-payload: tdshim-image --payload failed"; exit 1; }
+"$hob_tool" gen --mem "$mem" --base 0x800000 --accepted 0x100000:0x700000 -o "$work/hob.bin" \
+  || { echo "boot-payload: tdshim-hob gen failed"; exit 1; }
+TDSHIM_SMP="$smp" TDSHIM_MEM="$mem" "$here/../e2e/run-qemu.sh" "$qemu" "$work/tdshim.img" 20 \
+  -device "loader,file=$work/hob.bin,addr=0x800000,force-raw=on" > "$work/console" 2>&1
+rc=$?
+tr -d '\r' < "$work/console"
+fail=0
+[ "$rc" = 65 ] || { echo "boot-payload: QEMU exit status $rc, expected 65 (payload pass)"; fail=1; }
+for step in entry image hob madt eventlog accept aps; do
+  grep -q "^tdpayload: check $step ok" <(tr -d '\r' < "$work/console") \
+    || { echo "boot-payload: step $step did not pass"; fail=1; }
+done
+grep -q '^tdpayload: result pass' <(tr -d '\r' < "$work/console") \
+  || { echo "boot-payload: no 'result pass'"; fail=1; }
+aps="$(tr -d '\r' < "$work/console" | grep -cE '^tdpayload: ap apic=[0-9]+ woken=1 reset=ok woken2=1$')"
+[ "$aps" = "$((smp - 1))" ] || { echo "boot-payload: $aps APs passed, expected $((smp - 1))"; fail=1; }
+if [ "${TDP_CHECK_WRONG_HOB:-0}" = 1 ]; then
+  "$hob_tool" gen --mem 512M --base 0x800000 --accepted 0x100000:0x700000 -o "$work/other.bin" \
+    || { echo "boot-payload: tdshim-hob gen failed"; exit 1; }
+  if bash "$here/check-boot.sh" "$work/console" --image "$work/tdshim.img" \
+      --hob "$work/other.bin" --measure "$measure"; then
+    echo "boot-payload: check-boot.sh accepted a reference from another HOB"; exit 1
+  fi
+  [ "$fail" = 0 ] && { echo "boot-payload: negative control ok"; exit 3; }
+  exit 1
+fi
+bash "$here/check-boot.sh" "$work/console" --image "$work/tdshim.img" --hob "$work/hob.bin" \
+  --measure "$measure" || fail=1
+[ "$fail" = 0 ] && echo "boot-payload: ok (smp=$smp mem=$mem)"
+exit "$fail"
