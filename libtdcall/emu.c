@@ -185,10 +185,14 @@ static uint64_t emu_vp_info(const struct tdx_emu *emu, uint32_t vcpu, struct tdc
 static uint64_t emu_veinfo_get(struct tdx_emu *emu, uint32_t vcpu, struct tdcall_regs *r)
 {
     r->rcx = r->rdx = r->r8 = r->r9 = r->r10 = 0;
-    if (emu->cfg.vcpus == NULL) {
+    struct tdx_emu_vcpu *v = NULL;
+    if (emu->cfg.vcpus != NULL) {
+        v = &emu->cfg.vcpus[vcpu];
+    } else if (__atomic_load_n(&emu->ve_slot_vcpu, __ATOMIC_ACQUIRE) == vcpu) {
+        v = &emu->ve_slot; /* no vCPU table: the one built-in pending #VE */
+    } else {
         return TDX_NO_VALID_VE_INFO;
     }
-    struct tdx_emu_vcpu *v = &emu->cfg.vcpus[vcpu];
     if (__atomic_exchange_n(&v->ve_valid, 0u, __ATOMIC_ACQ_REL) == 0) {
         return TDX_NO_VALID_VE_INFO;
     }
@@ -334,16 +338,27 @@ tds_status tdx_emu_rtmr_get(const struct tdx_emu *emu, uint32_t index, uint8_t o
 
 tds_status tdx_emu_inject_ve(struct tdx_emu *emu, uint32_t vcpu, const struct tdcall_ve_info *ve)
 {
-    if (emu == NULL || ve == NULL || emu->cfg.vcpus == NULL || vcpu >= emu->cfg.num_vcpus) {
+    if (emu == NULL || ve == NULL || !emu->ready || vcpu >= emu->cfg.num_vcpus) {
         return TDS_ERR_INVALID_ARG;
     }
-    struct tdx_emu_vcpu *v = &emu->cfg.vcpus[vcpu];
+    struct tdx_emu_vcpu *v = (emu->cfg.vcpus != NULL) ? &emu->cfg.vcpus[vcpu] : &emu->ve_slot;
     if (__atomic_load_n(&v->ve_valid, __ATOMIC_ACQUIRE) != 0) {
         return TDS_ERR_STATE; /* a second #VE before VEINFO.GET would be a #DF */
+    }
+    if (emu->cfg.vcpus == NULL) {
+        __atomic_store_n(&emu->ve_slot_vcpu, vcpu, __ATOMIC_RELAXED);
     }
     v->ve = *ve;
     __atomic_store_n(&v->ve_valid, 1u, __ATOMIC_RELEASE);
     return TDS_OK;
+}
+
+void tdx_emu_set_observer(struct tdx_emu *emu, tdx_emu_observe_fn fn, void *ctx)
+{
+    if (emu != NULL) {
+        emu->observe = fn;
+        emu->observe_ctx = ctx;
+    }
 }
 
 void tdx_emu_faults_set(struct tdx_emu *emu, const struct tdx_emu_faults *faults)

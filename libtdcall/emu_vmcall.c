@@ -209,6 +209,9 @@ uint64_t emu_vmcall(struct tdx_emu *emu, uint32_t vcpu, struct tdcall_regs *r)
     } else {
         vmm_answer(emu, vcpu, &in, &out);
     }
+    if (emu->observe != NULL) {
+        emu->observe(emu->observe_ctx, vcpu, &in, &out);
+    }
     for (size_t i = 0; i < TDS_ARRAY_LEN(gpr_bit); i++) {
         if ((mask & (1ull << gpr_bit[i])) != 0) {
             *slot(r, i) = *slot(&out, i);

@@ -29,7 +29,7 @@ for lib in tdcall tdhob accept rtmr mailbox virtio-shared; do
   check "lib$lib builds hosted and freestanding" \
     test -f "build/release/$dir/lib$lib.a" -a -f "build/freestanding/$dir/lib$lib.a"
 done
-check "firmware crypto without libc (SHA-384 KATs, ECDSA-P384 verify)" \
+check "firmware crypto without libc (SHA-384 KATs, ECDSA-P384 and RSA-PSS-3072 verify)" \
   build/freestanding/tests/freestanding/crypto_selftest
 check "host unit tests (release build)" ctest --preset release -j "$JOBS" --no-tests=error
 

@@ -4,6 +4,7 @@
 
 #include "log.h"
 #include "tdshim/endian.h"
+#include "ve.h"
 #if defined(SHIM_HAVE_TDCALL)
 #include "tdshim/tdvmcall.h"
 #endif
@@ -107,6 +108,14 @@ void shim_trap(shim_exc_frame *f)
             f->rax, f->rip);
         shim_debug_exit(SHIM_EXIT_FATAL); /* no module to report to: that is the failure */
         cpu_halt_forever();
+    }
+    /* #VE (vector 20): emulated by shim/ve.c; one it refuses has printed its FATAL line. */
+    if (f->vector == SHIM_VECTOR_VE && shim_in_exception == 0) {
+        if (shim_ve_trap(f)) {
+            return;
+        }
+        shim_in_exception = 1;
+        fatal_stop(0xE000u | SHIM_VECTOR_VE, "#VE not handled");
     }
     shim_exception(f);
 }

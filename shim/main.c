@@ -11,6 +11,7 @@
 #include "log.h"
 #include "paging.h"
 #include "tdvf.h"
+#include "ve.h"
 #if defined(SHIM_HAVE_TDCALL)
 #include "tdshim/tdcall.h"
 #endif
@@ -464,6 +465,7 @@ static void run_test_command(const char *cmd)
         fn();
     } else if (str_eq(cmd, "fatal")) {
         shim_fatal(0xBAD, "test: fatal path requested");
+    } else if (shim_ve_test_command(cmd)) { /* ve-*: shim/ve.c */
     } else if (!str_eq(cmd, "ok")) {
         shim_fatal(0x1FF, "test: unknown test command");
     }

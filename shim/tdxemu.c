@@ -67,6 +67,48 @@ static uint64_t hook_hlt(void *ctx, uint32_t vcpu, bool interrupts_blocked)
     return 0; /* a single plain-VM vCPU with no interrupts: halting would never end */
 }
 
+/* #VE support (shim/ve.c): this plain VM's real MSRs and MMIO. The VMM side of MMIO maps a
+ * shared GPA to the device at the same address without the shared bit (bit 47, GPAW 48). */
+static uint64_t hook_rdmsr(void *ctx, uint32_t vcpu, uint32_t msr, uint64_t *value)
+{
+    (void)ctx;
+    (void)vcpu;
+    *value = cpu_rdmsr(msr);
+    return 0;
+}
+
+static uint64_t hook_wrmsr(void *ctx, uint32_t vcpu, uint32_t msr, uint64_t value)
+{
+    (void)ctx;
+    (void)vcpu;
+    cpu_wrmsr(msr, value);
+    return 0;
+}
+
+static uint64_t hook_mmio(void *ctx, uint32_t vcpu, uint64_t gpa, uint32_t size, bool write,
+                          uint64_t *value)
+{
+    (void)ctx;
+    (void)vcpu;
+    const uintptr_t a = (uintptr_t)(gpa & ~(1ull << 47));
+    if (write) {
+        switch (size) {
+        case 1: *(volatile uint8_t *)a = (uint8_t)*value; break;
+        case 2: *(volatile uint16_t *)a = (uint16_t)*value; break;
+        case 4: *(volatile uint32_t *)a = (uint32_t)*value; break;
+        default: *(volatile uint64_t *)a = *value; break;
+        }
+    } else {
+        switch (size) {
+        case 1: *value = *(volatile const uint8_t *)a; break;
+        case 2: *value = *(volatile const uint16_t *)a; break;
+        case 4: *value = *(volatile const uint32_t *)a; break;
+        default: *value = *(volatile const uint64_t *)a; break;
+        }
+    }
+    return 0;
+}
+
 static uint64_t hook_fatal(void *ctx, uint32_t vcpu, uint64_t code, uint64_t msg_gpa,
                            const uint8_t msg[64])
 {
@@ -192,6 +234,9 @@ tds_status shim_tdxemu_setup(uint32_t num_vcpus, const shim_ram_range *ram, size
     cfg.hooks.cpuid = hook_cpuid;
     cfg.hooks.hlt = hook_hlt;
     cfg.hooks.report_fatal_error = hook_fatal;
+    cfg.hooks.rdmsr = hook_rdmsr;
+    cfg.hooks.wrmsr = hook_wrmsr;
+    cfg.hooks.mmio = hook_mmio;
     TDS_TRY(tdx_emu_init(&shim_emu, &cfg));
     shim_trap_set_tdcall_handler(emu_trap);
     shim_emu_ready = true;
@@ -310,6 +355,11 @@ tds_status shim_tdxemu_shared_alias_test(uint64_t page, bool *same)
 bool shim_tdxemu_active(void)
 {
     return shim_emu_ready;
+}
+
+struct tdx_emu *shim_tdxemu_instance(void)
+{
+    return shim_emu_ready ? &shim_emu : NULL;
 }
 
 #endif /* SHIM_HAVE_TDX_EMU */

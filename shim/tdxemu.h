@@ -64,4 +64,9 @@ TDS_MUST_USE tds_status shim_tdxemu_shared_alias_test(uint64_t page, bool *same)
 /* True once shim_tdxemu_setup succeeded. */
 bool shim_tdxemu_active(void);
 
+/* The emulator itself (NULL before shim_tdxemu_setup): the #VE tests (shim/ve.c) arm a pending
+ * #VE and observe its VMM side through libtdcall's tdx_emu_* API. */
+struct tdx_emu;
+struct tdx_emu *shim_tdxemu_instance(void);
+
 #endif

@@ -144,6 +144,14 @@ struct tdx_emu_counters {
     uint64_t faults_injected;
 };
 
+/*
+ * Observer of the VMM side (tests): called after every TDG.VP.VMCALL that reached the VMM, with
+ * the VMM's view of the inputs (unexposed registers 0) and of its answer (R10 = status,
+ * outputs), on the calling thread. Set with tdx_emu_set_observer.
+ */
+typedef void (*tdx_emu_observe_fn)(void *ctx, uint32_t vcpu, const struct tdcall_regs *vmm_in,
+                                   const struct tdcall_regs *vmm_out);
+
 /* The emulator. Caller-owned; all fields private except through the functions below. */
 struct tdx_emu {
     struct tdx_emu_config cfg;
@@ -153,6 +161,10 @@ struct tdx_emu {
     struct tdx_emu_faults faults;
     struct tdx_emu_counters counters;
     uint64_t call_seq;
+    struct tdx_emu_vcpu ve_slot; /* the pending #VE when cfg.vcpus is NULL ... */
+    uint32_t ve_slot_vcpu;       /* ... and the vCPU it is for */
+    tdx_emu_observe_fn observe;
+    void *observe_ctx;
     bool ready;
 };
 
@@ -178,9 +190,16 @@ TDS_MUST_USE tds_status tdx_emu_page_set(struct tdx_emu *emu, uint64_t gpa, uint
 /* Current RTMR value. */
 TDS_MUST_USE tds_status tdx_emu_rtmr_get(const struct tdx_emu *emu, uint32_t index,
                                          uint8_t out[48]);
-/* Make #VE info pending for vCPU `vcpu` (requires a vCPU table). */
+/*
+ * Make #VE info pending for vCPU `vcpu`: the next TDG.VP.VEINFO.GET on that vCPU returns it
+ * (and invalidates it). With a vCPU table each vCPU has its own; without one the emulator holds
+ * one pending #VE (for the given vCPU). A second before it was read -> TDS_ERR_STATE (a real
+ * module would raise #DF).
+ */
 TDS_MUST_USE tds_status tdx_emu_inject_ve(struct tdx_emu *emu, uint32_t vcpu,
                                           const struct tdcall_ve_info *ve);
+/* Install (NULL: remove) the VMM-side observer. Must not race dispatch. */
+void tdx_emu_set_observer(struct tdx_emu *emu, tdx_emu_observe_fn fn, void *ctx);
 /* Replace the fault budgets (zeroed struct = no faults). */
 void tdx_emu_faults_set(struct tdx_emu *emu, const struct tdx_emu_faults *faults);
 /* Snapshot of the counters. */

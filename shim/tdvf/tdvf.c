@@ -311,6 +311,18 @@ tds_status tdvf_check_tdshim(const tdvf_meta *m, uint64_t image_size, tdvf_error
     return TDS_OK;
 }
 
+static bool has_memory(const tdvf_section *s)
+{
+    return s->type != TDVF_SEC_TD_INFO && s->type != TDVF_SEC_TD_PARAMS;
+}
+
+/* Sections whose memory is the image itself, mapped below 4 GiB. */
+static bool image_mapped(const tdvf_section *s)
+{
+    return s->type == TDVF_SEC_BFV || s->type == TDVF_SEC_CFV ||
+           (s->type == TDVF_SEC_PAYLOAD && s->raw_size != 0);
+}
+
 tds_status tdvf_check_layout(const tdvf_meta *m, uint64_t image_size, tdvf_error *err)
 {
     if (m == NULL || m->count > TDVF_MAX_SECTIONS) {
@@ -329,23 +341,135 @@ tds_status tdvf_check_layout(const tdvf_meta *m, uint64_t image_size, tdvf_error
         if (tds_range_last(s->mem_addr, s->mem_size, &last) != TDS_OK) {
             return fail(err, TDS_ERR_OVERFLOW, "memory range empty or wrapping", i);
         }
-        if (s->type == TDVF_SEC_BFV || s->type == TDVF_SEC_CFV) {
+        if (image_mapped(s)) {
             if (s->mem_addr != image_base + s->data_offset) {
                 return fail(err, TDS_ERR_MISMATCH,
-                            "BFV/CFV address is not where the image is mapped", i);
+                            "BFV/CFV/Payload address is not where the image is mapped", i);
             }
         } else if (tds_ranges_overlap(s->mem_addr, s->mem_size, image_base, image_size)) {
             return fail(err, TDS_ERR_MALFORMED, "RAM section overlaps the image window", i);
         }
-        for (uint32_t j = 0; j < i; j++) {
+    }
+    /* Section roles before the generic overlap rule, so two payloads are reported as such. */
+    const tdvf_section *payload;
+    const tds_status st = tdvf_find_payload(m, image_size, &payload, err);
+    if (st != TDS_OK && st != TDS_ERR_NOT_FOUND) {
+        return st;
+    }
+    for (uint32_t i = 0; i < m->count; i++) {
+        const tdvf_section *s = &m->sec[i];
+        for (uint32_t j = 0; j < i && has_memory(s); j++) {
             const tdvf_section *o = &m->sec[j];
-            if (o->type == TDVF_SEC_TD_INFO || o->type == TDVF_SEC_TD_PARAMS) {
-                continue;
-            }
-            if (tds_ranges_overlap(s->mem_addr, s->mem_size, o->mem_addr, o->mem_size)) {
+            if (has_memory(o) &&
+                tds_ranges_overlap(s->mem_addr, s->mem_size, o->mem_addr, o->mem_size)) {
                 return fail(err, TDS_ERR_MALFORMED, "two sections overlap in guest memory", i);
             }
         }
     }
+    return TDS_OK;
+}
+
+/* Payload geometry (tdvf.h): image-mapped, page-granular, disjoint from everything else. */
+static tds_status check_payload(const tdvf_meta *m, uint32_t p, uint64_t image_size,
+                                tdvf_error *err)
+{
+    const tdvf_section *s = &m->sec[p];
+    const uint64_t image_base = FOUR_GIB - image_size;
+    if (s->type == TDVF_SEC_BFV ? s->attributes != TDVF_ATTR_MR_EXTEND
+                                : (s->attributes & ~TDVF_ATTR_MR_EXTEND) != 0) {
+        return fail(err, TDS_ERR_MALFORMED,
+                    s->type == TDVF_SEC_BFV ? "payload BFV attributes are not MR.EXTEND"
+                                            : "Payload section attributes not 0 or MR.EXTEND",
+                    p);
+    }
+    if (s->raw_size == 0) {
+        return fail(err, TDS_ERR_MALFORMED, "payload section has no data (RawDataSize 0)", p);
+    }
+    if (s->mem_size != s->raw_size) {
+        return fail(err, TDS_ERR_MALFORMED, "payload MemoryDataSize != RawDataSize", p);
+    }
+    if (!tds_is_aligned_u64(s->data_offset, TDVF_PAGE) ||
+        !tds_is_aligned_u64(s->raw_size, TDVF_PAGE) ||
+        !tds_is_aligned_u64(s->mem_addr, TDVF_PAGE)) {
+        return fail(err, TDS_ERR_ALIGNMENT, "payload offset, size or address not 4 KiB aligned", p);
+    }
+    if (!has_image_bytes(s, image_size, s->raw_size)) {
+        return fail(err, TDS_ERR_OUT_OF_BOUNDS, "payload data outside the image", p);
+    }
+    if (s->mem_addr != image_base + s->data_offset) {
+        return fail(err, TDS_ERR_MISMATCH, "payload address is not where the image is mapped", p);
+    }
+    if (tds_ranges_overlap(s->data_offset, s->raw_size, m->desc_offset, m->length)) {
+        return fail(err, TDS_ERR_MALFORMED, "payload data overlaps the metadata descriptor", p);
+    }
+    for (uint32_t j = 0; j < m->count; j++) {
+        const tdvf_section *o = &m->sec[j];
+        if (j == p) {
+            continue;
+        }
+        if (o->raw_size != 0 &&
+            tds_ranges_overlap(s->data_offset, s->raw_size, o->data_offset, o->raw_size)) {
+            return fail(err, TDS_ERR_MALFORMED, "payload data overlaps another section's data", p);
+        }
+        if (has_memory(o) && o->mem_size != 0 &&
+            tds_ranges_overlap(s->mem_addr, s->mem_size, o->mem_addr, o->mem_size)) {
+            return fail(err, TDS_ERR_MALFORMED, "payload memory overlaps another section", p);
+        }
+    }
+    return TDS_OK;
+}
+
+static const char *two_payloads(uint32_t first_type, uint32_t second_type)
+{
+    if (first_type == TDVF_SEC_BFV && second_type == TDVF_SEC_BFV) {
+        return "two payload sections: more than one BFV besides the shim's";
+    }
+    if (first_type == TDVF_SEC_PAYLOAD && second_type == TDVF_SEC_PAYLOAD) {
+        return "two payload sections: two Payload (type 5) sections";
+    }
+    return "two payload sections: a second BFV and a Payload (type 5) section";
+}
+
+tds_status tdvf_find_payload(const tdvf_meta *m, uint64_t image_size, const tdvf_section **out,
+                             tdvf_error *err)
+{
+    if (m == NULL || out == NULL || m->count > TDVF_MAX_SECTIONS) {
+        return TDS_ERR_INVALID_ARG;
+    }
+    if (image_size == 0 || image_size > FOUR_GIB) {
+        return fail(err, TDS_ERR_INVALID_ARG, "image size is 0 or above 4 GiB", UINT32_MAX);
+    }
+    uint32_t shim = UINT32_MAX;
+    uint32_t payload = UINT32_MAX;
+    for (uint32_t i = 0; i < m->count; i++) {
+        const tdvf_section *s = &m->sec[i];
+        uint64_t end;
+        if (s->type == TDVF_SEC_BFV && tds_range_end(s->mem_addr, s->mem_size, &end) == TDS_OK &&
+            end == FOUR_GIB) {
+            if (shim != UINT32_MAX) {
+                return fail(err, TDS_ERR_MALFORMED, "two BFV sections end at 4 GiB", i);
+            }
+            shim = i;
+        }
+    }
+    if (shim == UINT32_MAX) {
+        return fail(err, TDS_ERR_MALFORMED, "no BFV section ends at 4 GiB (reset vector)",
+                    UINT32_MAX);
+    }
+    for (uint32_t i = 0; i < m->count; i++) {
+        const uint32_t t = m->sec[i].type;
+        if (i == shim || (t != TDVF_SEC_BFV && t != TDVF_SEC_PAYLOAD)) {
+            continue;
+        }
+        if (payload != UINT32_MAX) {
+            return fail(err, TDS_ERR_MALFORMED, two_payloads(m->sec[payload].type, t), i);
+        }
+        payload = i;
+    }
+    if (payload == UINT32_MAX) {
+        return TDS_ERR_NOT_FOUND;
+    }
+    TDS_TRY(check_payload(m, payload, image_size, err));
+    *out = &m->sec[payload];
     return TDS_OK;
 }

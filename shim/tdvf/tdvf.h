@@ -116,8 +116,28 @@ TDS_MUST_USE tds_status tdvf_check_tdshim(const tdvf_meta *m, uint64_t image_siz
 
 /*
  * This project's own rules on top: no memory range wraps, none is empty, and no two sections with
- * guest memory overlap; BFV/CFV memory is exactly the image mapped at the top of 4 GiB.
+ * guest memory overlap; BFV/CFV memory, and the memory of a Payload section with data, is exactly
+ * the image mapped at the top of 4 GiB; and the section roles tdvf_find_payload checks hold (one
+ * shim BFV ending at 4 GiB, at most one well-formed payload section).
  */
 TDS_MUST_USE tds_status tdvf_check_layout(const tdvf_meta *m, uint64_t image_size, tdvf_error *err);
+
+/*
+ * The payload section of an image (docs/handoff.md 1, docs/image-layout.md). The shim's own BFV
+ * is the one BFV section whose memory range ends at 4 GiB (it holds the reset vector); the payload
+ * is the one other BFV section (attributes MR.EXTEND) or the one type-5 Payload section
+ * (attributes 0 or MR.EXTEND). The payload must be image-mapped like a BFV: RawDataSize != 0,
+ * MemoryDataSize == RawDataSize, DataOffset and both sizes 4 KiB multiples, the data inside the
+ * image, MemoryAddress == (4 GiB - image_size) + DataOffset, and neither its data nor its memory
+ * overlapping another section's or the descriptor.
+ *
+ * TDS_OK: *out points into m->sec (index = *out - m->sec). TDS_ERR_NOT_FOUND: no payload section
+ * (the image is otherwise fine for this rule; *out untouched). Any other status is an image error
+ * and err says which rule and which section: TDS_ERR_MALFORMED (no/two shim BFVs, two or more
+ * payload candidates, attributes, no data, overlap), TDS_ERR_ALIGNMENT, TDS_ERR_OUT_OF_BOUNDS,
+ * TDS_ERR_MISMATCH (not where the image is mapped), TDS_ERR_INVALID_ARG (bad m or image size).
+ */
+TDS_MUST_USE tds_status tdvf_find_payload(const tdvf_meta *m, uint64_t image_size,
+                                          const tdvf_section **out, tdvf_error *err);
 
 #endif /* TDSHIM_SHIM_TDVF_H */

@@ -10,10 +10,12 @@
 #include <stdint.h>
 
 #include "mbedtls/ecdsa.h"
+#include "mbedtls/rsa.h"
 #include "mbedtls/pk.h"
 #include "mbedtls/sha512.h"
 
 #include "ecdsa_vector.h"
+#include "rsa_vector.h"
 #include "tdshim_mbedtls_libc.h"
 #include "rt/heap.h"
 
@@ -221,6 +223,59 @@ static void ecdsa_kat(void)
     }
 }
 
+/* td-shim's RSA block: RSASSA-PSS, SHA-384, MGF1-SHA-384, salt length = 48 (the digest size). */
+static int rsa_pss_verify(const uint8_t *msg, size_t msg_len, const uint8_t *sig)
+{
+    uint8_t hash[64];
+    mbedtls_rsa_context rsa;
+    int rc;
+
+    if (mbedtls_sha512_ret(msg, msg_len, hash, 1) != 0) {
+        return -1;
+    }
+    mbedtls_rsa_init(&rsa, MBEDTLS_RSA_PKCS_V21, MBEDTLS_MD_SHA384);
+    rc = mbedtls_rsa_import_raw(&rsa, k_rsa_n, sizeof k_rsa_n, NULL, 0, NULL, 0, NULL, 0, k_rsa_e,
+                                sizeof k_rsa_e);
+    if (rc == 0) {
+        rc = mbedtls_rsa_complete(&rsa);
+    }
+    if (rc == 0) {
+        rc = mbedtls_rsa_rsassa_pss_verify_ext(&rsa, NULL, NULL, MBEDTLS_RSA_PUBLIC,
+                                               MBEDTLS_MD_SHA384, 48, hash, MBEDTLS_MD_SHA384, 48,
+                                               sig);
+    }
+    mbedtls_rsa_free(&rsa);
+    return rc;
+}
+
+static void rsa_kat(void)
+{
+    uint8_t msg[sizeof k_rsa_msg - 1];
+    uint8_t sig[sizeof k_rsa_sig];
+    for (size_t i = 0; i < sizeof msg; i++) {
+        msg[i] = (uint8_t)k_rsa_msg[i];
+    }
+    for (size_t i = 0; i < sizeof sig; i++) {
+        sig[i] = k_rsa_sig[i];
+    }
+    int rc = rsa_pss_verify(msg, sizeof msg, sig);
+    if (rc == 0) {
+        say("ok   rsa-pss-3072 sha384 verify (good signature)\n");
+    } else {
+        say("FAIL rsa-pss-3072 sha384 verify (good signature): mbedTLS error -");
+        say_hex((uint64_t) - (int64_t)rc);
+        say("\n");
+        g_failures++;
+    }
+    sig[100] ^= 0x10; /* one flipped signature bit must be rejected */
+    if (rsa_pss_verify(msg, sizeof msg, sig) != 0) {
+        say("ok   rsa-pss-3072 verify rejects a modified signature\n");
+    } else {
+        say("FAIL rsa-pss-3072 verify accepted a modified signature\n");
+        g_failures++;
+    }
+}
+
 void tdshim_selftest_start(void)
 {
     if (!rt_heap_init(&g_heap, g_arena, sizeof g_arena)) {
@@ -228,6 +283,7 @@ void tdshim_selftest_start(void)
     }
     sha384_kat();
     ecdsa_kat();
+    rsa_kat();
     if (g_heap.live != 0) {
         say("FAIL mbedTLS leaked heap blocks\n");
         g_failures++;

@@ -2,9 +2,9 @@
 # SPDX-License-Identifier: BSD-2-Clause-Patent
 # tdshim-measure rtmr against an independent computation with openssl (tdx-abi.md 9.4:
 # RTMR = SHA-384(RTMR || digest), from 48 zero bytes) and against tdshim-eventlog's replay.
-# usage: check-rtmr.sh CASE MEASURE HOBTOOL EVENTLOG
+# usage: check-rtmr.sh CASE MEASURE HOBTOOL EVENTLOG [IMAGETOOL]
 set -euo pipefail
-case_="$1"; measure="$2"; hobtool="$3"; eventlog="$4"
+case_="$1"; measure="$2"; hobtool="$3"; eventlog="$4"; imagetool="${5:-}"
 work="$(mktemp -d)"; trap 'rm -rf "$work"' EXIT
 cd "$work"
 
@@ -39,6 +39,26 @@ printf 'console=ttyS0 root=/dev/vda\n' > param.bin
 head -c 12345 /dev/urandom > payload.bin
 dp=$(h payload.bin); dq=$(h param.bin)
 dsep=$(printf '\0\0\0\0' | openssl dgst -sha384 -binary | od -An -v -tx1 | tr -d ' \n')
+
+unhex_esc() { printf '%s' "$1" | sed 's/../\\x&/g'; }
+# Binary from hex (for expected event-log bytes written here, not by the tools).
+unhex() { printf "$(printf '%s' "$1" | sed 's/../\\x&/g')"; }
+le32() { printf '%02x%02x%02x%02x' $(($1 & 255)) $(($1 >> 8 & 255)) $(($1 >> 16 & 255)) $(($1 >> 24 & 255)); }
+le64() { printf '%s%s' "$(le32 $(($1 & 0xffffffff)))" "$(le32 $(($1 >> 32)))"; }
+# One TCG_PCR_EVENT2 with a single SHA-384 digest: MR index, type, digest hex, data hex.
+event() { printf '%s%s%s%s%s%s%s' "$(le32 "$1")" "$(le32 "$2")" "$(le32 1)" 0c00 "$3" \
+          "$(le32 $((${#4} / 2)))" "$4"; }
+# An image with the payload: a fake 16 KiB firmware (page 0 and tail reserve zero, reset vector).
+# 64 KiB CFV + 16 KiB (12345 padded) + 16 KiB = 0x18000 -> CFV grown to 0x18000, image 0x20000:
+# the payload section is at file 0x18000, GPA 0x1_0000_0000 - 0x20000 + 0x18000 = 0xFFFF8000.
+make_image() {   # $1 = bfv|payload, $2 = output
+    { head -c 4096 /dev/zero; head -c 8192 /dev/urandom; head -c $((4096 - 0x60)) /dev/zero
+      head -c 80 /dev/zero; printf '\xeb\xfe%.0s' 1 2 3 4 5 6 7 8; } > fw.bin
+    "$imagetool" -q --firmware fw.bin --payload payload.bin --payload-section "$1" -o "$2"
+}
+pgpa=$((0xFFFF8000)); psize=16384
+{ cat payload.bin; head -c $((psize - 12345)) /dev/zero; } > padded.bin
+dpad=$(h padded.bin)
 
 case "$case_" in
 hob)  # today's firmware: RTMR0 only
@@ -78,6 +98,53 @@ json)
     "$measure" rtmr --hob hob.bin --payload payload.bin --json > j.txt
     grep -q "^{\"rtmr0\":\"$r0\",\"rtmr1\":\"$(fold "$zero" "$dp")\",\"rtmr2\":\"$zero\",\"rtmr3\":\"$zero\",\"log_bytes\":[0-9]*}\$" j.txt ||
         { cat j.txt; fail "json"; }
+    ;;
+image|image-type5)  # docs/handoff.md 3: td_hob, payload section (BLOB2), separator MR1, MR2
+    kind=bfv; [ "$case_" = image ] || kind=payload
+    make_image "$kind" img.bin
+    "$measure" rtmr --hob hob.bin --image img.bin --log-out log.bin > out.txt
+    expect 0 "$(fold "$r0" "$dsep")"
+    expect 1 "$(fold "$(fold "$zero" "$dpad")" "$dsep")"
+    expect 2 "$zero"; expect 3 "$zero"
+    verify_log
+    # The exact bytes: the HOB-only log (Spec ID + td_hob) followed by three events built here.
+    "$measure" rtmr --hob hob.bin --log-out head.bin > /dev/null
+    blob="0b$(printf 'td_payload' | od -An -v -tx1 | tr -d ' \n')00$(le64 $pgpa)$(le64 $psize)"
+    sep=$(event 1 4 "$dsep" 00000000)
+    { cat head.bin; unhex "$(event 2 $((0x8000000A)) "$dpad" "$blob")"; unhex "$sep"
+      unhex "$(event 2 4 "$dsep" 00000000)"; } > want.bin
+    cmp log.bin want.bin || fail "event log bytes differ from the handoff order"
+    # --separators is implied, and an explicit one changes nothing; the HOB GPA comes from the
+    # image's TD_HOB section (0x800000), so a HOB built for another GPA is refused.
+    "$measure" rtmr --hob hob.bin --image img.bin --separators --log-out log2.bin > out2.txt
+    cmp out.txt out2.txt && cmp log.bin log2.bin || fail "--separators with --image"
+    rm -f log.bin
+    "$hobtool" gen --mem 256M --base 0x900000 -o hob9.bin
+    refuse 1 "EfiEndOfHobList" --hob hob9.bin --image img.bin --log-out log.bin
+    ;;
+image-hostile)
+    make_image bfv good.bin
+    "$imagetool" -q --firmware fw.bin -o nopayload.bin
+    refuse 1 "has no payload section" --hob hob.bin --image nopayload.bin --log-out log.bin
+    head -c 65536 good.bin > trunc.bin                                   # the tail cut off
+    refuse 1 "TDVF metadata not found" --hob hob.bin --image trunc.bin --log-out log.bin
+    tail -c 65536 good.bin > tailonly.bin                 # the tail kept, the payload cut off
+    refuse 1 "image 'tailonly.bin'" --hob hob.bin --image tailonly.bin --log-out log.bin
+    # Two payloads: the 5-section descriptor at 0x1C010 gets a 6th section, a copy of the
+    # payload's with type 5 (Length and count patched; the metadata page has room).
+    desc=$((0x1C010))
+    cp good.bin two.bin
+    printf "$(unhex_esc "$(le32 $((16 + 32 * 6)))$(le32 1)$(le32 6)")" |
+        dd of=two.bin bs=1 seek=$((desc + 4)) conv=notrunc 2>/dev/null
+    dd if=good.bin bs=1 skip=$((desc + 16 + 4 * 32)) count=24 2>/dev/null |
+        dd of=two.bin bs=1 seek=$((desc + 16 + 5 * 32)) conv=notrunc 2>/dev/null
+    printf "$(unhex_esc "$(le32 5)$(le32 0)")" |
+        dd of=two.bin bs=1 seek=$((desc + 16 + 5 * 32 + 24)) conv=notrunc 2>/dev/null
+    refuse 1 "two payload sections: a second BFV and a Payload" --hob hob.bin --image two.bin
+    refuse 1 "cannot read image" --hob hob.bin --image missing.bin
+    refuse 2 "takes the payload from the image" --hob hob.bin --image good.bin --payload payload.bin
+    refuse 2 "takes the payload from the image" --hob hob.bin --image good.bin --cmdline x
+    refuse 2 "takes the payload from the image" --hob hob.bin --image good.bin --payload-base 0
     ;;
 hostile)
     head -c 208 /dev/urandom > rnd.bin

@@ -1,5 +1,8 @@
 /* SPDX-License-Identifier: BSD-2-Clause-Patent */
-/* libFuzzer: arbitrary bytes as a TDVF image through both locators, the parser and every check. */
+/*
+ * libFuzzer: arbitrary bytes as a TDVF image through both locators, the parser, every check and
+ * the payload finder.
+ */
 #include <stddef.h>
 #include <stdint.h>
 
@@ -32,8 +35,25 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                 }
             }
         }
+        const tdvf_section *p = NULL;
+        const tds_status pst = tdvf_find_payload(&m, size, &p, &err);
+        if (pst == TDS_OK) {
+            /* What the shim relies on when it hashes and loads the payload in place. */
+            if (p < &m.sec[0] || p >= &m.sec[m.count] || p->raw_size == 0 ||
+                p->mem_size != p->raw_size || (uint64_t)p->data_offset + p->raw_size > size ||
+                (p->data_offset & 0xFFF) != 0 || (p->raw_size & 0xFFF) != 0 ||
+                p->mem_addr != 0x100000000ull - size + p->data_offset ||
+                (p->type != TDVF_SEC_BFV && p->type != TDVF_SEC_PAYLOAD)) {
+                __builtin_trap();
+            }
+        } else if (p != NULL) {
+            __builtin_trap(); /* nothing written on failure */
+        }
         if (tdvf_check_tdshim(&m, size, &err) == TDS_OK &&
             tdvf_check_layout(&m, size, &err) == TDS_OK) {
+            if (pst != TDS_OK && pst != TDS_ERR_NOT_FOUND) {
+                __builtin_trap(); /* the layout rules include the payload rules */
+            }
             for (uint32_t s = 0; s < m.count; s++) {
                 const tdvf_section *x = &m.sec[s];
                 if ((uint64_t)x->data_offset + x->raw_size > size ||

@@ -275,6 +275,123 @@ static void test_size_limits(void **state)
                      TDS_ERR_INVALID_ARG);
 }
 
+static uint8_t payload[0x1801];
+
+/*
+ * [CFV][payload 0x1801 -> 0x2000][fw 64K]: every byte and field from the references. The 64K CFV
+ * grows by 0xE000 so the image (0x22000 -> 0x30000) stays a 64 KiB multiple for QEMU -bios.
+ */
+static void check_payload_image(uint32_t type)
+{
+    image_config cfg;
+    tdvf_meta meta;
+    tdvf_error err = {"", 0};
+    size_t E = 0;
+    make_fw();
+    for (size_t i = 0; i < sizeof payload; i++) {
+        payload[i] = (uint8_t)(i * 7u + 3u);
+    }
+    image_config_default(&cfg, tds_bytes_make(fw, sizeof fw));
+    cfg.has_payload = true;
+    cfg.payload = tds_bytes_make(payload, sizeof payload);
+    cfg.payload_type = type;
+    assert_int_equal(image_total_size(&cfg, &E), TDS_OK);
+    assert_int_equal(E, 0x30000);
+    size_t cfv = 0;
+    assert_int_equal(image_cfv_size(&cfg, &cfv), TDS_OK);
+    assert_int_equal(cfv, 0x1E000);
+    memset(img, 0xEE, sizeof img);
+    assert_int_equal(image_build(&cfg, tds_mut_bytes_make(img, E), &meta, &err), TDS_OK);
+    const uint8_t *end = img + E;
+    const uint64_t base = 0x100000000ull - E;
+    /* CFV zero; payload bytes at file 0x1E000 (GPA base + 0x1E000), zero padding to 0x20000. */
+    for (size_t i = 0; i < 0x1E000; i++) {
+        assert_int_equal(img[i], 0);
+    }
+    assert_memory_equal(img + 0x1E000, payload, sizeof payload);
+    for (size_t i = 0x1E000 + sizeof payload; i < 0x20000; i++) {
+        assert_int_equal(img[i], 0);
+    }
+    /* Firmware moved up; reset vector still the last 16 bytes. */
+    assert_memory_equal(img + 0x21000, fw + 0x1000, FW_SIZE - 0x1000 - 0x60);
+    assert_memory_equal(end - 0x10, fw + FW_SIZE - 16, 16);
+    /* Both locators: QEMU's (end - u32 at end-0x48) and td-shim's (u32 at end-0x20). */
+    const uint32_t desc = (uint32_t)(E - le32(end - 0x48));
+    assert_int_equal(desc, 0x20010);
+    assert_int_equal(le32(end - 0x20), desc);
+    assert_memory_equal(img + desc - 16, meta_guid, 16);
+    uint32_t a = 0;
+    uint32_t b = 0;
+    assert_int_equal(tdvf_locate_qemu(tds_bytes_make(img, E), &a), TDS_OK);
+    assert_int_equal(tdvf_locate_tdshim(tds_bytes_make(img, E), &b), TDS_OK);
+    assert_int_equal(a, desc);
+    assert_int_equal(b, desc);
+    const uint8_t *d = img + desc;
+    assert_int_equal(le32(d + 4), 16 + 32 * 5);
+    assert_int_equal(le32(d + 12), 5);
+    assert_int_equal(base, 0xFFFD0000ull);
+    expect_section(d + 16, 0x20000, FW_SIZE, base + 0x20000, FW_SIZE, 0, 1);
+    expect_section(d + 48, 0, 0x1E000, base, 0x1E000, 1, 0);
+    expect_section(d + 80, 0, 0, 0x800000, 0x20000, 2, 0);
+    expect_section(d + 112, 0, 0, 0x100000, 0x700000, 3, 0);
+    expect_section(d + 144, 0x1E000, 0x2000, base + 0x1E000, 0x2000, type,
+                   type == TDVF_SEC_BFV ? 1 : 0);
+    /* The returned view: the reader's payload rule names the last section. */
+    const tdvf_section *p = NULL;
+    assert_int_equal(tdvf_find_payload(&meta, E, &p, &err), TDS_OK);
+    assert_ptr_equal(p, &meta.sec[4]);
+    assert_int_equal(img[E], 0xEE);
+}
+
+static void test_payload_image(void **state)
+{
+    (void)state;
+    check_payload_image(TDVF_SEC_BFV);
+    check_payload_image(TDVF_SEC_PAYLOAD);
+}
+
+static void test_payload_refused(void **state)
+{
+    (void)state;
+    image_config cfg;
+    size_t total = 0;
+    make_fw();
+    image_config_default(&cfg, tds_bytes_make(fw, sizeof fw));
+    cfg.has_payload = true;
+    cfg.payload_type = TDVF_SEC_BFV;
+    cfg.payload = tds_bytes_make(payload, 0); /* empty */
+    assert_int_equal(build_with(&cfg), TDS_ERR_MALFORMED);
+    cfg.payload = tds_bytes_make(NULL, 0x1000); /* invalid slice */
+    assert_int_equal(build_with(&cfg), TDS_ERR_MALFORMED);
+    cfg.payload = tds_bytes_make(payload, sizeof payload);
+    cfg.payload_type = TDVF_SEC_TEMP_MEM; /* not a payload type */
+    assert_int_equal(build_with(&cfg), TDS_ERR_UNSUPPORTED);
+    cfg.payload_type = TDVF_SEC_PAYLOAD;
+    /* Exactly the 16 MiB limit fits, one byte more (one more page) does not. */
+    cfg.payload = tds_bytes_make(img, IMAGE_MAX_SIZE - 0x10000 - FW_SIZE);
+    assert_int_equal(image_total_size(&cfg, &total), TDS_OK);
+    assert_int_equal(total, IMAGE_MAX_SIZE);
+    cfg.payload.len++;
+    assert_int_equal(image_total_size(&cfg, &total), TDS_ERR_NO_SPACE);
+    assert_int_equal(build_with(&cfg), TDS_ERR_NO_SPACE);
+    /* Already a 64 KiB multiple: the CFV keeps its size. */
+    size_t psize = 1;
+    cfg.payload.len = 0x10000 - 0x1000;
+    cfg.cfv_size = 0x1000;
+    assert_int_equal(image_cfv_size(&cfg, &psize), TDS_OK);
+    assert_int_equal(psize, 0x1000);
+    cfg.payload.len = 1; /* 4 + 4 + 64 KiB -> 128 KiB: 56 KiB more CFV */
+    assert_int_equal(image_cfv_size(&cfg, &psize), TDS_OK);
+    assert_int_equal(psize, 0xF000);
+    cfg.has_payload = false; /* no payload: no growth, even off the 64 KiB grid */
+    assert_int_equal(image_cfv_size(&cfg, &psize), TDS_OK);
+    assert_int_equal(psize, 0x1000);
+    assert_int_equal(image_payload_size(&cfg, &psize), TDS_OK);
+    assert_int_equal(psize, 0);
+    assert_int_equal(image_payload_size(NULL, &psize), TDS_ERR_INVALID_ARG);
+    assert_int_equal(image_cfv_size(NULL, &psize), TDS_ERR_INVALID_ARG);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -283,6 +400,8 @@ int main(void)
         cmocka_unit_test(test_rejects_bad_firmware),
         cmocka_unit_test(test_rejects_bad_sections),
         cmocka_unit_test(test_size_limits),
+        cmocka_unit_test(test_payload_image),
+        cmocka_unit_test(test_payload_refused),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -11,6 +11,8 @@
 #include <cmocka.h>
 #include <mbedtls/sha512.h>
 
+#include "image_build.h"
+#include "measure_image.h"
 #include "mrtd.h"
 
 static void hex(const uint8_t *d, char *out)
@@ -183,13 +185,127 @@ static void test_hostile_sections(void **state)
     }
 }
 
+/* Feed `pages` pages at gpa to ctx: PAGE.ADD, and with content the 16 MR.EXTEND chunks. */
+static void feed(mbedtls_sha512_context *ctx, uint64_t gpa, uint64_t pages, const uint8_t *content)
+{
+    uint8_t b[128];
+    for (uint64_t p = 0; p < pages; p++) {
+        memset(b, 0, sizeof b);
+        memcpy(b, "MEM.PAGE.ADD", 13); /* with its NUL */
+        tds_store_le64(b + 16, gpa + p * 0x1000);
+        assert_int_equal(mbedtls_sha512_update_ret(ctx, b, sizeof b), 0);
+        for (uint64_t c = 0; content != NULL && c < 16; c++) {
+            memset(b, 0, sizeof b);
+            memcpy(b, "MR.EXTEND", 10);
+            tds_store_le64(b + 16, gpa + p * 0x1000 + c * 256);
+            assert_int_equal(mbedtls_sha512_update_ret(ctx, b, sizeof b), 0);
+            assert_int_equal(mbedtls_sha512_update_ret(ctx, content + p * 0x1000 + c * 256, 256),
+                             0);
+        }
+    }
+}
+
+static uint8_t fw[0x2000];
+static uint8_t payload[0x1801];
+static uint8_t img[0x10000];
+
+/*
+ * An image with a payload: [CFV 4K asked, grown to 0xC000][payload 0x2000][fw 0x2000] = 64 KiB at
+ * 0xFFFF0000. Expected MRTD assembled from that layout by hand: shim BFV (MR.EXTEND), CFV,
+ * TD_HOB, TempMem, then the payload: MR.EXTEND as a second BFV, PAGE.ADD only as type 5.
+ */
+static void test_payload_image(void **state)
+{
+    (void)state;
+    uint8_t got[2][MRTD_SIZE];
+    for (int t = 0; t < 2; t++) {
+        const uint32_t type = t == 0 ? TDVF_SEC_BFV : TDVF_SEC_PAYLOAD;
+        image_config cfg;
+        tdvf_meta meta;
+        tdvf_error err;
+        memset(fw, 0, sizeof fw);
+        memset(fw + 0x1000, 0x3C, 0x800);
+        memset(fw + sizeof fw - 16, 0xF4, 16);
+        for (size_t i = 0; i < sizeof payload; i++) {
+            payload[i] = (uint8_t)(i * 5u + 1u);
+        }
+        image_config_default(&cfg, tds_bytes_make(fw, sizeof fw));
+        cfg.cfv_size = 0x1000;
+        cfg.has_payload = true;
+        cfg.payload = tds_bytes_make(payload, sizeof payload);
+        cfg.payload_type = type;
+        assert_int_equal(image_build(&cfg, tds_mut_bytes_make(img, sizeof img), &meta, &err),
+                         TDS_OK);
+        assert_int_equal(mrtd_compute(&meta, tds_bytes_make(img, sizeof img), got[t], &err),
+                         TDS_OK);
+
+        mbedtls_sha512_context ctx;
+        uint8_t want[64];
+        mbedtls_sha512_init(&ctx);
+        assert_int_equal(mbedtls_sha512_starts_ret(&ctx, 1), 0);
+        feed(&ctx, 0xFFFFE000, 2, img + 0xE000);
+        feed(&ctx, 0xFFFF0000, 0xC, NULL);
+        feed(&ctx, 0x800000, 0x20, NULL);
+        feed(&ctx, 0x100000, 0x700, NULL);
+        feed(&ctx, 0xFFFFC000, 2, type == TDVF_SEC_BFV ? img + 0xC000 : NULL);
+        assert_int_equal(mbedtls_sha512_finish_ret(&ctx, want), 0);
+        mbedtls_sha512_free(&ctx);
+        assert_memory_equal(got[t], want, MRTD_SIZE);
+
+        /* The payload as the shim and rtmr --image see it: file + padding, at its GPA. */
+        tdvf_meta m2;
+        const tdvf_section *sec = NULL;
+        tds_bytes bytes;
+        assert_int_equal(
+            measure_image_payload(tds_bytes_make(img, sizeof img), &m2, &sec, &bytes, &err),
+            TDS_OK);
+        assert_ptr_equal(bytes.ptr, img + 0xC000);
+        assert_int_equal(bytes.len, 0x2000);
+        assert_memory_equal(bytes.ptr, payload, sizeof payload);
+        assert_ptr_equal(sec, &m2.sec[4]);
+        assert_int_equal(sec->mem_addr, 0xFFFFC000);
+        assert_int_equal(sec->type, type);
+    }
+    assert_memory_not_equal(got[0], got[1], MRTD_SIZE);
+}
+
+static void test_image_payload_hostile(void **state)
+{
+    (void)state;
+    image_config cfg;
+    tdvf_meta meta;
+    tdvf_error err;
+    const tdvf_section *sec = NULL;
+    tds_bytes bytes = {NULL, 0};
+    /* No payload: its own status and message. */
+    memset(fw, 0, sizeof fw);
+    memset(fw + sizeof fw - 16, 0xF4, 16);
+    image_config_default(&cfg, tds_bytes_make(fw, sizeof fw));
+    cfg.cfv_size = 0x1000;
+    assert_int_equal(image_build(&cfg, tds_mut_bytes_make(img, 0x3000), &meta, &err), TDS_OK);
+    assert_int_equal(measure_image_payload(tds_bytes_make(img, 0x3000), &meta, &sec, &bytes, &err),
+                     TDS_ERR_NOT_FOUND);
+    assert_string_equal(err.what, "the image has no payload section");
+    /* No metadata at all; a footer and a pointer that disagree. */
+    assert_int_equal(measure_image_payload(tds_bytes_make(img, 0x2000), &meta, &sec, &bytes, &err),
+                     TDS_ERR_OUT_OF_BOUNDS); /* no footer; the would-be pointer reads 0 */
+    assert_string_equal(err.what, "TDVF metadata not found");
+    tds_store_le32(img + 0x3000 - 0x20, 0x1010 + 0x20); /* td-shim pointer off by 0x20 */
+    memcpy(img + 0x1010 + 0x10, img + 0x1000, 16);      /* with a GUID in front of it */
+    assert_int_equal(measure_image_payload(tds_bytes_make(img, 0x3000), &meta, &sec, &bytes, &err),
+                     TDS_ERR_MISMATCH);
+    assert_null(sec);
+    assert_null(bytes.ptr);
+    assert_int_equal(measure_image_payload(tds_bytes_make(NULL, 1), &meta, &sec, &bytes, &err),
+                     TDS_ERR_INVALID_ARG);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_known_answers),
-        cmocka_unit_test(test_block_layout),
-        cmocka_unit_test(test_stream_and_order),
-        cmocka_unit_test(test_hostile_sections),
+        cmocka_unit_test(test_known_answers),    cmocka_unit_test(test_block_layout),
+        cmocka_unit_test(test_stream_and_order), cmocka_unit_test(test_hostile_sections),
+        cmocka_unit_test(test_payload_image),    cmocka_unit_test(test_image_payload_hostile),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -252,12 +252,225 @@ static void test_tdshim_only_types(void **state)
     assert_int_equal(tdvf_check_layout(&m, 0x100000001ull, &err), TDS_ERR_INVALID_ARG);
 }
 
+/*
+ * An image [CFV][payload 8K][fw 16K] with the payload as `type`; sections BFV CFV HOB Temp P. The
+ * 4 KiB CFV asked for grows to 0xA000 so the image is 64 KiB (QEMU's -bios granule).
+ */
+#define P_IMG_SIZE 0x10000u
+#define P_OFF 0xA000u       /* payload */
+#define P_FW 0xC000u        /* firmware (shim BFV) */
+#define P_DESC (P_FW + 16u) /* descriptor */
+static uint8_t pimg[P_IMG_SIZE];
+static uint8_t pfile[0x1801];
+
+static void build_payload(uint32_t type, tdvf_meta *m)
+{
+    image_config cfg;
+    tdvf_error err;
+    memset(fw, 0, sizeof fw);
+    memset(fw + FW_SIZE - 16, 0xF4, 16);
+    memset(pfile, 0x5A, sizeof pfile);
+    image_config_default(&cfg, tds_bytes_make(fw, sizeof fw));
+    cfg.cfv_size = 0x1000;
+    cfg.has_payload = true;
+    cfg.payload = tds_bytes_make(pfile, sizeof pfile);
+    cfg.payload_type = type;
+    assert_int_equal(image_build(&cfg, tds_mut_bytes_make(pimg, sizeof pimg), m, &err), TDS_OK);
+}
+
+static tds_status find(const tdvf_meta *m, const tdvf_section **p, tdvf_error *err)
+{
+    err->what = NULL;
+    err->section = 77;
+    tds_status st = tdvf_find_payload(m, P_IMG_SIZE, p, err);
+    if (st != TDS_OK && st != TDS_ERR_NOT_FOUND) {
+        assert_non_null(err->what);
+    }
+    return st;
+}
+
+static void test_find_payload(void **state)
+{
+    (void)state;
+    tdvf_meta m;
+    tdvf_error err;
+    const tdvf_section *p = NULL;
+    /* No payload: a distinct status, nothing written. */
+    build();
+    assert_int_equal(parse_checked(&m, &err), TDS_OK);
+    assert_int_equal(tdvf_find_payload(&m, IMG_SIZE, &p, &err), TDS_ERR_NOT_FOUND);
+    assert_null(p);
+    /* Second BFV: the section after the RAM ones, at file P_OFF = GPA base + P_OFF. */
+    const uint64_t base = 0x100000000ull - P_IMG_SIZE;
+    for (uint32_t t = 0; t < 2; t++) {
+        const uint32_t type = t == 0 ? TDVF_SEC_BFV : TDVF_SEC_PAYLOAD;
+        build_payload(type, &m);
+        assert_int_equal(m.count, 5);
+        assert_int_equal(m.desc_offset, P_DESC);
+        assert_int_equal(find(&m, &p, &err), TDS_OK);
+        assert_ptr_equal(p, &m.sec[4]);
+        assert_int_equal(p->type, type);
+        assert_int_equal(p->attributes, type == TDVF_SEC_BFV ? TDVF_ATTR_MR_EXTEND : 0);
+        assert_int_equal(p->data_offset, P_OFF);
+        assert_int_equal(p->raw_size, 0x2000);
+        assert_int_equal(p->mem_size, 0x2000);
+        assert_int_equal(p->mem_addr, base + P_OFF);
+        /* The shim's BFV is still section 0 and still ends at 4 GiB. */
+        assert_int_equal(m.sec[0].mem_addr + m.sec[0].mem_size, 0x100000000ull);
+        assert_int_equal(tdvf_check_tdshim(&m, P_IMG_SIZE, &err), TDS_OK);
+        assert_int_equal(tdvf_check_layout(&m, P_IMG_SIZE, &err), TDS_OK);
+        /* QEMU >= 10.1 takes the second BFV, refuses the type-5 section. */
+        assert_int_equal(tdvf_check_qemu(&m, P_IMG_SIZE, &err),
+                         type == TDVF_SEC_BFV ? TDS_OK : TDS_ERR_UNSUPPORTED);
+        /* A type-5 payload may also carry MR.EXTEND. */
+        m.sec[4].attributes = TDVF_ATTR_MR_EXTEND;
+        assert_int_equal(find(&m, &p, &err), TDS_OK);
+    }
+    /* The payload may come first in metadata order; the shim BFV is found by its end. */
+    build_payload(TDVF_SEC_BFV, &m);
+    const tdvf_section shim = m.sec[0];
+    m.sec[0] = m.sec[4];
+    m.sec[4] = shim;
+    assert_int_equal(find(&m, &p, &err), TDS_OK);
+    assert_ptr_equal(p, &m.sec[0]);
+    assert_int_equal(tdvf_check_layout(&m, P_IMG_SIZE, &err), TDS_OK);
+}
+
+/* Apply one corruption to a good payload image's decoded metadata; expect status, section, why. */
+static void expect_bad(tdvf_meta *m, tds_status want, uint32_t section)
+{
+    tdvf_error err;
+    const tdvf_section *p = NULL;
+    assert_int_equal(find(m, &p, &err), want);
+    assert_null(p);
+    assert_int_equal(err.section, section);
+    /* The project's layout rules refuse it too. */
+    assert_int_not_equal(tdvf_check_layout(m, P_IMG_SIZE, &err), TDS_OK);
+}
+
+static void test_find_payload_hostile(void **state)
+{
+    (void)state;
+    tdvf_meta m;
+    tdvf_error err;
+    const tdvf_section *p = NULL;
+    /* Two payloads: a BFV and a Payload, two Payloads, two extra BFVs. */
+    for (uint32_t i = 0; i < 3; i++) {
+        build_payload(i == 1 ? TDVF_SEC_PAYLOAD : TDVF_SEC_BFV, &m);
+        m.sec[5] = m.sec[4];
+        m.sec[5].type = i == 2 ? TDVF_SEC_BFV : TDVF_SEC_PAYLOAD;
+        m.count = 6;
+        expect_bad(&m, TDS_ERR_MALFORMED, 5);
+    }
+    build_payload(TDVF_SEC_BFV, &m);
+    m.sec[5] = m.sec[4];
+    m.sec[5].type = TDVF_SEC_PAYLOAD;
+    m.count = 6;
+    assert_int_equal(find(&m, &p, &err), TDS_ERR_MALFORMED);
+    assert_string_equal(err.what,
+                        "two payload sections: a second BFV and a Payload (type 5) section");
+    /* Overlapping the shim's BFV (memory and data), the CFV, the descriptor. */
+    build_payload(TDVF_SEC_BFV, &m);
+    m.sec[4].data_offset = P_FW + 0x2000; /* inside the firmware */
+    m.sec[4].mem_addr += P_FW + 0x2000 - P_OFF;
+    expect_bad(&m, TDS_ERR_MALFORMED, 4);
+    build_payload(TDVF_SEC_PAYLOAD, &m);
+    m.sec[4].data_offset = 0; /* over the CFV */
+    m.sec[4].mem_addr -= P_OFF;
+    expect_bad(&m, TDS_ERR_MALFORMED, 4);
+    build_payload(TDVF_SEC_PAYLOAD, &m);
+    m.sec[4].data_offset = P_FW; /* the metadata page */
+    m.sec[4].raw_size = 0x1000;
+    m.sec[4].mem_size = 0x1000;
+    m.sec[4].mem_addr += P_FW - P_OFF;
+    m.sec[0].data_offset = P_FW + 0x1000; /* pretend the BFV starts after it */
+    m.sec[0].raw_size = FW_SIZE - 0x1000;
+    m.sec[0].mem_size = FW_SIZE - 0x1000;
+    m.sec[0].mem_addr += 0x1000;
+    assert_int_equal(find(&m, &p, &err), TDS_ERR_MALFORMED);
+    assert_string_equal(err.what, "payload data overlaps the metadata descriptor");
+    /* Memory over the TD_HOB while the data stays in place: not where the image is mapped. */
+    build_payload(TDVF_SEC_PAYLOAD, &m);
+    m.sec[4].mem_addr = 0x800000;
+    expect_bad(&m, TDS_ERR_MISMATCH, 4);
+    /* Wrong attributes. */
+    build_payload(TDVF_SEC_PAYLOAD, &m);
+    m.sec[4].attributes = TDVF_ATTR_PAGE_AUG;
+    expect_bad(&m, TDS_ERR_MALFORMED, 4);
+    build_payload(TDVF_SEC_BFV, &m);
+    m.sec[4].attributes = 0;
+    expect_bad(&m, TDS_ERR_MALFORMED, 4);
+    /* Misaligned offset/address, size; MemoryDataSize != RawDataSize; no data. */
+    build_payload(TDVF_SEC_BFV, &m);
+    m.sec[4].data_offset += 0x800;
+    m.sec[4].mem_addr += 0x800;
+    m.sec[4].raw_size = 0x1000;
+    m.sec[4].mem_size = 0x1000;
+    expect_bad(&m, TDS_ERR_ALIGNMENT, 4);
+    build_payload(TDVF_SEC_BFV, &m);
+    m.sec[4].raw_size = 0x1800;
+    m.sec[4].mem_size = 0x1800;
+    expect_bad(&m, TDS_ERR_ALIGNMENT, 4);
+    build_payload(TDVF_SEC_PAYLOAD, &m);
+    m.sec[4].mem_size = 0x3000;
+    expect_bad(&m, TDS_ERR_MALFORMED, 4);
+    build_payload(TDVF_SEC_PAYLOAD, &m);
+    m.sec[4].raw_size = 0;
+    m.sec[4].data_offset = 0;
+    expect_bad(&m, TDS_ERR_MALFORMED, 4);
+    /* Data past the image end (for a smaller image size). */
+    build_payload(TDVF_SEC_BFV, &m);
+    assert_int_equal(tdvf_find_payload(&m, 0x2000, &p, &err), TDS_ERR_OUT_OF_BOUNDS);
+    assert_int_equal(tdvf_find_payload(&m, 0x100000001ull, &p, &err), TDS_ERR_INVALID_ARG);
+    assert_int_equal(tdvf_find_payload(&m, 0, &p, &err), TDS_ERR_INVALID_ARG);
+    m.sec[4].data_offset = UINT32_MAX & ~0xFFFu;
+    expect_bad(&m, TDS_ERR_OUT_OF_BOUNDS, 4);
+    /* No BFV ends at 4 GiB; two do. */
+    build_payload(TDVF_SEC_PAYLOAD, &m);
+    m.sec[0].mem_size -= 0x1000;
+    m.sec[0].raw_size -= 0x1000;
+    expect_bad(&m, TDS_ERR_MALFORMED, UINT32_MAX);
+    build_payload(TDVF_SEC_PAYLOAD, &m);
+    m.sec[5] = m.sec[0];
+    m.count = 6;
+    expect_bad(&m, TDS_ERR_MALFORMED, 5);
+    /* Bad arguments. */
+    assert_int_equal(tdvf_find_payload(NULL, P_IMG_SIZE, &p, &err), TDS_ERR_INVALID_ARG);
+    assert_int_equal(tdvf_find_payload(&m, P_IMG_SIZE, NULL, &err), TDS_ERR_INVALID_ARG);
+    m.count = TDVF_MAX_SECTIONS + 1;
+    assert_int_equal(tdvf_find_payload(&m, P_IMG_SIZE, &p, &err), TDS_ERR_INVALID_ARG);
+    assert_null(p);
+}
+
+/* The same hostile payloads written into the image bytes: the full read path refuses them. */
+static void test_payload_bytes_hostile(void **state)
+{
+    (void)state;
+    tdvf_meta m;
+    tdvf_error err;
+    const uint32_t sec4 = P_DESC + 16u + 32u * 4u;
+    build_payload(TDVF_SEC_BFV, &m);
+    tds_store_le32(pimg + sec4 + 0, P_FW); /* data in the shim BFV */
+    tds_store_le64(pimg + sec4 + 8, 0x100000000ull - P_IMG_SIZE + P_FW);
+    assert_int_equal(tdvf_parse(tds_bytes_make(pimg, sizeof pimg), P_DESC, &m, &err), TDS_OK);
+    assert_int_equal(tdvf_check_tdshim(&m, P_IMG_SIZE, &err), TDS_OK);
+    assert_int_equal(tdvf_check_layout(&m, P_IMG_SIZE, &err), TDS_ERR_MALFORMED);
+    assert_int_equal(err.section, 4);
+    build_payload(TDVF_SEC_PAYLOAD, &m);
+    tds_store_le32(pimg + sec4 + 28, TDVF_ATTR_PAGE_AUG);
+    assert_int_equal(tdvf_parse(tds_bytes_make(pimg, sizeof pimg), P_DESC, &m, &err), TDS_OK);
+    assert_int_equal(tdvf_check_tdshim(&m, P_IMG_SIZE, &err), TDS_ERR_MALFORMED);
+    assert_int_equal(tdvf_check_layout(&m, P_IMG_SIZE, &err), TDS_ERR_MALFORMED);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_locate_both_ways),       cmocka_unit_test(test_footer_hostile),
         cmocka_unit_test(test_tdshim_pointer_hostile), cmocka_unit_test(test_descriptor_hostile),
         cmocka_unit_test(test_section_rules),          cmocka_unit_test(test_tdshim_only_types),
+        cmocka_unit_test(test_find_payload),           cmocka_unit_test(test_find_payload_hostile),
+        cmocka_unit_test(test_payload_bytes_hostile),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -69,6 +69,14 @@ static tds_status check_config(const image_config *cfg, tdvf_error *err)
     if (cfg->ram_count > IMAGE_MAX_RAM_SECTIONS) {
         return fail(err, TDS_ERR_INVALID_ARG, "too many RAM sections");
     }
+    if (cfg->has_payload) {
+        if (!tds_bytes_valid(cfg->payload) || cfg->payload.len == 0) {
+            return fail(err, TDS_ERR_MALFORMED, "payload is empty");
+        }
+        if (cfg->payload_type != TDVF_SEC_BFV && cfg->payload_type != TDVF_SEC_PAYLOAD) {
+            return fail(err, TDS_ERR_UNSUPPORTED, "payload section type is not BFV or Payload");
+        }
+    }
     for (uint32_t i = 0; i < cfg->ram_count; i++) {
         const image_ram_section *r = &cfg->ram[i];
         if (r->type != TDVF_SEC_TD_HOB && r->type != TDVF_SEC_TEMP_MEM) {
@@ -82,15 +90,51 @@ static tds_status check_config(const image_config *cfg, tdvf_error *err)
     return TDS_OK;
 }
 
-tds_status image_total_size(const image_config *cfg, size_t *out)
+tds_status image_payload_size(const image_config *cfg, size_t *out)
 {
-    size_t total;
+    if (cfg == NULL || out == NULL) {
+        return TDS_ERR_INVALID_ARG;
+    }
+    if (!cfg->has_payload) {
+        *out = 0;
+        return TDS_OK;
+    }
+    return tds_align_up_size(cfg->payload.len, TDVF_PAGE, out);
+}
+
+tds_status image_cfv_size(const image_config *cfg, size_t *out)
+{
     size_t cfv;
+    size_t payload;
+    size_t total;
+    size_t rounded;
     if (cfg == NULL || out == NULL) {
         return TDS_ERR_INVALID_ARG;
     }
     TDS_TRY(tds_u64_to_size(cfg->cfv_size, &cfv));
-    TDS_TRY(tds_add_size(cfv, cfg->firmware.len, &total));
+    if (cfg->has_payload) {
+        TDS_TRY(image_payload_size(cfg, &payload));
+        TDS_TRY(tds_add_size(cfv, payload, &total));
+        TDS_TRY(tds_add_size(total, cfg->firmware.len, &total));
+        TDS_TRY(tds_align_up_size(total, IMAGE_ROM_ALIGN, &rounded));
+        cfv += rounded - total;
+    }
+    *out = cfv;
+    return TDS_OK;
+}
+
+tds_status image_total_size(const image_config *cfg, size_t *out)
+{
+    size_t total;
+    size_t cfv;
+    size_t payload;
+    if (cfg == NULL || out == NULL) {
+        return TDS_ERR_INVALID_ARG;
+    }
+    TDS_TRY(image_cfv_size(cfg, &cfv));
+    TDS_TRY(image_payload_size(cfg, &payload));
+    TDS_TRY(tds_add_size(cfv, payload, &total));
+    TDS_TRY(tds_add_size(total, cfg->firmware.len, &total));
     if (total > IMAGE_MAX_SIZE) {
         return TDS_ERR_NO_SPACE;
     }
@@ -109,13 +153,21 @@ static tds_status put_section(tds_writer *w, uint32_t data_offset, uint32_t raw,
     return tds_writer_le32(w, attr);
 }
 
-static tds_status write_metadata(const image_config *cfg, tds_mut_bytes img, uint32_t cfv_size)
+/* File offsets of the parts: [CFV at 0][payload at cfv_size][firmware at fw_off]. */
+typedef struct image_parts {
+    uint32_t cfv_size;
+    uint32_t payload_size; /* padded; 0 without a payload */
+    uint32_t fw_off;
+} image_parts;
+
+static tds_status write_metadata(const image_config *cfg, tds_mut_bytes img, const image_parts *p)
 {
     tds_mut_bytes page;
-    const uint32_t count = 2u + cfg->ram_count;
+    const uint32_t count = 2u + cfg->ram_count + (cfg->has_payload ? 1u : 0u);
     const uint32_t fw_size = (uint32_t)cfg->firmware.len;
+    const uint32_t cfv_size = p->cfv_size;
     const uint64_t base = FOUR_GIB - img.len;
-    TDS_TRY(tds_mut_bytes_sub(img, cfv_size, IMAGE_META_SIZE, &page));
+    TDS_TRY(tds_mut_bytes_sub(img, p->fw_off, IMAGE_META_SIZE, &page));
     tds_writer w = tds_writer_make(page);
     TDS_TRY(tds_writer_put(&w, tdvf_guid_metadata_hdr.b, 16));
     TDS_TRY(tds_writer_le32(&w, TDVF_SIGNATURE));
@@ -123,12 +175,21 @@ static tds_status write_metadata(const image_config *cfg, tds_mut_bytes img, uin
     TDS_TRY(tds_writer_le32(&w, TDVF_VERSION));
     TDS_TRY(tds_writer_le32(&w, count));
     /* BFV first: it is the code, measured into MRTD (PAGE.ADD + MR.EXTEND). */
-    TDS_TRY(put_section(&w, cfv_size, fw_size, base + cfv_size, fw_size, TDVF_SEC_BFV,
+    TDS_TRY(put_section(&w, p->fw_off, fw_size, base + p->fw_off, fw_size, TDVF_SEC_BFV,
                         TDVF_ATTR_MR_EXTEND));
     TDS_TRY(put_section(&w, 0, cfv_size, base, cfv_size, TDVF_SEC_CFV, 0));
     for (uint32_t i = 0; i < cfg->ram_count; i++) {
         const image_ram_section *r = &cfg->ram[i];
         TDS_TRY(put_section(&w, 0, 0, r->addr, r->size, r->type, 0));
+    }
+    /*
+     * The payload last: the sections of an image without a payload keep their indices and their
+     * MRTD prefix, and the payload's pages are measured after the shim's (docs/image-layout.md).
+     */
+    if (cfg->has_payload) {
+        const uint32_t attr = cfg->payload_type == TDVF_SEC_BFV ? TDVF_ATTR_MR_EXTEND : 0u;
+        TDS_TRY(put_section(&w, cfv_size, p->payload_size, base + cfv_size, p->payload_size,
+                            cfg->payload_type, attr));
     }
     return TDS_OK;
 }
@@ -167,14 +228,25 @@ tds_status image_build(const image_config *cfg, tds_mut_bytes out, tdvf_meta *me
     if (out.len != total) {
         return fail(err, TDS_ERR_INVALID_ARG, "output buffer is not the image size");
     }
-    const uint32_t cfv_size = (uint32_t)cfg->cfv_size;
-    memset(out.ptr, 0, cfv_size);
+    size_t payload_size;
+    size_t cfv_size;
+    TDS_TRY(image_payload_size(cfg, &payload_size));
+    TDS_TRY(image_cfv_size(cfg, &cfv_size));
+    /* All three parts fit in IMAGE_MAX_SIZE (checked above), so the casts are exact. */
+    image_parts parts;
+    parts.cfv_size = (uint32_t)cfv_size;
+    parts.payload_size = (uint32_t)payload_size;
+    parts.fw_off = parts.cfv_size + parts.payload_size;
+    memset(out.ptr, 0, parts.fw_off);
     if (cfg->cfv.len != 0) {
         memcpy(out.ptr, cfg->cfv.ptr, cfg->cfv.len);
     }
-    memcpy(out.ptr + cfv_size, cfg->firmware.ptr, cfg->firmware.len);
-    TDS_TRY(write_metadata(cfg, out, cfv_size));
-    TDS_TRY(write_tail(out, cfv_size + 16u));
+    if (cfg->has_payload) {
+        memcpy(out.ptr + parts.cfv_size, cfg->payload.ptr, cfg->payload.len);
+    }
+    memcpy(out.ptr + parts.fw_off, cfg->firmware.ptr, cfg->firmware.len);
+    TDS_TRY(write_metadata(cfg, out, &parts));
+    TDS_TRY(write_tail(out, parts.fw_off + 16u));
 
     /* Read it back the way each VMM would, and hold it to every rule set. */
     const tds_bytes img = tds_bytes_const(out);
@@ -186,9 +258,19 @@ tds_status image_build(const image_config *cfg, tds_mut_bytes out, tdvf_meta *me
         return fail(err, TDS_ERR_MISMATCH, "metadata not found identically by both locators");
     }
     TDS_TRY(tdvf_parse(img, off_qemu, &m, err));
-    TDS_TRY(tdvf_check_qemu(&m, img.len, err));
+    if (!cfg->has_payload || cfg->payload_type != TDVF_SEC_PAYLOAD) {
+        TDS_TRY(tdvf_check_qemu(&m, img.len, err));
+    }
     TDS_TRY(tdvf_check_tdshim(&m, img.len, err));
     TDS_TRY(tdvf_check_layout(&m, img.len, err));
+    /* The shim's rule finds the payload where it was put, or finds none. */
+    const tdvf_section *found = NULL;
+    tds_status st = tdvf_find_payload(&m, img.len, &found, err);
+    if (cfg->has_payload
+            ? (st != TDS_OK || found != &m.sec[m.count - 1] || found->data_offset != parts.cfv_size)
+            : st != TDS_ERR_NOT_FOUND) {
+        return fail(err, TDS_ERR_MISMATCH, "payload section not found where it was placed");
+    }
     *meta = m;
     return TDS_OK;
 }

@@ -1,10 +1,10 @@
 /* SPDX-License-Identifier: BSD-2-Clause-Patent */
 /*
- * Build a TDVF image (docs/image-layout.md): [CFV][BFV = firmware blob], mapped so its last byte is
- * at 0xFFFFFFFF. The builder writes the metadata page (GUID + TDVF_DESCRIPTOR + sections) into the
- * first page of the firmware blob and the tail (OVMF GUIDed footer table, td-shim metadata
- * pointer, 'VTF\0') into its last 0x60 bytes, then re-reads the result with the independent
- * reader in shim/tdvf and checks it against QEMU's, td-shim's and this project's rules.
+ * Build a TDVF image (docs/image-layout.md): [CFV][payload, optional][BFV = firmware blob], mapped
+ * so its last byte is at 0xFFFFFFFF. The builder writes the metadata page (GUID + TDVF_DESCRIPTOR +
+ * sections) into the first page of the firmware blob and the tail (OVMF GUIDed footer table,
+ * td-shim metadata pointer, 'VTF\0') into its last 0x60 bytes, then re-reads the result with the
+ * independent reader in shim/tdvf and checks it against QEMU's, td-shim's and this project's rules.
  */
 #ifndef TDSHIM_TOOLS_IMAGE_BUILD_H
 #define TDSHIM_TOOLS_IMAGE_BUILD_H
@@ -30,6 +30,15 @@ typedef struct image_config {
     uint64_t cfv_size;  /* > 0, 4 KiB multiple, >= cfv.len */
     image_ram_section ram[IMAGE_MAX_RAM_SECTIONS];
     uint32_t ram_count;
+    /*
+     * Optional payload (docs/handoff.md 1): placed between the CFV and the BFV, zero-padded to a
+     * 4 KiB multiple, described by one more section after the RAM sections: TDVF_SEC_BFV
+     * (attributes MR.EXTEND: in MRTD, accepted by QEMU >= 10.1) or TDVF_SEC_PAYLOAD (attributes 0:
+     * PAGE.ADD only, td-shim metadata VMMs; QEMU refuses the type, so its rules are not applied).
+     */
+    bool has_payload;
+    tds_bytes payload;     /* non-empty when has_payload */
+    uint32_t payload_type; /* TDVF_SEC_BFV or TDVF_SEC_PAYLOAD */
 } image_config;
 
 /* The defaults the firmware's linker script (shim/shim.ld) relies on. */
@@ -39,15 +48,26 @@ typedef struct image_config {
 #define IMAGE_DEFAULT_TEMP_ADDR 0x100000u
 #define IMAGE_DEFAULT_TEMP_SIZE 0x700000u
 
-/* Fill cfg with the default layout for `firmware` (no CFV content). */
+/* Fill cfg with the default layout for `firmware` (no CFV content, no payload). */
 void image_config_default(image_config *cfg, tds_bytes firmware);
 
-/* Total image size for cfg (checked). */
+/* Total image size for cfg (checked): CFV + padded payload + firmware, at most IMAGE_MAX_SIZE. */
 TDS_MUST_USE tds_status image_total_size(const image_config *cfg, size_t *out);
+
+/* Payload size in the image: payload.len rounded up to 4 KiB (0 without a payload). */
+TDS_MUST_USE tds_status image_payload_size(const image_config *cfg, size_t *out);
+
+/*
+ * CFV size in the image: cfg->cfv_size, and with a payload grown (zero-filled) so the image size
+ * is a multiple of IMAGE_ROM_ALIGN, which QEMU requires of -bios ("could not load PC BIOS").
+ */
+#define IMAGE_ROM_ALIGN 0x10000u
+TDS_MUST_USE tds_status image_cfv_size(const image_config *cfg, size_t *out);
 
 /*
  * Build the image into out (exactly image_total_size bytes) and return the decoded metadata the
- * reader found in it. On failure err says why; out may be partly written.
+ * reader found in it (with a payload, tdvf_find_payload on it returns the last section). On
+ * failure err says why; out may be partly written.
  */
 TDS_MUST_USE tds_status image_build(const image_config *cfg, tds_mut_bytes out, tdvf_meta *meta,
                                     tdvf_error *err);

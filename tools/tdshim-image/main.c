@@ -18,30 +18,53 @@ static void usage(FILE *f)
                "  --cfv-size N        CFV size, 4 KiB multiple (default 64K)\n"
                "  --td-hob ADDR,SIZE  TD_HOB section (default 0x800000,0x20000)\n"
                "  --tempmem ADDR,SIZE TempMem section; repeatable (default 0x100000,0x700000)\n"
+               "  --payload FILE      payload (ELF/PE) placed between the CFV and the BFV,\n"
+               "                      zero-padded to 4 KiB, described by one more section\n"
+               "  --payload-section T bfv (default: type 0, MR.EXTEND, in MRTD, QEMU >= 10.1)\n"
+               "                      or payload (type 5, attributes 0: td-shim metadata VMMs)\n"
                "  -q, --quiet         do not print the layout table\n"
                "Numbers: decimal or 0x hex, optional K/M/G suffix.\n");
 }
 
-static void print_layout(const tdvf_meta *m, size_t image_size)
+static void print_layout(const tdvf_meta *m, size_t image_size, size_t payload_file_len)
 {
+    const tdvf_section *payload = NULL;
+    tdvf_error err;
+    if (tdvf_find_payload(m, image_size, &payload, &err) != TDS_OK) {
+        payload = NULL;
+    }
     const uint64_t base = 0x100000000ull - image_size;
     printf("TDVF image: %zu bytes (0x%zx) at GPA 0x%08" PRIx64 "-0xffffffff\n", image_size,
            image_size, base);
     printf("descriptor: file offset 0x%08" PRIx32 " (GPA 0x%08" PRIx64 "), %" PRIu32
            " sections, length %" PRIu32 "\n",
            m->desc_offset, base + m->desc_offset, m->count, m->length);
-    printf("%-3s %-8s %-10s %-10s %-18s %-10s %-4s %s\n", "#", "type", "file_off", "raw_size",
-           "gpa", "mem_size", "attr", "vmm action");
+    printf("%-3s %-8s %-10s %-10s %-18s %-10s %-4s %-8s %s\n", "#", "type", "file_off", "raw_size",
+           "gpa", "mem_size", "attr", "role", "vmm action");
     for (uint32_t i = 0; i < m->count; i++) {
         const tdvf_section *s = &m->sec[i];
         const char *action =
             (s->attributes & TDVF_ATTR_MR_EXTEND) != 0
                 ? "PAGE.ADD + MR.EXTEND (MRTD)"
                 : ((s->attributes & TDVF_ATTR_PAGE_AUG) != 0 ? "PAGE.AUG" : "PAGE.ADD");
+        const char *role = s == payload ? "payload"
+                           : s->type == TDVF_SEC_BFV && s->mem_addr + s->mem_size == 0x100000000ull
+                               ? "shim"
+                               : "-";
         printf("%-3" PRIu32 " %-8s 0x%08" PRIx32 " 0x%08" PRIx32 " 0x%016" PRIx64 " 0x%08" PRIx64
-               " 0x%-2" PRIx32 " %s\n",
+               " 0x%-2" PRIx32 " %-8s %s\n",
                i, tdvf_section_type_name(s->type), s->data_offset, s->raw_size, s->mem_addr,
-               s->mem_size, s->attributes, action);
+               s->mem_size, s->attributes, role, action);
+    }
+    if (payload != NULL) {
+        printf("payload: section %td (%s), file offset 0x%08" PRIx32 ", GPA 0x%08" PRIx64
+               ", %zu bytes of file + %zu bytes of zero padding; measured into %s\n",
+               payload - m->sec, tdvf_section_type_name(payload->type), payload->data_offset,
+               payload->mem_addr, payload_file_len, (size_t)payload->raw_size - payload_file_len,
+               (payload->attributes & TDVF_ATTR_MR_EXTEND) != 0 ? "MRTD and RTMR1 (by the shim)"
+                                                                : "RTMR1 (by the shim)");
+    } else {
+        printf("payload: none\n");
     }
     printf("tail: footer table at end-0x%x (metadata offset entry = 0x%08zx from end), "
            "td-shim pointer at end-0x%x = 0x%08" PRIx32 ", 'VTF' at end-0x%x\n",
@@ -51,7 +74,7 @@ static void print_layout(const tdvf_meta *m, size_t image_size)
 
 int main(int argc, char **argv)
 {
-    enum { OPT_FW = 256, OPT_CFV, OPT_CFV_SIZE, OPT_HOB, OPT_TEMP };
+    enum { OPT_FW = 256, OPT_CFV, OPT_CFV_SIZE, OPT_HOB, OPT_TEMP, OPT_PAYLOAD, OPT_PAYLOAD_SEC };
     static const struct option opts[] = {
         {"firmware", required_argument, NULL, OPT_FW},
         {"output", required_argument, NULL, 'o'},
@@ -59,6 +82,8 @@ int main(int argc, char **argv)
         {"cfv-size", required_argument, NULL, OPT_CFV_SIZE},
         {"td-hob", required_argument, NULL, OPT_HOB},
         {"tempmem", required_argument, NULL, OPT_TEMP},
+        {"payload", required_argument, NULL, OPT_PAYLOAD},
+        {"payload-section", required_argument, NULL, OPT_PAYLOAD_SEC},
         {"quiet", no_argument, NULL, 'q'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
@@ -66,6 +91,8 @@ int main(int argc, char **argv)
     const char *fw_path = NULL;
     const char *out_path = NULL;
     const char *cfv_path = NULL;
+    const char *payload_path = NULL;
+    uint32_t payload_type = TDVF_SEC_BFV;
     uint64_t cfv_size = IMAGE_DEFAULT_CFV_SIZE;
     bool quiet = false;
     bool have_hob = false;
@@ -79,6 +106,17 @@ int main(int argc, char **argv)
         case 'o': out_path = optarg; break;
         case OPT_CFV: cfv_path = optarg; break;
         case 'q': quiet = true; break;
+        case OPT_PAYLOAD: payload_path = optarg; break;
+        case OPT_PAYLOAD_SEC:
+            if (strcmp(optarg, "bfv") == 0) {
+                payload_type = TDVF_SEC_BFV;
+            } else if (strcmp(optarg, "payload") == 0) {
+                payload_type = TDVF_SEC_PAYLOAD;
+            } else {
+                fprintf(stderr, "tdshim-image: --payload-section must be 'bfv' or 'payload'\n");
+                return 2;
+            }
+            break;
         case 'h': usage(stdout); return 0;
         case OPT_CFV_SIZE:
             if (tool_parse_u64(optarg, &cfv_size) != TDS_OK) {
@@ -114,6 +152,8 @@ int main(int argc, char **argv)
     size_t fw_len = 0;
     uint8_t *cfv = NULL;
     size_t cfv_len = 0;
+    uint8_t *payload = NULL;
+    size_t payload_len = 0;
     uint8_t *img = NULL;
     int rc = 1;
     tds_status st = tool_read_file(fw_path, &fw, &fw_len);
@@ -130,8 +170,23 @@ int main(int argc, char **argv)
             goto out;
         }
     }
+    if (payload_path != NULL) {
+        st = tool_read_file(payload_path, &payload, &payload_len);
+        if (st != TDS_OK) {
+            fprintf(stderr, "tdshim-image: cannot read payload '%s': %s\n", payload_path,
+                    st == TDS_ERR_NO_SPACE ? "larger than the 16 MiB image" : tds_status_str(st));
+            goto out;
+        }
+        if (payload_len == 0) {
+            fprintf(stderr, "tdshim-image: payload '%s' is empty\n", payload_path);
+            goto out;
+        }
+    }
     image_config cfg;
     image_config_default(&cfg, tds_bytes_make(fw, fw_len));
+    cfg.has_payload = payload_path != NULL;
+    cfg.payload = tds_bytes_make(payload, payload_len);
+    cfg.payload_type = payload_type;
     cfg.cfv = tds_bytes_make(cfv, cfv_len);
     cfg.cfv_size = cfv_size;
     cfg.ram[0] = hob;
@@ -141,7 +196,14 @@ int main(int argc, char **argv)
     }
     size_t total;
     if (image_total_size(&cfg, &total) != TDS_OK) {
-        fprintf(stderr, "tdshim-image: image would exceed %u bytes\n", IMAGE_MAX_SIZE);
+        if (payload_path != NULL) {
+            fprintf(stderr,
+                    "tdshim-image: payload '%s' (%zu bytes) too large: CFV + payload + firmware "
+                    "would exceed the %u-byte image limit\n",
+                    payload_path, payload_len, IMAGE_MAX_SIZE);
+        } else {
+            fprintf(stderr, "tdshim-image: image would exceed %u bytes\n", IMAGE_MAX_SIZE);
+        }
         goto out;
     }
     img = calloc(1, total);
@@ -167,11 +229,12 @@ int main(int argc, char **argv)
         goto out;
     }
     if (!quiet) {
-        print_layout(&meta, total);
+        print_layout(&meta, total, payload_len);
     }
     rc = 0;
 out:
     free(img);
+    free(payload);
     free(cfv);
     free(fw);
     return rc;

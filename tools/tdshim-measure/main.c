@@ -15,7 +15,8 @@ static void usage(FILE *f)
                "       tdshim-measure rtmr --hob FILE ... (tdshim-measure rtmr --help)\n"
                "  prints the reference MRTD (96 hex digits) of a TDVF image\n"
                "  --locate  how to find the metadata (default qemu: the OVMF footer table)\n"
-               "  --any     measure even what QEMU would refuse to load\n");
+               "  --any     measure even what QEMU would refuse to load (an image with a\n"
+               "            type-5 Payload section is held to td-shim's rules instead)\n");
 }
 
 static void report(const char *what, tds_status st, const tdvf_error *err)
@@ -26,6 +27,21 @@ static void report(const char *what, tds_status st, const tdvf_error *err)
     } else {
         fprintf(stderr, "tdshim-measure: %s: %s: %s\n", what, tds_status_str(st), err->what);
     }
+}
+
+/*
+ * QEMU's acceptance rules; but an image whose payload is a type-5 Payload section is meant for a
+ * VMM that implements the td-shim metadata (QEMU refuses type 5), so it is held to td-shim's and
+ * this project's rules instead (docs/image-layout.md).
+ */
+static tds_status check_rules(const tdvf_meta *m, size_t len, tdvf_error *err)
+{
+    const tdvf_section *p = NULL;
+    if (tdvf_find_payload(m, len, &p, err) == TDS_OK && p->type == TDVF_SEC_PAYLOAD) {
+        TDS_TRY(tdvf_check_tdshim(m, len, err));
+        return tdvf_check_layout(m, len, err);
+    }
+    return tdvf_check_qemu(m, len, err);
 }
 
 int main(int argc, char **argv)
@@ -83,7 +99,7 @@ int main(int argc, char **argv)
     }
     st = tdvf_parse(image, off, &m, &err);
     if (st == TDS_OK && !any) {
-        st = tdvf_check_qemu(&m, len, &err);
+        st = check_rules(&m, len, &err);
     }
     if (st != TDS_OK) {
         report("metadata", st, &err);

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "measure_image.h"
 #include "rtmr_cmd.h"
 #include "rtmr_ref.h"
 #include "tool_io.h"
@@ -13,12 +14,14 @@ static void rtmr_usage(FILE *f)
 {
     fprintf(f,
             "usage: tdshim-measure rtmr --hob FILE [--hob-gpa GPA] [--gpaw 48|52]\n"
-            "                           [--separators] [--payload FILE [--payload-base GPA]]\n"
-            "                           [--payload-param FILE | --cmdline STR]\n"
+            "                           [--image IMAGE |\n"
+            "                            [--separators] [--payload FILE [--payload-base GPA]]\n"
+            "                            [--payload-param FILE | --cmdline STR]]\n"
             "                           [--json] [--log-out FILE]\n"
-            "  prints the reference RTMR0..3 (96 hex digits each) for a TD HOB (today's firmware)\n"
-            "  and, planned, a payload and its parameter; --log-out writes the expected CC event "
-            "log\n");
+            "  prints the reference RTMR0..3 (96 hex digits each) for a TD HOB and, with --image,\n"
+            "  the image's payload section in the shim's executable-payload order (HOB, payload,\n"
+            "  separators); --payload/--separators/--payload-param give td-shim's Linux order;\n"
+            "  --log-out writes the expected CC event log\n");
 }
 
 static int usage_error(const char *why)
@@ -48,6 +51,8 @@ static void print_hex(const uint8_t *b, size_t n)
 
 typedef struct rtmr_args {
     const char *hob;
+    const char *image;
+    bool payload_base_set;
     const char *payload;
     const char *param;
     const char *cmdline;
@@ -73,6 +78,8 @@ static int parse_args(int argc, char **argv, rtmr_args *a)
             return usage_error("unknown option or missing value");
         } else if (strcmp(o, "--hob") == 0) {
             a->hob = v;
+        } else if (strcmp(o, "--image") == 0) {
+            a->image = v;
         } else if (strcmp(o, "--payload") == 0) {
             a->payload = v;
         } else if (strcmp(o, "--payload-param") == 0) {
@@ -92,6 +99,7 @@ static int parse_args(int argc, char **argv, rtmr_args *a)
                 return usage_error("bad --payload-base");
             }
             a->in.payload_base = n;
+            a->payload_base_set = true;
         } else if (strcmp(o, "--gpaw") == 0) {
             if (tool_parse_u64(v, &n) != TDS_OK || (n != 48 && n != 52)) {
                 return usage_error("--gpaw must be 48 or 52");
@@ -109,6 +117,11 @@ static int parse_args(int argc, char **argv, rtmr_args *a)
     }
     if (a->param != NULL && a->cmdline != NULL) {
         return usage_error("--payload-param and --cmdline are exclusive");
+    }
+    if (a->image != NULL &&
+        (a->payload != NULL || a->payload_base_set || a->param != NULL || a->cmdline != NULL)) {
+        return usage_error("--image takes the payload from the image: no --payload, "
+                           "--payload-base, --payload-param or --cmdline");
     }
     return 0;
 }
@@ -175,6 +188,44 @@ out:
     return rc;
 }
 
+/*
+ * --image: the payload section's bytes (file + padding, as the shim hashes them), its GPA and size
+ * for the event, the executable-payload order with separators, and, unless --hob-gpa was given,
+ * the HOB GPA from the image's TD_HOB section (what the shim uses). 0 or 1 (reported).
+ */
+static int use_image(rtmr_args *a, tds_bytes image)
+{
+    tdvf_meta meta;
+    const tdvf_section *sec = NULL;
+    tds_bytes bytes;
+    tdvf_error err = {"", UINT32_MAX};
+    const tds_status st = measure_image_payload(image, &meta, &sec, &bytes, &err);
+    if (st != TDS_OK) {
+        fprintf(stderr, "tdshim-measure rtmr: image '%s': %s: %s", a->image, tds_status_str(st),
+                err.what);
+        if (err.section != UINT32_MAX) {
+            fprintf(stderr, " (section %" PRIu32 ")", err.section);
+        }
+        fprintf(stderr, "%s\n",
+                st == TDS_ERR_NOT_FOUND
+                    ? "; the shim then logs only td_hob and the separators (--separators)"
+                    : "; the shim would refuse it");
+        return 1;
+    }
+    a->in.has_payload = true;
+    a->in.payload = bytes;
+    a->in.payload_base = sec->mem_addr;
+    a->in.separators = true;
+    a->in.payload_first = true;
+    for (uint32_t i = 0; i < meta.count && !a->in.hob_gpa_known; i++) {
+        if (meta.sec[i].type == TDVF_SEC_TD_HOB) {
+            a->in.hob_gpa_known = true;
+            a->in.hob_gpa = meta.sec[i].mem_addr;
+        }
+    }
+    return 0;
+}
+
 int rtmr_main(int argc, char **argv)
 {
     rtmr_args a;
@@ -187,6 +238,8 @@ int rtmr_main(int argc, char **argv)
         return rc;
     }
     uint8_t *hob = NULL;
+    uint8_t *image = NULL;
+    size_t image_len = 0;
     uint8_t *payload = NULL;
     uint8_t *param = NULL;
     size_t hob_len = 0;
@@ -196,13 +249,21 @@ int rtmr_main(int argc, char **argv)
     if (rc == 0 && a.payload != NULL) {
         rc = read_input("payload", a.payload, &payload, &payload_len);
     }
+    if (rc == 0 && a.image != NULL) {
+        rc = read_input("image", a.image, &image, &image_len);
+        if (rc == 0) {
+            rc = use_image(&a, tds_bytes_make(image, image_len));
+        }
+    }
     if (rc == 0 && a.param != NULL) {
         rc = read_input("payload parameter", a.param, &param, &param_len);
     }
     if (rc == 0) {
         a.in.hob = tds_bytes_make(hob, hob_len);
-        a.in.has_payload = a.payload != NULL;
-        a.in.payload = tds_bytes_make(payload, payload_len);
+        if (a.image == NULL) {
+            a.in.has_payload = a.payload != NULL;
+            a.in.payload = tds_bytes_make(payload, payload_len);
+        }
         if (a.cmdline != NULL) {
             a.in.has_param = true;
             a.in.param = tds_bytes_make(a.cmdline, strlen(a.cmdline));
@@ -213,6 +274,7 @@ int rtmr_main(int argc, char **argv)
         rc = compute(&a);
     }
     free(hob);
+    free(image);
     free(payload);
     free(param);
     return rc;

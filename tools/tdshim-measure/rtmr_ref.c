@@ -20,10 +20,31 @@ tds_status rtmr_ref_area_size(const rtmr_ref_input *in, size_t *out)
     return TDS_OK;
 }
 
+/* Planned (td-shim's Linux-boot order, td-shim-formats.md 1.6): separators, payload, param. */
+static tds_status log_linux_order(const rtmr_ref_input *in, ccel_log *log,
+                                  const rtmr_extend_ops *ops)
+{
+    if (in->separators) {
+        TDS_TRY(ccel_event_separator(log, ops, 1, 0));
+        TDS_TRY(ccel_event_separator(log, ops, 2, 0));
+    }
+    if (in->has_payload) {
+        TDS_TRY(
+            ccel_event_payload(log, ops, in->payload, in->payload_base, (uint64_t)in->payload.len));
+    }
+    if (in->has_param) {
+        TDS_TRY(ccel_event_payload_param(log, ops, in->param));
+    }
+    return TDS_OK;
+}
+
 tds_status rtmr_ref_compute(const rtmr_ref_input *in, ccel_log *log, tds_mut_bytes area,
                             rtmr_bank *bank, tdhob_error *herr)
 {
     if (in == NULL || log == NULL || bank == NULL) {
+        return TDS_ERR_INVALID_ARG;
+    }
+    if (in->payload_first && (!in->has_payload || !in->separators || in->has_param)) {
         return TDS_ERR_INVALID_ARG;
     }
     tdhob_config cfg;
@@ -41,17 +62,14 @@ tds_status rtmr_ref_compute(const rtmr_ref_input *in, ccel_log *log, tds_mut_byt
         log, area, tds_bytes_make(CCEL_VENDOR_INFO_TDSHIM, sizeof CCEL_VENDOR_INFO_TDSHIM - 1u)));
     /* What the firmware measures today: the validated list (PHIT .. END) into MR 1 (RTMR0). */
     TDS_TRY(ccel_event_td_hob(log, &ops, view.hob));
-    /* Planned (td-shim's Linux-boot order, td-shim-formats.md 1.6): separators, payload, param. */
-    if (in->separators) {
-        TDS_TRY(ccel_event_separator(log, &ops, 1, 0));
-        TDS_TRY(ccel_event_separator(log, &ops, 2, 0));
-    }
-    if (in->has_payload) {
+    if (in->payload_first) {
+        /* Executable payload (docs/handoff.md 3): the payload before the separators. */
         TDS_TRY(ccel_event_payload(log, &ops, in->payload, in->payload_base,
                                    (uint64_t)in->payload.len));
-    }
-    if (in->has_param) {
-        TDS_TRY(ccel_event_payload_param(log, &ops, in->param));
+        TDS_TRY(ccel_event_separator(log, &ops, 1, 0));
+        TDS_TRY(ccel_event_separator(log, &ops, 2, 0));
+    } else {
+        TDS_TRY(log_linux_order(in, log, &ops));
     }
     /* The log must replay to the bank (what a verifier will do with it). */
     ccel_view v;

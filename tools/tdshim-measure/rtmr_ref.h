@@ -21,6 +21,11 @@ typedef struct rtmr_ref_input {
     uint64_t payload_base; /* event data only (not hashed) */
     bool has_param;        /* planned: payload parameter -> RTMR1 */
     tds_bytes param;
+    /*
+     * Executable-payload order (docs/handoff.md 3): td_hob, payload, separator MR1, separator MR2.
+     * Needs has_payload and separators, excludes has_param. false: td-shim's Linux-boot order.
+     */
+    bool payload_first;
 } rtmr_ref_input;
 
 /*

@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause-Patent
+# tdshim-image --payload from the command line: the payload's bytes at the right file offset
+# (checked with cmp/od, not with shim/tdvf), the layout table naming it, and clear refusals.
+# usage: cli-payload.sh TDSHIM-IMAGE
+set -euo pipefail
+tool="$1"
+work="$(mktemp -d)"; trap 'rm -rf "$work"' EXIT
+cd "$work"
+fail() { echo "FAIL: $*" >&2; exit 1; }
+u32() { od -An -tu4 -j "$2" -N4 "$1" | tr -d ' '; }
+
+# A fake 16 KiB firmware: page 0 and the tail reserve zero, code bytes, a reset vector.
+{ head -c 4096 /dev/zero; head -c 8192 /dev/urandom; head -c $((4096 - 0x60)) /dev/zero
+  head -c 80 /dev/zero; printf '\xeb\xfe%.0s' 1 2 3 4 5 6 7 8; } > fw.bin
+[ "$(stat -c %s fw.bin)" = 16384 ] || fail "fake firmware size"
+head -c 5000 /dev/urandom > payload.bin
+
+for kind in bfv payload; do
+    "$tool" --firmware fw.bin --payload payload.bin --payload-section "$kind" -o img.bin > out.txt
+    # 64 KiB CFV + 8 KiB (5000 padded) + 16 KiB firmware = 0x16000; the CFV grows by 0xA000 so
+    # the image is 0x20000 (QEMU -bios needs a 64 KiB multiple): payload at 0x1A000.
+    [ "$(stat -c %s img.bin)" = $((0x20000)) ] || fail "$kind: image size"
+    cmp -n $((0x1A000)) img.bin /dev/zero || fail "$kind: CFV not zero"
+    cmp -n 5000 -i $((0x1A000)):0 img.bin payload.bin || fail "$kind: payload bytes not at 0x1A000"
+    cmp -n $((8192 - 5000)) -i $((0x1A000 + 5000)):0 img.bin /dev/zero || fail "$kind: padding"
+    cmp -n 16 -i $((0x20000 - 16)):$((16384 - 16)) img.bin fw.bin || fail "$kind: reset vector"
+    # td-shim pointer at end-0x20: the descriptor right after the GUID in the moved firmware.
+    [ "$(u32 img.bin $((0x20000 - 0x20)))" = $((0x1C010)) ] || fail "$kind: descriptor offset"
+    type=0; attr=1; [ "$kind" = bfv ] || { type=5; attr=0; }
+    sec4=$((0x1C010 + 16 + 4 * 32))
+    [ "$(u32 img.bin $sec4)" = $((0x1A000)) ] || fail "$kind: DataOffset"
+    [ "$(u32 img.bin $((sec4 + 4)))" = 8192 ] || fail "$kind: RawDataSize"
+    [ "$(u32 img.bin $((sec4 + 8)))" = $((0xfffe0000 + 0x1A000)) ] || fail "$kind: GPA"
+    [ "$(u32 img.bin $((sec4 + 24)))" = "$type" ] || fail "$kind: type"
+    [ "$(u32 img.bin $((sec4 + 28)))" = "$attr" ] || fail "$kind: attributes"
+    grep -Eq '^4 +(BFV|Payload) +0x0001a000 0x00002000 0x00000000ffffa000 0x00002000 .* payload ' \
+        out.txt || { cat out.txt; fail "$kind: layout table lacks the payload row"; }
+    grep -q '^payload: section 4 .*5000 bytes of file + 3192 bytes of zero padding' out.txt ||
+        { cat out.txt; fail "$kind: payload summary"; }
+done
+"$tool" --firmware fw.bin -o img.bin > out.txt
+grep -q '^payload: none$' out.txt || fail "no payload line"
+[ "$(stat -c %s img.bin)" = $((0x14000)) ] || fail "image without payload changed size"
+
+# must fail with exit status 1/2 and stderr matching the pattern, writing no image
+refuse() {
+    local pat="$1"; shift
+    rm -f bad.img
+    set +e; "$tool" --firmware fw.bin -o bad.img "$@" > out.txt 2> err.txt; local rc=$?; set -e
+    [ "$rc" != 0 ] || fail "accepted: $*"
+    grep -q -- "$pat" err.txt || { cat err.txt; fail "stderr lacks '$pat' for: $*"; }
+    [ ! -e bad.img ] || fail "wrote an image for: $*"
+}
+: > empty.bin
+refuse "payload 'empty.bin' is empty" --payload empty.bin
+refuse "cannot read payload 'missing.bin': not found" --payload missing.bin
+head -c $((16 * 1024 * 1024 - 0x10000 - 0x4000 + 1)) /dev/zero > big.bin
+refuse "payload 'big.bin' (16695297 bytes) too large" --payload big.bin
+refuse "must be 'bfv' or 'payload'" --payload payload.bin --payload-section cfv
+echo "cli-payload: ok"

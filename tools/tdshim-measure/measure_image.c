@@ -1,0 +1,49 @@
+/* SPDX-License-Identifier: BSD-2-Clause-Patent */
+/* Payload section of an image file (measure_image.h). */
+#include "measure_image.h"
+
+static tds_status fail(tdvf_error *err, tds_status s, const char *what)
+{
+    if (err != NULL) {
+        err->what = what;
+        err->section = UINT32_MAX;
+    }
+    return s;
+}
+
+tds_status measure_image_payload(tds_bytes image, tdvf_meta *meta, const tdvf_section **sec,
+                                 tds_bytes *bytes, tdvf_error *err)
+{
+    if (!tds_bytes_valid(image) || meta == NULL || sec == NULL || bytes == NULL) {
+        return fail(err, TDS_ERR_INVALID_ARG, "invalid argument");
+    }
+    uint32_t off_qemu = 0;
+    uint32_t off_tdshim = 0;
+    const tds_status sq = tdvf_locate_qemu(image, &off_qemu);
+    const tds_status st = tdvf_locate_tdshim(image, &off_tdshim);
+    if (sq != TDS_OK && st != TDS_OK) {
+        return fail(err, sq == TDS_ERR_NOT_FOUND ? st : sq, "TDVF metadata not found");
+    }
+    if (sq == TDS_OK && st == TDS_OK && off_qemu != off_tdshim) {
+        return fail(err, TDS_ERR_MISMATCH, "footer table and td-shim pointer disagree");
+    }
+    tdvf_meta m;
+    TDS_TRY(tdvf_parse(image, sq == TDS_OK ? off_qemu : off_tdshim, &m, err));
+    TDS_TRY(tdvf_check_tdshim(&m, image.len, err));
+    TDS_TRY(tdvf_check_layout(&m, image.len, err));
+    const tdvf_section *p = NULL;
+    const tds_status s = tdvf_find_payload(&m, image.len, &p, err);
+    if (s == TDS_ERR_NOT_FOUND) {
+        return fail(err, s, "the image has no payload section");
+    }
+    TDS_TRY(s);
+    tds_bytes b;
+    /* Checked by tdvf_find_payload: MemoryDataSize == RawDataSize, inside the image. */
+    if (tds_bytes_sub(image, p->data_offset, (size_t)p->mem_size, &b) != TDS_OK) {
+        return fail(err, TDS_ERR_OUT_OF_BOUNDS, "payload data outside the image");
+    }
+    *meta = m;
+    *sec = &meta->sec[p - m.sec];
+    *bytes = b;
+    return TDS_OK;
+}
