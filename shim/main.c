@@ -244,9 +244,11 @@ static void accept_memory(mbox_fw *fw, uint32_t cpus)
         return;
     }
     uint64_t limit = SHIM_ACCEPT_LIMIT_DEFAULT;
-    char text[24];
+    char text[32];
+    memset(text, 0, sizeof text);
+    /* A value that fills the buffer may have been cut by the bounded reader: refused too. */
     if (shim_fwcfg_read_file("opt/tdshim/accept-limit", text, sizeof text) == TDS_OK &&
-        shim_accept_parse_limit(text, &limit) != TDS_OK) {
+        (text[sizeof text - 2] != '\0' || shim_accept_parse_limit(text, &limit) != TDS_OK)) {
         shim_fatal(0x5005, "accept: opt/tdshim/accept-limit is not a 4 KiB-aligned number");
     }
     shim_accept_report rep;
