@@ -15,13 +15,28 @@ size_t strlen(const char *s);
 int strcmp(const char *a, const char *b);
 
 /*
- * memcpy/memmove/memset use the string instructions: fast on every CPU with ERMSB (and under QEMU
- * TCG), no SSE, and immune to the compiler turning a byte loop back into a call to itself.
- * The direction flag is clear on entry (SysV ABI) and restored to clear by memmove.
+ * memcpy/memmove/memset use the string instructions (8-byte forms for long aligned runs): fast on
+ * every CPU with ERMSB (and under QEMU TCG), no SSE, and immune to the compiler turning a byte loop
+ * back into a call to itself. The direction flag is clear on entry (SysV ABI) and restored to clear
+ * by memmove.
  */
+/* Below this many bytes the 8-byte forms are not worth the alignment step. */
+#define RT_QWORD_MIN 64u
+
 void *memcpy(void *dst, const void *src, size_t n)
 {
     void *d = dst;
+    /* Same alignment mod 8 and long enough: bytes up to an 8-byte boundary, then quadwords, then
+     * the tail. TCG runs each string-instruction iteration separately, so 8-byte steps make bulk
+     * copies and fills about 8x faster there (docs/shim.md "zero on accept"). */
+    if (n >= RT_QWORD_MIN && (((uintptr_t)d ^ (uintptr_t)src) & 7u) == 0) {
+        size_t head = (8u - ((uintptr_t)d & 7u)) & 7u;
+        size_t q = (n - head) / 8u;
+        size_t tail = (n - head) % 8u;
+        __asm__ __volatile__("rep movsb" : "+D"(d), "+S"(src), "+c"(head) : : "memory");
+        __asm__ __volatile__("rep movsq" : "+D"(d), "+S"(src), "+c"(q) : : "memory");
+        n = tail;
+    }
     __asm__ __volatile__("rep movsb" : "+D"(d), "+S"(src), "+c"(n) : : "memory");
     return dst;
 }
@@ -44,7 +59,16 @@ void *memmove(void *dst, const void *src, size_t n)
 void *memset(void *dst, int c, size_t n)
 {
     void *d = dst;
-    __asm__ __volatile__("rep stosb" : "+D"(d), "+c"(n) : "a"(c) : "memory");
+    const uint64_t pattern = (uint64_t)(uint8_t)c * 0x0101010101010101ull;
+    if (n >= RT_QWORD_MIN) {
+        size_t head = (8u - ((uintptr_t)d & 7u)) & 7u;
+        size_t q = (n - head) / 8u;
+        size_t tail = (n - head) % 8u;
+        __asm__ __volatile__("rep stosb" : "+D"(d), "+c"(head) : "a"(pattern) : "memory");
+        __asm__ __volatile__("rep stosq" : "+D"(d), "+c"(q) : "a"(pattern) : "memory");
+        n = tail;
+    }
+    __asm__ __volatile__("rep stosb" : "+D"(d), "+c"(n) : "a"(pattern) : "memory");
     return dst;
 }
 

@@ -14,7 +14,7 @@ int rt_memcmp(const void *a, const void *b, size_t n);
 size_t rt_strlen(const char *s);
 int rt_strcmp(const char *a, const char *b);
 
-enum { BUF = 300, MAXN = 260, MAXOFF = 9 };
+enum { BUF = 300, MAXN = 260, MAXOFF = 9 }; /* a + 3 + MAXN - 1 < BUF */
 
 static void fill(uint8_t *p, uint8_t base)
 {
@@ -40,7 +40,16 @@ static void test_memcpy_memset(void **state)
             }
             assert_ptr_equal(rt_memset(b + off, 0x15A, n), b + off); /* only the low byte */
             for (size_t i = 0; i < BUF; i++) {
-                uint8_t want = (i >= off && i < off + n) ? 0x5A : (uint8_t)b[i];
+                uint8_t want = (i >= off && i < off + n) ? 0x5A : 0xEE; /* nothing outside */
+                assert_int_equal(b[i], want);
+            }
+            /* Source and destination with different alignments (the byte path of memcpy). */
+            for (size_t i = 0; i < BUF; i++) {
+                b[i] = 0xEE;
+            }
+            assert_ptr_equal(rt_memcpy(b + off, a + 3, n), b + off);
+            for (size_t i = 0; i < BUF; i++) {
+                uint8_t want = (i >= off && i < off + n) ? (uint8_t)(i - off + 3) : 0xEE;
                 assert_int_equal(b[i], want);
             }
         }
