@@ -14,6 +14,7 @@
 #include "tdp_acpi.h"
 #include "tdp_ap.h"
 #include "tdp_console.h"
+#include "tdp_entry_abi.h"
 #include "tdp_hob.h"
 #include "tdp_line.h"
 #include "tdp_log.h"
@@ -24,6 +25,7 @@
 extern const uint8_t __ehdr_start[]; // NOLINT(bugprone-reserved-identifier): the linker's name
 extern const uint8_t _end[];         // NOLINT(bugprone-reserved-identifier): the linker's name
 void tdp_entry(void);
+void tdp_entry_ms(void);
 
 #define TDP_PAYLOAD_BASE 0x1000000u  /* docs/handoff.md §2 */
 #define TDP_LOG_DUMP_MAX (16u << 10) /* at most 256 "log" lines */
@@ -44,6 +46,9 @@ struct tdp_run {
     struct tdp_sink out;
     uint64_t hob;
     uint64_t base;
+    uint64_t entry;     /* the entry the shim jumped to: tdp_entry or tdp_entry_ms */
+    uint64_t entry_rsp; /* RSP at that entry */
+    bool ms_abi;        /* entered through tdp_entry_ms (the PE32+ build) */
     uint32_t gpaw;
     uint32_t vcpus; /* TDG.VP.INFO NUM_VCPU */
     bool have_hob;
@@ -61,7 +66,10 @@ static void say(struct tdp_run *r, const char *what, tds_status s)
     tdp_line_emit(&r->out, &l);
 }
 
-/* docs/handoff.md §7: HOB 8-byte aligned, base = PAYLOAD_BASE, IF = 0 (DF = 0 after cld). */
+/*
+ * docs/handoff.md §7: HOB 8-byte aligned, base = PAYLOAD_BASE, IF = 0 (DF = 0 after cld), and
+ * RSP % 16 == 8 at the entry (the shim's call left a 16-byte aligned stack, for both ABIs).
+ */
 static tds_status step_entry(struct tdp_run *r)
 {
     uint64_t rflags;
@@ -69,6 +77,7 @@ static tds_status step_entry(struct tdp_run *r)
     const bool hob_ok = r->hob != 0 && (r->hob & 7u) == 0;
     const bool base_ok = r->base == TDP_PAYLOAD_BASE;
     const bool if_ok = (rflags & (1u << 9)) == 0;
+    const bool rsp_ok = (r->entry_rsp & 15u) == 8u;
     struct tdcall_td_info info;
     tdcall_status hw;
     tds_status s = tdcall_vp_info(&info, &hw);
@@ -78,6 +87,7 @@ static tds_status step_entry(struct tdp_run *r)
     tdp_line_str(&l, hob_ok ? " hob=ok" : " hob=BAD");
     tdp_line_str(&l, base_ok ? " base=ok" : " base=BAD");
     tdp_line_str(&l, if_ok ? " if=0" : " if=1");
+    tdp_line_str(&l, rsp_ok ? " rsp=ok" : " rsp=BAD");
     if (s == TDS_OK) {
         r->gpaw = info.gpaw;
         r->vcpus = info.num_vcpus;
@@ -92,23 +102,33 @@ static tds_status step_entry(struct tdp_run *r)
     }
     tdp_line_emit(&r->out, &l);
     TDS_TRY(s);
-    return hob_ok && base_ok && if_ok ? TDS_OK : TDS_ERR_STATE;
+    return hob_ok && base_ok && if_ok && rsp_ok ? TDS_OK : TDS_ERR_STATE;
 }
 
-/* The base the shim passes must be where this image runs. */
+/*
+ * The base the shim passes must be where this image runs, and the image the shim loaded must be
+ * of the format that goes with the entry it used: the first bytes of the image (RVA 0) are the
+ * ELF header in the ELF build and the MS-DOS header ("MZ") in the PE build (tdp_elf2pe.h).
+ */
 static tds_status step_image(struct tdp_run *r)
 {
     struct tdp_line l;
     const uint64_t ehdr = (uint64_t)(uintptr_t)__ehdr_start;
+    const bool is_elf = __ehdr_start[0] == 0x7f && __ehdr_start[1] == 'E' &&
+                        __ehdr_start[2] == 'L' && __ehdr_start[3] == 'F';
+    const bool is_pe = __ehdr_start[0] == 'M' && __ehdr_start[1] == 'Z';
+    const bool format_ok = r->ms_abi ? is_pe : is_elf;
     tdp_line_start(&l, "image ehdr=");
     tdp_line_hex(&l, ehdr);
     tdp_line_str(&l, " end=");
     tdp_line_hex(&l, (uint64_t)(uintptr_t)_end);
     tdp_line_str(&l, " entry=");
-    tdp_line_hex(&l, (uint64_t)(uintptr_t)tdp_entry);
+    tdp_line_hex(&l, r->entry);
+    tdp_line_str(&l, is_elf ? " format=elf" : (is_pe ? " format=pe" : " format=UNKNOWN"));
+    tdp_line_str(&l, format_ok ? " abi=ok" : " abi=MISMATCH");
     tdp_line_str(&l, ehdr == r->base ? " base=ok" : " base=MISMATCH");
     tdp_line_emit(&r->out, &l);
-    return ehdr == r->base ? TDS_OK : TDS_ERR_MISMATCH;
+    return ehdr == r->base && format_ok ? TDS_OK : TDS_ERR_MISMATCH;
 }
 
 static tds_status step_hob(struct tdp_run *r)
@@ -123,9 +143,9 @@ static tds_status step_hob(struct tdp_run *r)
         say(r, "hob length", s);
         return s;
     }
-    TDS_TRY(tdp_hob_check(&r->out, tds_bytes_make(p, len), r->hob, r->gpaw, r->base,
-                          (uint64_t)(uintptr_t)tdp_entry, (uint64_t)(uintptr_t)_end, g.map,
-                          TDP_MAP_MAX, &g.hob));
+    /* The payload-info HOB names the entry the shim actually jumped to (ELF or PE entry). */
+    TDS_TRY(tdp_hob_check(&r->out, tds_bytes_make(p, len), r->hob, r->gpaw, r->base, r->entry,
+                          (uint64_t)(uintptr_t)_end, g.map, TDP_MAP_MAX, &g.hob));
     r->have_hob = true;
     /* docs/handoff.md §4: the payload HOB lives in the ACPI area (E820 type 3). */
     const bool in_acpi =
@@ -284,11 +304,20 @@ static const struct tdp_step tdp_steps[] = {
     {"eventlog", step_eventlog}, {"accept", step_accept}, {"aps", step_aps},
 };
 
-_Noreturn void tdp_main(uint64_t hob, uint64_t base);
+/* Called by entry.S: abi is TDP_ENTRY_ABI_SYSV or TDP_ENTRY_ABI_MS, entry_rsp RSP at the entry. */
+_Noreturn void tdp_main(uint64_t hob, uint64_t base, uint32_t abi, uint64_t entry_rsp);
 
-_Noreturn void tdp_main(uint64_t hob, uint64_t base)
+_Noreturn void tdp_main(uint64_t hob, uint64_t base, uint32_t abi, uint64_t entry_rsp)
 {
-    struct tdp_run r = {.out = tdp_console_sink(), .hob = hob, .base = base};
+    const bool ms = abi == TDP_ENTRY_ABI_MS;
+    struct tdp_run r = {
+        .out = tdp_console_sink(),
+        .hob = hob,
+        .base = base,
+        .entry = ms ? (uint64_t)(uintptr_t)tdp_entry_ms : (uint64_t)(uintptr_t)tdp_entry,
+        .entry_rsp = entry_rsp,
+        .ms_abi = ms,
+    };
     struct tdp_line l;
     bool pass = true;
 
@@ -296,6 +325,7 @@ _Noreturn void tdp_main(uint64_t hob, uint64_t base)
     tdp_line_hex(&l, hob);
     tdp_line_str(&l, " base=");
     tdp_line_hex(&l, base);
+    tdp_line_str(&l, ms ? " abi=ms" : " abi=sysv");
     tdp_line_emit(&r.out, &l);
 
     for (size_t i = 0; i < sizeof tdp_steps / sizeof tdp_steps[0]; i++) {
