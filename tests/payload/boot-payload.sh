@@ -9,6 +9,10 @@
 #  - one "ap apic=<id> woken=1 reset=ok woken2=1" line per AP (SMP - 1),
 # then runs check-boot.sh on the console (tpm2_eventlog and tdshim-measure comparisons).
 # BIN_DIR holds tdshim-image, tdshim-hob and tdshim-measure (the hosted build's tools).
+# Format: with TDP_FORMAT=pe (default elf) the image gets the payload's PE32+ build instead of
+# PAYLOAD_ELF: TDP_PE, by default BIN_DIR/../tests/payload/tdshim_test_payload.efi (tdp_elf2pe's
+# output in the same build tree). The payload must then report the Microsoft x64 entry
+# ("entered ... abi=ms", "image ... format=pe abi=ok"); with elf, System V ("abi=sysv").
 # Negative control: with TDP_CHECK_WRONG_HOB=1 the reference is computed from a HOB for other
 # RAM (MEM doubled); the boot must still pass and check-boot.sh must then FAIL (exit status 3
 # when it does, 1 when it wrongly agrees).
@@ -16,13 +20,23 @@ set -u
 here="$(cd "$(dirname "$0")" && pwd)"
 qemu="$1"; fw="$2"; elf="$3"; bin="$4"; smp="${5:-1}"; mem="${6:-256M}"
 tool() { find "$bin" -type f -name "$1" -perm -u+x | head -1; }
+case "${TDP_FORMAT:-elf}" in
+  elf) payload="$elf"; format=elf; abi=sysv; magic=7f454c46 ;;
+  pe) payload="${TDP_PE:-$bin/../tests/payload/tdshim_test_payload.efi}"; format=pe; abi=ms
+      magic=4d5a ;;
+  *) echo "boot-payload: TDP_FORMAT must be elf or pe, not '$TDP_FORMAT'"; exit 2 ;;
+esac
+[ -f "$payload" ] || { echo "boot-payload: payload $payload missing"; exit 2; }
+got="$(head -c "$(( ${#magic} / 2 ))" "$payload" | od -An -tx1 | tr -d ' \n')"
+[ "$got" = "$magic" ] \
+  || { echo "boot-payload: $payload is not a $format file (starts $got)"; exit 2; }
 img_tool="$(tool tdshim-image)"; hob_tool="$(tool tdshim-hob)"; measure="$(tool tdshim-measure)"
 for t in "$img_tool" "$hob_tool" "$measure"; do
   [ -n "$t" ] || { echo "boot-payload: tool missing under $bin"; exit 2; }
 done
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
-"$img_tool" --firmware "$fw" --payload "$elf" -o "$work/tdshim.img" > "$work/layout" \
+"$img_tool" --firmware "$fw" --payload "$payload" -o "$work/tdshim.img" > "$work/layout" \
   || { cat "$work/layout"; echo "boot-payload: tdshim-image --payload failed"; exit 1; }
 "$hob_tool" gen --mem "$mem" --base 0x800000 --accepted 0x100000:0x700000 -o "$work/hob.bin" \
   || { echo "boot-payload: tdshim-hob gen failed"; exit 1; }
@@ -38,6 +52,11 @@ for step in entry image hob madt eventlog accept aps; do
 done
 grep -q '^tdpayload: result pass' <(tr -d '\r' < "$work/console") \
   || { echo "boot-payload: no 'result pass'"; fail=1; }
+grep -qE "^tdpayload: entered hob=0x[0-9a-f]+ base=0x[0-9a-f]+ abi=$abi\$" \
+    <(tr -d '\r' < "$work/console") \
+  || { echo "boot-payload: the payload was not entered with abi=$abi"; fail=1; }
+grep -qE "^tdpayload: image .* format=$format abi=ok base=ok\$" <(tr -d '\r' < "$work/console") \
+  || { echo "boot-payload: the payload did not run as a $format image"; fail=1; }
 aps="$(tr -d '\r' < "$work/console" | grep -cE '^tdpayload: ap apic=[0-9]+ woken=1 reset=ok woken2=1$')"
 [ "$aps" = "$((smp - 1))" ] || { echo "boot-payload: $aps APs passed, expected $((smp - 1))"; fail=1; }
 if [ "${TDP_CHECK_WRONG_HOB:-0}" = 1 ]; then
@@ -52,5 +71,5 @@ if [ "${TDP_CHECK_WRONG_HOB:-0}" = 1 ]; then
 fi
 bash "$here/check-boot.sh" "$work/console" --image "$work/tdshim.img" --hob "$work/hob.bin" \
   --measure "$measure" || fail=1
-[ "$fail" = 0 ] && echo "boot-payload: ok (smp=$smp mem=$mem)"
+[ "$fail" = 0 ] && echo "boot-payload: ok (format=$format smp=$smp mem=$mem)"
 exit "$fail"
