@@ -41,8 +41,8 @@ static uint8_t shim_os_blob[4096] TDS_ALIGNED(4096);
 
 /* Working storage (BSP only, used once). */
 static shim_e820 shim_handoff_e820;
-static uint8_t shim_madt[MADT_HEADER_SIZE + SHIM_MAX_VCPUS * MADT_X2APIC_SIZE +
-                         MADT_WAKEUP_V1_SIZE];
+static uint8_t
+    shim_madt[MADT_HEADER_SIZE + SHIM_MAX_VCPUS * MADT_X2APIC_SIZE + MADT_WAKEUP_V1_SIZE];
 static uint32_t shim_apic_ids[SHIM_MAX_VCPUS];
 static ldr_result shim_payload;
 
@@ -140,8 +140,9 @@ static uint64_t load_payload(const shim_e820 *m, tds_bytes image)
     if (ram_end == 0) {
         shim_fatal(0x7004, "payload region: 0x1000000 is not accepted RAM");
     }
-    const uint64_t dest_len =
-        ram_end - SHIM_PAYLOAD_BASE < SHIM_PAYLOAD_MAX ? ram_end - SHIM_PAYLOAD_BASE : SHIM_PAYLOAD_MAX;
+    const uint64_t dest_len = ram_end - SHIM_PAYLOAD_BASE < SHIM_PAYLOAD_MAX
+                                  ? ram_end - SHIM_PAYLOAD_BASE
+                                  : SHIM_PAYLOAD_MAX;
     ldr_error err = {LDR_R_NONE, 0};
     const tds_status st =
         ldr_load(image, tds_mut_bytes_make((void *)(uintptr_t)SHIM_PAYLOAD_BASE, (size_t)dest_len),
@@ -152,12 +153,12 @@ static uint64_t load_payload(const shim_e820 *m, tds_bytes image)
         shim_fatal(0x7005, "payload: not a loadable ELF64 / PE32+ image");
     }
     uint64_t region = 0;
-    if (tds_align_up_u64(shim_payload.load_size, TWO_MIB, &region) != TDS_OK ||
-        region > dest_len) {
+    if (tds_align_up_u64(shim_payload.load_size, TWO_MIB, &region) != TDS_OK || region > dest_len) {
         shim_fatal(0x7006, "payload region: the loaded image does not fit 2 MiB pages of RAM");
     }
     /* §2: present, writable, executable 2 MiB pages; the rest keeps the shim's permissions. */
-    const tds_status mst = shim_paging_map(SHIM_PAYLOAD_BASE, SHIM_PAYLOAD_BASE, region, PT_P | PT_RW);
+    const tds_status mst =
+        shim_paging_map(SHIM_PAYLOAD_BASE, SHIM_PAYLOAD_BASE, region, PT_P | PT_RW);
     if (mst != TDS_OK) {
         fatal_status(0x7007, "payload region: page tables", mst);
     }
@@ -209,8 +210,8 @@ static tds_bytes build_hob(const shim_handoff_in *in, const shim_e820 *m, const 
                                     .free_memory_top = gpa + sizeof shim_acpi_area,
                                     .free_memory_bottom = gpa + used};
     tdhob_builder b;
-    tds_status st = tdhob_builder_init(&b, tds_mut_bytes_make(shim_acpi_area, sizeof shim_acpi_area),
-                                       gpa, in->gpaw, &phit);
+    tds_status st = tdhob_builder_init(
+        &b, tds_mut_bytes_make(shim_acpi_area, sizeof shim_acpi_area), gpa, in->gpaw, &phit);
     if (st == TDS_OK) {
         st = tdhob_add_cpu(&b, (uint8_t)in->gpaw, 16);
     }
@@ -219,7 +220,7 @@ static tds_bytes build_hob(const shim_handoff_in *in, const shim_e820 *m, const 
         const tdhob_e820_entry *e = &m->e[i];
         tdhob_resource r;
         memset(&r, 0, sizeof r);
-        r.type = e->type == TDHOB_E820_RAM           ? TDHOB_RES_SYSTEM_MEMORY
+        r.type = e->type == TDHOB_E820_RAM          ? TDHOB_RES_SYSTEM_MEMORY
                  : e->type == TDHOB_E820_UNACCEPTED ? TDHOB_RES_MEMORY_UNACCEPTED
                                                     : TDHOB_RES_MEMORY_RESERVED;
         r.attribute = TDHOB_ATTR_QEMU_RAM;
@@ -293,9 +294,8 @@ static void aps_to_os_mailbox(const shim_handoff_in *in)
 {
     const uint64_t cr3 = cpu_read_cr3();
     mbox_os_init(&shim_os_mailbox);
-    tds_status st =
-        mbox_os_blob_install(tds_mut_bytes_make(shim_os_blob, sizeof shim_os_blob),
-                             mbox_os_blob_bytes(), ADDR(&shim_os_mailbox), cr3);
+    tds_status st = mbox_os_blob_install(tds_mut_bytes_make(shim_os_blob, sizeof shim_os_blob),
+                                         mbox_os_blob_bytes(), ADDR(&shim_os_mailbox), cr3);
     if (st != TDS_OK) {
         fatal_status(0x700C, "os mailbox: blob install", st);
     }

@@ -15,8 +15,8 @@
 #include "tdvf.h"
 
 #define SHIM_PAYLOAD_BASE ((uint64_t)0x1000000u) /* docs/handoff.md §2 */
-#define SHIM_PAYLOAD_MAX ((uint64_t)0x2000000u) /* the payload region is at most 32 MiB */
-#define SHIM_ACPI_AREA_SIZE 0x10000u   /* payload HOB with the MADT and CCEL tables */
+#define SHIM_PAYLOAD_MAX ((uint64_t)0x2000000u)  /* the payload region is at most 32 MiB */
+#define SHIM_ACPI_AREA_SIZE 0x10000u             /* payload HOB with the MADT and CCEL tables */
 
 typedef struct shim_handoff_in {
     const tdvf_meta *meta; /* the shim's own metadata, already checked (tdvf_check_layout) */

@@ -31,8 +31,8 @@ void shim_measure_init(bool can_extend)
         shim_fatal(0x6001, "event log: cannot start the log");
     }
     shim_log_on = can_extend;
-    shim_log("tdshim: eventlog: area=0x%lx size=0x%x %s", shim_measure_area(),
-                   SHIM_LOG_AREA_SIZE, can_extend ? "recording" : "not recording (no TDX module)");
+    shim_log("tdshim: eventlog: area=0x%lx size=0x%x %s", shim_measure_area(), SHIM_LOG_AREA_SIZE,
+             can_extend ? "recording" : "not recording (no TDX module)");
 }
 
 static void logged(const char *what, uint64_t measured, tds_status st)
@@ -57,7 +57,8 @@ static void logged(const char *what, uint64_t measured, tds_status st)
     char hex[2 * RTMR_SHA384_SIZE + 1];
     (void)shim_hex(hex, sizeof hex, last.digest.b, sizeof last.digest.b);
     shim_log("tdshim: eventlog: event %u mr=%u (rtmr%u) type=0x%x %s measured=%lu bytes sha384=%s",
-             last.event_no, last.mr_index, last.mr_index - 1u, last.event_type, what, measured, hex);
+             last.event_no, last.mr_index, last.mr_index - 1u, last.event_type, what, measured,
+             hex);
 }
 
 static rtmr_extend_ops ops(void)
