@@ -9,7 +9,7 @@
 # Environment: TDSHIM_SMP (default 4), TDSHIM_MEM (default 2G).
 # Exit status 0 when the payload passed every check and every comparison held.
 set -uo pipefail
-cd "$(dirname "$0")/../.."
+cd "$(dirname "$0")/../.." || exit 1
 preset="${1:-release}"
 smp="${TDSHIM_SMP:-4}"
 mem="${TDSHIM_MEM:-2G}"

@@ -18,7 +18,7 @@ qemu="$1"; fw="$2"; elf="$3"; bin="$4"; case_="$5"
 here="$(cd "$(dirname "$0")" && pwd)"
 tool() { find "$bin" -type f -name "$1" -perm -u+x | head -1; }
 img_tool="$(tool tdshim-image)"; hob_tool="$(tool tdshim-hob)"
-[ -n "$img_tool" ] && [ -n "$hob_tool" ] || { echo "hostile-payload: tools missing under $bin"; exit 2; }
+if [ -z "$img_tool" ] || [ -z "$hob_tool" ]; then echo "hostile-payload: tools missing under $bin"; exit 2; fi
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 p="$work/payload"
