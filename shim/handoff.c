@@ -29,6 +29,9 @@ TDS_NORETURN void shim_payload_returned(void)
 #include "tdshim/mem.h"
 #include "tdshim/tdhob.h"
 #include "tdshim/tdhob_wire.h"
+#if defined(SHIM_HAVE_TDX_EMU)
+#include "tdxemu.h"
+#endif
 
 #define TWO_MIB 0x200000ull
 #define PAGE 0x1000ull
@@ -68,7 +71,10 @@ static uint32_t e820_type(tdhob_mem_kind kind, bool accepted_by_shim)
 
 /*
  * §4 step 1: the TD HOB's memory map as E820, RAM the shim accepted as type 1 and RAM the
- * policy left as type 8; then the shim's own RAM (every TempMem section) reserved.
+ * policy left as type 8; then what the shim still uses after the jump reserved: its RAM image
+ * (code, data, page tables, IDT/GDT/TSS, stacks), the AP stack slots of the present APs (their
+ * IST1 exception stacks), and in the test image the emulator's state. The rest of TempMem is
+ * accepted RAM the payload may use.
  */
 static void e820_from_hob(shim_e820 *m, const shim_handoff_in *in, const tdhob_view *hob)
 {
@@ -89,12 +95,21 @@ static void e820_from_hob(shim_e820 *m, const shim_handoff_in *in, const tdhob_v
     for (size_t i = 0; i < nleft && st == TDS_OK; i++) {
         st = shim_e820_set(m, left[i].base, left[i].len, TDHOB_E820_UNACCEPTED);
     }
-    for (uint32_t i = 0; i < in->meta->count && st == TDS_OK; i++) {
-        const tdvf_section *s = &in->meta->sec[i];
-        if (s->type == TDVF_SEC_TEMP_MEM) {
-            st = shim_e820_set(m, s->mem_addr, s->mem_size, TDHOB_E820_RESERVED);
-        }
+    const uint64_t ram0 = CPU_SYMBOL_ADDR(__shim_ram_start);
+    const uint64_t ram1 = CPU_SYMBOL_ADDR(__shim_ram_end);
+    if (st == TDS_OK) {
+        st = shim_e820_set(m, ram0, ram1 - ram0, TDHOB_E820_RESERVED);
     }
+    if (st == TDS_OK && in->cpus > 1) {
+        st = shim_e820_set(m, SHIM_AP_AREA, (uint64_t)(in->cpus - 1u) * SHIM_AP_SLOT_SIZE,
+                           TDHOB_E820_RESERVED);
+    }
+#if defined(SHIM_HAVE_TDX_EMU)
+    if (st == TDS_OK && shim_tdxemu_active()) {
+        const uint64_t emu = CPU_SYMBOL_ADDR(shim_emu_state);
+        st = shim_e820_set(m, emu, SHIM_EMU_STATE_LIMIT - emu, TDHOB_E820_RESERVED);
+    }
+#endif
     if (st != TDS_OK) {
         fatal_status(0x7002, "e820: more than 128 entries", st);
     }
