@@ -62,9 +62,14 @@ tds_status shim_ap_start_all(uint32_t expected, uint32_t *arrived)
         TDS_TRY(send_ipi(apic, ICR_ALL_BUT_SELF | ICR_ASSERT | ICR_STARTUP | SIPI_VECTOR));
         spin(SPIN_DELAY / 50u);
     }
+    return shim_ap_wait_arrival(expected, arrived);
+}
+
+tds_status shim_ap_wait_arrival(uint32_t expected, uint32_t *arrived)
+{
     uint32_t n = 0;
     for (uint32_t i = 0; i < SPIN_ARRIVAL; i++) {
-        n = shim_ap_counters[1];
+        n = __atomic_load_n(&shim_ap_counters[1], __ATOMIC_ACQUIRE);
         if (n >= expected) {
             break;
         }
@@ -161,9 +166,10 @@ void shim_ap_main(uint32_t index)
         cpu_wrmsr(MSR_GS_BASE, index); /* the vCPU index the tdcall emulator sees */
         shim_idt_load();
         mbox_fw_exit ex;
-        /* Returns only on EXIT (the OS hand-off is not wired yet) or a missing op: halt. */
-        if (mbox_fw_ap_loop(&shim_ap_slots[index], &shim_ap_ops, &ex) != TDS_OK) {
-            cpu_halt_forever();
+        /* Returns on EXIT (the hand-off, docs/handoff.md §7: a0 = the OS-loop entry of the
+         * installed blob, a1 = the ACPI mailbox) or on a missing op (halt). */
+        if (mbox_fw_ap_loop(&shim_ap_slots[index], &shim_ap_ops, &ex) == TDS_OK && ex.a0 != 0) {
+            mbox_x86_enter_os_loop(ex.a0, ex.a1, ex.apic_id); /* a jump: never returns */
         }
     }
     cpu_halt_forever();

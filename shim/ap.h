@@ -50,6 +50,10 @@ extern volatile uint32_t shim_ap_counters[8];
  */
 TDS_MUST_USE tds_status shim_ap_start_all(uint32_t expected, uint32_t *arrived);
 
+/* Wait (bounded) until `expected` APs have reached the 32-bit TD entry and parked there (a TD
+ * starts them itself). TDS_ERR_BUSY if some never came; *arrived says how many did. */
+TDS_MUST_USE tds_status shim_ap_wait_arrival(uint32_t expected, uint32_t *arrived);
+
 /*
  * Let the APs (cpus - 1 of them, cpus <= SHIM_MAX_VCPUS) into long mode on the current page tables
  * and wait (bounded) until each has parked in libmailbox's firmware loop. *parked gets the count.
@@ -66,7 +70,8 @@ TDS_MUST_USE tds_status shim_ap_release(uint32_t cpus, uint32_t *parked, mbox_fw
  */
 TDS_MUST_USE tds_status shim_ap_fault_test(mbox_fw *fw, uint32_t ap, const char *what);
 
-/* AP C entry (entry64.nasm, on its own stack): park in the mailbox loop; never returns. */
+/* AP C entry (entry64.nasm, on its own stack): park in the mailbox loop until EXIT, then enter
+ * the OS mailbox loop (docs/handoff.md §7); never returns. */
 TDS_NORETURN void shim_ap_main(uint32_t index);
 
 #endif

@@ -82,12 +82,42 @@ shim_tdcall_trap_fn shim_trap_set_tdcall_handler(shim_tdcall_trap_fn fn)
     return prev;
 }
 
-/* Is the instruction at rip a TDCALL? Only the shim's own code is ever inspected. */
+/* Code outside the shim's .text whose tdcalls the handler also answers (shim_trap_allow_tdcall):
+ * the loaded payload and the OS-mailbox blob. Written by the BSP before the code runs. */
+static struct {
+    uint64_t lo;
+    uint64_t hi;
+} shim_tdcall_ranges[SHIM_TDCALL_EXTRA_RANGES];
+
+tds_status shim_trap_allow_tdcall(uint64_t lo, uint64_t hi)
+{
+    if (hi < lo + 4) {
+        return TDS_ERR_INVALID_ARG;
+    }
+    for (size_t i = 0; i < SHIM_TDCALL_EXTRA_RANGES; i++) {
+        if (shim_tdcall_ranges[i].hi == 0) {
+            shim_tdcall_ranges[i].lo = lo;
+            shim_tdcall_ranges[i].hi = hi;
+            return TDS_OK;
+        }
+    }
+    return TDS_ERR_NO_SPACE;
+}
+
+static bool in_range(uint64_t rip, uint64_t lo, uint64_t hi)
+{
+    return rip >= lo && hi >= 4 && rip <= hi - 4;
+}
+
+/* Is the instruction at rip a TDCALL? Only the shim's own code and the ranges registered above
+ * (mapped, code the shim loaded itself) are ever inspected. */
 static bool is_tdcall_at(uint64_t rip)
 {
-    const uint64_t lo = CPU_SYMBOL_ADDR(shim_text_start);
-    const uint64_t hi = CPU_SYMBOL_ADDR(shim_text_end);
-    if (rip < lo || rip > hi - 4) {
+    bool ok = in_range(rip, CPU_SYMBOL_ADDR(shim_text_start), CPU_SYMBOL_ADDR(shim_text_end));
+    for (size_t i = 0; i < SHIM_TDCALL_EXTRA_RANGES && !ok; i++) {
+        ok = in_range(rip, shim_tdcall_ranges[i].lo, shim_tdcall_ranges[i].hi);
+    }
+    if (!ok) {
         return false;
     }
     const uint8_t *p = (const uint8_t *)(uintptr_t)rip;

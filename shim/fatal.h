@@ -13,6 +13,7 @@
 
 #include "arch/cpu.h"
 #include "boot.h"
+#include "tdshim/status.h"
 
 /* isa-debug-exit (QEMU -device isa-debug-exit,iobase=0xf4,iosize=0x04): status = v * 2 + 1. */
 #define SHIM_DEBUG_EXIT_PORT 0xF4u
@@ -44,6 +45,14 @@ TDS_NORETURN void shim_exception(const shim_exc_frame *f);
 typedef bool (*shim_tdcall_trap_fn)(shim_exc_frame *f);
 /* Install fn (NULL: none) and return the previous handler. */
 shim_tdcall_trap_fn shim_trap_set_tdcall_handler(shim_tdcall_trap_fn fn);
+
+/*
+ * Also answer `tdcall` #UDs from code in [lo, hi) outside the shim's .text: code the shim loaded
+ * and measured itself (the payload region, the OS-mailbox blob; docs/handoff.md §7), so the test
+ * image's emulator keeps serving it after the hand-off. At most SHIM_TDCALL_EXTRA_RANGES.
+ */
+#define SHIM_TDCALL_EXTRA_RANGES 2u
+TDS_MUST_USE tds_status shim_trap_allow_tdcall(uint64_t lo, uint64_t hi);
 
 /* The 4 bytes of the TDCALL instruction. */
 #define SHIM_TDCALL_INSN 0xCC010F66u

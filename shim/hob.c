@@ -8,12 +8,9 @@
 
 #include "fatal.h"
 #include "log.h"
+#include "measure.h"
 #include "tdshim/mem.h"
 #include "tdshim/tdhob.h"
-#if defined(SHIM_HAVE_RTMR)
-#include "tdshim/rtmr.h"
-#include "tdshim/rtmr_tdcall.h"
-#endif
 
 /* The private copy the rest of the boot reads, and its checked view. */
 static uint8_t shim_hob_copy[SHIM_HOB_MAX] TDS_ALIGNED(8);
@@ -35,25 +32,6 @@ static void log_memory_map(void)
     }
     shim_log("tdshim: td_hob ok: ranges=%lu accepted=0x%lx unaccepted=0x%lx ram_top=0x%lx",
              (uint64_t)n, sum.accepted_bytes, sum.unaccepted_bytes, sum.ram_top);
-}
-
-/* RTMR0 += SHA-384(HOB list), the list being the validated PHIT .. END bytes. */
-static void measure_hob(void)
-{
-#if defined(SHIM_HAVE_RTMR)
-    rtmr_digest d;
-    rtmr_tdcall_ctx tctx;
-    const rtmr_extend_ops ops = rtmr_tdcall_ops(&tctx);
-    if (rtmr_sha384(shim_hob_view.hob, &d) != TDS_OK || rtmr_extend(&ops, 0, &d) != TDS_OK) {
-        shim_fatal(0x4004, "TD HOB could not be measured into RTMR0");
-    }
-    char hex[2 * RTMR_SHA384_SIZE + 1];
-    (void)shim_hex(hex, sizeof hex, d.b, sizeof d.b);
-    shim_log("tdshim: rtmr0 extended with sha384(td hob, %lu bytes)=%s",
-             (uint64_t)shim_hob_view.hob.len, hex);
-#else
-    shim_log("tdshim: td hob not measured (no librtmr in this build)");
-#endif
 }
 
 tds_status shim_hob_take(uint64_t gpa, uint64_t size, uint32_t gpaw, bool optional, bool measure)
@@ -88,11 +66,16 @@ tds_status shim_hob_take(uint64_t gpa, uint64_t size, uint32_t gpaw, bool option
         shim_fatal(0x4001, "TD HOB failed validation");
     }
     if (measure) {
-        measure_hob();
+        shim_measure_td_hob(shim_hob_view.hob); /* event log + RTMR0, before any use */
     }
     shim_hob_taken = true;
     log_memory_map();
     return TDS_OK;
+}
+
+const tdhob_view *shim_hob_checked(void)
+{
+    return shim_hob_taken ? &shim_hob_view : NULL;
 }
 
 tds_status shim_hob_unaccepted(uint64_t *base, uint64_t *len, size_t cap, size_t *n)

@@ -6,9 +6,11 @@
 #include "cputables.h"
 #include "fatal.h"
 #include "fwcfg.h"
+#include "handoff.h"
 #include "hob.h"
 #include "idt.h"
 #include "log.h"
+#include "measure.h"
 #include "paging.h"
 #include "tdvf.h"
 #include "ve.h"
@@ -65,15 +67,23 @@ static void install_paging(void)
              SYM(__bss_end), SYM(shim_stack_guard), l.rom_base);
 }
 
+/* The shim's own image as its metadata describes it (read once, checked, then trusted). */
+typedef struct shim_image {
+    tdvf_meta meta;
+    uint64_t size;
+    tdvf_section hob;
+} shim_image;
+static shim_image shim_own_image;
+
 /* Our own BFV (trusted: measured into MRTD). Its metadata tells where the TD HOB is. */
-static tdvf_section read_own_metadata(const shim_boot_regs *regs)
+static const shim_image *read_own_metadata(const shim_boot_regs *regs)
 {
     /* Find the descriptor both ways a VMM does and require them to agree; that also gives the
      * image size (the BFV is only the top of it), so the whole image can be checked. */
     const uint64_t bfv = CPU_SYMBOL_ADDR(shim_bfv_start);
     const tds_bytes window = tds_bytes_make((const void *)(uintptr_t)bfv, FOUR_GIB - bfv);
     uint32_t off;
-    tdvf_meta m;
+    tdvf_meta *const mp = &shim_own_image.meta;
     tdvf_error err = {"", UINT32_MAX};
     if (tdvf_locate_qemu(window, &off) != TDS_OK) {
         shim_fatal(0x1001, "own TDVF metadata not found through the footer table");
@@ -89,16 +99,17 @@ static tdvf_section read_own_metadata(const shim_boot_regs *regs)
     if (tdvf_locate_tdshim(image, &off) != TDS_OK || off != from_start) {
         shim_fatal(0x1004, "own metadata: td-shim pointer or metadata GUID wrong");
     }
-    if (tdvf_parse(image, off, &m, &err) != TDS_OK ||
-        tdvf_check_tdshim(&m, image_size, &err) != TDS_OK ||
-        tdvf_check_layout(&m, image_size, &err) != TDS_OK) {
+    if (tdvf_parse(image, off, mp, &err) != TDS_OK ||
+        tdvf_check_tdshim(mp, image_size, &err) != TDS_OK ||
+        tdvf_check_layout(mp, image_size, &err) != TDS_OK) {
         shim_fatal(0x1002, err.what);
     }
     shim_log("tdshim: metadata at 0x%lx, %u sections, image 0x%lx bytes",
-             FOUR_GIB - image_size + off, m.count, image_size);
+             FOUR_GIB - image_size + off, mp->count, image_size);
+    shim_own_image.size = image_size;
     const tdvf_section *hob = NULL;
-    for (uint32_t i = 0; i < m.count; i++) {
-        const tdvf_section *s = &m.sec[i];
+    for (uint32_t i = 0; i < mp->count; i++) {
+        const tdvf_section *s = &mp->sec[i];
         shim_log("tdshim: section %u %s gpa=0x%lx size=0x%lx attr=0x%x", i,
                  tdvf_section_type_name(s->type), s->mem_addr, s->mem_size, s->attributes);
         if (s->type == TDVF_SEC_TD_HOB && hob == NULL) {
@@ -109,7 +120,8 @@ static tdvf_section read_own_metadata(const shim_boot_regs *regs)
         /* The VMM's RCX is only reported: the metadata address is the trusted one. */
         shim_log("tdshim: td_hob=0x%lx size=0x%lx (vmm rcx=0x%x)", hob->mem_addr, hob->mem_size,
                  regs->hob);
-        return *hob;
+        shim_own_image.hob = *hob;
+        return &shim_own_image;
     }
     shim_fatal(0x1003, "no TD_HOB section in own metadata");
 }
@@ -150,6 +162,39 @@ static uint32_t plain_vm_cpus(void)
     return cpus;
 }
 
+/* The BSP's x2APIC ID (CPUID 0xB EDX, as the APs report theirs to the mailbox). */
+static uint32_t bsp_apic_id(void)
+{
+    uint32_t r[4];
+    cpu_cpuid(0xB, 0, r);
+    return r[3];
+}
+
+/* TD entry: the TDX module starts every vCPU at the reset vector; the APs park in the 32-bit
+ * entry by themselves. The vCPU count is the module's (TDG.VP.INFO), never the VMM's. */
+static uint32_t td_vcpus(void)
+{
+#if defined(SHIM_HAVE_TDCALL)
+    struct tdcall_td_info info;
+    tdcall_status hw;
+    if (tdcall_vp_info(&info, &hw) != TDS_OK) {
+        shim_fatal(0x3003, "TDG.VP.INFO failed");
+    }
+    if (info.num_vcpus == 0 || info.num_vcpus > SHIM_MAX_VCPUS) {
+        shim_fatal(0x2006, "more vCPUs than the shim has AP stacks and slots for (SHIM_MAX_VCPUS)");
+    }
+    uint32_t arrived = 0;
+    const tds_status st = shim_ap_wait_arrival(info.num_vcpus - 1u, &arrived);
+    shim_log("tdshim: aps expected=%u arrived=%u (td entry)", info.num_vcpus - 1u, arrived);
+    if (st != TDS_OK) {
+        shim_fatal(0x2002, "not every AP reached the 32-bit TD entry");
+    }
+    return info.num_vcpus;
+#else
+    return 1;
+#endif
+}
+
 /* Plain VM: start the APs the way a TD starts them (at the reset code, with an index). */
 static void start_aps(uint32_t cpus)
 {
@@ -170,7 +215,7 @@ static void start_aps(uint32_t cpus)
 }
 
 /* Let the APs into long mode and libmailbox's parking loop; every one must arrive. */
-static mbox_fw *park_aps(uint32_t cpus)
+static mbox_fw *park_aps(uint32_t cpus, bool test_hooks)
 {
     uint32_t parked = 0;
     mbox_fw *fw = NULL;
@@ -200,7 +245,8 @@ static mbox_fw *park_aps(uint32_t cpus)
     shim_log("tdshim: mailbox: check answered by %u APs with distinct APIC IDs", cpus - 1u);
     /* Test image: fw_cfg opt/tdshim/ap-test = pf|overflow makes the last AP fault on purpose. */
     char what[16];
-    if (cpus > 1 && shim_fwcfg_read_file("opt/tdshim/ap-test", what, sizeof what) == TDS_OK) {
+    if (test_hooks && cpus > 1 &&
+        shim_fwcfg_read_file("opt/tdshim/ap-test", what, sizeof what) == TDS_OK) {
         shim_log("tdshim: ap test '%s' on vcpu %u", what, cpus - 1u);
         if (shim_ap_fault_test(fw, cpus - 1u, what) != TDS_OK) {
             shim_fatal(0x2007, "ap test: unknown or no fault taken");
@@ -218,7 +264,7 @@ static mbox_fw *park_aps(uint32_t cpus)
  * and page states that each byte below the limit was accepted exactly once and every byte above
  * it is still pending.
  */
-static void accept_memory(mbox_fw *fw, uint32_t cpus)
+static void accept_memory(mbox_fw *fw, uint32_t cpus, bool can_tdcall)
 {
     uint64_t base[SHIM_ACCEPT_MAX_RANGES];
     uint64_t len[SHIM_ACCEPT_MAX_RANGES];
@@ -239,15 +285,17 @@ static void accept_memory(mbox_fw *fw, uint32_t cpus)
     shim_log("tdshim: paging: ram identity-mapped up to 0x%lx, extra tables %u/%u", top,
              shim_paging_extra_used(), PT_EXTRA_PAGES);
 #if defined(SHIM_HAVE_ACCEPT)
-    if (!shim_tdxemu_active()) {
+    if (!can_tdcall) {
         shim_log("tdshim: accept: skipped (no TDX module to answer)");
         return;
     }
     uint64_t limit = SHIM_ACCEPT_LIMIT_DEFAULT;
     char text[32];
     memset(text, 0, sizeof text);
-    /* A value that fills the buffer may have been cut by the bounded reader: refused too. */
-    if (shim_fwcfg_read_file("opt/tdshim/accept-limit", text, sizeof text) == TDS_OK &&
+    /* Test image only (fw_cfg is VMM input a TD never reads here). A value that fills the
+     * buffer may have been cut by the bounded reader: refused too. */
+    if (shim_tdxemu_active() &&
+        shim_fwcfg_read_file("opt/tdshim/accept-limit", text, sizeof text) == TDS_OK &&
         (text[sizeof text - 2] != '\0' || shim_accept_parse_limit(text, &limit) != TDS_OK)) {
         shim_fatal(0x5005, "accept: opt/tdshim/accept-limit is not a 4 KiB-aligned number");
     }
@@ -275,6 +323,9 @@ static void accept_memory(mbox_fw *fw, uint32_t cpus)
     if (limit != SHIM_ACCEPT_ALL) {
         shim_log("tdshim: accept: limit=0x%lx, left unaccepted 0x%lx bytes in %u ranges", limit,
                  rep.left, rep.left_ranges);
+    }
+    if (!shim_tdxemu_active()) {
+        return; /* a real TDX module: nothing to cross-check against */
     }
     struct tdx_emu_counters c;
     shim_tdxemu_counters(&c);
@@ -318,6 +369,7 @@ static void accept_memory(mbox_fw *fw, uint32_t cpus)
 #else
     (void)fw;
     (void)cpus;
+    (void)can_tdcall;
 #endif
 }
 #endif
@@ -489,31 +541,35 @@ void shim_main(const shim_boot_regs *regs)
     /* In a TD, do not probe: CPUID may raise #VE and there is no #VE handler yet. */
     shim_log("tdshim: tdx=%s",
              regs->entry == SHIM_ENTRY_TD ? "yes (td entry)" : (is_tdx() ? "yes" : "no"));
-    const tdvf_section hob = read_own_metadata(regs);
+    const shim_image *img = read_own_metadata(regs);
     bool can_tdcall = regs->entry == SHIM_ENTRY_TD; /* a TDX module (or the emulator) answers */
     mbox_fw *fw = NULL;
     uint32_t vcpus = 1;
     if (regs->entry == SHIM_ENTRY_REAL16) {
-        const uint32_t cpus = plain_vm_cpus();
-        start_aps(cpus);
-        fw = park_aps(cpus);
-        vcpus = cpus;
-#if defined(SHIM_HAVE_TDX_EMU)
-        start_emulator(cpus);
-        can_tdcall = true;
-#endif
+        vcpus = plain_vm_cpus();
+        start_aps(vcpus);
+    } else {
+        vcpus = td_vcpus();
     }
+    fw = park_aps(vcpus, regs->entry == SHIM_ENTRY_REAL16);
+#if defined(SHIM_HAVE_TDX_EMU)
+    if (regs->entry == SHIM_ENTRY_REAL16) {
+        start_emulator(vcpus);
+        can_tdcall = true;
+    }
+#endif
+    shim_measure_init(can_tdcall);
 #if defined(SHIM_HAVE_TDHOB)
     /* Plain VM: a HOB only when the harness loaded one; in a TD it is mandatory. */
-    if (shim_hob_take(hob.mem_addr, hob.mem_size, regs->gpaw, regs->entry == SHIM_ENTRY_REAL16,
-                      can_tdcall) != TDS_OK) {
+    const bool have_hob = shim_hob_take(img->hob.mem_addr, img->hob.mem_size, regs->gpaw,
+                                        regs->entry == SHIM_ENTRY_REAL16, can_tdcall) == TDS_OK;
+    if (!have_hob) {
         shim_log("tdshim: continuing without a TD HOB");
     } else {
-        accept_memory(fw, vcpus);
+        accept_memory(fw, vcpus, can_tdcall);
     }
 #else
-    (void)hob;
-    (void)can_tdcall;
+    const bool have_hob = false;
 #endif
     if (regs->entry == SHIM_ENTRY_REAL16) {
         char cmd[32];
@@ -531,7 +587,18 @@ void shim_main(const shim_boot_regs *regs)
         shim_log("tdshim: console via TDVMCALL<IO>: %lu emulated calls", shim_tdxemu_io_calls());
     }
 #endif
+    if (have_hob) {
+        /* Enters the payload when the image has one; returns otherwise. */
+        const shim_handoff_in h = {.meta = &img->meta,
+                                   .image_size = img->size,
+                                   .fw = fw,
+                                   .cpus = vcpus,
+                                   .gpaw = regs->gpaw,
+                                   .bsp_apic_id = bsp_apic_id()};
+        shim_handoff(&h);
+    }
+    shim_measure_separators();
     shim_log("tdshim: boot ok");
     shim_debug_exit(SHIM_EXIT_OK);
-    shim_fatal(0x1FFF, "nothing to hand off to yet (payload loading not implemented)");
+    shim_fatal(0x1FFF, "no payload to hand off to (the image has no payload section)");
 }

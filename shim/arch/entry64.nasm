@@ -7,7 +7,7 @@
 BITS 64
 default rel
 
-extern __stack_top, __boot_regs, shim_main, shim_trap, shim_ap_main
+extern __stack_top, __boot_regs, shim_main, shim_trap, shim_ap_main, shim_payload_returned
 
 ; must match shim/ap.h: AP i's 16 KiB slot at SHIM_AP_AREA + (i-1)*slot = guard 4K | stack 8K |
 ; IST1 4K, so its stack top is SHIM_AP_AREA + i*slot - 4K.
@@ -55,6 +55,47 @@ shim_ap_entry64:
     lea rsp, [rax + SHIM_AP_AREA - SHIM_AP_IST_SIZE] ; top of AP i's stack
     xor ebp, ebp
     call shim_ap_main                 ; does not return
+.hang:
+    cli
+    hlt
+    jmp .hang
+
+; The jump to the payload (shim/handoff.h, docs/handoff.md 7):
+; shim_enter_payload(entry RDI, hob RSI, base RDX, stack_top RCX, ms_abi R8D). Never returns: if
+; the payload returns, shim_payload_returned reports it through the fatal path.
+global shim_enter_payload
+shim_enter_payload:
+    cli
+    cld
+    mov rsp, rcx
+    and rsp, -16                      ; RSP % 16 == 0 at the call, == 8 at the entry
+    mov rax, rdi
+    test r8d, r8d
+    jnz .ms_abi
+    mov rdi, rsi                      ; System V: entry(hob = RDI, base = RSI)
+    mov rsi, rdx
+    xor ecx, ecx
+    xor edx, edx
+    jmp .go
+.ms_abi:
+    mov rcx, rsi                      ; Microsoft x64: entry(hob = RCX, base = RDX)
+    xor esi, esi
+    xor edi, edi
+    sub rsp, 32                       ; the caller's shadow space
+.go:
+    xor ebx, ebx
+    xor ebp, ebp
+    xor r8d, r8d
+    xor r9d, r9d
+    xor r10d, r10d
+    xor r11d, r11d
+    xor r12d, r12d
+    xor r13d, r13d
+    xor r14d, r14d
+    xor r15d, r15d
+    call rax
+    and rsp, -16
+    call shim_payload_returned        ; does not return
 .hang:
     cli
     hlt

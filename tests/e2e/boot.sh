@@ -1,57 +1,86 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: BSD-2-Clause-Patent
-# Build (if needed) and boot the shim's test image under QEMU TCG, then print a short report.
+# The main job's boot (README): build the shim's TDVF image with the test payload, play the VMM
+# (a TD HOB from tdshim-hob), boot it under QEMU TCG and print a boot report: image layout,
+# reference MRTD, memory map, bytes accepted and by how many vCPUs, the event log with digests,
+# and RTMR0..3 from the TDREPORT verified against the replay of the log (librtmr in the payload,
+# tpm2_eventlog, tdshim-eventlog) and against tdshim-measure's reference.
 # usage: tests/e2e/boot.sh [PRESET]   (default: release; any hosted preset works)
-# Environment: TDSHIM_SMP (default 4), TDSHIM_MEM (default 256M).
-# Exit status 0 when the shim reached "boot ok" and left QEMU through isa-debug-exit with 33.
+# Environment: TDSHIM_SMP (default 4), TDSHIM_MEM (default 2G).
+# Exit status 0 when the payload passed every check and every comparison held.
 set -uo pipefail
-cd "$(dirname "$0")/../.."
+cd "$(dirname "$0")/../.." || exit 1
 preset="${1:-release}"
-export TDSHIM_SMP="${TDSHIM_SMP:-4}"
+smp="${TDSHIM_SMP:-4}"
+mem="${TDSHIM_MEM:-2G}"
 build="build/$preset"
 if [ ! -f "$build/CMakeCache.txt" ]; then
   cmake --preset "$preset" >/dev/null || exit 1
 fi
-cmake --build --preset "$preset" --target tdshim_image tdshim-hob tdshim-measure -j 2 >/dev/null || exit 1
-image="$build/tdshim.img"
-echo "== image layout ($image)"
-cat "$build/tdshim.img.layout"
-if [ -x "$build/tools/tdshim-measure/tdshim-measure" ]; then
-  echo "reference MRTD: $("$build/tools/tdshim-measure/tdshim-measure" mrtd "$image")"
-fi
-# Play the VMM's part: a TD HOB in QEMU's format at the TD_HOB section (0x800000), with the shim's
-# TempMem already added (accepted) and the rest of RAM unaccepted.
-mem="${TDSHIM_MEM:-256M}"
-log="$(mktemp)"
-hob="$(mktemp)"
-trap 'rm -f "$log" "$hob"' EXIT
-"$build/tools/tdshim-hob/tdshim-hob" gen --mem "$mem" --base 0x800000 --accepted 0x100000:0x700000 \
-  -o "$hob" || exit 1
-want_rtmr0="$("$build/tools/tdshim-measure/tdshim-measure" rtmr --hob "$hob" --hob-gpa 0x800000 |
-              sed -n 's/^RTMR0 //p')"
-echo "== TD HOB: $(stat -c %s "$hob") bytes from tdshim-hob gen --mem $mem; reference RTMR0 (tdshim-measure rtmr): $want_rtmr0"
-echo "== boot: qemu-system-x86_64 -accel tcg -machine q35 -cpu max,phys-bits=48 -m $mem -smp $TDSHIM_SMP -bios $image -device loader,file=<hob>,addr=0x800000"
+cmake --build --preset "$preset" --target tdshim_image tdshim-hob tdshim-measure tdshim-eventlog \
+  -j 2 >/dev/null || exit 1
+tools="$build/tools"
+fw="$build/firmware/shim/tdshim.fw"
+elf="$build/firmware/tests/payload/tdshim_test_payload.elf"
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+fail=0
+sect() { printf '\n== %s\n' "$*"; }
+indent() { sed 's/^/  | /'; }
+
+sect "image: tdshim-image --firmware tdshim.fw --payload tdshim_test_payload.elf"
+"$tools/tdshim-image/tdshim-image" --firmware "$fw" --payload "$elf" -o "$work/tdshim.img" | indent ||
+  exit 1
+echo "  reference MRTD (tdshim-measure mrtd): $("$tools/tdshim-measure/tdshim-measure" mrtd "$work/tdshim.img")"
+
+sect "TD HOB (the VMM's part): tdshim-hob gen --mem $mem, TempMem 0x100000+0x700000 already added"
+"$tools/tdshim-hob/tdshim-hob" gen --mem "$mem" --base 0x800000 --accepted 0x100000:0x700000 \
+  -o "$work/hob.bin" || exit 1
+"$tools/tdshim-hob/tdshim-hob" dump "$work/hob.bin" --gpa 0x800000 | indent
+
+sect "boot: qemu-system-x86_64 -accel tcg -machine q35 -cpu max,phys-bits=48 -m $mem -smp $smp -bios tdshim.img -device loader,file=hob.bin,addr=0x800000"
 start=$(date +%s.%N)
-tests/e2e/run-qemu.sh qemu-system-x86_64 "$image" 60 \
-  -device "loader,file=$hob,addr=0x800000,force-raw=on" > "$log" 2>&1
+TDSHIM_SMP="$smp" TDSHIM_MEM="$mem" tests/e2e/run-qemu.sh qemu-system-x86_64 "$work/tdshim.img" 60 \
+  -device "loader,file=$work/hob.bin,addr=0x800000,force-raw=on" > "$work/raw" 2>&1
 rc=$?
 end=$(date +%s.%N)
-tr -d '\r' < "$log" | sed 's/^/  | /'
-printf '== report: qemu exit status %s (33 = shim ok, 35 = shim fatal, 124 = timeout), %.2f s\n' \
+tr -d '\r' < "$work/raw" > "$work/console"
+# The console without the payload's hex dump of the log (rebuilt and decoded below).
+grep -v '^tdpayload: log 0x' "$work/console" | indent
+printf '  qemu exit status %s (65 = payload pass, 67 = payload fail, 35 = shim fatal, 124 = timeout), %.2f s\n' \
   "$rc" "$(awk -v a="$start" -v b="$end" 'BEGIN { print b - a }')"
-got_rtmr0="$(tr -d '\r' < "$log" | sed -n 's/^tdshim: tdreport rtmr0=//p')"
-if [ -n "$want_rtmr0" ] && [ "$got_rtmr0" = "$want_rtmr0" ]; then
-  echo "== RTMR0 from the TDREPORT equals tdshim-measure's reference value"
+[ "$rc" = 65 ] || fail=1
+
+sect "report"
+echo "  memory map handed to the payload (E820, from the shim):"
+sed -n 's/^tdshim: handoff: e820 \(0x.*\)/    \1/p' "$work/console"
+sed -n 's/^tdshim: handoff: e820 \(entries=.*\)/    \1/p' "$work/console"
+echo "  acceptance:"
+sed -n 's/^tdshim: accept: \(bytes=.*\)/    \1/p; s/^tdshim: accept: \(per-vcpu sum=.*\)/    \1/p; s/^tdshim: accept: \(emulator .*\)/    \1/p' "$work/console"
+echo "  APs: $(sed -n 's/^tdshim: \(mailbox: parked=.*\)/\1/p' "$work/console"); $(sed -n 's/^tdpayload: \(aps bsp_apic=.*\)/\1/p' "$work/console")"
+echo "  payload checks: $(grep -c '^tdpayload: check .* ok' "$work/console") ok, $(grep -c '^tdpayload: check .* FAIL' "$work/console") failed; $(sed -n 's/^tdpayload: \(result .*\)/\1/p' "$work/console")"
+grep -q '^tdpayload: result pass' "$work/console" || fail=1
+
+sect "event log (rebuilt from the payload's dump) and RTMRs"
+if bash tests/payload/check-boot.sh "$work/console" --image "$work/tdshim.img" --hob "$work/hob.bin" \
+     --measure "$tools/tdshim-measure/tdshim-measure" --keep "$work/keep" 2>&1 | indent; then
+  "$tools/tdshim-eventlog/tdshim-eventlog" dump "$work/keep/ccel.bin" | indent
+  args=()
+  for i in 0 1 2 3; do
+    args+=("--rtmr$i" "$(sed -nE "s/^tdpayload: rtmr$i ([0-9a-f]{96}) .*/\1/p" "$work/console")")
+  done
+  echo "  tdshim-eventlog verify (log replay vs the TDREPORT's RTMR0..3):"
+  "$tools/tdshim-eventlog/tdshim-eventlog" verify "${args[@]}" "$work/keep/ccel.bin" | indent ||
+    fail=1
 else
-  echo "== RTMR0 MISMATCH: TDREPORT $got_rtmr0, reference $want_rtmr0"
-  rc=1
+  fail=1
 fi
-if [ "$rc" = 33 ] && grep -q '^tdshim: boot ok' "$log"; then
-  echo "== shim reached long mode with its own page tables, read and checked its own TDVF metadata,"
-  echo "   started $((TDSHIM_SMP - 1)) APs through the TD entry path, parked them in the mailbox,"
-  echo "   validated and measured the TD HOB, accepted its unaccepted memory on every vCPU,"
-  echo "   and exited cleanly (no payload hand-off yet: docs/shim.md)"
+
+if [ "$fail" = 0 ]; then
+  sect "boot ok: the shim measured the TD HOB and the payload, accepted all memory on $smp vCPUs,"
+  echo "   handed off (E820, MADT with MP wakeup, CCEL, payload HOB); the payload verified all of it,"
+  echo "   woke every AP through the ACPI mailbox, and RTMR0..3 equal the replayed log and the reference."
   exit 0
 fi
-echo "== boot FAILED"
+sect "boot FAILED"
 exit 1

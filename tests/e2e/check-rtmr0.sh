@@ -13,5 +13,5 @@ rtmr0=$( (head -c 48 /dev/zero; openssl dgst -sha384 -binary "$hob") | openssl d
          od -An -v -tx1 | tr -d ' \n')
 export TDSHIM_QEMU_ARGS="-device loader,file=$hob,addr=0x800000,force-raw=on"
 exec "$here/boot-test.sh" "$qemu" "$image" 33 - \
-  "^tdshim: rtmr0 extended with sha384\\(td hob, $size bytes\\)=$digest\$" \
+  "^tdshim: eventlog: event 1 mr=1 \\(rtmr0\\) type=0xa td_hob measured=$size bytes sha384=$digest\$" \
   "^tdshim: tdreport rtmr0=$rtmr0\$" "^tdshim: boot ok\$"

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# boot-payload.sh QEMU FW_BLOB PAYLOAD_ELF BIN_DIR [SMP [MEM]]
+# boot-payload.sh QEMU FW_BLOB PAYLOAD_ELF BIN_DIR [SMP [MEM [QEMU_ARGS...]]]
 #
 # The test payload's end-to-end boot (docs/test-payload.md, "Harness"): wraps the shim's BFV blob
 # and the payload into an image (tdshim-image --payload, docs/handoff.md §1), plays the VMM's HOB
@@ -19,6 +19,7 @@
 set -u
 here="$(cd "$(dirname "$0")" && pwd)"
 qemu="$1"; fw="$2"; elf="$3"; bin="$4"; smp="${5:-1}"; mem="${6:-256M}"
+shift $(( $# < 6 ? $# : 6 )) # the rest goes to QEMU (e.g. -fw_cfg name=opt/tdshim/accept-limit,...)
 tool() { find "$bin" -type f -name "$1" -perm -u+x | head -1; }
 case "${TDP_FORMAT:-elf}" in
   elf) payload="$elf"; format=elf; abi=sysv; magic=7f454c46 ;;
@@ -41,7 +42,7 @@ trap 'rm -rf "$work"' EXIT
 "$hob_tool" gen --mem "$mem" --base 0x800000 --accepted 0x100000:0x700000 -o "$work/hob.bin" \
   || { echo "boot-payload: tdshim-hob gen failed"; exit 1; }
 TDSHIM_SMP="$smp" TDSHIM_MEM="$mem" "$here/../e2e/run-qemu.sh" "$qemu" "$work/tdshim.img" 20 \
-  -device "loader,file=$work/hob.bin,addr=0x800000,force-raw=on" > "$work/console" 2>&1
+  -device "loader,file=$work/hob.bin,addr=0x800000,force-raw=on" "$@" > "$work/console" 2>&1
 rc=$?
 tr -d '\r' < "$work/console"
 fail=0

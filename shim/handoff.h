@@ -1,0 +1,48 @@
+/* SPDX-License-Identifier: BSD-2-Clause-Patent */
+/*
+ * The hand-off to an executable payload (docs/handoff.md, the contract): find the payload section
+ * of the shim's own image, measure it into RTMR1, load it (ELF64 / PE32+, shim/loader) at
+ * SHIM_PAYLOAD_BASE, close the firmware's measurements with the separators, build the E820 map,
+ * the MADT (MP wakeup v1), the CCEL table and the payload HOB, move every AP into the ACPI OS
+ * mailbox, and jump. Every failure on the way is fatal (a named line on the console).
+ */
+#ifndef TDSHIM_SHIM_HANDOFF_H
+#define TDSHIM_SHIM_HANDOFF_H
+
+#include <stdint.h>
+
+#include "tdshim/mailbox_fw.h"
+#include "tdvf.h"
+
+#define SHIM_PAYLOAD_BASE ((uint64_t)0x1000000u) /* docs/handoff.md §2 */
+#define SHIM_PAYLOAD_MAX ((uint64_t)0x2000000u)  /* the payload region is at most 32 MiB */
+#define SHIM_ACPI_AREA_SIZE 0x10000u             /* payload HOB with the MADT and CCEL tables */
+
+typedef struct shim_handoff_in {
+    const tdvf_meta *meta; /* the shim's own metadata, already checked (tdvf_check_layout) */
+    uint64_t image_size;
+    mbox_fw *fw;          /* parked APs (NULL with one vCPU) */
+    uint32_t cpus;        /* vCPUs, the BSP included */
+    uint32_t gpaw;        /* 48 or 52 */
+    uint32_t bsp_apic_id; /* the BSP's x2APIC ID */
+} shim_handoff_in;
+
+/*
+ * Hand off to the payload of the image. Returns only if the image has no payload section (the
+ * caller then ends the boot as before); otherwise it enters the payload or ends in the fatal
+ * path. Needs the TD HOB taken (hob.h) and acceptance done (shim_accept.h).
+ */
+void shim_handoff(const shim_handoff_in *in);
+
+/* Where the payload returns to (entry64.nasm): the fatal path. */
+TDS_NORETURN void shim_payload_returned(void);
+
+/*
+ * entry64.nasm: cli, cld, RSP = stack_top (16-byte aligned), GPRs cleared, then call entry with
+ * (hob, base) in RDI, RSI (ms_abi = 0, System V) or RCX, RDX and 32 bytes of shadow space
+ * (ms_abi = 1, Microsoft x64). If the payload returns: shim_payload_returned.
+ */
+TDS_NORETURN void shim_enter_payload(uint64_t entry, uint64_t hob, uint64_t base,
+                                     uint64_t stack_top, uint32_t ms_abi);
+
+#endif

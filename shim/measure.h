@@ -1,0 +1,40 @@
+/* SPDX-License-Identifier: BSD-2-Clause-Patent */
+/*
+ * The shim's CC event log (docs/handoff.md §3): a TCG2 crypto-agile log (librtmr ccel_log,
+ * vendor info "td-shim", SHA-384 only) in a 64 KiB area of the shim's RAM, with every measured
+ * event extended into its RTMR through TDG.MR.RTMR.EXTEND as it is logged (reserve -> extend ->
+ * commit: the log always replays to the registers). Any failure is fatal: a TD whose registers
+ * and log disagree must not boot a payload. Built with librtmr (SHIM_HAVE_RTMR); without it the
+ * calls log that nothing is measured.
+ */
+#ifndef TDSHIM_SHIM_MEASURE_H
+#define TDSHIM_SHIM_MEASURE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "tdshim/base.h"
+
+#define SHIM_LOG_AREA_SIZE 0x10000u /* LAML of the CCEL table */
+
+/* Start the log (Spec ID event only). `can_extend`: a TDX module (or the emulator) answers
+ * TDG.MR.RTMR.EXTEND; without one the events are not recorded at all (logged as skipped). */
+void shim_measure_init(bool can_extend);
+
+/* RTMR0 <- the validated TD HOB list (PHIT .. END), event "td_hob" (td-shim's descriptor). */
+void shim_measure_td_hob(tds_bytes hob);
+
+/* RTMR1 <- the payload bytes, EV_EFI_PLATFORM_FIRMWARE_BLOB2 {"td_payload", base, length}. */
+void shim_measure_payload(tds_bytes payload, uint64_t base, uint64_t length);
+
+/* EV_SEPARATOR (u32 0) into RTMR0 then RTMR1: the end of the firmware's measurements. */
+void shim_measure_separators(void);
+
+/* The log area (LASA) and whether events were recorded. */
+uint64_t shim_measure_area(void);
+bool shim_measure_active(void);
+/* Committed log bytes and event count (for the boot report). */
+tds_bytes shim_measure_log(void);
+uint32_t shim_measure_events(void);
+
+#endif
