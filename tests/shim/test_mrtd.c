@@ -255,10 +255,12 @@ static void test_payload_image(void **state)
         /* The payload as the shim and rtmr --image see it: file + padding, at its GPA. */
         tdvf_meta m2;
         const tdvf_section *sec = NULL;
+        tdvf_payload_kind kind = (tdvf_payload_kind)0;
         tds_bytes bytes;
         assert_int_equal(
-            measure_image_payload(tds_bytes_make(img, sizeof img), &m2, &sec, &bytes, &err),
+            measure_image_payload(tds_bytes_make(img, sizeof img), &m2, &sec, &kind, &bytes, &err),
             TDS_OK);
+        assert_int_equal(kind, TDVF_PAYLOAD_IMAGE);
         assert_ptr_equal(bytes.ptr, img + 0xC000);
         assert_int_equal(bytes.len, 0x2000);
         assert_memory_equal(bytes.ptr, payload, sizeof payload);
@@ -276,6 +278,7 @@ static void test_image_payload_hostile(void **state)
     tdvf_meta meta;
     tdvf_error err;
     const tdvf_section *sec = NULL;
+    tdvf_payload_kind kind = (tdvf_payload_kind)0;
     tds_bytes bytes = {NULL, 0};
     /* No payload: its own status and message. */
     memset(fw, 0, sizeof fw);
@@ -283,21 +286,25 @@ static void test_image_payload_hostile(void **state)
     image_config_default(&cfg, tds_bytes_make(fw, sizeof fw));
     cfg.cfv_size = 0x1000;
     assert_int_equal(image_build(&cfg, tds_mut_bytes_make(img, 0x3000), &meta, &err), TDS_OK);
-    assert_int_equal(measure_image_payload(tds_bytes_make(img, 0x3000), &meta, &sec, &bytes, &err),
-                     TDS_ERR_NOT_FOUND);
+    assert_int_equal(
+        measure_image_payload(tds_bytes_make(img, 0x3000), &meta, &sec, &kind, &bytes, &err),
+        TDS_ERR_NOT_FOUND);
     assert_string_equal(err.what, "the image has no payload section");
     /* No metadata at all; a footer and a pointer that disagree. */
-    assert_int_equal(measure_image_payload(tds_bytes_make(img, 0x2000), &meta, &sec, &bytes, &err),
-                     TDS_ERR_OUT_OF_BOUNDS); /* no footer; the would-be pointer reads 0 */
+    assert_int_equal(
+        measure_image_payload(tds_bytes_make(img, 0x2000), &meta, &sec, &kind, &bytes, &err),
+        TDS_ERR_OUT_OF_BOUNDS); /* no footer; the would-be pointer reads 0 */
     assert_string_equal(err.what, "TDVF metadata not found");
     tds_store_le32(img + 0x3000 - 0x20, 0x1010 + 0x20); /* td-shim pointer off by 0x20 */
     memcpy(img + 0x1010 + 0x10, img + 0x1000, 16);      /* with a GUID in front of it */
-    assert_int_equal(measure_image_payload(tds_bytes_make(img, 0x3000), &meta, &sec, &bytes, &err),
-                     TDS_ERR_MISMATCH);
+    assert_int_equal(
+        measure_image_payload(tds_bytes_make(img, 0x3000), &meta, &sec, &kind, &bytes, &err),
+        TDS_ERR_MISMATCH);
     assert_null(sec);
     assert_null(bytes.ptr);
-    assert_int_equal(measure_image_payload(tds_bytes_make(NULL, 1), &meta, &sec, &bytes, &err),
-                     TDS_ERR_INVALID_ARG);
+    assert_int_equal(
+        measure_image_payload(tds_bytes_make(NULL, 1), &meta, &sec, &kind, &bytes, &err),
+        TDS_ERR_INVALID_ARG);
 }
 
 int main(void)

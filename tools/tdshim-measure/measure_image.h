@@ -13,13 +13,15 @@
 /*
  * Locate the descriptor (the OVMF footer table as QEMU does; the td-shim pointer at end-0x20 if
  * there is no footer; both must agree when both exist), parse it, hold it to the td-shim and layout
- * rules (which include tdvf_find_payload's), and return the payload section and its bytes: the
- * MemoryDataSize bytes at DataOffset (file + zero padding), exactly what the shim hashes.
- * TDS_ERR_NOT_FOUND: a valid image without a payload section. Other errors: err says why
- * (err->section UINT32_MAX when no section is concerned). Nothing is written on failure.
+ * rules (which include tdvf_find_payload's), and return the payload section and its kind. For a
+ * payload in the image (TDVF_PAYLOAD_IMAGE) *bytes are the MemoryDataSize bytes at DataOffset
+ * (file + zero padding), exactly what the shim hashes; for a VMM-placed one (TDVF_PAYLOAD_VMM)
+ * the image holds no bytes and *bytes is empty. TDS_ERR_NOT_FOUND: a valid image without a payload
+ * section. Other errors: err says why (err->section UINT32_MAX when no section is concerned).
+ * Nothing is written on failure.
  */
 TDS_MUST_USE tds_status measure_image_payload(tds_bytes image, tdvf_meta *meta,
-                                              const tdvf_section **sec, tds_bytes *bytes,
-                                              tdvf_error *err);
+                                              const tdvf_section **sec, tdvf_payload_kind *kind,
+                                              tds_bytes *bytes, tdvf_error *err);
 
 #endif

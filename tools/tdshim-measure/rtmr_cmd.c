@@ -197,9 +197,10 @@ static int use_image(rtmr_args *a, tds_bytes image)
 {
     tdvf_meta meta;
     const tdvf_section *sec = NULL;
+    tdvf_payload_kind kind = TDVF_PAYLOAD_IMAGE;
     tds_bytes bytes;
     tdvf_error err = {"", UINT32_MAX};
-    const tds_status st = measure_image_payload(image, &meta, &sec, &bytes, &err);
+    const tds_status st = measure_image_payload(image, &meta, &sec, &kind, &bytes, &err);
     if (st != TDS_OK) {
         fprintf(stderr, "tdshim-measure rtmr: image '%s': %s: %s", a->image, tds_status_str(st),
                 err.what);
@@ -210,6 +211,11 @@ static int use_image(rtmr_args *a, tds_bytes image)
                 st == TDS_ERR_NOT_FOUND
                     ? "; the shim then logs only td_hob and the separators (--separators)"
                     : "; the shim would refuse it");
+        return 1;
+    }
+    if (kind != TDVF_PAYLOAD_IMAGE) {
+        fprintf(stderr, "tdshim-measure rtmr: image '%s': a VMM-placed payload (not supported)\n",
+                a->image);
         return 1;
     }
     a->in.has_payload = true;
