@@ -50,3 +50,20 @@ tds_status measure_image_payload(tds_bytes image, tdvf_meta *meta, const tdvf_se
     *bytes = b;
     return TDS_OK;
 }
+
+tds_status measure_vmm_region(tds_bytes file, tds_mut_bytes region)
+{
+    if (!tds_bytes_valid(file) || !tds_bytes_valid(tds_bytes_const(region))) {
+        return TDS_ERR_INVALID_ARG;
+    }
+    if (file.len > region.len) {
+        return TDS_ERR_NO_SPACE;
+    }
+    if (file.len != 0) {
+        memcpy(region.ptr, file.ptr, file.len);
+    }
+    if (region.len > file.len) {
+        memset(region.ptr + file.len, 0, region.len - file.len);
+    }
+    return TDS_OK;
+}
