@@ -431,7 +431,7 @@ static void test_payload_region_image(void **state)
     assert_int_equal(le32(d + 4), 16 + 32 * 5);
     assert_int_equal(le32(d + 12), 5);
     /* Sections 0-3 exactly as without the region, then the region. */
-    assert_memory_equal(d + 16, plain + desc + 16, 4 * 32);
+    assert_memory_equal(d + 16, plain + desc + 16, (size_t)4 * 32);
     expect_section(d + 144, 0, 0, 0x4000000, 0x600000, 5, 0);
     /* Everything else identical: outside [desc + 4, desc + 16) and the new entry. */
     assert_memory_equal(img, plain, desc + 4);

@@ -341,13 +341,13 @@ static void test_vmm_region_image(void **state)
     /* The images differ only in the descriptor (Length, count, the fifth entry). */
     assert_memory_equal(img, plain, 0x1014);
     assert_memory_equal(img + 0x1018, plain + 0x1018, 4);
-    assert_memory_equal(img + 0x1020, plain + 0x1020, 4 * 32);
+    assert_memory_equal(img + 0x1020, plain + 0x1020, (size_t)4 * 32);
     assert_memory_equal(img + 0x10C0, plain + 0x10C0, sizeof plain - 0x10C0);
 
     /* By hand, from the layout: the four sections as without the region, then 512 PAGE.ADDs. */
     mbedtls_sha512_context ctx;
-    uint8_t want[64];
-    uint8_t want_plain[64];
+    uint8_t want[64] = {0};
+    uint8_t want_plain[64] = {0};
     for (int with = 0; with < 2; with++) {
         const uint8_t *image = with ? img : plain;
         mbedtls_sha512_init(&ctx);
@@ -384,7 +384,7 @@ static void test_vmm_region_image(void **state)
     assert_int_equal(sec->mem_size, 0x200000);
     assert_int_equal(bytes.len, 0);
     /* A broken region is refused with the payload rule's reason. */
-    tds_store_le64(img + 0x1010 + 16 + 4 * 32 + 16, 0x200800);
+    tds_store_le64(img + 0x10B0 /* sec 4 MemoryDataSize */, 0x200800);
     sec = NULL;
     assert_int_equal(
         measure_image_payload(tds_bytes_make(img, sizeof plain), &m2, &sec, &kind, &bytes, &err),

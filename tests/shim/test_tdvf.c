@@ -734,7 +734,7 @@ static void test_vmm_payload_bytes_hostile(void **state)
 {
     (void)state;
     tdvf_meta m;
-    tdvf_error err;
+    tdvf_error err = {"", UINT32_MAX};
     build_vmm(&m);
     assert_int_equal(read_vmm(&m, &err), TDS_OK);
     /* MR.EXTEND: td-shim's rules allow it on a Payload, ours refuse it without data. */
