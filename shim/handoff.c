@@ -136,14 +136,54 @@ static void e820_carve(shim_e820 *m, uint64_t region_len)
     }
 }
 
-/* §1: the payload's bytes. Image-mapped sections are private memory the VMM added before the
- * TD started and measured or not as their attributes say; the shim reads them in place. */
-static tds_bytes payload_bytes(const tdvf_section *s)
+/* Is [base, base+len) inside RAM the TD HOB reports as already added (accepted) by the VMM? */
+static bool hob_added_ram(const tdhob_view *hob, uint64_t base, uint64_t len)
+{
+    tdhob_mem_range map[SHIM_E820_MAX];
+    size_t n = 0;
+    if (tdhob_memory_map(hob, map, TDS_ARRAY_LEN(map), &n) != TDS_OK) {
+        return false;
+    }
+    uint64_t at = base;
+    const uint64_t end = base + len; /* the caller checked that it does not wrap */
+    for (size_t i = 0; i < n && at < end; i++) {
+        const uint64_t r_end = map[i].base + map[i].length;
+        if (r_end <= at) {
+            continue;
+        }
+        if (map[i].base > at || map[i].kind != TDHOB_MEM_ACCEPTED) {
+            return false;
+        }
+        at = r_end;
+    }
+    return at >= end;
+}
+
+/*
+ * §1: the payload's bytes, read in place. Image payloads are private memory the VMM added before
+ * the TD started (and in MRTD when they are a BFV). A VMM-placed region must first be RAM the TD
+ * HOB reports as added by the VMM (private, accepted), else the VMM could name memory it can still
+ * change after the measurement; it is reserved in the E820 before the load region is chosen.
+ */
+static tds_bytes payload_bytes(const tdvf_section *s, tdvf_payload_kind kind, const tdhob_view *hob,
+                               shim_e820 *m)
 {
     uint64_t end;
     if (s->mem_size == 0 || tds_range_end(s->mem_addr, s->mem_size, &end) != TDS_OK ||
         end > (1ull << 32)) {
         shim_fatal(0x7003, "payload section outside the first 4 GiB");
+    }
+    if (kind == TDVF_PAYLOAD_VMM) {
+        if (!hob_added_ram(hob, s->mem_addr, s->mem_size)) {
+            shim_log("tdshim: handoff: VMM-placed payload region 0x%lx-0x%lx is not RAM the TD "
+                     "HOB reports as added",
+                     s->mem_addr, end);
+            shim_fatal(0x700E, "payload region (VMM-placed) is not accepted private RAM");
+        }
+        const tds_status st = shim_e820_set(m, s->mem_addr, s->mem_size, TDHOB_E820_RESERVED);
+        if (st != TDS_OK) {
+            fatal_status(0x7002, "e820: more than 128 entries", st);
+        }
     }
     return tds_bytes_make((const void *)(uintptr_t)s->mem_addr, (size_t)s->mem_size);
 }
@@ -362,8 +402,9 @@ static void log_e820(const shim_e820 *m)
 void shim_handoff(const shim_handoff_in *in)
 {
     const tdvf_section *sec = NULL;
+    tdvf_payload_kind kind = TDVF_PAYLOAD_IMAGE;
     tdvf_error err = {"", UINT32_MAX};
-    const tds_status fst = tdvf_find_payload(in->meta, in->image_size, &sec, &err);
+    const tds_status fst = tdvf_find_payload(in->meta, in->image_size, &sec, &kind, &err);
     if (fst == TDS_ERR_NOT_FOUND) {
         shim_log("tdshim: handoff: no payload section in the image");
         return;
@@ -376,14 +417,14 @@ void shim_handoff(const shim_handoff_in *in)
     if (td == NULL) {
         shim_fatal(0x7001, "payload: no validated TD HOB to build the hand-off from");
     }
-    shim_log("tdshim: handoff: payload section %u %s gpa=0x%lx size=0x%lx attr=0x%x",
-             (uint32_t)(sec - in->meta->sec), tdvf_section_type_name(sec->type), sec->mem_addr,
-             sec->mem_size, sec->attributes);
+    shim_log("tdshim: handoff: payload section %u %s (%s) gpa=0x%lx size=0x%lx attr=0x%x",
+             (uint32_t)(sec - in->meta->sec), tdvf_section_type_name(sec->type),
+             tdvf_payload_kind_name(kind), sec->mem_addr, sec->mem_size, sec->attributes);
     shim_e820 *m = &shim_handoff_e820;
     e820_from_hob(m, in, td);
 
     /* §3: measure the payload before anything uses it, then close the firmware's log. */
-    const tds_bytes image = payload_bytes(sec);
+    const tds_bytes image = payload_bytes(sec, kind, td, m);
     shim_measure_payload(image, sec->mem_addr, sec->mem_size);
     const uint64_t region = load_payload(m, image);
     shim_measure_separators();

@@ -331,6 +331,13 @@ tds_status tdvf_check_layout(const tdvf_meta *m, uint64_t image_size, tdvf_error
     if (image_size == 0 || image_size > FOUR_GIB) {
         return fail(err, TDS_ERR_INVALID_ARG, "image size is 0 or above 4 GiB", UINT32_MAX);
     }
+    /* Section roles first, so a bad payload (either kind) is reported by the payload rule. */
+    const tdvf_section *payload;
+    tdvf_payload_kind kind;
+    const tds_status st = tdvf_find_payload(m, image_size, &payload, &kind, err);
+    if (st != TDS_OK && st != TDS_ERR_NOT_FOUND) {
+        return st;
+    }
     uint64_t image_base = FOUR_GIB - image_size;
     for (uint32_t i = 0; i < m->count; i++) {
         const tdvf_section *s = &m->sec[i];
@@ -349,12 +356,6 @@ tds_status tdvf_check_layout(const tdvf_meta *m, uint64_t image_size, tdvf_error
         } else if (tds_ranges_overlap(s->mem_addr, s->mem_size, image_base, image_size)) {
             return fail(err, TDS_ERR_MALFORMED, "RAM section overlaps the image window", i);
         }
-    }
-    /* Section roles before the generic overlap rule, so two payloads are reported as such. */
-    const tdvf_section *payload;
-    const tds_status st = tdvf_find_payload(m, image_size, &payload, err);
-    if (st != TDS_OK && st != TDS_ERR_NOT_FOUND) {
-        return st;
     }
     for (uint32_t i = 0; i < m->count; i++) {
         const tdvf_section *s = &m->sec[i];
@@ -419,21 +420,115 @@ static tds_status check_payload(const tdvf_meta *m, uint32_t p, uint64_t image_s
     return TDS_OK;
 }
 
-static const char *two_payloads(uint32_t first_type, uint32_t second_type)
+/* What a VMM-placed region overlaps, named by the other section's type. */
+static const char *vmm_overlap_what(uint32_t type)
 {
-    if (first_type == TDVF_SEC_BFV && second_type == TDVF_SEC_BFV) {
+    switch (type) {
+    case TDVF_SEC_BFV: return "VMM-placed payload region overlaps a BFV section";
+    case TDVF_SEC_CFV: return "VMM-placed payload region overlaps the CFV section";
+    case TDVF_SEC_TD_HOB: return "VMM-placed payload region overlaps the TD_HOB section";
+    case TDVF_SEC_TEMP_MEM: return "VMM-placed payload region overlaps a TempMem section";
+    case TDVF_SEC_PERM_MEM: return "VMM-placed payload region overlaps a PermMem section";
+    default: return "VMM-placed payload region overlaps another section";
+    }
+}
+
+/*
+ * A VMM-placed payload (tdvf.h TDVF_PAYLOAD_VMM): a type-5 section without data whose region is
+ * page-granular, does not wrap, overlaps no other section and lies below the image window. The
+ * other sections' ranges are not trusted to have been checked: one that wraps is refused here.
+ */
+static tds_status check_vmm_payload(const tdvf_meta *m, uint32_t p, uint64_t image_size,
+                                    tdvf_error *err)
+{
+    const tdvf_section *s = &m->sec[p];
+    const uint64_t image_base = FOUR_GIB - image_size;
+    uint64_t end;
+    if (s->attributes != 0) {
+        return fail(err, TDS_ERR_MALFORMED,
+                    "VMM-placed payload (RawDataSize 0) with attributes != 0 (MR.EXTEND needs data "
+                    "in the image)",
+                    p);
+    }
+    if (s->data_offset != 0) {
+        return fail(err, TDS_ERR_MALFORMED,
+                    "VMM-placed payload (RawDataSize 0) with DataOffset != 0", p);
+    }
+    if (s->mem_size == 0) {
+        return fail(err, TDS_ERR_MALFORMED, "VMM-placed payload region is empty (MemoryDataSize 0)",
+                    p);
+    }
+    if (!tds_is_aligned_u64(s->mem_addr, TDVF_PAGE) ||
+        !tds_is_aligned_u64(s->mem_size, TDVF_PAGE)) {
+        return fail(err, TDS_ERR_ALIGNMENT,
+                    "VMM-placed payload region address or size not 4 KiB aligned", p);
+    }
+    if (tds_range_end(s->mem_addr, s->mem_size, &end) != TDS_OK) {
+        return fail(err, TDS_ERR_OVERFLOW, "VMM-placed payload region wraps", p);
+    }
+    for (uint32_t j = 0; j < m->count; j++) {
+        const tdvf_section *o = &m->sec[j];
+        uint64_t last;
+        if (j == p || !has_memory(o) || o->mem_size == 0) {
+            continue;
+        }
+        if (tds_range_last(o->mem_addr, o->mem_size, &last) != TDS_OK) {
+            return fail(err, TDS_ERR_OVERFLOW, "memory range empty or wrapping", j);
+        }
+        if (tds_ranges_overlap(s->mem_addr, s->mem_size, o->mem_addr, o->mem_size)) {
+            return fail(err, TDS_ERR_MALFORMED, vmm_overlap_what(o->type), p);
+        }
+    }
+    if (end > image_base) {
+        return fail(err, TDS_ERR_OUT_OF_BOUNDS,
+                    "VMM-placed payload region not below the image (4 GiB - image size)", p);
+    }
+    return TDS_OK;
+}
+
+/* A type-5 section without data is a VMM-placed payload; any other candidate is in the image. */
+static bool is_vmm_payload(const tdvf_section *s)
+{
+    return s->type == TDVF_SEC_PAYLOAD && s->raw_size == 0;
+}
+
+static const char *two_payloads(const tdvf_section *first, const tdvf_section *second)
+{
+    const bool bfv1 = first->type == TDVF_SEC_BFV;
+    const bool bfv2 = second->type == TDVF_SEC_BFV;
+    const bool vmm1 = is_vmm_payload(first);
+    const bool vmm2 = is_vmm_payload(second);
+    if (bfv1 && bfv2) {
         return "two payload sections: more than one BFV besides the shim's";
     }
-    if (first_type == TDVF_SEC_PAYLOAD && second_type == TDVF_SEC_PAYLOAD) {
+    if (vmm1 && vmm2) {
+        return "two payload sections: two VMM-placed Payload (type 5, no data) sections";
+    }
+    if (vmm1 || vmm2) {
+        return bfv1 || bfv2
+                   ? "two payload sections: a second BFV and a VMM-placed Payload (type 5, no data)"
+                     " section"
+                   : "two payload sections: a Payload (type 5) with data and a VMM-placed one";
+    }
+    if (!bfv1 && !bfv2) {
         return "two payload sections: two Payload (type 5) sections";
     }
     return "two payload sections: a second BFV and a Payload (type 5) section";
 }
 
-tds_status tdvf_find_payload(const tdvf_meta *m, uint64_t image_size, const tdvf_section **out,
-                             tdvf_error *err)
+const char *tdvf_payload_kind_name(tdvf_payload_kind kind)
 {
-    if (m == NULL || out == NULL || m->count > TDVF_MAX_SECTIONS) {
+    switch (kind) {
+    case TDVF_PAYLOAD_IMAGE: return "image";
+    case TDVF_PAYLOAD_VMM: return "vmm";
+    default: return "invalid";
+    }
+}
+
+tds_status tdvf_find_payload(const tdvf_meta *m, uint64_t image_size, const tdvf_section **out,
+                             tdvf_payload_kind *kind, tdvf_error *err)
+{
+    if (m == NULL || out == NULL || kind == NULL || m->count > TDVF_MAX_SECTIONS) {
         return TDS_ERR_INVALID_ARG;
     }
     if (image_size == 0 || image_size > FOUR_GIB) {
@@ -462,14 +557,20 @@ tds_status tdvf_find_payload(const tdvf_meta *m, uint64_t image_size, const tdvf
             continue;
         }
         if (payload != UINT32_MAX) {
-            return fail(err, TDS_ERR_MALFORMED, two_payloads(m->sec[payload].type, t), i);
+            return fail(err, TDS_ERR_MALFORMED, two_payloads(&m->sec[payload], &m->sec[i]), i);
         }
         payload = i;
     }
     if (payload == UINT32_MAX) {
         return TDS_ERR_NOT_FOUND;
     }
-    TDS_TRY(check_payload(m, payload, image_size, err));
+    const bool vmm = is_vmm_payload(&m->sec[payload]);
+    if (vmm) {
+        TDS_TRY(check_vmm_payload(m, payload, image_size, err));
+    } else {
+        TDS_TRY(check_payload(m, payload, image_size, err));
+    }
     *out = &m->sec[payload];
+    *kind = vmm ? TDVF_PAYLOAD_VMM : TDVF_PAYLOAD_IMAGE;
     return TDS_OK;
 }

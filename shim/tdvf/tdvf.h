@@ -118,26 +118,55 @@ TDS_MUST_USE tds_status tdvf_check_tdshim(const tdvf_meta *m, uint64_t image_siz
  * This project's own rules on top: no memory range wraps, none is empty, and no two sections with
  * guest memory overlap; BFV/CFV memory, and the memory of a Payload section with data, is exactly
  * the image mapped at the top of 4 GiB; and the section roles tdvf_find_payload checks hold (one
- * shim BFV ending at 4 GiB, at most one well-formed payload section).
+ * shim BFV ending at 4 GiB, at most one well-formed payload section of either kind). The payload
+ * rule is applied first, so a bad payload is reported with its own reason.
  */
 TDS_MUST_USE tds_status tdvf_check_layout(const tdvf_meta *m, uint64_t image_size, tdvf_error *err);
+
+/* Where the payload's bytes come from (docs/handoff.md 1). Zero is deliberately not a kind. */
+typedef enum tdvf_payload_kind {
+    /* In the image file: a second BFV, or a type-5 Payload section with data. */
+    TDVF_PAYLOAD_IMAGE = 1,
+    /*
+     * Placed by the VMM: a type-5 Payload section without data (RawDataSize 0, DataOffset 0,
+     * attributes 0) describing guest memory below the image into which the VMM loads the payload
+     * before the TD starts (td-shim's model; cloud-hypervisor). Not in MRTD beyond its PAGE.ADDs;
+     * the firmware measures the whole region into RTMR1 and MUST first check that the region is
+     * accepted private RAM in the TD HOB.
+     */
+    TDVF_PAYLOAD_VMM = 2
+} tdvf_payload_kind;
+
+/* "image", "vmm", or "invalid". Never NULL. */
+const char *tdvf_payload_kind_name(tdvf_payload_kind kind);
 
 /*
  * The payload section of an image (docs/handoff.md 1, docs/image-layout.md). The shim's own BFV
  * is the one BFV section whose memory range ends at 4 GiB (it holds the reset vector); the payload
- * is the one other BFV section (attributes MR.EXTEND) or the one type-5 Payload section
- * (attributes 0 or MR.EXTEND). The payload must be image-mapped like a BFV: RawDataSize != 0,
- * MemoryDataSize == RawDataSize, DataOffset and both sizes 4 KiB multiples, the data inside the
- * image, MemoryAddress == (4 GiB - image_size) + DataOffset, and neither its data nor its memory
- * overlapping another section's or the descriptor.
+ * is the one other BFV section (attributes MR.EXTEND) or the one type-5 Payload section. At most
+ * one payload in all, of either kind.
  *
- * TDS_OK: *out points into m->sec (index = *out - m->sec). TDS_ERR_NOT_FOUND: no payload section
- * (the image is otherwise fine for this rule; *out untouched). Any other status is an image error
- * and err says which rule and which section: TDS_ERR_MALFORMED (no/two shim BFVs, two or more
- * payload candidates, attributes, no data, overlap), TDS_ERR_ALIGNMENT, TDS_ERR_OUT_OF_BOUNDS,
- * TDS_ERR_MISMATCH (not where the image is mapped), TDS_ERR_INVALID_ARG (bad m or image size).
+ * TDVF_PAYLOAD_IMAGE (a BFV, or a type 5 with RawDataSize != 0; attributes 0 or MR.EXTEND for
+ * type 5): image-mapped like a BFV: MemoryDataSize == RawDataSize, DataOffset and both sizes 4 KiB
+ * multiples, the data inside the image, MemoryAddress == (4 GiB - image_size) + DataOffset, and
+ * neither its data nor its memory overlapping another section's or the descriptor.
+ *
+ * TDVF_PAYLOAD_VMM (a type 5 with RawDataSize == 0): DataOffset 0, attributes 0 (MR.EXTEND would
+ * need bytes in the image), MemoryAddress and MemoryDataSize non-zero 4 KiB multiples, the range
+ * not wrapping, not overlapping any other section's memory, and ending at or below
+ * 4 GiB - image_size (the image window).
+ *
+ * TDS_OK: *out points into m->sec (index = *out - m->sec) and *kind says which kind. Both MUST
+ * be non-NULL. TDS_ERR_NOT_FOUND: no payload section (the image is otherwise fine for this rule;
+ * *out and *kind untouched). Any other status is an image error and err says which rule and which
+ * section: TDS_ERR_MALFORMED (no/two shim BFVs, two or more payload candidates, attributes, no
+ * data, DataOffset without data, an empty region, overlap), TDS_ERR_ALIGNMENT,
+ * TDS_ERR_OUT_OF_BOUNDS (data outside the image, a region not below the image), TDS_ERR_OVERFLOW
+ * (a wrapping region), TDS_ERR_MISMATCH (not where the image is mapped), TDS_ERR_INVALID_ARG (bad
+ * m, out, kind or image size).
  */
 TDS_MUST_USE tds_status tdvf_find_payload(const tdvf_meta *m, uint64_t image_size,
-                                          const tdvf_section **out, tdvf_error *err);
+                                          const tdvf_section **out, tdvf_payload_kind *kind,
+                                          tdvf_error *err);
 
 #endif /* TDSHIM_SHIM_TDVF_H */

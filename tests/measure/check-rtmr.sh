@@ -56,6 +56,12 @@ make_image() {   # $1 = bfv|payload, $2 = output
       head -c 80 /dev/zero; printf '\xeb\xfe%.0s' 1 2 3 4 5 6 7 8; } > fw.bin
     "$imagetool" -q --firmware fw.bin --payload payload.bin --payload-section "$1" -o "$2"
 }
+# The same firmware with a VMM-placed payload region instead (no bytes in the image).
+make_vmm_image() {   # $1 = GPA,SIZE, $2 = output
+    { head -c 4096 /dev/zero; head -c 8192 /dev/urandom; head -c $((4096 - 0x60)) /dev/zero
+      head -c 80 /dev/zero; printf '\xeb\xfe%.0s' 1 2 3 4 5 6 7 8; } > fw.bin
+    "$imagetool" -q --firmware fw.bin --payload-region "$1" -o "$2"
+}
 pgpa=$((0xFFFF8000)); psize=16384
 { cat payload.bin; head -c $((psize - 12345)) /dev/zero; } > padded.bin
 dpad=$(h padded.bin)
@@ -145,6 +151,67 @@ image-hostile)
     refuse 2 "takes the payload from the image" --hob hob.bin --image good.bin --payload payload.bin
     refuse 2 "takes the payload from the image" --hob hob.bin --image good.bin --cmdline x
     refuse 2 "takes the payload from the image" --hob hob.bin --image good.bin --payload-base 0
+    ;;
+image-vmm)  # docs/handoff.md 1: the region holds the file, then the zeros the VMM added it with
+    vgpa=$((0x4000000)); vsize=$((0x8000))
+    make_vmm_image "$vgpa,$vsize" img.bin
+    { cat payload.bin; head -c $((vsize - 12345)) /dev/zero; } > region.bin
+    dreg=$(h region.bin)
+    "$measure" rtmr --hob hob.bin --image img.bin --payload-file payload.bin --log-out log.bin \
+        > out.txt
+    expect 0 "$(fold "$r0" "$dsep")"
+    expect 1 "$(fold "$(fold "$zero" "$dreg")" "$dsep")"
+    expect 2 "$zero"; expect 3 "$zero"
+    verify_log
+    # Exact bytes: HOB-only log, BLOB2 {base = region GPA, length = region size}, separators.
+    "$measure" rtmr --hob hob.bin --log-out head.bin > /dev/null
+    blob="0b$(printf 'td_payload' | od -An -v -tx1 | tr -d ' \n')00$(le64 $vgpa)$(le64 $vsize)"
+    { cat head.bin; unhex "$(event 2 $((0x8000000A)) "$dreg" "$blob")"
+      unhex "$(event 1 4 "$dsep" 00000000)"; unhex "$(event 2 4 "$dsep" 00000000)"; } > want.bin
+    cmp log.bin want.bin || fail "VMM-placed: event log bytes differ from the handoff order"
+    # Not the file's own hash: the zeros count. A file of exactly the region's size fits.
+    [ "$(rtmr 1)" != "$(fold "$(fold "$zero" "$dp")" "$dsep")" ] || fail "hashed the file only"
+    "$measure" rtmr --hob hob.bin --image img.bin --payload-file region.bin > out2.txt
+    cmp out.txt out2.txt || fail "the whole region as the file gives other RTMRs"
+    # The region's place is event data only: another GPA, same RTMRs, other log bytes.
+    make_vmm_image "0x8000000,$vsize" img2.bin
+    "$measure" rtmr --hob hob.bin --image img2.bin --payload-file payload.bin \
+        --log-out log2.bin > out2.txt
+    cmp out.txt out2.txt || fail "region GPA changed the RTMRs"
+    ! cmp -s log.bin log2.bin || fail "region GPA not in the event"
+    ;;
+image-vmm-hostile)
+    make_vmm_image 0x4000000,0x8000 vmm.bin
+    make_image bfv inimage.bin
+    "$imagetool" -q --firmware fw.bin -o nopayload.bin
+    refuse 1 "is placed by the VMM (no bytes in the image): give the file the VMM loads at GPA 0x4000000 with --payload-file" \
+        --hob hob.bin --image vmm.bin --log-out log.bin
+    refuse 1 "payload-file is for a payload the VMM places, but this image carries its payload (section 4, BFV)" \
+        --hob hob.bin --image inimage.bin --payload-file payload.bin --log-out log.bin
+    refuse 1 "has no payload section" --hob hob.bin --image nopayload.bin \
+        --payload-file payload.bin --log-out log.bin
+    head -c $((0x8000 + 1)) /dev/urandom > big.bin
+    refuse 1 "payload file 'big.bin' (32769 bytes) is larger than the VMM-placed payload region (section 4, 0x8000 bytes at GPA 0x4000000)" \
+        --hob hob.bin --image vmm.bin --payload-file big.bin --log-out log.bin
+    : > empty.bin
+    refuse 1 "payload file 'empty.bin' is empty" --hob hob.bin --image vmm.bin \
+        --payload-file empty.bin --log-out log.bin
+    refuse 1 "cannot read payload file 'missing.bin'" --hob hob.bin --image vmm.bin \
+        --payload-file missing.bin --log-out log.bin
+    refuse 2 "payload-file goes with --image" --hob hob.bin --payload-file payload.bin
+    refuse 2 "takes the payload from the image" --hob hob.bin --image vmm.bin \
+        --payload-file payload.bin --payload payload.bin
+    # A region the shim would refuse (MemoryDataSize patched to 0x8800), and one larger than the
+    # tool's 1 GiB limit (the shim hashes in place; this tool materialises the region).
+    desc=$((0x10010))
+    cp vmm.bin odd.bin
+    printf '%b' "$(unhex_esc "$(le64 $((0x8800)))")" |
+        dd of=odd.bin bs=1 seek=$((desc + 16 + 4 * 32 + 16)) conv=notrunc 2>/dev/null
+    refuse 1 "VMM-placed payload region address or size not 4 KiB aligned (section 4)" \
+        --hob hob.bin --image odd.bin --payload-file payload.bin --log-out log.bin
+    make_vmm_image 0x10000000,0x40001000 huge.bin
+    refuse 1 "larger than this tool's limit" --hob hob.bin --image huge.bin \
+        --payload-file payload.bin --log-out log.bin
     ;;
 hostile)
     head -c 208 /dev/urandom > rnd.bin

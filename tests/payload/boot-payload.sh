@@ -16,6 +16,10 @@
 # Negative control: with TDP_CHECK_WRONG_HOB=1 the reference is computed from a HOB for other
 # RAM (MEM doubled); the boot must still pass and check-boot.sh must then FAIL (exit status 3
 # when it does, 1 when it wrongly agrees).
+# TDP_PLACEMENT=vmm: the payload is placed by the VMM (docs/handoff.md §1): the image gets
+# --payload-region 0x4000000,<payload size rounded up to 2 MiB>, QEMU's loader device plays the VMM
+# writing the payload file there, the HOB marks the region accepted (the VMM added it), and
+# check-boot.sh gives tdshim-measure the file with --payload-file. Default (image): --payload FILE.
 set -u
 here="$(cd "$(dirname "$0")" && pwd)"
 qemu="$1"; fw="$2"; elf="$3"; bin="$4"; smp="${5:-1}"; mem="${6:-256M}"
@@ -37,12 +41,24 @@ for t in "$img_tool" "$hob_tool" "$measure"; do
 done
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
-"$img_tool" --firmware "$fw" --payload "$payload" -o "$work/tdshim.img" > "$work/layout" \
-  || { cat "$work/layout"; echo "boot-payload: tdshim-image --payload failed"; exit 1; }
-"$hob_tool" gen --mem "$mem" --base 0x800000 --accepted 0x100000:0x700000 -o "$work/hob.bin" \
-  || { echo "boot-payload: tdshim-hob gen failed"; exit 1; }
+place=(--payload "$payload"); accepted=(); vmm_dev=(); check_file=()
+case "${TDP_PLACEMENT:-image}" in
+  image) ;;
+  vmm)
+    region=$(( ($(stat -c %s "$payload") + 0x1FFFFF) / 0x200000 * 0x200000 ))
+    place=(--payload-region "0x4000000,$region")
+    accepted=(--accepted "0x4000000:$region")
+    vmm_dev=(-device "loader,file=$payload,addr=0x4000000,force-raw=on")
+    check_file=(--payload-file "$payload") ;;
+  *) echo "boot-payload: TDP_PLACEMENT must be image or vmm"; exit 2 ;;
+esac
+"$img_tool" --firmware "$fw" "${place[@]}" -o "$work/tdshim.img" > "$work/layout" \
+  || { cat "$work/layout"; echo "boot-payload: tdshim-image ${place[0]} failed"; exit 1; }
+"$hob_tool" gen --mem "$mem" --base 0x800000 --accepted 0x100000:0x700000 "${accepted[@]}" \
+  -o "$work/hob.bin" || { echo "boot-payload: tdshim-hob gen failed"; exit 1; }
 TDSHIM_SMP="$smp" TDSHIM_MEM="$mem" "$here/../e2e/run-qemu.sh" "$qemu" "$work/tdshim.img" 20 \
-  -device "loader,file=$work/hob.bin,addr=0x800000,force-raw=on" "$@" > "$work/console" 2>&1
+  -device "loader,file=$work/hob.bin,addr=0x800000,force-raw=on" "${vmm_dev[@]}" "$@" \
+  > "$work/console" 2>&1
 rc=$?
 tr -d '\r' < "$work/console"
 fail=0
@@ -61,16 +77,16 @@ grep -qE "^tdpayload: image .* format=$format abi=ok base=ok\$" <(tr -d '\r' < "
 aps="$(tr -d '\r' < "$work/console" | grep -cE '^tdpayload: ap apic=[0-9]+ woken=1 reset=ok woken2=1$')"
 [ "$aps" = "$((smp - 1))" ] || { echo "boot-payload: $aps APs passed, expected $((smp - 1))"; fail=1; }
 if [ "${TDP_CHECK_WRONG_HOB:-0}" = 1 ]; then
-  "$hob_tool" gen --mem 512M --base 0x800000 --accepted 0x100000:0x700000 -o "$work/other.bin" \
-    || { echo "boot-payload: tdshim-hob gen failed"; exit 1; }
+  "$hob_tool" gen --mem 512M --base 0x800000 --accepted 0x100000:0x700000 "${accepted[@]}" \
+    -o "$work/other.bin" || { echo "boot-payload: tdshim-hob gen failed"; exit 1; }
   if bash "$here/check-boot.sh" "$work/console" --image "$work/tdshim.img" \
-      --hob "$work/other.bin" --measure "$measure"; then
+      --hob "$work/other.bin" --measure "$measure" "${check_file[@]}"; then
     echo "boot-payload: check-boot.sh accepted a reference from another HOB"; exit 1
   fi
   [ "$fail" = 0 ] && { echo "boot-payload: negative control ok"; exit 3; }
   exit 1
 fi
 bash "$here/check-boot.sh" "$work/console" --image "$work/tdshim.img" --hob "$work/hob.bin" \
-  --measure "$measure" || fail=1
-[ "$fail" = 0 ] && echo "boot-payload: ok (format=$format smp=$smp mem=$mem)"
+  --measure "$measure" "${check_file[@]}" || fail=1
+[ "$fail" = 0 ] && echo "boot-payload: ok (format=$format smp=$smp mem=$mem placement=${TDP_PLACEMENT:-image})"
 exit "$fail"

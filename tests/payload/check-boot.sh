@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# check-boot.sh CONSOLE [--image IMG --hob HOB] [--measure TDSHIM_MEASURE] [--keep DIR]
+# check-boot.sh CONSOLE [--image IMG --hob HOB [--payload-file F]] [--measure TDSHIM_MEASURE]
+#               [--keep DIR]
 #
 # Cross-checks a booted console log of the test payload (docs/test-payload.md, "Harness"):
 #  (a) rebuilds the CC event log file from the "tdpayload: log <off> <hex>" lines (offsets must be
@@ -7,17 +8,19 @@
 #  (b) runs tpm2_eventlog on it (exit 0, no WARN/ERROR) and compares its replayed sha384 PCR 1..4
 #      with the payload's "tdpayload: rtmr<i> <hex>" lines (RTMR i = PCR i+1, docs/librtmr.md);
 #  (c) with --image and --hob: `tdshim-measure rtmr --image IMG --hob HOB --log-out REF` must
-#      write the same bytes (cmp) and print the same four RTMRs.
+#      write the same bytes (cmp) and print the same four RTMRs; --payload-file F is passed on
+#      (the file the VMM loaded into the image's VMM-placed payload region, docs/handoff.md §1).
 # Exit 0 when every comparison holds; 1 with a reason otherwise; 2 on usage errors.
 set -euo pipefail
-usage() { echo "usage: $0 CONSOLE [--image IMG --hob HOB] [--measure TOOL] [--keep DIR]" >&2; exit 2; }
+usage() { echo "usage: $0 CONSOLE [--image IMG --hob HOB [--payload-file F]] [--measure TOOL] [--keep DIR]" >&2; exit 2; }
 [ $# -ge 1 ] || usage
 console="$1"; shift
-image=""; hob=""; measure="${TDSHIM_MEASURE:-tdshim-measure}"; keep=""
+image=""; hob=""; measure="${TDSHIM_MEASURE:-tdshim-measure}"; keep=""; pfile=()
 while [ $# -gt 0 ]; do
   case "$1" in
     --image) image="$2"; shift 2 ;;
     --hob) hob="$2"; shift 2 ;;
+    --payload-file) pfile=(--payload-file "$2"); shift 2 ;;
     --measure) measure="$2"; shift 2 ;;
     --keep) keep="$2"; shift 2 ;;
     *) usage ;;
@@ -25,6 +28,7 @@ while [ $# -gt 0 ]; do
 done
 [ -r "$console" ] || { echo "check-boot: cannot read $console" >&2; exit 2; }
 if { [ -n "$image" ] && [ -z "$hob" ]; } || { [ -z "$image" ] && [ -n "$hob" ]; }; then usage; fi
+if [ "${#pfile[@]}" != 0 ] && [ -z "$image" ]; then usage; fi
 
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
@@ -79,7 +83,7 @@ echo "check-boot: tpm2_eventlog replay equals the TDREPORT RTMR0..3"
 # (c) the reference log and RTMRs.
 if [ -n "$image" ]; then
   ref="$work/ref.bin"
-  "$measure" rtmr --image "$image" --hob "$hob" --log-out "$ref" > "$work/ref.txt" \
+  "$measure" rtmr --image "$image" --hob "$hob" "${pfile[@]}" --log-out "$ref" > "$work/ref.txt" \
     || fail "$measure rtmr failed"
   cmp "$ref" "$log" >&2 || fail "the booted log differs from tdshim-measure's reference"
   for i in 0 1 2 3; do

@@ -13,6 +13,8 @@
 #   returns     a minimal ELF whose entry is `ret`                    -> 0x7F00 payload returned
 #   faults      a minimal ELF whose entry is `ud2`                    -> the shim's IDT reports #UD
 #   not-ram     the accept limit 8 MiB leaves 0x1000000 unaccepted    -> 0x7004 region not RAM
+#   vmm-unaccepted  a VMM-placed payload (--payload-region 0x4000000) whose region the TD HOB
+#               reports as unaccepted, not as added by the VMM        -> 0x700E
 set -u
 qemu="$1"; fw="$2"; elf="$3"; bin="$4"; case_="$5"
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -47,7 +49,7 @@ tiny_elf() { # hex code
   } | xxd -r -p > "$p"
 }
 
-limit=""
+limit=""; place=(--payload "$p"); vmm_dev=()
 case "$case_" in
   garbage)   head -c 65536 /dev/zero | tr '\0' 'A' > "$p"
              want='^tdshim: handoff: payload rejected: unknown-format' ;;
@@ -63,13 +65,19 @@ case "$case_" in
              want='^tdshim: FATAL: exception #UD vector=6 rip=0x0000000001000078 ' ;;
   not-ram)   cp "$elf" "$p"; limit=8M
              want='^tdshim: FATAL: code=0x7004 payload region: 0x1000000 is not accepted RAM$' ;;
+  vmm-unaccepted)
+             cp "$elf" "$p"
+             # shellcheck disable=SC2054 # the comma belongs to the option value
+             place=(--payload-region 0x4000000,0x200000)
+             vmm_dev=(-device "loader,file=$p,addr=0x4000000,force-raw=on")
+             want='^tdshim: FATAL: code=0x700e payload region \(VMM-placed\) is not accepted private RAM$' ;;
   *) echo "hostile-payload: unknown case $case_" >&2; exit 2 ;;
 esac
-"$img_tool" --firmware "$fw" --payload "$p" -o "$work/tdshim.img" > "$work/layout" \
-  || { cat "$work/layout"; echo "hostile-payload: tdshim-image --payload failed"; exit 1; }
+"$img_tool" --firmware "$fw" "${place[@]}" -o "$work/tdshim.img" > "$work/layout" \
+  || { cat "$work/layout"; echo "hostile-payload: tdshim-image ${place[0]} failed"; exit 1; }
 "$hob_tool" gen --mem 256M --base 0x800000 --accepted 0x100000:0x700000 -o "$work/hob.bin" \
   || { echo "hostile-payload: tdshim-hob gen failed"; exit 1; }
-extra=(-device "loader,file=$work/hob.bin,addr=0x800000,force-raw=on")
+extra=(-device "loader,file=$work/hob.bin,addr=0x800000,force-raw=on" "${vmm_dev[@]}")
 [ -n "$limit" ] && extra+=(-fw_cfg "name=opt/tdshim/accept-limit,string=$limit")
 "$here/../e2e/run-qemu.sh" "$qemu" "$work/tdshim.img" 20 "${extra[@]}" > "$work/console" 2>&1
 rc=$?

@@ -42,6 +42,25 @@ done
 "$tool" --firmware fw.bin -o img.bin > out.txt
 grep -q '^payload: none$' out.txt || fail "no payload line"
 [ "$(stat -c %s img.bin)" = $((0x14000)) ] || fail "image without payload changed size"
+cp img.bin plain.bin
+
+# --payload-region: no bytes added, one more section (the last): 0, 0, GPA, size, type 5, attr 0.
+"$tool" --firmware fw.bin --payload-region 0x4000000,2M -o img.bin > out.txt
+[ "$(stat -c %s img.bin)" = $((0x14000)) ] || fail "region: image size changed"
+sec4=$((0x10010 + 16 + 4 * 32))
+[ "$(u32 img.bin $((0x10010 + 4)))" = $((16 + 32 * 5)) ] || fail "region: descriptor Length"
+[ "$(u32 img.bin $((0x10010 + 12)))" = 5 ] || fail "region: section count"
+for f in "0 0" "4 0" "8 $((0x4000000))" "12 0" "16 $((0x200000))" "20 0" "24 5" "28 0"; do
+    read -r at want <<< "$f"
+    [ "$(u32 img.bin $((sec4 + at)))" = "$want" ] || fail "region: section 4 field +$at != $want"
+done
+# Apart from Length, count and the new entry, the image is the one without the region.
+cmp -n $((0x10014)) img.bin plain.bin || fail "region: bytes before the descriptor changed"
+cmp -i $((sec4 + 32)) img.bin plain.bin || fail "region: bytes after the new entry changed"
+grep -Eq '^4 +Payload +0x00000000 0x00000000 0x0000000004000000 0x00200000 0x0 +payload ' out.txt ||
+    { cat out.txt; fail "region: layout table lacks the payload row"; }
+grep -q '^payload: section 4 (Payload, VMM-placed), GPA 0x04000000-0x041fffff, 0x200000 bytes' \
+    out.txt || { cat out.txt; fail "region: payload summary"; }
 
 # must fail with exit status 1/2 and stderr matching the pattern, writing no image
 refuse() {
@@ -58,4 +77,16 @@ refuse "cannot read payload 'missing.bin': not found" --payload missing.bin
 head -c $((16 * 1024 * 1024 - 0x10000 - 0x4000 + 1)) /dev/zero > big.bin
 refuse "payload 'big.bin' (16695297 bytes) too large" --payload big.bin
 refuse "must be 'bfv' or 'payload'" --payload payload.bin --payload-section cfv
+refuse "exclusive with --payload" --payload payload.bin --payload-region 0x4000000,2M
+refuse "exclusive with --payload" --payload-region 0x4000000,2M --payload-section payload
+refuse "bad or repeated --payload-region '0x4000000'" --payload-region 0x4000000
+refuse "bad or repeated --payload-region" --payload-region 0x4000000,2M --payload-region 0x8000000,2M
+refuse "not 4 KiB aligned (section 4)" --payload-region 0x4000000,0x1800
+refuse "MemoryAddress not 4 KiB aligned (section 4)" --payload-region 0x4000800,2M
+refuse "region is empty" --payload-region 0x4000000,0
+refuse "region wraps (section 4)" --payload-region 0xffffffffffe00000,4M
+refuse "not below the image" --payload-region 0x100000000,2M
+refuse "overlaps the TD_HOB section (section 4)" --payload-region 0x700000,2M
+refuse "overlaps a TempMem section" --payload-region 0x0,2M
+refuse "overlaps a BFV section" --payload-region 0xffffc000,16K
 echo "cli-payload: ok"

@@ -36,17 +36,41 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             }
         }
         const tdvf_section *p = NULL;
-        const tds_status pst = tdvf_find_payload(&m, size, &p, &err);
+        tdvf_payload_kind kind = (tdvf_payload_kind)0;
+        const tds_status pst = tdvf_find_payload(&m, size, &p, &kind, &err);
         if (pst == TDS_OK) {
-            /* What the shim relies on when it hashes and loads the payload in place. */
-            if (p < &m.sec[0] || p >= &m.sec[m.count] || p->raw_size == 0 ||
-                p->mem_size != p->raw_size || (uint64_t)p->data_offset + p->raw_size > size ||
-                (p->data_offset & 0xFFF) != 0 || (p->raw_size & 0xFFF) != 0 ||
-                p->mem_addr != 0x100000000ull - size + p->data_offset ||
-                (p->type != TDVF_SEC_BFV && p->type != TDVF_SEC_PAYLOAD)) {
+            if (p < &m.sec[0] || p >= &m.sec[m.count]) {
                 __builtin_trap();
             }
-        } else if (p != NULL) {
+            if (kind == TDVF_PAYLOAD_IMAGE) {
+                /* What the shim relies on when it hashes and loads the payload in place. */
+                if (p->raw_size == 0 || p->mem_size != p->raw_size ||
+                    (uint64_t)p->data_offset + p->raw_size > size ||
+                    (p->data_offset & 0xFFF) != 0 || (p->raw_size & 0xFFF) != 0 ||
+                    p->mem_addr != 0x100000000ull - size + p->data_offset ||
+                    (p->type != TDVF_SEC_BFV && p->type != TDVF_SEC_PAYLOAD)) {
+                    __builtin_trap();
+                }
+            } else if (kind == TDVF_PAYLOAD_VMM) {
+                /* What the shim relies on before it checks the region against the TD HOB. */
+                if (p->type != TDVF_SEC_PAYLOAD || p->raw_size != 0 || p->data_offset != 0 ||
+                    p->attributes != 0 || p->mem_size == 0 || (p->mem_addr & 0xFFF) != 0 ||
+                    (p->mem_size & 0xFFF) != 0 || p->mem_addr + p->mem_size < p->mem_addr ||
+                    p->mem_addr + p->mem_size > 0x100000000ull - size) {
+                    __builtin_trap();
+                }
+                for (uint32_t s = 0; s < m.count; s++) {
+                    const tdvf_section *x = &m.sec[s];
+                    if (x != p && x->type != TDVF_SEC_TD_INFO && x->type != TDVF_SEC_TD_PARAMS &&
+                        x->mem_size != 0 && x->mem_addr < p->mem_addr + p->mem_size &&
+                        p->mem_addr < x->mem_addr + x->mem_size) {
+                        __builtin_trap(); /* overlaps another section */
+                    }
+                }
+            } else {
+                __builtin_trap(); /* a kind must be given */
+            }
+        } else if (p != NULL || kind != 0) {
             __builtin_trap(); /* nothing written on failure */
         }
         if (tdvf_check_tdshim(&m, size, &err) == TDS_OK &&

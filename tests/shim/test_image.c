@@ -336,10 +336,12 @@ static void check_payload_image(uint32_t type)
     expect_section(d + 112, 0, 0, 0x100000, 0x700000, 3, 0);
     expect_section(d + 144, 0x1E000, 0x2000, base + 0x1E000, 0x2000, type,
                    type == TDVF_SEC_BFV ? 1 : 0);
-    /* The returned view: the reader's payload rule names the last section. */
+    /* The returned view: the reader's payload rule names the last section, in the image. */
     const tdvf_section *p = NULL;
-    assert_int_equal(tdvf_find_payload(&meta, E, &p, &err), TDS_OK);
+    tdvf_payload_kind kind = (tdvf_payload_kind)0;
+    assert_int_equal(tdvf_find_payload(&meta, E, &p, &kind, &err), TDS_OK);
     assert_ptr_equal(p, &meta.sec[4]);
+    assert_int_equal(kind, TDVF_PAYLOAD_IMAGE);
     assert_int_equal(img[E], 0xEE);
 }
 
@@ -392,6 +394,110 @@ static void test_payload_refused(void **state)
     assert_int_equal(image_cfv_size(NULL, &psize), TDS_ERR_INVALID_ARG);
 }
 
+/*
+ * A VMM-placed payload region: no bytes added (the image is byte for byte the one without it
+ * except the metadata page), one more section, last: DataOffset 0, RawDataSize 0, the region,
+ * type 5, attributes 0.
+ */
+static uint8_t plain[0x20000];
+
+static const uint8_t *end_of(size_t e)
+{
+    return img + e;
+}
+
+static void test_payload_region_image(void **state)
+{
+    (void)state;
+    image_config cfg;
+    tdvf_meta meta;
+    tdvf_error err = {"", 0};
+    size_t E = 0;
+    const size_t E0 = build_default(&cfg); /* the same image without the region */
+    memcpy(plain, img, E0);
+    cfg.has_payload_region = true;
+    cfg.region_addr = 0x4000000;
+    cfg.region_size = 0x600000;
+    assert_int_equal(image_total_size(&cfg, &E), TDS_OK);
+    assert_int_equal(E, E0); /* no growth: no bytes, and no CFV fill */
+    size_t cfv = 0;
+    assert_int_equal(image_cfv_size(&cfg, &cfv), TDS_OK);
+    assert_int_equal(cfv, 0x10000);
+    memset(img, 0xEE, sizeof img);
+    assert_int_equal(image_build(&cfg, tds_mut_bytes_make(img, E), &meta, &err), TDS_OK);
+    const uint32_t desc = 0x10010;
+    const uint8_t *d = img + desc;
+    assert_int_equal(le32(end_of(E) - 0x20), desc);
+    assert_int_equal(le32(d + 4), 16 + 32 * 5);
+    assert_int_equal(le32(d + 12), 5);
+    /* Sections 0-3 exactly as without the region, then the region. */
+    assert_memory_equal(d + 16, plain + desc + 16, (size_t)4 * 32);
+    expect_section(d + 144, 0, 0, 0x4000000, 0x600000, 5, 0);
+    /* Everything else identical: outside [desc + 4, desc + 16) and the new entry. */
+    assert_memory_equal(img, plain, desc + 4);
+    assert_memory_equal(img + desc + 8, plain + desc + 8, 4); /* Version */
+    assert_memory_equal(img + desc + 176, plain + desc + 176, E - desc - 176);
+    assert_int_equal(img[E], 0xEE);
+    const tdvf_section *p = NULL;
+    tdvf_payload_kind kind = (tdvf_payload_kind)0;
+    assert_int_equal(tdvf_find_payload(&meta, E, &p, &kind, &err), TDS_OK);
+    assert_ptr_equal(p, &meta.sec[4]);
+    assert_int_equal(kind, TDVF_PAYLOAD_VMM);
+}
+
+static void test_payload_region_refused(void **state)
+{
+    (void)state;
+    image_config cfg;
+    tdvf_meta meta;
+    make_fw();
+    image_config_default(&cfg, tds_bytes_make(fw, sizeof fw));
+    cfg.has_payload_region = true;
+    cfg.region_addr = 0x4000000;
+    cfg.region_size = 0x200000;
+    assert_int_equal(build_with(&cfg), TDS_OK);
+    /* Exclusive with a payload in the image. */
+    cfg.has_payload = true;
+    cfg.payload = tds_bytes_make(payload, sizeof payload);
+    cfg.payload_type = TDVF_SEC_PAYLOAD;
+    tdvf_error err = {NULL, 0};
+    size_t total = 0;
+    assert_int_equal(image_total_size(&cfg, &total), TDS_OK);
+    assert_int_equal(image_build(&cfg, tds_mut_bytes_make(img, total), &meta, &err),
+                     TDS_ERR_INVALID_ARG);
+    assert_string_equal(err.what,
+                        "a payload in the image and a VMM-placed payload region are exclusive");
+    cfg.has_payload = false;
+    /* The read-back holds the region to tdvf_find_payload's rules, with their reasons. */
+    struct {
+        uint64_t addr, size;
+        tds_status st;
+        const char *what;
+    } bad[] = {
+        {0x4000000, 0x200800, TDS_ERR_ALIGNMENT,
+         "VMM-placed payload region address or size not 4 KiB aligned"},
+        {0x4000800, 0x200000, TDS_ERR_ALIGNMENT, "MemoryAddress not 4 KiB aligned"},
+        {0x4000000, 0, TDS_ERR_MALFORMED, "VMM-placed payload region is empty (MemoryDataSize 0)"},
+        {0xFFFFFFFFFFE00000ull, 0x400000, TDS_ERR_OVERFLOW, "VMM-placed payload region wraps"},
+        {0x100000000ull, 0x200000, TDS_ERR_OUT_OF_BOUNDS,
+         "VMM-placed payload region not below the image (4 GiB - image size)"},
+        {0x800000, 0x1000, TDS_ERR_MALFORMED,
+         "VMM-placed payload region overlaps the TD_HOB section"},
+        {0x400000, 0x1000, TDS_ERR_MALFORMED,
+         "VMM-placed payload region overlaps a TempMem section"},
+        {0xFFFFF000, 0x1000, TDS_ERR_MALFORMED, "VMM-placed payload region overlaps a BFV section"},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        cfg.region_addr = bad[i].addr;
+        cfg.region_size = bad[i].size;
+        assert_int_equal(image_total_size(&cfg, &total), TDS_OK);
+        err.what = NULL;
+        assert_int_equal(image_build(&cfg, tds_mut_bytes_make(img, total), &meta, &err), bad[i].st);
+        assert_string_equal(err.what, bad[i].what);
+        assert_int_equal(err.section, 4);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -402,6 +508,8 @@ int main(void)
         cmocka_unit_test(test_size_limits),
         cmocka_unit_test(test_payload_image),
         cmocka_unit_test(test_payload_refused),
+        cmocka_unit_test(test_payload_region_image),
+        cmocka_unit_test(test_payload_region_refused),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

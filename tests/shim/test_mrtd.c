@@ -255,10 +255,12 @@ static void test_payload_image(void **state)
         /* The payload as the shim and rtmr --image see it: file + padding, at its GPA. */
         tdvf_meta m2;
         const tdvf_section *sec = NULL;
+        tdvf_payload_kind kind = (tdvf_payload_kind)0;
         tds_bytes bytes;
         assert_int_equal(
-            measure_image_payload(tds_bytes_make(img, sizeof img), &m2, &sec, &bytes, &err),
+            measure_image_payload(tds_bytes_make(img, sizeof img), &m2, &sec, &kind, &bytes, &err),
             TDS_OK);
+        assert_int_equal(kind, TDVF_PAYLOAD_IMAGE);
         assert_ptr_equal(bytes.ptr, img + 0xC000);
         assert_int_equal(bytes.len, 0x2000);
         assert_memory_equal(bytes.ptr, payload, sizeof payload);
@@ -276,6 +278,7 @@ static void test_image_payload_hostile(void **state)
     tdvf_meta meta;
     tdvf_error err;
     const tdvf_section *sec = NULL;
+    tdvf_payload_kind kind = (tdvf_payload_kind)0;
     tds_bytes bytes = {NULL, 0};
     /* No payload: its own status and message. */
     memset(fw, 0, sizeof fw);
@@ -283,20 +286,142 @@ static void test_image_payload_hostile(void **state)
     image_config_default(&cfg, tds_bytes_make(fw, sizeof fw));
     cfg.cfv_size = 0x1000;
     assert_int_equal(image_build(&cfg, tds_mut_bytes_make(img, 0x3000), &meta, &err), TDS_OK);
-    assert_int_equal(measure_image_payload(tds_bytes_make(img, 0x3000), &meta, &sec, &bytes, &err),
-                     TDS_ERR_NOT_FOUND);
+    assert_int_equal(
+        measure_image_payload(tds_bytes_make(img, 0x3000), &meta, &sec, &kind, &bytes, &err),
+        TDS_ERR_NOT_FOUND);
     assert_string_equal(err.what, "the image has no payload section");
     /* No metadata at all; a footer and a pointer that disagree. */
-    assert_int_equal(measure_image_payload(tds_bytes_make(img, 0x2000), &meta, &sec, &bytes, &err),
-                     TDS_ERR_OUT_OF_BOUNDS); /* no footer; the would-be pointer reads 0 */
+    assert_int_equal(
+        measure_image_payload(tds_bytes_make(img, 0x2000), &meta, &sec, &kind, &bytes, &err),
+        TDS_ERR_OUT_OF_BOUNDS); /* no footer; the would-be pointer reads 0 */
     assert_string_equal(err.what, "TDVF metadata not found");
     tds_store_le32(img + 0x3000 - 0x20, 0x1010 + 0x20); /* td-shim pointer off by 0x20 */
     memcpy(img + 0x1010 + 0x10, img + 0x1000, 16);      /* with a GUID in front of it */
-    assert_int_equal(measure_image_payload(tds_bytes_make(img, 0x3000), &meta, &sec, &bytes, &err),
-                     TDS_ERR_MISMATCH);
+    assert_int_equal(
+        measure_image_payload(tds_bytes_make(img, 0x3000), &meta, &sec, &kind, &bytes, &err),
+        TDS_ERR_MISMATCH);
     assert_null(sec);
     assert_null(bytes.ptr);
-    assert_int_equal(measure_image_payload(tds_bytes_make(NULL, 1), &meta, &sec, &bytes, &err),
+    assert_int_equal(
+        measure_image_payload(tds_bytes_make(NULL, 1), &meta, &sec, &kind, &bytes, &err),
+        TDS_ERR_INVALID_ARG);
+}
+
+/*
+ * A VMM-placed payload: [CFV 4K][fw 8K] = 0x3000 at 0xFFFFD000, the region 2 MiB at 64 MiB.
+ * Its section adds what the reference algorithm says a section with attributes 0 adds
+ * (tdx-abi.md 6.4): one PAGE.ADD block per 4 KiB page of MemoryDataSize, no MR.EXTEND, after the
+ * other sections (it is last). Nothing else about the image changes but its metadata page.
+ */
+static uint8_t plain[0x3000];
+
+static void test_vmm_region_image(void **state)
+{
+    (void)state;
+    image_config cfg;
+    tdvf_meta meta;
+    tdvf_error err;
+    uint8_t got[MRTD_SIZE];
+    uint8_t got_plain[MRTD_SIZE];
+    memset(fw, 0, sizeof fw);
+    memset(fw + 0x1000, 0x3C, 0x800);
+    memset(fw + sizeof fw - 16, 0xF4, 16);
+    image_config_default(&cfg, tds_bytes_make(fw, sizeof fw));
+    cfg.cfv_size = 0x1000;
+    assert_int_equal(image_build(&cfg, tds_mut_bytes_make(plain, sizeof plain), &meta, &err),
+                     TDS_OK);
+    assert_int_equal(mrtd_compute(&meta, tds_bytes_make(plain, sizeof plain), got_plain, &err),
+                     TDS_OK);
+    cfg.has_payload_region = true;
+    cfg.region_addr = 0x4000000;
+    cfg.region_size = 0x200000;
+    assert_int_equal(image_build(&cfg, tds_mut_bytes_make(img, sizeof plain), &meta, &err), TDS_OK);
+    assert_int_equal(meta.count, 5);
+    assert_int_equal(mrtd_compute(&meta, tds_bytes_make(img, sizeof plain), got, &err), TDS_OK);
+    /* The images differ only in the descriptor (Length, count, the fifth entry). */
+    assert_memory_equal(img, plain, 0x1014);
+    assert_memory_equal(img + 0x1018, plain + 0x1018, 4);
+    assert_memory_equal(img + 0x1020, plain + 0x1020, (size_t)4 * 32);
+    assert_memory_equal(img + 0x10C0, plain + 0x10C0, sizeof plain - 0x10C0);
+
+    /* By hand, from the layout: the four sections as without the region, then 512 PAGE.ADDs. */
+    mbedtls_sha512_context ctx;
+    uint8_t want[64] = {0};
+    uint8_t want_plain[64] = {0};
+    for (int with = 0; with < 2; with++) {
+        const uint8_t *image = with ? img : plain;
+        mbedtls_sha512_init(&ctx);
+        assert_int_equal(mbedtls_sha512_starts_ret(&ctx, 1), 0);
+        feed(&ctx, 0xFFFFE000, 2, image + 0x1000); /* shim BFV: content incl. the descriptor */
+        feed(&ctx, 0xFFFFD000, 1, NULL);           /* CFV */
+        feed(&ctx, 0x800000, 0x20, NULL);          /* TD_HOB */
+        feed(&ctx, 0x100000, 0x700, NULL);         /* TempMem */
+        if (with) {
+            feed(&ctx, 0x4000000, 0x200, NULL); /* the region: PAGE.ADD only */
+        }
+        assert_int_equal(mbedtls_sha512_finish_ret(&ctx, with ? want : want_plain), 0);
+        mbedtls_sha512_free(&ctx);
+    }
+    assert_memory_equal(got_plain, want_plain, MRTD_SIZE);
+    assert_memory_equal(got, want, MRTD_SIZE);
+    assert_memory_not_equal(got, got_plain, MRTD_SIZE);
+    /* The region's size and place are in MRTD (its PAGE.ADD GPAs), its content is not. */
+    meta.sec[4].mem_size = 0x1FF000;
+    assert_int_equal(mrtd_compute(&meta, tds_bytes_make(img, sizeof plain), want, &err), TDS_OK);
+    assert_memory_not_equal(got, want, MRTD_SIZE);
+
+    /* measure_image_payload: the section and its kind, no bytes (they are not in the image). */
+    tdvf_meta m2;
+    const tdvf_section *sec = NULL;
+    tdvf_payload_kind kind = (tdvf_payload_kind)0;
+    tds_bytes bytes = {img, 1};
+    assert_int_equal(
+        measure_image_payload(tds_bytes_make(img, sizeof plain), &m2, &sec, &kind, &bytes, &err),
+        TDS_OK);
+    assert_int_equal(kind, TDVF_PAYLOAD_VMM);
+    assert_ptr_equal(sec, &m2.sec[4]);
+    assert_int_equal(sec->mem_addr, 0x4000000);
+    assert_int_equal(sec->mem_size, 0x200000);
+    assert_int_equal(bytes.len, 0);
+    /* A broken region is refused with the payload rule's reason. */
+    tds_store_le64(img + 0x10B0 /* sec 4 MemoryDataSize */, 0x200800);
+    sec = NULL;
+    assert_int_equal(
+        measure_image_payload(tds_bytes_make(img, sizeof plain), &m2, &sec, &kind, &bytes, &err),
+        TDS_ERR_ALIGNMENT);
+    assert_string_equal(err.what, "VMM-placed payload region address or size not 4 KiB aligned");
+    assert_null(sec);
+}
+
+/* The region as the VMM leaves it: the file at its start, zeros up to its size. */
+static void test_vmm_region_bytes(void **state)
+{
+    (void)state;
+    static const uint8_t file[5] = {1, 2, 3, 4, 5};
+    uint8_t region[0x2000];
+    memset(region, 0xEE, sizeof region);
+    assert_int_equal(
+        measure_vmm_region(tds_bytes_make(file, sizeof file), tds_mut_bytes_make(region, 0x1000)),
+        TDS_OK);
+    assert_memory_equal(region, file, sizeof file);
+    for (size_t i = sizeof file; i < 0x1000; i++) {
+        assert_int_equal(region[i], 0);
+    }
+    assert_int_equal(region[0x1000], 0xEE); /* not one byte past it */
+    /* Exactly the region's size fits; one byte more does not (nothing written). */
+    memset(region, 0xEE, sizeof region);
+    assert_int_equal(measure_vmm_region(tds_bytes_make(region + 0x1000, 0x1000),
+                                        tds_mut_bytes_make(region, 0x1000)),
+                     TDS_OK);
+    assert_int_equal(region[0xFFF], 0xEE);
+    memset(region, 0x11, 0x1000);
+    assert_int_equal(measure_vmm_region(tds_bytes_make(file, sizeof file),
+                                        tds_mut_bytes_make(region, sizeof file - 1)),
+                     TDS_ERR_NO_SPACE);
+    assert_int_equal(region[0], 0x11);
+    assert_int_equal(measure_vmm_region(tds_bytes_make(NULL, 1), tds_mut_bytes_make(region, 1)),
+                     TDS_ERR_INVALID_ARG);
+    assert_int_equal(measure_vmm_region(tds_bytes_make(file, 1), tds_mut_bytes_make(NULL, 1)),
                      TDS_ERR_INVALID_ARG);
 }
 
@@ -306,6 +431,7 @@ int main(void)
         cmocka_unit_test(test_known_answers),    cmocka_unit_test(test_block_layout),
         cmocka_unit_test(test_stream_and_order), cmocka_unit_test(test_hostile_sections),
         cmocka_unit_test(test_payload_image),    cmocka_unit_test(test_image_payload_hostile),
+        cmocka_unit_test(test_vmm_region_image), cmocka_unit_test(test_vmm_region_bytes),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

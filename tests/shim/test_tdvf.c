@@ -278,14 +278,22 @@ static void build_payload(uint32_t type, tdvf_meta *m)
     assert_int_equal(image_build(&cfg, tds_mut_bytes_make(pimg, sizeof pimg), m, &err), TDS_OK);
 }
 
+/* The kind of the last successful find() (0 = none yet): out-params are written only on OK. */
+static tdvf_payload_kind last_kind;
+
 static tds_status find(const tdvf_meta *m, const tdvf_section **p, tdvf_error *err)
 {
+    tdvf_payload_kind kind = (tdvf_payload_kind)0;
     err->what = NULL;
     err->section = 77;
-    tds_status st = tdvf_find_payload(m, P_IMG_SIZE, p, err);
+    tds_status st = tdvf_find_payload(m, P_IMG_SIZE, p, &kind, err);
     if (st != TDS_OK && st != TDS_ERR_NOT_FOUND) {
         assert_non_null(err->what);
     }
+    if (st != TDS_OK) {
+        assert_int_equal(kind, 0);
+    }
+    last_kind = kind;
     return st;
 }
 
@@ -296,10 +304,12 @@ static void test_find_payload(void **state)
     tdvf_error err;
     const tdvf_section *p = NULL;
     /* No payload: a distinct status, nothing written. */
+    tdvf_payload_kind kind = (tdvf_payload_kind)0;
     build();
     assert_int_equal(parse_checked(&m, &err), TDS_OK);
-    assert_int_equal(tdvf_find_payload(&m, IMG_SIZE, &p, &err), TDS_ERR_NOT_FOUND);
+    assert_int_equal(tdvf_find_payload(&m, IMG_SIZE, &p, &kind, &err), TDS_ERR_NOT_FOUND);
     assert_null(p);
+    assert_int_equal(kind, 0);
     /* Second BFV: the section after the RAM ones, at file P_OFF = GPA base + P_OFF. */
     const uint64_t base = 0x100000000ull - P_IMG_SIZE;
     for (uint32_t t = 0; t < 2; t++) {
@@ -309,6 +319,7 @@ static void test_find_payload(void **state)
         assert_int_equal(m.desc_offset, P_DESC);
         assert_int_equal(find(&m, &p, &err), TDS_OK);
         assert_ptr_equal(p, &m.sec[4]);
+        assert_int_equal(last_kind, TDVF_PAYLOAD_IMAGE);
         assert_int_equal(p->type, type);
         assert_int_equal(p->attributes, type == TDVF_SEC_BFV ? TDVF_ATTR_MR_EXTEND : 0);
         assert_int_equal(p->data_offset, P_OFF);
@@ -414,15 +425,21 @@ static void test_find_payload_hostile(void **state)
     build_payload(TDVF_SEC_PAYLOAD, &m);
     m.sec[4].mem_size = 0x3000;
     expect_bad(&m, TDS_ERR_MALFORMED, 4);
-    build_payload(TDVF_SEC_PAYLOAD, &m);
+    build_payload(TDVF_SEC_BFV, &m);
     m.sec[4].raw_size = 0;
     m.sec[4].data_offset = 0;
     expect_bad(&m, TDS_ERR_MALFORMED, 4);
+    /* A type 5 without data is a VMM-placed payload now: refused here for lying in the image. */
+    build_payload(TDVF_SEC_PAYLOAD, &m);
+    m.sec[4].raw_size = 0;
+    m.sec[4].data_offset = 0;
+    expect_bad(&m, TDS_ERR_OUT_OF_BOUNDS, 4);
     /* Data past the image end (for a smaller image size). */
+    tdvf_payload_kind kind = (tdvf_payload_kind)0;
     build_payload(TDVF_SEC_BFV, &m);
-    assert_int_equal(tdvf_find_payload(&m, 0x2000, &p, &err), TDS_ERR_OUT_OF_BOUNDS);
-    assert_int_equal(tdvf_find_payload(&m, 0x100000001ull, &p, &err), TDS_ERR_INVALID_ARG);
-    assert_int_equal(tdvf_find_payload(&m, 0, &p, &err), TDS_ERR_INVALID_ARG);
+    assert_int_equal(tdvf_find_payload(&m, 0x2000, &p, &kind, &err), TDS_ERR_OUT_OF_BOUNDS);
+    assert_int_equal(tdvf_find_payload(&m, 0x100000001ull, &p, &kind, &err), TDS_ERR_INVALID_ARG);
+    assert_int_equal(tdvf_find_payload(&m, 0, &p, &kind, &err), TDS_ERR_INVALID_ARG);
     m.sec[4].data_offset = UINT32_MAX & ~0xFFFu;
     expect_bad(&m, TDS_ERR_OUT_OF_BOUNDS, 4);
     /* No BFV ends at 4 GiB; two do. */
@@ -435,11 +452,13 @@ static void test_find_payload_hostile(void **state)
     m.count = 6;
     expect_bad(&m, TDS_ERR_MALFORMED, 5);
     /* Bad arguments. */
-    assert_int_equal(tdvf_find_payload(NULL, P_IMG_SIZE, &p, &err), TDS_ERR_INVALID_ARG);
-    assert_int_equal(tdvf_find_payload(&m, P_IMG_SIZE, NULL, &err), TDS_ERR_INVALID_ARG);
+    assert_int_equal(tdvf_find_payload(NULL, P_IMG_SIZE, &p, &kind, &err), TDS_ERR_INVALID_ARG);
+    assert_int_equal(tdvf_find_payload(&m, P_IMG_SIZE, NULL, &kind, &err), TDS_ERR_INVALID_ARG);
+    assert_int_equal(tdvf_find_payload(&m, P_IMG_SIZE, &p, NULL, &err), TDS_ERR_INVALID_ARG);
     m.count = TDVF_MAX_SECTIONS + 1;
-    assert_int_equal(tdvf_find_payload(&m, P_IMG_SIZE, &p, &err), TDS_ERR_INVALID_ARG);
+    assert_int_equal(tdvf_find_payload(&m, P_IMG_SIZE, &p, &kind, &err), TDS_ERR_INVALID_ARG);
     assert_null(p);
+    assert_int_equal(kind, 0);
 }
 
 /* The same hostile payloads written into the image bytes: the full read path refuses them. */
@@ -463,14 +482,318 @@ static void test_payload_bytes_hostile(void **state)
     assert_int_equal(tdvf_check_layout(&m, P_IMG_SIZE, &err), TDS_ERR_MALFORMED);
 }
 
+/*
+ * A VMM-placed payload: [CFV 4K][fw 16K] = 0x5000 at 0xFFFFB000 (no bytes added, no CFV growth);
+ * sections BFV CFV HOB Temp, then Payload (type 5, no data, attributes 0) at V_GPA/V_SIZE.
+ */
+#define V_IMG_SIZE IMG_SIZE
+#define V_BASE (0x100000000ull - V_IMG_SIZE)
+#define V_GPA 0x4000000ull
+#define V_SIZE 0x200000ull
+#define V_SEC4 (SEC(4))
+
+static void build_vmm(tdvf_meta *m)
+{
+    image_config cfg;
+    tdvf_error err;
+    memset(fw, 0, sizeof fw);
+    memset(fw + FW_SIZE - 16, 0xF4, 16);
+    image_config_default(&cfg, tds_bytes_make(fw, sizeof fw));
+    cfg.cfv_size = 0x1000;
+    cfg.has_payload_region = true;
+    cfg.region_addr = V_GPA;
+    cfg.region_size = V_SIZE;
+    assert_int_equal(image_build(&cfg, tds_mut_bytes_make(img, sizeof img), m, &err), TDS_OK);
+}
+
+static tds_status find_vmm(const tdvf_meta *m, const tdvf_section **p, tdvf_payload_kind *kind,
+                           tdvf_error *err)
+{
+    *p = NULL;
+    *kind = (tdvf_payload_kind)0;
+    err->what = NULL;
+    err->section = 77;
+    return tdvf_find_payload(m, V_IMG_SIZE, p, kind, err);
+}
+
+/* One hostile VMM-placed variant: status, section and reason; nothing written; layout refuses. */
+static void expect_bad_vmm(const tdvf_meta *m, tds_status want, uint32_t section, const char *what)
+{
+    tdvf_error err;
+    const tdvf_section *p = NULL;
+    tdvf_payload_kind kind = (tdvf_payload_kind)0;
+    assert_int_equal(find_vmm(m, &p, &kind, &err), want);
+    assert_null(p);
+    assert_int_equal(kind, 0);
+    assert_int_equal(err.section, section);
+    assert_string_equal(err.what, what);
+    /* tdvf_check_layout applies the payload rule first: the same status and reason. */
+    err.what = NULL;
+    assert_int_equal(tdvf_check_layout(m, V_IMG_SIZE, &err), want);
+    assert_string_equal(err.what, what);
+}
+
+static void test_vmm_payload(void **state)
+{
+    (void)state;
+    tdvf_meta m;
+    tdvf_error err;
+    const tdvf_section *p = NULL;
+    tdvf_payload_kind kind = (tdvf_payload_kind)0;
+    build_vmm(&m);
+    /* The bytes as written (td-shim-formats.md 2.3): DataOffset 0, raw 0, GPA, size, 5, 0. */
+    assert_int_equal(tds_load_le32(img + DESC + 4), 16 + 32 * 5);
+    assert_int_equal(tds_load_le32(img + DESC + 12), 5);
+    assert_int_equal(tds_load_le32(img + V_SEC4 + 0), 0);
+    assert_int_equal(tds_load_le32(img + V_SEC4 + 4), 0);
+    assert_int_equal(tds_load_le64(img + V_SEC4 + 8), V_GPA);
+    assert_int_equal(tds_load_le64(img + V_SEC4 + 16), V_SIZE);
+    assert_int_equal(tds_load_le32(img + V_SEC4 + 24), TDVF_SEC_PAYLOAD);
+    assert_int_equal(tds_load_le32(img + V_SEC4 + 28), 0);
+    assert_int_equal(find_vmm(&m, &p, &kind, &err), TDS_OK);
+    assert_ptr_equal(p, &m.sec[4]);
+    assert_int_equal(kind, TDVF_PAYLOAD_VMM);
+    assert_string_equal(tdvf_payload_kind_name(kind), "vmm");
+    assert_string_equal(tdvf_payload_kind_name(TDVF_PAYLOAD_IMAGE), "image");
+    assert_string_equal(tdvf_payload_kind_name((tdvf_payload_kind)0), "invalid");
+    assert_int_equal(tdvf_check_tdshim(&m, V_IMG_SIZE, &err), TDS_OK);
+    assert_int_equal(tdvf_check_layout(&m, V_IMG_SIZE, &err), TDS_OK);
+    /* QEMU refuses type 5 whatever it describes. */
+    assert_int_equal(tdvf_check_qemu(&m, V_IMG_SIZE, &err), TDS_ERR_UNSUPPORTED);
+    assert_int_equal(err.section, 4);
+    /* Boundaries: the region may end exactly where the image starts, and may start at 0. */
+    m.sec[4].mem_addr = V_BASE - 0x3000;
+    m.sec[4].mem_size = 0x3000;
+    assert_int_equal(find_vmm(&m, &p, &kind, &err), TDS_OK);
+    assert_int_equal(tdvf_check_layout(&m, V_IMG_SIZE, &err), TDS_OK);
+    m.sec[4].mem_addr = 0;
+    m.sec[4].mem_size = 0x1000;
+    assert_int_equal(find_vmm(&m, &p, &kind, &err), TDS_OK);
+    assert_int_equal(kind, TDVF_PAYLOAD_VMM);
+    /* The region right below TempMem and right after TD_HOB: touching is not overlapping. */
+    m.sec[4].mem_addr = 0x820000;
+    m.sec[4].mem_size = 0x1000;
+    assert_int_equal(find_vmm(&m, &p, &kind, &err), TDS_OK);
+    m.sec[4].mem_addr = 0xFF000;
+    assert_int_equal(find_vmm(&m, &p, &kind, &err), TDS_OK);
+    /* It may come anywhere in metadata order (tdshim-image puts it last). */
+    build_vmm(&m);
+    const tdvf_section t = m.sec[2];
+    m.sec[2] = m.sec[4];
+    m.sec[4] = t;
+    assert_int_equal(find_vmm(&m, &p, &kind, &err), TDS_OK);
+    assert_ptr_equal(p, &m.sec[2]);
+    assert_int_equal(tdvf_check_layout(&m, V_IMG_SIZE, &err), TDS_OK);
+}
+
+static void test_vmm_payload_hostile(void **state)
+{
+    (void)state;
+    tdvf_meta m;
+    const char *align = "VMM-placed payload region address or size not 4 KiB aligned";
+    build_vmm(&m);
+    m.sec[4].mem_addr = V_GPA + 0x800; /* misaligned address */
+    expect_bad_vmm(&m, TDS_ERR_ALIGNMENT, 4, align);
+    build_vmm(&m);
+    m.sec[4].mem_size = V_SIZE + 0x800; /* misaligned size */
+    expect_bad_vmm(&m, TDS_ERR_ALIGNMENT, 4, align);
+    build_vmm(&m);
+    m.sec[4].mem_size = 1;
+    expect_bad_vmm(&m, TDS_ERR_ALIGNMENT, 4, align);
+    build_vmm(&m);
+    m.sec[4].mem_size = 0; /* empty */
+    expect_bad_vmm(&m, TDS_ERR_MALFORMED, 4,
+                   "VMM-placed payload region is empty (MemoryDataSize 0)");
+    /* Wraps: the top page plus one more; and the last page of the address space exactly (its
+     * end, 2^64, is not representable: refused as wrapping too). */
+    build_vmm(&m);
+    m.sec[4].mem_addr = 0xFFFFFFFFFFFFF000ull;
+    m.sec[4].mem_size = 0x2000;
+    expect_bad_vmm(&m, TDS_ERR_OVERFLOW, 4, "VMM-placed payload region wraps");
+    m.sec[4].mem_size = 0x1000;
+    expect_bad_vmm(&m, TDS_ERR_OVERFLOW, 4, "VMM-placed payload region wraps");
+    m.sec[4].mem_addr = 0x1000;
+    m.sec[4].mem_size = 0xFFFFFFFFFFFFF000ull;
+    expect_bad_vmm(&m, TDS_ERR_OVERFLOW, 4, "VMM-placed payload region wraps");
+    /* Not below the image: above 4 GiB (no overlap with anything), one page into the window. */
+    const char *below = "VMM-placed payload region not below the image (4 GiB - image size)";
+    build_vmm(&m);
+    m.sec[4].mem_addr = 0x100000000ull;
+    m.sec[4].mem_size = 0x1000;
+    expect_bad_vmm(&m, TDS_ERR_OUT_OF_BOUNDS, 4, below);
+    m.sec[4].mem_addr = 0x200000000ull; /* far above, 2 MiB */
+    m.sec[4].mem_size = V_SIZE;
+    expect_bad_vmm(&m, TDS_ERR_OUT_OF_BOUNDS, 4, below);
+    /* A gap in the image window that no section covers: still not below the image. */
+    build_vmm(&m);
+    m.sec[1].raw_size = 0; /* pretend the CFV is elsewhere: drop it */
+    m.sec[1].type = TDVF_SEC_TD_INFO;
+    m.sec[1].mem_addr = 0;
+    m.sec[1].mem_size = 0;
+    m.sec[4].mem_addr = V_BASE;
+    m.sec[4].mem_size = 0x1000;
+    expect_bad_vmm(&m, TDS_ERR_OUT_OF_BOUNDS, 4, below);
+    /* Overlaps, each named: TempMem, TD_HOB, the shim's BFV, the CFV (crossing into the image). */
+    build_vmm(&m);
+    m.sec[4].mem_addr = 0x7FF000;
+    m.sec[4].mem_size = 0x1000;
+    expect_bad_vmm(&m, TDS_ERR_MALFORMED, 4,
+                   "VMM-placed payload region overlaps a TempMem section");
+    m.sec[4].mem_addr = 0x81F000;
+    m.sec[4].mem_size = 0x2000;
+    expect_bad_vmm(&m, TDS_ERR_MALFORMED, 4,
+                   "VMM-placed payload region overlaps the TD_HOB section");
+    m.sec[4].mem_addr = 0; /* [0, 2 MiB): over the start of TempMem */
+    m.sec[4].mem_size = 0x200000;
+    expect_bad_vmm(&m, TDS_ERR_MALFORMED, 4,
+                   "VMM-placed payload region overlaps a TempMem section");
+    m.sec[4].mem_size = V_BASE + 0x1000; /* everything below the image and the CFV's page */
+    expect_bad_vmm(&m, TDS_ERR_MALFORMED, 4, "VMM-placed payload region overlaps the CFV section");
+    m.sec[4].mem_addr = m.sec[0].mem_addr;
+    m.sec[4].mem_size = m.sec[0].mem_size;
+    expect_bad_vmm(&m, TDS_ERR_MALFORMED, 4, "VMM-placed payload region overlaps a BFV section");
+    m.sec[4].mem_addr = V_BASE - 0x1000;
+    m.sec[4].mem_size = 0x2000;
+    expect_bad_vmm(&m, TDS_ERR_MALFORMED, 4, "VMM-placed payload region overlaps the CFV section");
+    /* A PermMem (PAGE.AUG) section is memory too. */
+    build_vmm(&m);
+    m.sec[5] = m.sec[4];
+    m.sec[5].type = TDVF_SEC_PERM_MEM;
+    m.sec[5].attributes = TDVF_ATTR_PAGE_AUG;
+    m.sec[5].mem_addr = V_GPA + V_SIZE - 0x1000;
+    m.sec[5].mem_size = 0x100000;
+    m.count = 6;
+    expect_bad_vmm(&m, TDS_ERR_MALFORMED, 4,
+                   "VMM-placed payload region overlaps a PermMem section");
+    /* Another section that wraps is refused by the payload rule, naming that section. */
+    build_vmm(&m);
+    m.sec[3].mem_addr = 0xFFFFFFFFFFF00000ull;
+    expect_bad_vmm(&m, TDS_ERR_OVERFLOW, 3, "memory range empty or wrapping");
+    /* Attributes: MR.EXTEND (would need bytes in the image to extend), PAGE.AUG, reserved. */
+    const char *attr = "VMM-placed payload (RawDataSize 0) with attributes != 0 (MR.EXTEND needs "
+                       "data in the image)";
+    for (uint32_t a = 1; a <= 4; a <<= 1) {
+        build_vmm(&m);
+        m.sec[4].attributes = a;
+        expect_bad_vmm(&m, TDS_ERR_MALFORMED, 4, attr);
+    }
+    /* RawDataSize 0 but a DataOffset. */
+    build_vmm(&m);
+    m.sec[4].data_offset = 0x1000;
+    expect_bad_vmm(&m, TDS_ERR_MALFORMED, 4,
+                   "VMM-placed payload (RawDataSize 0) with DataOffset != 0");
+    /* Two payloads: two VMM-placed; a VMM-placed one and a second BFV / a type 5 with data. */
+    build_vmm(&m);
+    m.sec[5] = m.sec[4];
+    m.sec[5].mem_addr = V_GPA + V_SIZE;
+    m.count = 6;
+    expect_bad_vmm(&m, TDS_ERR_MALFORMED, 5,
+                   "two payload sections: two VMM-placed Payload (type 5, no data) sections");
+    for (uint32_t i = 0; i < 2; i++) {
+        tdvf_error err;
+        const tdvf_section *p = NULL;
+        tdvf_payload_kind kind = (tdvf_payload_kind)0;
+        build_payload(i == 0 ? TDVF_SEC_BFV : TDVF_SEC_PAYLOAD, &m);
+        m.sec[5] = m.sec[4];
+        m.sec[5].type = TDVF_SEC_PAYLOAD;
+        m.sec[5].data_offset = 0;
+        m.sec[5].raw_size = 0;
+        m.sec[5].attributes = 0;
+        m.sec[5].mem_addr = V_GPA;
+        m.sec[5].mem_size = V_SIZE;
+        m.count = 6;
+        assert_int_equal(tdvf_find_payload(&m, P_IMG_SIZE, &p, &kind, &err), TDS_ERR_MALFORMED);
+        assert_null(p);
+        assert_int_equal(err.section, 5);
+        assert_string_equal(
+            err.what,
+            i == 0 ? "two payload sections: a second BFV and a VMM-placed Payload (type 5, no data)"
+                     " section"
+                   : "two payload sections: a Payload (type 5) with data and a VMM-placed one");
+        /* And the other way round in metadata order: the second candidate is named. */
+        const tdvf_section t = m.sec[4];
+        m.sec[4] = m.sec[5];
+        m.sec[5] = t;
+        assert_int_equal(tdvf_find_payload(&m, P_IMG_SIZE, &p, &kind, &err), TDS_ERR_MALFORMED);
+        assert_int_equal(err.section, 5);
+        assert_int_equal(kind, 0);
+    }
+}
+
+/* Hostile VMM-placed sections written into the image bytes: the whole read path refuses them. */
+static tds_status read_vmm(tdvf_meta *m, tdvf_error *err)
+{
+    uint32_t off = 0;
+    TDS_TRY(tdvf_locate_qemu(tds_bytes_make(img, V_IMG_SIZE), &off));
+    TDS_TRY(tdvf_parse(tds_bytes_make(img, V_IMG_SIZE), off, m, err));
+    TDS_TRY(tdvf_check_tdshim(m, V_IMG_SIZE, err));
+    return tdvf_check_layout(m, V_IMG_SIZE, err);
+}
+
+static void test_vmm_payload_bytes_hostile(void **state)
+{
+    (void)state;
+    tdvf_meta m;
+    tdvf_error err = {"", UINT32_MAX};
+    build_vmm(&m);
+    assert_int_equal(read_vmm(&m, &err), TDS_OK);
+    /* MR.EXTEND: td-shim's rules allow it on a Payload, ours refuse it without data. */
+    tds_store_le32(img + V_SEC4 + 28, TDVF_ATTR_MR_EXTEND);
+    assert_int_equal(read_vmm(&m, &err), TDS_ERR_MALFORMED);
+    assert_int_equal(err.section, 4);
+    assert_non_null(strstr(err.what, "attributes != 0"));
+    /* DataOffset without data: td-shim's own rule refuses it first. */
+    build_vmm(&m);
+    tds_store_le32(img + V_SEC4 + 0, 0x1000);
+    assert_int_equal(read_vmm(&m, &err), TDS_ERR_MALFORMED);
+    assert_string_equal(err.what, "RawDataSize 0 with DataOffset != 0");
+    assert_int_equal(err.section, 4);
+    /* Misaligned address (td-shim's rule), misaligned size (ours), over the TD_HOB, wrapping. */
+    build_vmm(&m);
+    tds_store_le64(img + V_SEC4 + 8, V_GPA + 0x10);
+    assert_int_equal(read_vmm(&m, &err), TDS_ERR_ALIGNMENT);
+    assert_int_equal(err.section, 4);
+    build_vmm(&m);
+    tds_store_le64(img + V_SEC4 + 16, V_SIZE - 0x10);
+    assert_int_equal(read_vmm(&m, &err), TDS_ERR_ALIGNMENT);
+    build_vmm(&m);
+    tds_store_le64(img + V_SEC4 + 8, 0x800000);
+    assert_int_equal(read_vmm(&m, &err), TDS_ERR_MALFORMED);
+    assert_string_equal(err.what, "VMM-placed payload region overlaps the TD_HOB section");
+    build_vmm(&m);
+    tds_store_le64(img + V_SEC4 + 8, 0xFFFFFFFFFFE00000ull);
+    tds_store_le64(img + V_SEC4 + 16, 0x400000);
+    assert_int_equal(read_vmm(&m, &err), TDS_ERR_OVERFLOW);
+    /* A second VMM-placed Payload (count and Length patched; the metadata page has room):
+     * td-shim's single-instance rule refuses it before ours. */
+    build_vmm(&m);
+    tds_store_le32(img + DESC + 4, 16 + 32 * 6);
+    tds_store_le32(img + DESC + 12, 6);
+    memcpy(img + SEC(5), img + V_SEC4, 32);
+    tds_store_le64(img + SEC(5) + 8, V_GPA + V_SIZE);
+    assert_int_equal(read_vmm(&m, &err), TDS_ERR_MALFORMED);
+    assert_string_equal(err.what, "a single-instance section type repeats");
+    const tdvf_section *p = NULL;
+    tdvf_payload_kind kind = (tdvf_payload_kind)0;
+    assert_int_equal(find_vmm(&m, &p, &kind, &err), TDS_ERR_MALFORMED);
+    assert_int_equal(err.section, 5);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_locate_both_ways),       cmocka_unit_test(test_footer_hostile),
-        cmocka_unit_test(test_tdshim_pointer_hostile), cmocka_unit_test(test_descriptor_hostile),
-        cmocka_unit_test(test_section_rules),          cmocka_unit_test(test_tdshim_only_types),
-        cmocka_unit_test(test_find_payload),           cmocka_unit_test(test_find_payload_hostile),
+        cmocka_unit_test(test_locate_both_ways),
+        cmocka_unit_test(test_footer_hostile),
+        cmocka_unit_test(test_tdshim_pointer_hostile),
+        cmocka_unit_test(test_descriptor_hostile),
+        cmocka_unit_test(test_section_rules),
+        cmocka_unit_test(test_tdshim_only_types),
+        cmocka_unit_test(test_find_payload),
+        cmocka_unit_test(test_find_payload_hostile),
         cmocka_unit_test(test_payload_bytes_hostile),
+        cmocka_unit_test(test_vmm_payload),
+        cmocka_unit_test(test_vmm_payload_hostile),
+        cmocka_unit_test(test_vmm_payload_bytes_hostile),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -69,6 +69,10 @@ static tds_status check_config(const image_config *cfg, tdvf_error *err)
     if (cfg->ram_count > IMAGE_MAX_RAM_SECTIONS) {
         return fail(err, TDS_ERR_INVALID_ARG, "too many RAM sections");
     }
+    if (cfg->has_payload && cfg->has_payload_region) {
+        return fail(err, TDS_ERR_INVALID_ARG,
+                    "a payload in the image and a VMM-placed payload region are exclusive");
+    }
     if (cfg->has_payload) {
         if (!tds_bytes_valid(cfg->payload) || cfg->payload.len == 0) {
             return fail(err, TDS_ERR_MALFORMED, "payload is empty");
@@ -163,7 +167,8 @@ typedef struct image_parts {
 static tds_status write_metadata(const image_config *cfg, tds_mut_bytes img, const image_parts *p)
 {
     tds_mut_bytes page;
-    const uint32_t count = 2u + cfg->ram_count + (cfg->has_payload ? 1u : 0u);
+    const uint32_t count =
+        2u + cfg->ram_count + (cfg->has_payload || cfg->has_payload_region ? 1u : 0u);
     const uint32_t fw_size = (uint32_t)cfg->firmware.len;
     const uint32_t cfv_size = p->cfv_size;
     const uint64_t base = FOUR_GIB - img.len;
@@ -190,6 +195,10 @@ static tds_status write_metadata(const image_config *cfg, tds_mut_bytes img, con
         const uint32_t attr = cfg->payload_type == TDVF_SEC_BFV ? TDVF_ATTR_MR_EXTEND : 0u;
         TDS_TRY(put_section(&w, cfv_size, p->payload_size, base + cfv_size, p->payload_size,
                             cfg->payload_type, attr));
+    }
+    /* A VMM-placed payload: no data, attributes 0 (PAGE.ADD only), last for the same reasons. */
+    if (cfg->has_payload_region) {
+        TDS_TRY(put_section(&w, 0, 0, cfg->region_addr, cfg->region_size, TDVF_SEC_PAYLOAD, 0));
     }
     return TDS_OK;
 }
@@ -258,17 +267,29 @@ tds_status image_build(const image_config *cfg, tds_mut_bytes out, tdvf_meta *me
         return fail(err, TDS_ERR_MISMATCH, "metadata not found identically by both locators");
     }
     TDS_TRY(tdvf_parse(img, off_qemu, &m, err));
-    if (!cfg->has_payload || cfg->payload_type != TDVF_SEC_PAYLOAD) {
+    /* QEMU refuses type 5, so an image carrying one is for td-shim metadata VMMs only. */
+    const bool type5 =
+        (cfg->has_payload && cfg->payload_type == TDVF_SEC_PAYLOAD) || cfg->has_payload_region;
+    if (!type5) {
         TDS_TRY(tdvf_check_qemu(&m, img.len, err));
     }
     TDS_TRY(tdvf_check_tdshim(&m, img.len, err));
     TDS_TRY(tdvf_check_layout(&m, img.len, err));
-    /* The shim's rule finds the payload where it was put, or finds none. */
+    /* The shim's rule finds the payload where it was put, of the kind it was put as, or none. */
     const tdvf_section *found = NULL;
-    tds_status st = tdvf_find_payload(&m, img.len, &found, err);
-    if (cfg->has_payload
-            ? (st != TDS_OK || found != &m.sec[m.count - 1] || found->data_offset != parts.cfv_size)
-            : st != TDS_ERR_NOT_FOUND) {
+    tdvf_payload_kind kind = TDVF_PAYLOAD_IMAGE;
+    tds_status st = tdvf_find_payload(&m, img.len, &found, &kind, err);
+    bool placed;
+    if (cfg->has_payload) {
+        placed = st == TDS_OK && found == &m.sec[m.count - 1] && kind == TDVF_PAYLOAD_IMAGE &&
+                 found->data_offset == parts.cfv_size;
+    } else if (cfg->has_payload_region) {
+        placed = st == TDS_OK && found == &m.sec[m.count - 1] && kind == TDVF_PAYLOAD_VMM &&
+                 found->mem_addr == cfg->region_addr && found->mem_size == cfg->region_size;
+    } else {
+        placed = st == TDS_ERR_NOT_FOUND;
+    }
+    if (!placed) {
         return fail(err, TDS_ERR_MISMATCH, "payload section not found where it was placed");
     }
     *meta = m;

@@ -39,6 +39,16 @@ typedef struct image_config {
     bool has_payload;
     tds_bytes payload;     /* non-empty when has_payload */
     uint32_t payload_type; /* TDVF_SEC_BFV or TDVF_SEC_PAYLOAD */
+    /*
+     * Optional VMM-placed payload (docs/handoff.md 1), exclusive with has_payload: one more
+     * section, the last, of type TDVF_SEC_PAYLOAD with no data (DataOffset 0, RawDataSize 0) and
+     * attributes 0, describing [region_addr, region_addr + region_size) of guest memory that the
+     * VMM loads before the TD starts. No bytes go into the image; the image size does not change.
+     * The region is judged by tdvf_find_payload's rules on the read-back.
+     */
+    bool has_payload_region;
+    uint64_t region_addr;
+    uint64_t region_size;
 } image_config;
 
 /* The defaults the firmware's linker script (shim/shim.ld) relies on. */
@@ -66,7 +76,8 @@ TDS_MUST_USE tds_status image_cfv_size(const image_config *cfg, size_t *out);
 
 /*
  * Build the image into out (exactly image_total_size bytes) and return the decoded metadata the
- * reader found in it (with a payload, tdvf_find_payload on it returns the last section). On
+ * reader found in it (with a payload or a payload region, tdvf_find_payload on it returns the last
+ * section, of kind TDVF_PAYLOAD_IMAGE or TDVF_PAYLOAD_VMM respectively). On
  * failure err says why; out may be partly written.
  */
 TDS_MUST_USE tds_status image_build(const image_config *cfg, tds_mut_bytes out, tdvf_meta *meta,

@@ -22,6 +22,10 @@ static void usage(FILE *f)
                "                      zero-padded to 4 KiB, described by one more section\n"
                "  --payload-section T bfv (default: type 0, MR.EXTEND, in MRTD, QEMU >= 10.1)\n"
                "                      or payload (type 5, attributes 0: td-shim metadata VMMs)\n"
+               "  --payload-region GPA,SIZE\n"
+               "                      a payload the VMM places: a type-5 section without data\n"
+               "                      for guest memory the VMM loads before the TD starts\n"
+               "                      (exclusive with --payload)\n"
                "  -q, --quiet         do not print the layout table\n"
                "Numbers: decimal or 0x hex, optional K/M/G suffix.\n");
 }
@@ -29,8 +33,9 @@ static void usage(FILE *f)
 static void print_layout(const tdvf_meta *m, size_t image_size, size_t payload_file_len)
 {
     const tdvf_section *payload = NULL;
+    tdvf_payload_kind kind = TDVF_PAYLOAD_IMAGE;
     tdvf_error err;
-    if (tdvf_find_payload(m, image_size, &payload, &err) != TDS_OK) {
+    if (tdvf_find_payload(m, image_size, &payload, &kind, &err) != TDS_OK) {
         payload = NULL;
     }
     const uint64_t base = 0x100000000ull - image_size;
@@ -47,6 +52,9 @@ static void print_layout(const tdvf_meta *m, size_t image_size, size_t payload_f
             (s->attributes & TDVF_ATTR_MR_EXTEND) != 0
                 ? "PAGE.ADD + MR.EXTEND (MRTD)"
                 : ((s->attributes & TDVF_ATTR_PAGE_AUG) != 0 ? "PAGE.AUG" : "PAGE.ADD");
+        if (s == payload && kind == TDVF_PAYLOAD_VMM) {
+            action = "PAGE.ADD of the payload the VMM loads";
+        }
         const char *role = s == payload ? "payload"
                            : s->type == TDVF_SEC_BFV && s->mem_addr + s->mem_size == 0x100000000ull
                                ? "shim"
@@ -56,7 +64,13 @@ static void print_layout(const tdvf_meta *m, size_t image_size, size_t payload_f
                i, tdvf_section_type_name(s->type), s->data_offset, s->raw_size, s->mem_addr,
                s->mem_size, s->attributes, role, action);
     }
-    if (payload != NULL) {
+    if (payload != NULL && kind == TDVF_PAYLOAD_VMM) {
+        printf("payload: section %td (%s, VMM-placed), GPA 0x%08" PRIx64 "-0x%08" PRIx64
+               ", 0x%" PRIx64 " bytes of guest memory the VMM loads before the TD starts, "
+               "no bytes in the image; the whole region is measured into RTMR1 (by the shim)\n",
+               payload - m->sec, tdvf_section_type_name(payload->type), payload->mem_addr,
+               payload->mem_addr + payload->mem_size - 1, payload->mem_size);
+    } else if (payload != NULL) {
         printf("payload: section %td (%s), file offset 0x%08" PRIx32 ", GPA 0x%08" PRIx64
                ", %zu bytes of file + %zu bytes of zero padding; measured into %s\n",
                payload - m->sec, tdvf_section_type_name(payload->type), payload->data_offset,
@@ -74,7 +88,16 @@ static void print_layout(const tdvf_meta *m, size_t image_size, size_t payload_f
 
 int main(int argc, char **argv)
 {
-    enum { OPT_FW = 256, OPT_CFV, OPT_CFV_SIZE, OPT_HOB, OPT_TEMP, OPT_PAYLOAD, OPT_PAYLOAD_SEC };
+    enum {
+        OPT_FW = 256,
+        OPT_CFV,
+        OPT_CFV_SIZE,
+        OPT_HOB,
+        OPT_TEMP,
+        OPT_PAYLOAD,
+        OPT_PAYLOAD_SEC,
+        OPT_PAYLOAD_REGION
+    };
     static const struct option opts[] = {
         {"firmware", required_argument, NULL, OPT_FW},
         {"output", required_argument, NULL, 'o'},
@@ -84,6 +107,7 @@ int main(int argc, char **argv)
         {"tempmem", required_argument, NULL, OPT_TEMP},
         {"payload", required_argument, NULL, OPT_PAYLOAD},
         {"payload-section", required_argument, NULL, OPT_PAYLOAD_SEC},
+        {"payload-region", required_argument, NULL, OPT_PAYLOAD_REGION},
         {"quiet", no_argument, NULL, 'q'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
@@ -93,6 +117,10 @@ int main(int argc, char **argv)
     const char *cfv_path = NULL;
     const char *payload_path = NULL;
     uint32_t payload_type = TDVF_SEC_BFV;
+    bool have_payload_section = false;
+    bool have_region = false;
+    uint64_t region_addr = 0;
+    uint64_t region_size = 0;
     uint64_t cfv_size = IMAGE_DEFAULT_CFV_SIZE;
     bool quiet = false;
     bool have_hob = false;
@@ -116,6 +144,14 @@ int main(int argc, char **argv)
                 fprintf(stderr, "tdshim-image: --payload-section must be 'bfv' or 'payload'\n");
                 return 2;
             }
+            have_payload_section = true;
+            break;
+        case OPT_PAYLOAD_REGION:
+            if (have_region || tool_parse_range(optarg, &region_addr, &region_size) != TDS_OK) {
+                fprintf(stderr, "tdshim-image: bad or repeated --payload-region '%s'\n", optarg);
+                return 2;
+            }
+            have_region = true;
             break;
         case 'h': usage(stdout); return 0;
         case OPT_CFV_SIZE:
@@ -145,6 +181,11 @@ int main(int argc, char **argv)
     }
     if (fw_path == NULL || out_path == NULL || optind != argc) {
         usage(stderr);
+        return 2;
+    }
+    if (have_region && (payload_path != NULL || have_payload_section)) {
+        fprintf(stderr, "tdshim-image: --payload-region (a payload the VMM places) is exclusive "
+                        "with --payload and --payload-section (a payload in the image)\n");
         return 2;
     }
 
@@ -187,6 +228,9 @@ int main(int argc, char **argv)
     cfg.has_payload = payload_path != NULL;
     cfg.payload = tds_bytes_make(payload, payload_len);
     cfg.payload_type = payload_type;
+    cfg.has_payload_region = have_region;
+    cfg.region_addr = region_addr;
+    cfg.region_size = region_size;
     cfg.cfv = tds_bytes_make(cfv, cfv_len);
     cfg.cfv_size = cfv_size;
     cfg.ram[0] = hob;

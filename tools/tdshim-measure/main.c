@@ -30,16 +30,18 @@ static void report(const char *what, tds_status st, const tdvf_error *err)
 }
 
 /*
- * QEMU's acceptance rules; but an image whose payload is a type-5 Payload section is meant for a
- * VMM that implements the td-shim metadata (QEMU refuses type 5), so it is held to td-shim's and
- * this project's rules instead (docs/image-layout.md).
+ * QEMU's acceptance rules; but an image with a type-5 Payload section (the payload with data, or
+ * VMM-placed without) is meant for a VMM that implements the td-shim metadata (QEMU refuses type
+ * 5), so it is held to td-shim's and this project's rules instead (docs/image-layout.md), which
+ * also name what is wrong with a bad payload section.
  */
 static tds_status check_rules(const tdvf_meta *m, size_t len, tdvf_error *err)
 {
-    const tdvf_section *p = NULL;
-    if (tdvf_find_payload(m, len, &p, err) == TDS_OK && p->type == TDVF_SEC_PAYLOAD) {
-        TDS_TRY(tdvf_check_tdshim(m, len, err));
-        return tdvf_check_layout(m, len, err);
+    for (uint32_t i = 0; i < m->count; i++) {
+        if (m->sec[i].type == TDVF_SEC_PAYLOAD) {
+            TDS_TRY(tdvf_check_tdshim(m, len, err));
+            return tdvf_check_layout(m, len, err);
+        }
     }
     return tdvf_check_qemu(m, len, err);
 }

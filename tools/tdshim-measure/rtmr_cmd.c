@@ -14,13 +14,15 @@ static void rtmr_usage(FILE *f)
 {
     fprintf(f,
             "usage: tdshim-measure rtmr --hob FILE [--hob-gpa GPA] [--gpaw 48|52]\n"
-            "                           [--image IMAGE |\n"
+            "                           [--image IMAGE [--payload-file FILE] |\n"
             "                            [--separators] [--payload FILE [--payload-base GPA]]\n"
             "                            [--payload-param FILE | --cmdline STR]]\n"
             "                           [--json] [--log-out FILE]\n"
             "  prints the reference RTMR0..3 (96 hex digits each) for a TD HOB and, with --image,\n"
             "  the image's payload section in the shim's executable-payload order (HOB, payload,\n"
-            "  separators); --payload/--separators/--payload-param give td-shim's Linux order;\n"
+            "  separators); --payload-file gives the bytes the VMM loads into an image's\n"
+            "  VMM-placed payload region (measured: the file, then zeros to the region size);\n"
+            "  --payload/--separators/--payload-param give td-shim's Linux order;\n"
             "  --log-out writes the expected CC event log\n");
 }
 
@@ -52,6 +54,7 @@ static void print_hex(const uint8_t *b, size_t n)
 typedef struct rtmr_args {
     const char *hob;
     const char *image;
+    const char *payload_file; /* --image with a VMM-placed payload: what the VMM loads */
     bool payload_base_set;
     const char *payload;
     const char *param;
@@ -80,6 +83,8 @@ static int parse_args(int argc, char **argv, rtmr_args *a)
             a->hob = v;
         } else if (strcmp(o, "--image") == 0) {
             a->image = v;
+        } else if (strcmp(o, "--payload-file") == 0) {
+            a->payload_file = v;
         } else if (strcmp(o, "--payload") == 0) {
             a->payload = v;
         } else if (strcmp(o, "--payload-param") == 0) {
@@ -122,6 +127,10 @@ static int parse_args(int argc, char **argv, rtmr_args *a)
         (a->payload != NULL || a->payload_base_set || a->param != NULL || a->cmdline != NULL)) {
         return usage_error("--image takes the payload from the image: no --payload, "
                            "--payload-base, --payload-param or --cmdline");
+    }
+    if (a->payload_file != NULL && a->image == NULL) {
+        return usage_error("--payload-file goes with --image (an image whose payload the VMM "
+                           "places); without an image use --payload");
     }
     return 0;
 }
@@ -188,28 +197,96 @@ out:
     return rc;
 }
 
+static void image_error(const rtmr_args *a, tds_status st, const tdvf_error *err, const char *hint)
+{
+    fprintf(stderr, "tdshim-measure rtmr: image '%s': %s: %s", a->image, tds_status_str(st),
+            err->what);
+    if (err->section != UINT32_MAX) {
+        fprintf(stderr, " (section %" PRIu32 ")", err->section);
+    }
+    fprintf(stderr, "%s\n", hint);
+}
+
 /*
- * --image: the payload section's bytes (file + padding, as the shim hashes them), its GPA and size
- * for the event, the executable-payload order with separators, and, unless --hob-gpa was given,
- * the HOB GPA from the image's TD_HOB section (what the shim uses). 0 or 1 (reported).
+ * A VMM-placed payload (docs/handoff.md 1): the measured bytes are the whole region as the TD
+ * finds it, the --payload-file bytes the VMM loads at its start and the zeros the VMM added the
+ * region with. *region is malloc'd here (freed by the caller). 0 or 1 (reported).
  */
-static int use_image(rtmr_args *a, tds_bytes image)
+static int vmm_region(const rtmr_args *a, const tdvf_section *sec, uint32_t index, tds_bytes file,
+                      uint8_t **region)
+{
+    if (a->payload_file == NULL) {
+        fprintf(stderr,
+                "tdshim-measure rtmr: image '%s': the payload (section %" PRIu32
+                ") is placed by the VMM (no bytes in the image): give the file the VMM loads at "
+                "GPA 0x%" PRIx64 " with --payload-file FILE\n",
+                a->image, index, sec->mem_addr);
+        return 1;
+    }
+    if (file.len == 0) {
+        fprintf(stderr, "tdshim-measure rtmr: payload file '%s' is empty\n", a->payload_file);
+        return 1;
+    }
+    if ((uint64_t)file.len > sec->mem_size) {
+        fprintf(stderr,
+                "tdshim-measure rtmr: payload file '%s' (%zu bytes) is larger than the "
+                "VMM-placed payload region (section %" PRIu32 ", 0x%" PRIx64
+                " bytes at GPA 0x%" PRIx64 ")\n",
+                a->payload_file, file.len, index, sec->mem_size, sec->mem_addr);
+        return 1;
+    }
+    if (sec->mem_size > MEASURE_VMM_REGION_MAX) {
+        fprintf(stderr,
+                "tdshim-measure rtmr: image '%s': the VMM-placed payload region (0x%" PRIx64
+                " bytes) is larger than this tool's limit of 0x%" PRIx64 " bytes\n",
+                a->image, sec->mem_size, MEASURE_VMM_REGION_MAX);
+        return 1;
+    }
+    const size_t size = (size_t)sec->mem_size;
+    *region = malloc(size);
+    if (*region == NULL) {
+        fprintf(stderr, "tdshim-measure rtmr: out of memory for a 0x%zx-byte region\n", size);
+        return 1;
+    }
+    if (measure_vmm_region(file, tds_mut_bytes_make(*region, size)) != TDS_OK) {
+        fprintf(stderr, "tdshim-measure rtmr: cannot lay out the VMM-placed region\n");
+        return 1;
+    }
+    return 0;
+}
+
+/*
+ * --image: the payload section's bytes (file + padding, as the shim hashes them; for a VMM-placed
+ * payload the whole region, see vmm_region), its GPA and size for the event, the
+ * executable-payload order with separators, and, unless --hob-gpa was given, the HOB GPA from the
+ * image's TD_HOB section (what the shim uses). 0 or 1 (reported).
+ */
+static int use_image(rtmr_args *a, tds_bytes image, tds_bytes file, uint8_t **region)
 {
     tdvf_meta meta;
     const tdvf_section *sec = NULL;
+    tdvf_payload_kind kind = TDVF_PAYLOAD_IMAGE;
     tds_bytes bytes;
     tdvf_error err = {"", UINT32_MAX};
-    const tds_status st = measure_image_payload(image, &meta, &sec, &bytes, &err);
+    const tds_status st = measure_image_payload(image, &meta, &sec, &kind, &bytes, &err);
     if (st != TDS_OK) {
-        fprintf(stderr, "tdshim-measure rtmr: image '%s': %s: %s", a->image, tds_status_str(st),
-                err.what);
-        if (err.section != UINT32_MAX) {
-            fprintf(stderr, " (section %" PRIu32 ")", err.section);
+        image_error(a, st, &err,
+                    st == TDS_ERR_NOT_FOUND
+                        ? "; the shim then logs only td_hob and the separators (--separators)"
+                        : "; the shim would refuse it");
+        return 1;
+    }
+    const uint32_t index = (uint32_t)(sec - meta.sec);
+    if (kind == TDVF_PAYLOAD_VMM) {
+        if (vmm_region(a, sec, index, file, region) != 0) {
+            return 1;
         }
-        fprintf(stderr, "%s\n",
-                st == TDS_ERR_NOT_FOUND
-                    ? "; the shim then logs only td_hob and the separators (--separators)"
-                    : "; the shim would refuse it");
+        bytes = tds_bytes_make(*region, (size_t)sec->mem_size);
+    } else if (a->payload_file != NULL) {
+        fprintf(stderr,
+                "tdshim-measure rtmr: image '%s': --payload-file is for a payload the VMM places, "
+                "but this image carries its payload (section %" PRIu32 ", %s)\n",
+                a->image, index, tdvf_section_type_name(sec->type));
         return 1;
     }
     a->in.has_payload = true;
@@ -242,6 +319,9 @@ int rtmr_main(int argc, char **argv)
     size_t image_len = 0;
     uint8_t *payload = NULL;
     uint8_t *param = NULL;
+    uint8_t *file = NULL;
+    uint8_t *region = NULL;
+    size_t file_len = 0;
     size_t hob_len = 0;
     size_t payload_len = 0;
     size_t param_len = 0;
@@ -249,10 +329,14 @@ int rtmr_main(int argc, char **argv)
     if (rc == 0 && a.payload != NULL) {
         rc = read_input("payload", a.payload, &payload, &payload_len);
     }
+    if (rc == 0 && a.payload_file != NULL) {
+        rc = read_input("payload file", a.payload_file, &file, &file_len);
+    }
     if (rc == 0 && a.image != NULL) {
         rc = read_input("image", a.image, &image, &image_len);
         if (rc == 0) {
-            rc = use_image(&a, tds_bytes_make(image, image_len));
+            rc = use_image(&a, tds_bytes_make(image, image_len), tds_bytes_make(file, file_len),
+                           &region);
         }
     }
     if (rc == 0 && a.param != NULL) {
@@ -277,5 +361,7 @@ int rtmr_main(int argc, char **argv)
     free(image);
     free(payload);
     free(param);
+    free(file);
+    free(region);
     return rc;
 }
