@@ -6,8 +6,9 @@
  * Work is cut into chunks: the intersection of one map range with one chunk-aligned window of
  * the address space. Chunk boundaries are aligned to the largest page in use, so the split of a
  * chunk is exactly the split the whole range would get: the calls issued never depend on how
- * chunks land on workers. Workers take chunk indices with one atomic fetch-add; each worker
- * walks its own position in the range list forward (the indices it gets only grow).
+ * chunks land on workers. The cut and its hand-out order are the chunk plan (accept_chunk_plan,
+ * public so models use the engine's own plan). Workers take plan slots with one atomic
+ * fetch-add; each worker walks its own cursor through the plan (the slots it gets only grow).
  */
 #include "tdshim/accept.h"
 
@@ -331,6 +332,8 @@ static bool do_span(accept_ctx *ctx, uint64_t s, uint64_t e, accept_stats *st)
     return true;
 }
 
+/* ---- the chunk plan ---- */
+
 /* Chunk j of the clipped range [rs, re): [*cs, *ce). */
 static void chunk_bounds(uint32_t shift, uint64_t rs, uint64_t re, uint64_t j, uint64_t *cs,
                          uint64_t *ce)
@@ -341,56 +344,130 @@ static void chunk_bounds(uint32_t shift, uint64_t rs, uint64_t re, uint64_t j, u
     *ce = end < re ? end : re;
 }
 
-/*
- * The worker body. Chunk indices come in two phases: first the edge slots (2 per range: its
- * first and its last chunk, where the 4 KiB head and tail pages are — the slowest chunks, so
- * they start first and never end up as the critical path), then the interior chunks in address
- * order. Each worker walks its own position through the interior (its indices only grow).
+/* Interior chunks of range i in the plan (all but its first and last chunk). */
+static uint64_t interior_of(const accept_chunk_plan *p, size_t i)
+{
+    uint64_t s, e;
+    if (!clip_range(&p->ranges[i], p->cut, &s, &e)) {
+        return 0;
+    }
+    uint64_t nk = chunks_in(s, e, p->chunk_shift);
+    return nk > 2 ? nk - 2 : 0;
+}
+
+/* The plan of a checked map, a 4 KiB-aligned cut <= ACCEPT_GPA_LIMIT and a valid chunk size. */
+static void plan_build(accept_chunk_plan *p, const accept_range *ranges, size_t n, uint64_t cut,
+                       uint64_t chunk_size, bool use_1g)
+{
+    memset(p, 0, sizeof(*p));
+    p->ranges = ranges;
+    p->nranges = n;
+    p->cut = cut;
+    p->chunk_shift = log2_u64(use_1g && chunk_size < ACCEPT_PAGE_1G ? ACCEPT_PAGE_1G : chunk_size);
+    /* Counts stay below 2^41 (disjoint 4 KiB-aligned ranges below 2^52, >= 2 MiB chunks; a range
+     * is at least 4 KiB, so 2n <= 2^41 too): no overflow. */
+    p->edge_slots = 2 * (uint64_t)n;
+    p->slots = p->edge_slots;
+    for (size_t i = 0; i < n; i++) {
+        uint64_t s, e;
+        if (clip_range(&ranges[i], cut, &s, &e)) {
+            uint64_t nk = chunks_in(s, e, p->chunk_shift);
+            p->chunks += nk;
+            p->slots += nk > 2 ? nk - 2 : 0;
+        }
+    }
+}
+
+tds_status accept_chunk_plan_init(accept_chunk_plan *plan, const accept_range *ranges, size_t n,
+                                  uint64_t cut, uint64_t chunk_size, bool use_1g)
+{
+    if (plan == NULL || !tds_is_pow2_u64(chunk_size) || chunk_size < ACCEPT_PAGE_2M ||
+        chunk_size >= ACCEPT_GPA_LIMIT || cut > ACCEPT_GPA_LIMIT) {
+        return TDS_ERR_INVALID_ARG;
+    }
+    if (!tds_is_aligned_u64(cut, ACCEPT_PAGE_4K)) {
+        return TDS_ERR_ALIGNMENT;
+    }
+    TDS_TRY(accept_check_map(ranges, n));
+    plan_build(plan, ranges, n, cut, chunk_size, use_1g);
+    return TDS_OK;
+}
+
+void accept_chunk_cursor_init(accept_chunk_cursor *cur)
+{
+    if (cur != NULL) {
+        cur->range = 0;
+        cur->first = 0;
+    }
+}
+
+bool accept_chunk_at(const accept_chunk_plan *p, accept_chunk_cursor *cur, uint64_t slot,
+                     accept_range *out)
+{
+    if (p == NULL || cur == NULL || out == NULL || slot >= p->slots) {
+        return false;
+    }
+    const uint32_t shift = p->chunk_shift;
+    uint64_t s, e, cs, ce;
+    if (slot < p->edge_slots) {
+        /* Edge slots: the first and last chunk of each range, where the slow 4 KiB head and tail
+         * pages are, so they start first and never end up as the critical path. */
+        if (!clip_range(&p->ranges[slot / 2], p->cut, &s, &e)) {
+            return false;
+        }
+        uint64_t nk = chunks_in(s, e, shift);
+        if (slot % 2 == 1 && nk < 2) {
+            return false; /* a one-chunk range has no separate last chunk */
+        }
+        chunk_bounds(shift, s, e, slot % 2 == 0 ? 0 : nk - 1, &cs, &ce);
+    } else {
+        uint64_t ki = slot - p->edge_slots;
+        if (ki < cur->first || cur->range >= p->nranges) {
+            cur->range = 0; /* asked backwards: walk again from the start */
+            cur->first = 0;
+        }
+        /* Walk forward to the range holding interior chunk ki (exists: ki < slots - edge). */
+        for (;;) {
+            uint64_t inner = interior_of(p, cur->range);
+            if (ki < cur->first + inner) {
+                break;
+            }
+            cur->first += inner;
+            cur->range++;
+            if (cur->range >= p->nranges) {
+                return false; /* unreachable: slots counts exactly these */
+            }
+        }
+        if (!clip_range(&p->ranges[cur->range], p->cut, &s, &e)) {
+            return false; /* unreachable: the range has interior chunks */
+        }
+        chunk_bounds(shift, s, e, 1 + (ki - cur->first), &cs, &ce);
+    }
+    out->base = cs;
+    out->len = ce - cs;
+    return true;
+}
+
+/* ---- the workers ---- */
+
+/* The worker body: take plan slots in index order (one atomic fetch-add each), accept each chunk.
  */
 void accept_worker_entry(void *arg)
 {
     accept_ctx *ctx = arg;
     accept_run *run = &ctx->run;
-    const uint32_t shift = run->chunk_shift;
-    size_t ri = 0;        /* this worker's position in the range list (interior phase) */
-    uint64_t first_k = 0; /* interior index of the first interior chunk of range ri */
-    uint64_t rs = 0, re = 0;
-    bool have = run->nranges > 0 && clip_range(&run->ranges[0], run->cut, &rs, &re);
+    accept_chunk_cursor cur;
+    accept_chunk_cursor_init(&cur);
     for (;;) {
         uint64_t k = __atomic_fetch_add(&run->cursor, 1, __ATOMIC_RELAXED);
-        if (k >= run->total_chunks) {
+        if (k >= run->plan.slots) {
             return;
         }
-        uint64_t cs, ce;
-        if (k < run->edge_slots) {
-            uint64_t s, e;
-            if (!clip_range(&run->ranges[k / 2], run->cut, &s, &e)) {
-                continue;
-            }
-            uint64_t nk = chunks_in(s, e, shift);
-            if (k % 2 == 1 && nk < 2) {
-                continue; /* a one-chunk range has no separate last chunk */
-            }
-            chunk_bounds(shift, s, e, k % 2 == 0 ? 0 : nk - 1, &cs, &ce);
-        } else {
-            uint64_t ki = k - run->edge_slots;
-            /* Walk forward to the range holding interior chunk ki. */
-            for (;;) {
-                uint64_t nk = have ? chunks_in(rs, re, shift) : 0;
-                uint64_t inner = nk > 2 ? nk - 2 : 0;
-                if (ki < first_k + inner) {
-                    break;
-                }
-                first_k += inner;
-                ri++;
-                if (ri >= run->nranges) {
-                    return; /* unreachable: total_chunks counts exactly these */
-                }
-                have = clip_range(&run->ranges[ri], run->cut, &rs, &re);
-            }
-            chunk_bounds(shift, rs, re, 1 + (ki - first_k), &cs, &ce);
+        accept_range c;
+        if (!accept_chunk_at(&run->plan, &cur, k, &c)) {
+            continue; /* empty edge slot */
         }
-        if (failed_below(run, cs)) {
+        if (failed_below(run, c.base)) {
             continue; /* above a known failure; a later index may still be lower */
         }
         accept_stats st;
@@ -398,7 +475,7 @@ void accept_worker_entry(void *arg)
         st.chunks = 1;
         /* On failure keep taking chunks: those below the failure must still be done (they may
          * come later in the hand-out order); those above are skipped. */
-        (void)do_span(ctx, cs, ce, &st);
+        (void)do_span(ctx, c.base, c.base + c.len, &st);
         stats_fold(&ctx->stats, &st);
     }
 }
@@ -412,15 +489,15 @@ void accept_worker_entry(void *arg)
  */
 #define ACCEPT_PROBE_MAX 4
 
-static void probe_1g(accept_ctx *ctx)
+static void probe_1g(accept_ctx *ctx, const accept_range *ranges, size_t n, uint64_t cut)
 {
     accept_run *run = &ctx->run;
     uint32_t tries = 0;
     accept_stats st;
     memset(&st, 0, sizeof(st));
-    for (size_t i = 0; i < run->nranges && tries < ACCEPT_PROBE_MAX; i++) {
+    for (size_t i = 0; i < n && tries < ACCEPT_PROBE_MAX; i++) {
         uint64_t s, e;
-        if (!clip_range(&run->ranges[i], run->cut, &s, &e)) {
+        if (!clip_range(&ranges[i], cut, &s, &e)) {
             continue;
         }
         uint64_t a;
@@ -456,38 +533,16 @@ tds_status accept_run_map(accept_ctx *ctx, const accept_range *ranges, size_t n,
     }
     accept_run *run = &ctx->run;
     memset(run, 0, sizeof(*run));
-    run->ranges = ranges;
-    run->nranges = n;
-    run->cut = cut;
     run->skip_1g_gpa = UINT64_MAX;
     run->err_gpa = UINT64_MAX;
 
     if (ctx->state_1g == ACCEPT_1G_UNKNOWN) {
-        probe_1g(ctx);
+        probe_1g(ctx, ranges, n, cut);
     }
     run->use_1g = ctx->state_1g == ACCEPT_1G_SUPPORTED;
-    uint64_t chunk = ctx->cfg.chunk_size;
-    if (run->use_1g && chunk < ACCEPT_PAGE_1G) {
-        chunk = ACCEPT_PAGE_1G;
-    }
-    run->chunk_shift = log2_u64(chunk);
+    plan_build(&run->plan, ranges, n, cut, ctx->cfg.chunk_size, run->use_1g);
 
-    /* Edge slots first (2 per range), then the interior chunks (see accept_worker_entry). */
-    uint64_t total;
-    TDS_TRY(tds_mul_u64((uint64_t)n, 2, &total));
-    run->edge_slots = total;
-    uint64_t work = 0;
-    for (size_t i = 0; i < n; i++) {
-        uint64_t s, e;
-        if (clip_range(&ranges[i], cut, &s, &e)) {
-            uint64_t nk = chunks_in(s, e, run->chunk_shift);
-            work += nk; /* < 2^52 in total: the ranges are disjoint and below 2^52 */
-            TDS_TRY(tds_add_u64(total, nk > 2 ? nk - 2 : 0, &total));
-        }
-    }
-    run->total_chunks = total;
-
-    if (work > 0) {
+    if (run->plan.chunks > 0) {
         if (ctx->ops.parallel != NULL) {
             tds_status ps = ctx->ops.parallel(ctx->ops.parallel_ctx, accept_worker_entry, ctx);
             if (ps != TDS_OK) {
@@ -498,8 +553,7 @@ tds_status accept_run_map(accept_ctx *ctx, const accept_range *ranges, size_t n,
         accept_worker_entry(ctx);
     }
 
-    run->ranges = NULL; /* keep no pointer into caller memory */
-    run->nranges = 0;
+    memset(&run->plan, 0, sizeof(run->plan)); /* keep no pointer into caller memory */
     if (run->err_gpa != UINT64_MAX) {
         ctx->sticky = run->err.status;
         ctx->last = run->err;

@@ -147,21 +147,63 @@ enum {
 };
 
 /*
+ * The engine's chunk plan: how one run cuts the map into work chunks and in which order it hands
+ * them out (docs/libaccept.md, "Work sharing"). A pure function of the map, the cut, the chunk
+ * size and whether 1 GiB pages are in use; the engine builds every run from it and takes slots in
+ * index order, so a model built on it (bench_accept) is the engine's own plan.
+ *
+ * A chunk is one map range ∩ one chunk-aligned window, clipped to [0, cut). Slots
+ * [0, edge_slots): slot 2i is the first and slot 2i+1 the last chunk of range i (2i+1 is empty for
+ * a one-chunk range; both are empty for a range entirely at or above the cut). Slots
+ * [edge_slots, slots): the interior chunks of all ranges, in address order.
+ */
+typedef struct accept_chunk_plan {
+    const accept_range *ranges; /* the caller's map (not copied; MUST outlive the plan's use) */
+    size_t nranges;
+    uint64_t cut;         /* only [0, cut) of the map is in the plan */
+    uint32_t chunk_shift; /* log2 of the chunk size in use */
+    uint64_t edge_slots;  /* 2 per range */
+    uint64_t slots;       /* edge slots + interior chunks */
+    uint64_t chunks;      /* non-empty slots: the chunks of the run */
+} accept_chunk_plan;
+
+/* A reader's position among the interior slots (one per worker; zero it with _cursor_init). */
+typedef struct accept_chunk_cursor {
+    size_t range;   /* range holding the interior chunks from `first` on */
+    uint64_t first; /* interior index of that range's first interior chunk */
+} accept_chunk_cursor;
+
+/*
+ * Build the plan the engine uses for accept_all (cut = ACCEPT_GPA_LIMIT) or for the part of the
+ * map below a cut (accept_up_to). chunk_size as in accept_config; use_1g: the run uses 1 GiB
+ * pages (then chunks are at least 1 GiB). Errors: as accept_check_map, TDS_ERR_INVALID_ARG on a
+ * NULL plan, a chunk size accept_init refuses or a cut above ACCEPT_GPA_LIMIT, TDS_ERR_ALIGNMENT
+ * on a cut that is not 4 KiB aligned. The plan keeps a pointer to ranges.
+ */
+TDS_MUST_USE tds_status accept_chunk_plan_init(accept_chunk_plan *plan, const accept_range *ranges,
+                                               size_t n, uint64_t cut, uint64_t chunk_size,
+                                               bool use_1g);
+
+void accept_chunk_cursor_init(accept_chunk_cursor *cur);
+
+/*
+ * Slot `slot` of the plan: true with *out = that chunk, false for an empty slot or slot >= slots.
+ * Any order works; increasing slots per cursor (what each worker asks) cost O(1) amortised.
+ */
+bool accept_chunk_at(const accept_chunk_plan *plan, accept_chunk_cursor *cur, uint64_t slot,
+                     accept_range *out);
+
+/*
  * State shared by the workers during one run. Private: callers MUST NOT touch it. Lives inside
  * the caller-owned context so the engine needs no allocation and has no cap on workers. It holds
  * no pointer into the context itself (the workers get the context), so a context may be copied
  * between runs.
  */
 typedef struct accept_run {
-    const accept_range *ranges;
-    size_t nranges;
-    uint64_t cut;          /* only [0, cut) of the map is accepted in this run */
-    uint64_t edge_slots;   /* 2 per range: first and last chunks, handed out first */
-    uint64_t total_chunks; /* edge slots + interior chunks */
-    uint32_t chunk_shift;  /* log2 of the chunk size */
+    accept_chunk_plan plan; /* the chunks of this run and their hand-out order */
     bool use_1g;
     uint64_t skip_1g_gpa; /* 1 GiB page already handled by the probe (UINT64_MAX: none) */
-    uint64_t cursor;      /* atomic: next chunk index to hand out */
+    uint64_t cursor;      /* atomic: next plan slot to hand out */
     uint64_t err_gpa;     /* atomic: lowest failing GPA so far (UINT64_MAX: none) */
     uint8_t err_lock;     /* atomic flag guarding err (failure path only) */
     accept_error err;     /* detail of the error at err_gpa */

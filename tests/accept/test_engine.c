@@ -165,6 +165,198 @@ static void test_plan(void **state)
     assert_int_equal(accept_plan(t, 1, false, NULL), TDS_ERR_INVALID_ARG);
 }
 
+/* ---- the chunk plan (accept_chunk_plan_init / accept_chunk_at) ---- */
+
+typedef struct want_chunk {
+    uint64_t slot, base, len;
+} want_chunk;
+
+/* The plan's non-empty slots are exactly `want` (in slot order), every other slot is empty. */
+static void assert_plan(const accept_chunk_plan *p, const want_chunk *want, size_t nwant)
+{
+    accept_chunk_cursor cur;
+    accept_chunk_cursor_init(&cur);
+    size_t k = 0;
+    for (uint64_t slot = 0; slot < p->slots + 2; slot++) {
+        accept_range c = {0, 0};
+        bool got = accept_chunk_at(p, &cur, slot, &c);
+        if (k < nwant && want[k].slot == slot) {
+            assert_true(got);
+            assert_int_equal(c.base, want[k].base);
+            assert_int_equal(c.len, want[k].len);
+            k++;
+        } else {
+            assert_false(got);
+        }
+    }
+    assert_int_equal(k, nwant);
+    assert_int_equal(p->chunks, nwant);
+}
+
+static const accept_range plan_map[] = {
+    {K4, 10 * MiB},                /* 6 chunks: 2 edges + 4 interior */
+    {16 * MiB + K4, 2 * K4},       /* one chunk: no separate last chunk */
+    {20 * MiB, 4 * MiB},           /* two chunks, no interior */
+    {30 * MiB - K4, 6 * MiB + K4}, /* 4 chunks: 2 edges + 2 interior */
+};
+
+static void test_chunk_plan(void **state)
+{
+    (void)state;
+    accept_chunk_plan p;
+    /* Edges of every range first (slot 2i, 2i+1), then interiors in address order. */
+    assert_int_equal(accept_chunk_plan_init(&p, plan_map, 4, ACCEPT_GPA_LIMIT, 2 * MiB, false),
+                     TDS_OK);
+    assert_int_equal(p.chunk_shift, 21);
+    assert_int_equal(p.edge_slots, 8);
+    assert_int_equal(p.slots, 14);
+    static const want_chunk all[] = {
+        {0, K4, 2 * MiB - K4},   {1, 10 * MiB, K4},      {2, 16 * MiB + K4, 2 * K4},
+        {4, 20 * MiB, 2 * MiB},  {5, 22 * MiB, 2 * MiB}, {6, 30 * MiB - K4, K4},
+        {7, 34 * MiB, 2 * MiB},  {8, 2 * MiB, 2 * MiB},  {9, 4 * MiB, 2 * MiB},
+        {10, 6 * MiB, 2 * MiB},  {11, 8 * MiB, 2 * MiB}, {12, 30 * MiB, 2 * MiB},
+        {13, 32 * MiB, 2 * MiB},
+    };
+    assert_plan(&p, all, TDS_ARRAY_LEN(all));
+    /* Asked backwards with one cursor: still right. */
+    accept_chunk_cursor cur;
+    accept_chunk_cursor_init(&cur);
+    accept_range c;
+    assert_true(accept_chunk_at(&p, &cur, 13, &c));
+    assert_int_equal(c.base, 32 * MiB);
+    assert_true(accept_chunk_at(&p, &cur, 8, &c));
+    assert_int_equal(c.base, 2 * MiB);
+    assert_false(accept_chunk_at(&p, &cur, 14, &c));
+    assert_false(accept_chunk_at(NULL, &cur, 0, &c));
+    assert_false(accept_chunk_at(&p, NULL, 0, &c));
+    assert_false(accept_chunk_at(&p, &cur, 0, NULL));
+
+    /* A cut inside the last range: it ends at the cut, its interior is gone. */
+    assert_int_equal(accept_chunk_plan_init(&p, plan_map, 4, 31 * MiB, 2 * MiB, false), TDS_OK);
+    assert_int_equal(p.slots, 12);
+    static const want_chunk cut31[] = {
+        {0, K4, 2 * MiB - K4},  {1, 10 * MiB, K4},      {2, 16 * MiB + K4, 2 * K4},
+        {4, 20 * MiB, 2 * MiB}, {5, 22 * MiB, 2 * MiB}, {6, 30 * MiB - K4, K4},
+        {7, 30 * MiB, MiB},     {8, 2 * MiB, 2 * MiB},  {9, 4 * MiB, 2 * MiB},
+        {10, 6 * MiB, 2 * MiB}, {11, 8 * MiB, 2 * MiB},
+    };
+    assert_plan(&p, cut31, TDS_ARRAY_LEN(cut31));
+    /* A cut below whole ranges: their slots are empty. */
+    assert_int_equal(accept_chunk_plan_init(&p, plan_map, 4, 18 * MiB, 2 * MiB, false), TDS_OK);
+    assert_int_equal(p.slots, 12);
+    static const want_chunk cut18[] = {
+        {0, K4, 2 * MiB - K4},  {1, 10 * MiB, K4},     {2, 16 * MiB + K4, 2 * K4},
+        {8, 2 * MiB, 2 * MiB},  {9, 4 * MiB, 2 * MiB}, {10, 6 * MiB, 2 * MiB},
+        {11, 8 * MiB, 2 * MiB},
+    };
+    assert_plan(&p, cut18, TDS_ARRAY_LEN(cut18));
+    /* 1 GiB pages in use: chunks are at least 1 GiB (all four ranges are one chunk each). */
+    assert_int_equal(accept_chunk_plan_init(&p, plan_map, 4, ACCEPT_GPA_LIMIT, 2 * MiB, true),
+                     TDS_OK);
+    assert_int_equal(p.chunk_shift, 30);
+    static const want_chunk g1[] = {
+        {0, K4, 10 * MiB},
+        {2, 16 * MiB + K4, 2 * K4},
+        {4, 20 * MiB, 4 * MiB},
+        {6, 30 * MiB - K4, 6 * MiB + K4},
+    };
+    assert_plan(&p, g1, TDS_ARRAY_LEN(g1));
+    /* A larger configured chunk is kept: 8 MiB windows. */
+    assert_int_equal(accept_chunk_plan_init(&p, plan_map, 1, ACCEPT_GPA_LIMIT, 8 * MiB, false),
+                     TDS_OK);
+    static const want_chunk m8[] = {{0, K4, 8 * MiB - K4}, {1, 8 * MiB, 2 * MiB + K4}};
+    assert_plan(&p, m8, TDS_ARRAY_LEN(m8));
+    /* The empty map, and refusals. */
+    assert_int_equal(accept_chunk_plan_init(&p, NULL, 0, ACCEPT_GPA_LIMIT, 2 * MiB, false), TDS_OK);
+    assert_int_equal(p.slots, 0);
+    assert_int_equal(p.chunks, 0);
+    assert_int_equal(accept_chunk_plan_init(NULL, plan_map, 4, ACCEPT_GPA_LIMIT, 2 * MiB, false),
+                     TDS_ERR_INVALID_ARG);
+    assert_int_equal(accept_chunk_plan_init(&p, plan_map, 4, ACCEPT_GPA_LIMIT, 3 * MiB, false),
+                     TDS_ERR_INVALID_ARG);
+    assert_int_equal(accept_chunk_plan_init(&p, plan_map, 4, ACCEPT_GPA_LIMIT, MiB, false),
+                     TDS_ERR_INVALID_ARG);
+    assert_int_equal(accept_chunk_plan_init(&p, plan_map, 4, ACCEPT_GPA_LIMIT + K4, 2 * MiB, false),
+                     TDS_ERR_INVALID_ARG);
+    assert_int_equal(accept_chunk_plan_init(&p, plan_map, 4, 18 * MiB + 1, 2 * MiB, false),
+                     TDS_ERR_ALIGNMENT);
+    accept_range unsorted[] = {plan_map[1], plan_map[0]};
+    assert_int_equal(accept_chunk_plan_init(&p, unsorted, 2, ACCEPT_GPA_LIMIT, 2 * MiB, false),
+                     TDS_ERR_INVALID_ARG);
+}
+
+/* An accept op that logs the GPA of every call, in order (single worker). */
+typedef struct call_log {
+    fake_tdx *f;
+    uint64_t gpa[4096];
+    size_t n;
+} call_log;
+
+static accept_result logging_accept(void *ctx, uint64_t gpa, accept_level level)
+{
+    call_log *log = ctx;
+    if (log->n < TDS_ARRAY_LEN(log->gpa)) {
+        log->gpa[log->n] = gpa;
+    }
+    log->n++;
+    return fake_accept(log->f, gpa, level);
+}
+
+/* The engine hands chunks out in plan slot order: on one worker the calls visit the plan's
+ * chunks one after the other, each exactly once, in slot order. */
+static void test_handout_follows_plan(void **state)
+{
+    (void)state;
+    static const struct {
+        uint64_t chunk;
+        uint64_t cut;
+    } cases[] = {{2 * MiB, ACCEPT_GPA_LIMIT}, {2 * MiB, 31 * MiB}, {4 * MiB, ACCEPT_GPA_LIMIT}};
+    for (size_t i = 0; i < TDS_ARRAY_LEN(cases); i++) {
+        fake_tdx f;
+        fake_init(&f, 0, 40 * MiB, false);
+        fake_map_4k(&f, 6 * MiB, M2); /* a split block: many calls inside one chunk */
+        call_log log;
+        memset(&log, 0, sizeof(log));
+        log.f = &f;
+        accept_config cfg = accept_config_default();
+        cfg.mode_1g = ACCEPT_1G_OFF;
+        cfg.chunk_size = cases[i].chunk;
+        accept_ops o = {logging_accept, &log, NULL, NULL};
+        accept_ctx ctx;
+        assert_int_equal(accept_init(&ctx, &cfg, &o), TDS_OK);
+        accept_range rest[4];
+        size_t nrest = 0;
+        accept_limit lim = {.max_bytes = ACCEPT_NO_LIMIT, .below_gpa = cases[i].cut};
+        assert_int_equal(accept_up_to(&ctx, plan_map, 4, &lim, rest, 4, &nrest), TDS_OK);
+        assert_true(log.n <= TDS_ARRAY_LEN(log.gpa));
+        accept_chunk_plan p;
+        assert_int_equal(
+            accept_chunk_plan_init(&p, plan_map, 4, cases[i].cut, cases[i].chunk, false), TDS_OK);
+        accept_chunk_cursor cur;
+        accept_chunk_cursor_init(&cur);
+        size_t at = 0;
+        uint64_t seen = 0;
+        for (uint64_t slot = 0; slot < p.slots; slot++) {
+            accept_range c;
+            if (!accept_chunk_at(&p, &cur, slot, &c)) {
+                continue;
+            }
+            seen++;
+            assert_true(at < log.n);
+            assert_int_equal(log.gpa[at], c.base); /* the chunk starts with its first page */
+            while (at < log.n && log.gpa[at] >= c.base && log.gpa[at] < c.base + c.len) {
+                at++;
+            }
+        }
+        assert_int_equal(at, log.n); /* no call outside the plan's chunks */
+        assert_int_equal(seen, p.chunks);
+        accept_stats st;
+        accept_get_stats(&ctx, &st);
+        assert_int_equal(st.chunks, p.chunks);
+        fake_free(&f);
+    }
+}
+
 /* One run on a 2M-mapped, untouched window: calls equal the plan, all accepted exactly once. */
 static void run_and_check_minimal(const accept_range *r, size_t n, uint64_t wbase, uint64_t wlen)
 {
@@ -622,6 +814,8 @@ int main(void)
         cmocka_unit_test(test_check_map),
         cmocka_unit_test(test_decode),
         cmocka_unit_test(test_plan),
+        cmocka_unit_test(test_chunk_plan),
+        cmocka_unit_test(test_handout_follows_plan),
         cmocka_unit_test(test_aligned_map),
         cmocka_unit_test(test_ragged_map),
         cmocka_unit_test(test_4k_islands),
