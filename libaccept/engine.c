@@ -9,6 +9,10 @@
  * chunks land on workers. The cut and its hand-out order are the chunk plan (accept_chunk_plan,
  * public so models use the engine's own plan). Workers take plan slots with one atomic
  * fetch-add; each worker walks its own cursor through the plan (the slots it gets only grow).
+ *
+ * On a failure every other chunk still runs to its end and the failing chunk stops at its failing
+ * page: then which pages get accepted, which calls are made and which error (the lowest GPA) is
+ * reported depend only on the module's answers, never on the worker count or on timing.
  */
 #include "tdshim/accept.h"
 
@@ -229,12 +233,6 @@ static void record_error(accept_run *run, uint64_t gpa, accept_level level, acce
     __atomic_clear(&run->err_lock, __ATOMIC_RELEASE);
 }
 
-/* Has a failure below gpa been seen? Then work at gpa is abandoned (it is above the error). */
-static bool failed_below(const accept_run *run, uint64_t gpa)
-{
-    return __atomic_load_n(&run->err_gpa, __ATOMIC_RELAXED) < gpa;
-}
-
 /* 4 KiB page. A SIZE_MISMATCH here cannot be split further: it is an error. */
 static bool do_4k(accept_ctx *ctx, uint64_t gpa, accept_stats *st)
 {
@@ -249,7 +247,7 @@ static bool do_4k(accept_ctx *ctx, uint64_t gpa, accept_stats *st)
 static bool do_4k_span(accept_ctx *ctx, uint64_t s, uint64_t e, accept_stats *st)
 {
     for (uint64_t a = s; a < e; a += ACCEPT_PAGE_4K) {
-        if (failed_below(&ctx->run, a) || !do_4k(ctx, a, st)) {
+        if (!do_4k(ctx, a, st)) {
             return false;
         }
     }
@@ -274,7 +272,7 @@ static bool do_2m(accept_ctx *ctx, uint64_t gpa, accept_stats *st)
 static bool do_2m_span(accept_ctx *ctx, uint64_t s, uint64_t e, accept_stats *st)
 {
     for (uint64_t a = s; a < e; a += ACCEPT_PAGE_2M) {
-        if (failed_below(&ctx->run, a) || !do_2m(ctx, a, st)) {
+        if (!do_2m(ctx, a, st)) {
             return false;
         }
     }
@@ -305,14 +303,14 @@ static bool do_1g(accept_ctx *ctx, uint64_t gpa, accept_stats *st)
     return false;
 }
 
-/* The largest-page-first split of [s, e): 4 KiB head, 2 MiB (1 GiB) body, 4 KiB tail. */
+/*
+ * The largest-page-first split of [s, e): 4 KiB head, 2 MiB (1 GiB) body, 4 KiB tail, in address
+ * order. Stops at the first failing page (recorded); never looks at other chunks' failures.
+ */
 static bool do_span(accept_ctx *ctx, uint64_t s, uint64_t e, accept_stats *st)
 {
     uint64_t a = s;
     while (a < e) {
-        if (failed_below(&ctx->run, a)) {
-            return false;
-        }
         uint64_t left = e - a;
         bool ok;
         if (ctx->run.use_1g && tds_is_aligned_u64(a, ACCEPT_PAGE_1G) && left >= ACCEPT_PAGE_1G) {
@@ -450,7 +448,10 @@ bool accept_chunk_at(const accept_chunk_plan *p, accept_chunk_cursor *cur, uint6
 
 /* ---- the workers ---- */
 
-/* The worker body: take plan slots in index order (one atomic fetch-add each), accept each chunk.
+/*
+ * The worker body: take plan slots in index order (one atomic fetch-add each) and accept each
+ * chunk. A failure is recorded and stops only its own chunk; every other chunk runs to its end,
+ * so the work done never depends on which worker saw which failure when.
  */
 void accept_worker_entry(void *arg)
 {
@@ -467,15 +468,10 @@ void accept_worker_entry(void *arg)
         if (!accept_chunk_at(&run->plan, &cur, k, &c)) {
             continue; /* empty edge slot */
         }
-        if (failed_below(run, c.base)) {
-            continue; /* above a known failure; a later index may still be lower */
-        }
         accept_stats st;
         memset(&st, 0, sizeof(st));
         st.chunks = 1;
-        /* On failure keep taking chunks: those below the failure must still be done (they may
-         * come later in the hand-out order); those above are skipped. */
-        (void)do_span(ctx, c.base, c.base + c.len, &st);
+        (void)do_span(ctx, c.base, c.base + c.len, &st); /* a failure is in run->err */
         stats_fold(&ctx->stats, &st);
     }
 }

@@ -238,10 +238,23 @@ TDS_MUST_USE tds_status accept_check_map(const accept_range *ranges, size_t n);
 
 /*
  * Policy "accept everything": accept every byte of the map. On success every page of the map is
- * accepted. On failure (TDS_ERR_DEVICE / TDS_ERR_BUSY) accept_last_error names the lowest failing
- * GPA; every page of the map below it is accepted, pages above it may or may not be (a re-run is
- * safe: already-accepted pages are skipped). The result and the final page state do not depend
- * on the number of workers or on timing.
+ * accepted.
+ *
+ * Failure: a failing page (TDS_ERR_DEVICE, or TDS_ERR_BUSY when the retries are spent) stops
+ * only the work chunk it is in (accept_chunk_plan): that page and the rest of its chunk are left
+ * as they were; every other chunk is still accepted to its end. The run then fails with the
+ * status of the failing page with the lowest GPA, which accept_last_error names; every page of
+ * the map below it is accepted. A re-run is safe (already-accepted pages are skipped).
+ *
+ * Determinism: if the module's answer to each call depends only on the GPA, the level and the
+ * pages that call covers (their state, and how often they were asked before), the result, the
+ * reported error, the final state and contents of every page, the calls made and every statistic
+ * but parallel_failures depend only on the map, the configuration and those answers: never on
+ * the number of workers or on timing, on success and on failure. What remains timing dependent
+ * is what the module makes so: an answer that depends on call order or time (BUSY on the Nth
+ * call of the run, BUSY from contention with the host or other vCPUs) lands on whichever page is
+ * being asked at that moment, and so decides which pages fail, the error and the counts. Which
+ * worker accepts which chunk, and the order of the calls, always depend on timing.
  */
 TDS_MUST_USE tds_status accept_all(accept_ctx *ctx, const accept_range *ranges, size_t n);
 

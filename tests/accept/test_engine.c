@@ -566,11 +566,19 @@ static void test_busy_exhausted(void **state)
     assert_int_equal(e.level, ACCEPT_LEVEL_2M);
     assert_int_equal(e.outcome, ACCEPT_OUTCOME_BUSY);
     assert_int_equal(e.raw, RAW_BUSY);
-    /* The last chunk [10M, 12M) is an edge chunk, taken first; then 0, 2M, 4M and 1 + 5 tries
-     * at 6M (not one more); [8M, 10M) is never started. */
-    assert_int_equal(f.calls[1], 1 + 3 + 6);
-    assert_int_equal(f.state[fake_page_index(&f, 8 * MiB)], FAKE_PENDING);
-    assert_true(fake_range_accepted_once(&f, 0, 3 * M2)); /* everything below is accepted */
+    /* Six 2M chunks, each one 2M page: five accepted once, and 1 + 5 tries at 6M (not one
+     * more). The failure stops only its own chunk: [8M, 10M) is still accepted. */
+    assert_int_equal(f.calls[1], 5 + 6);
+    assert_int_equal(f.calls[0], 0);
+    assert_int_equal(f.state[fake_page_index(&f, 3 * M2)], FAKE_PENDING);
+    assert_int_equal(f.zeroed[fake_page_index(&f, 3 * M2)], 0);
+    assert_true(fake_range_accepted_once(&f, 0, 3 * M2));      /* everything below is accepted */
+    assert_true(fake_range_accepted_once(&f, 4 * M2, 2 * M2)); /* and the other chunks above */
+    accept_stats st;
+    accept_get_stats(&ctx, &st);
+    assert_int_equal(st.chunks, 6);
+    assert_int_equal(st.busy_retries, 5);
+    assert_int_equal(st.bytes_accepted, 5 * M2);
     /* Errors stick until re-initialised: nothing more is attempted. */
     uint64_t before = fake_total_calls(&f);
     assert_int_equal(accept_all(&ctx, r, 1), TDS_ERR_BUSY);
@@ -602,7 +610,16 @@ static void test_device_error_names_gpa(void **state)
     assert_int_equal(e.raw, 0xC0000B0C00000000ull);
     assert_int_equal(e.outcome, ACCEPT_OUTCOME_ERROR);
     assert_true(fake_range_accepted_once(&f, K4, 2 * M2 + 17 * K4 - K4));
-    assert_int_equal(f.state[fake_page_index(&f, 2 * M2 + 17 * K4)], FAKE_PENDING);
+    /* The failing chunk [4M, 6M) stops at its failing page; every other chunk is done. */
+    for (uint64_t a = 2 * M2 + 17 * K4; a < 3 * M2; a += K4) {
+        assert_int_equal(f.state[fake_page_index(&f, a)], FAKE_PENDING);
+        assert_int_equal(f.zeroed[fake_page_index(&f, a)], 0);
+    }
+    assert_true(fake_range_accepted_once(&f, 3 * M2, 3 * M2 + K4));
+    assert_int_equal(fake_accepted_pages(&f), 6 * 512 - (512 - 17));
+    assert_int_equal(f.calls[0], 511 + 18 + 1); /* head, the split block up to the fault, tail */
+    assert_int_equal(f.calls[1], 1 + 1 + 3);    /* 2M, the mismatch at 4M, 6M 8M 10M */
+    assert_outside_untouched(&f, r, 1);
     fake_free(&f);
 }
 
@@ -624,6 +641,8 @@ static void test_error_in_edge_chunk(void **state)
     assert_int_equal(e.gpa, 12 * MiB);
     assert_true(fake_range_accepted_once(&f, K4, 12 * MiB - K4));
     assert_int_equal(f.state[fake_page_index(&f, 12 * MiB)], FAKE_PENDING);
+    assert_int_equal(f.state[fake_page_index(&f, 12 * MiB + K4)], FAKE_PENDING); /* same chunk */
+    assert_int_equal(f.calls[0], 511 + 1);
     fake_free(&f);
 }
 

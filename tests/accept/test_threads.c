@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: BSD-2-Clause-Patent */
 /*
- * libaccept with real threads (1..64 workers): the final page state, the statistics and the
- * reported error are identical for every worker count. Label `concurrency` (also run under TSan).
+ * libaccept with real threads (1..64 workers): the final page state, the contents, the module
+ * calls, every statistic and the reported error are identical for every worker count, on success
+ * and on failure. Label `concurrency` (also run under TSan).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -20,7 +21,6 @@
 #define MiB (1ull << 20)
 #define GiB (1ull << 30)
 
-static const uint32_t worker_counts[] = {1, 2, 3, 4, 7, 8, 16, 33, 64};
 /* (workers, chunk) pairs for the state comparison: small and large chunks, up to 64 workers. */
 static const struct {
     uint32_t n;
@@ -108,50 +108,161 @@ static void test_identical_state(void **state)
             assert_memory_equal(f.zeroed, ref.zeroed, (size_t)f.npages);
             assert_memory_equal(f.mem, ref.mem, (size_t)WLEN);
             assert_memory_equal(f.calls, ref.calls, sizeof(f.calls));
-            assert_memory_equal(st.calls, ref_st.calls, sizeof(st.calls));
-            assert_memory_equal(st.mismatches, ref_st.mismatches, sizeof(st.mismatches));
-            assert_int_equal(st.busy_retries, ref_st.busy_retries);
-            assert_int_equal(st.bytes_accepted, ref_st.bytes_accepted);
-            assert_int_equal(st.bytes_already, ref_st.bytes_already);
+            /* Every statistic; the chunk count is the plan's for this chunk size. */
+            accept_chunk_plan p;
+            assert_int_equal(accept_chunk_plan_init(&p, ragged, TDS_ARRAY_LEN(ragged),
+                                                    ACCEPT_GPA_LIMIT, runs[i].chunk, false),
+                             TDS_OK);
+            assert_int_equal(st.chunks, p.chunks);
+            st.chunks = ref_st.chunks;
+            assert_memory_equal(&st, &ref_st, sizeof(st));
             fake_free(&f);
         }
     }
     fake_free(&ref);
 }
 
-/* Two failing pages: the lower GPA is always the one reported, and everything below it is
- * accepted, whatever the worker count. */
+/* Failing pages for the error runs (every one of them stops the chunk it is in). */
+static const uint64_t bad_lo = 4 * GiB - 2 * MiB; /* 2M page in an interior chunk: reported */
+static const uint64_t bad_4k = 4 * GiB + 2 * MiB + 300 * K4;  /* 4K page of a split 2M block */
+static const uint64_t bad_busy = 4 * GiB + 4 * MiB;           /* BUSY more often than the retries */
+static const uint64_t bad_edge = 4 * GiB + 6 * MiB + 20 * K4; /* in an edge chunk (handed first) */
+static const uint64_t bad_hi = 4 * GiB + 20 * MiB;
+
+static void add_error_faults(fake_tdx *f)
+{
+    fake_add_fault(
+        f, (fake_fault){.gpa = bad_hi, .level = 1, .err_raw = RAW_EPT_WALK_FAILED, .outcome = -1});
+    fake_add_fault(
+        f,
+        (fake_fault){.gpa = bad_edge, .level = 0, .err_raw = RAW_EPT_WALK_FAILED, .outcome = -1});
+    fake_add_fault(f, (fake_fault){.gpa = bad_busy, .level = 1, .busy = 100, .outcome = -1});
+    fake_add_fault(
+        f, (fake_fault){.gpa = bad_4k, .level = 0, .err_raw = RAW_EPT_WALK_FAILED, .outcome = -1});
+    fake_add_fault(
+        f,
+        (fake_fault){.gpa = bad_lo, .level = 1, .err_raw = 0xC0000B0C00000000ull, .outcome = -1});
+}
+
+static bool in_map(uint64_t a)
+{
+    for (size_t k = 0; k < TDS_ARRAY_LEN(ragged); k++) {
+        if (a >= ragged[k].base && a < ragged[k].base + ragged[k].len) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/*
+ * The state the contract promises after the error run, built from the engine's chunk plan: every
+ * page of the map is accepted except, in each chunk holding failing pages, the pages from its
+ * lowest failing page to the chunk's end (pages accepted before the run stay accepted).
+ */
+static void expected_state(const fake_tdx *world, uint64_t chunk, uint8_t *want)
+{
+    static const uint64_t bad[] = {bad_lo, bad_4k, bad_busy, bad_edge, bad_hi};
+    for (uint64_t i = 0; i < world->npages; i++) {
+        uint64_t a = world->base + i * K4;
+        want[i] = in_map(a) || world->state[i] == FAKE_ACCEPTED ? FAKE_ACCEPTED : FAKE_PENDING;
+    }
+    accept_chunk_plan p;
+    assert_int_equal(
+        accept_chunk_plan_init(&p, ragged, TDS_ARRAY_LEN(ragged), ACCEPT_GPA_LIMIT, chunk, false),
+        TDS_OK);
+    accept_chunk_cursor cur;
+    accept_chunk_cursor_init(&cur);
+    for (uint64_t slot = 0; slot < p.slots; slot++) {
+        accept_range c;
+        if (!accept_chunk_at(&p, &cur, slot, &c)) {
+            continue;
+        }
+        uint64_t stop = UINT64_MAX;
+        for (size_t b = 0; b < TDS_ARRAY_LEN(bad); b++) {
+            if (bad[b] >= c.base && bad[b] < c.base + c.len && bad[b] < stop) {
+                stop = bad[b];
+            }
+        }
+        for (uint64_t a = stop; stop != UINT64_MAX && a < c.base + c.len; a += K4) {
+            uint64_t i = fake_page_index(world, a);
+            want[i] = world->state[i]; /* untouched by the run */
+        }
+    }
+}
+
+/*
+ * Five failing pages (one in an edge chunk, handed out first; one a BUSY that outlasts the
+ * retries): whatever the worker count (1..64) and the timing, the lowest GPA is reported, each
+ * failure stops only its own chunk, and the final page state, contents, module calls and every
+ * statistic are identical, and equal what the contract says.
+ */
 static void test_identical_error(void **state)
 {
     (void)state;
-    const uint64_t bad_lo = 4 * GiB - 2 * MiB; /* a 2M page inside the crossing range */
-    const uint64_t bad_hi = 4 * GiB + 20 * MiB;
-    for (size_t i = 0; i < TDS_ARRAY_LEN(worker_counts); i++) {
-        fake_tdx f;
-        setup_world(&f);
-        fake_add_fault(
-            &f,
-            (fake_fault){.gpa = bad_hi, .level = 1, .err_raw = RAW_EPT_WALK_FAILED, .outcome = -1});
-        fake_add_fault(
-            &f, (fake_fault){
-                    .gpa = bad_lo, .level = 1, .err_raw = 0xC0000B0C00000000ull, .outcome = -1});
-        accept_stats st;
+    static const uint64_t chunks[] = {2 * MiB, 4 * MiB, 32 * MiB};
+    for (size_t c = 0; c < TDS_ARRAY_LEN(chunks); c++) {
+        fake_tdx ref;
+        setup_world(&ref);
+        uint8_t *want = calloc((size_t)ref.npages, 1);
+        assert_non_null(want);
+        expected_state(&ref, chunks[c], want);
+        add_error_faults(&ref);
+        accept_stats ref_st;
         tds_status res;
         accept_error err;
         memset(&err, 0, sizeof(err));
-        run_with(&f, worker_counts[i], 2 * MiB, &st, &res, &err);
+        run_with(&ref, 1, chunks[c], &ref_st, &res, &err);
         assert_int_equal(res, TDS_ERR_DEVICE);
+        assert_int_equal(err.status, TDS_ERR_DEVICE);
         assert_int_equal(err.gpa, bad_lo);
         assert_int_equal(err.raw, 0xC0000B0C00000000ull);
         assert_int_equal(err.level, ACCEPT_LEVEL_2M);
-        for (size_t k = 0; k < TDS_ARRAY_LEN(ragged); k++) {
-            for (uint64_t a = ragged[k].base; a < ragged[k].base + ragged[k].len && a < bad_lo;
-                 a += K4) {
-                assert_int_equal(f.state[fake_page_index(&f, a)], FAKE_ACCEPTED);
-            }
+        assert_int_equal(err.outcome, ACCEPT_OUTCOME_ERROR);
+        assert_memory_equal(ref.state, want, (size_t)ref.npages);
+        for (uint64_t i = 0; i < ref.npages; i++) {
+            /* accepted now = zeroed exactly once; everything else never zeroed */
+            uint64_t a = ref.base + i * K4;
+            bool pre = a >= 4 * GiB - 8 * MiB && a < 4 * GiB - 6 * MiB;
+            pre = pre || (a >= 4 * GiB + 14 * MiB + 8 * K4 && a < 4 * GiB + 14 * MiB + 10 * K4);
+            assert_int_equal(ref.zeroed[i], want[i] == FAKE_ACCEPTED && !pre ? 1 : 0);
         }
-        assert_int_equal(f.state[fake_page_index(&f, bad_lo)], FAKE_PENDING);
-        fake_free(&f);
+        assert_int_equal(ref.outside, 0);
+        assert_int_equal(ref.bad, 0);
+        accept_chunk_plan p;
+        assert_int_equal(accept_chunk_plan_init(&p, ragged, TDS_ARRAY_LEN(ragged), ACCEPT_GPA_LIMIT,
+                                                chunks[c], false),
+                         TDS_OK);
+        assert_int_equal(ref_st.chunks, p.chunks); /* no chunk skipped */
+        assert_int_equal(ref_st.bytes_accepted,
+                         fake_accepted_pages(&ref) * K4 - ref_st.bytes_already);
+        if (chunks[c] == 2 * MiB) {
+            /* 3 + 1 retried BUSY answers, and 5 more at bad_busy before it gives up */
+            assert_int_equal(ref_st.busy_retries, 3 + 1 + ACCEPT_DEFAULT_BUSY_RETRIES);
+        }
+
+        for (uint32_t n = 1; n <= 64; n++) {
+            if (chunks[c] != 2 * MiB && n % 7 != 1 && n != 64) {
+                continue; /* every count with 2 MiB chunks; a spread with the larger ones */
+            }
+            fake_tdx f;
+            setup_world(&f);
+            add_error_faults(&f);
+            accept_stats st;
+            accept_error e;
+            memset(&e, 0, sizeof(e));
+            run_with(&f, n, chunks[c], &st, &res, &e);
+            assert_int_equal(res, TDS_ERR_DEVICE);
+            assert_memory_equal(&e, &err, sizeof(e));
+            assert_memory_equal(f.state, ref.state, (size_t)f.npages);
+            assert_memory_equal(f.zeroed, ref.zeroed, (size_t)f.npages);
+            assert_memory_equal(f.map4k, ref.map4k, (size_t)(f.npages / 512 + 1));
+            assert_memory_equal(f.mem, ref.mem, (size_t)WLEN);
+            assert_memory_equal(f.calls, ref.calls, sizeof(f.calls));
+            assert_memory_equal(&st, &ref_st, sizeof(st));
+            fake_free(&f);
+        }
+        free(want);
+        fake_free(&ref);
     }
 }
 
