@@ -33,6 +33,22 @@ void fake_init(fake_tdx *f, uint64_t base, uint64_t bytes, bool with_mem)
     }
 }
 
+void fake_reset(fake_tdx *f)
+{
+    memset(f->state, 0, (size_t)f->npages);
+    memset(f->zeroed, 0, (size_t)f->npages);
+    memset(f->map4k, 0, (size_t)(f->npages / PAGES_PER_2M + 1));
+    if (f->mem != NULL) {
+        memset(f->mem, FAKE_GARBAGE, (size_t)(f->npages * ACCEPT_PAGE_4K));
+    }
+    memset(f->faults, 0, sizeof(f->faults));
+    f->nfaults = 0;
+    f->support_1g = false;
+    memset(f->calls, 0, sizeof(f->calls));
+    f->outside = 0;
+    f->bad = 0;
+}
+
 void fake_free(fake_tdx *f)
 {
     free(f->state);

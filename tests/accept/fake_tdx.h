@@ -51,6 +51,8 @@ typedef struct fake_tdx {
 
 /* with_mem: keep real page contents (garbage until accepted). */
 void fake_init(fake_tdx *f, uint64_t base, uint64_t bytes, bool with_mem);
+/* Back to the state fake_init left (same window, no reallocation: cheap for repeated runs). */
+void fake_reset(fake_tdx *f);
 void fake_free(fake_tdx *f);
 /* VMM maps [gpa, gpa+len) with 4K leaves (whole 2 MiB blocks). */
 void fake_map_4k(fake_tdx *f, uint64_t gpa, uint64_t len);
