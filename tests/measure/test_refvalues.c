@@ -183,6 +183,22 @@ static void test_hostile(void **state)
     refuse(m, len); /* an array, not a map */
     const uint8_t indefinite[] = {0xBF, 0xFF};
     refuse(indefinite, sizeof indefinite); /* indefinite-length map */
+    /* Headers announcing more than the input could hold (libcbor's cbor_load would try to
+     * allocate them; found by fuzz_refvalues): a map of 2^60 pairs, an array of 2^32 items in
+     * place of the RTMRs, a 2^63-byte string. */
+    const uint8_t huge_map[] = {0xBB, 0x00, 0x67, 0, 0, 0, 0, 0, 0x58, 0x02, 0x01};
+    refuse(huge_map, sizeof huge_map);
+    memcpy(m, buf, len);
+    m[15] = 0x9A; /* array, 4-byte count follows: reuse the next bytes as 0x58 0x30 ... */
+    refuse(m, len);
+    const uint8_t huge_str[] = {0xA1, 0x7B, 0x7F, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 'v'};
+    refuse(huge_str, sizeof huge_str);
+    const uint8_t nine[] = {0x89, 0, 0, 0, 0, 0, 0, 0, 0, 0}; /* more than 8 entries */
+    refuse(nine, sizeof nine);
+    uint8_t big[2048];
+    memset(big, 0, sizeof big);
+    memcpy(big, buf, len);
+    refuse(big, sizeof big); /* larger than any document: refused before parsing */
     /* A key repeated: the map header says 5, "version" twice. */
     memcpy(m, buf, len);
     m[0] = 0xA5;

@@ -153,8 +153,66 @@ static bool decode_map(const cbor_item_t *root, refvalues *v)
     return seen_version && seen_rtmr && seen_ccel && seen_events;
 }
 
+/*
+ * libcbor's cbor_load allocates what the headers announce (a map header can claim 2^60 pairs), so
+ * the untrusted bytes are first walked with its streaming decoder, which allocates nothing: every
+ * item header must decode inside the input, containers must be definite with at most
+ * REFVALUES_MAX_CONTAINER entries, strings definite, and the whole input small.
+ */
+#define REFVALUES_MAX_SIZE 1024u
+#define REFVALUES_MAX_CONTAINER 8u
+#define REFVALUES_MAX_ITEMS 64u
+
+typedef struct scan {
+    bool bad;
+} scan;
+
+static void bad_simple(void *ctx)
+{
+    ((scan *)ctx)->bad = true;
+}
+
+static void check_collection(void *ctx, size_t n)
+{
+    if (n > REFVALUES_MAX_CONTAINER) {
+        ((scan *)ctx)->bad = true;
+    }
+}
+
+static bool prescan(tds_bytes in)
+{
+    if (in.len == 0 || in.len > REFVALUES_MAX_SIZE) {
+        return false;
+    }
+    struct cbor_callbacks cb = cbor_empty_callbacks;
+    cb.array_start = check_collection;
+    cb.map_start = check_collection;
+    cb.indef_array_start = bad_simple;
+    cb.indef_map_start = bad_simple;
+    cb.byte_string_start = bad_simple; /* indefinite-length strings */
+    cb.string_start = bad_simple;
+    cb.indef_break = bad_simple;
+    scan sc = {false};
+    size_t pos = 0;
+    for (unsigned items = 0; pos < in.len; items++) {
+        if (items == REFVALUES_MAX_ITEMS) {
+            return false;
+        }
+        const struct cbor_decoder_result r =
+            cbor_stream_decode(in.ptr + pos, in.len - pos, &cb, &sc);
+        if (r.status != CBOR_DECODER_FINISHED || r.read == 0 || r.read > in.len - pos || sc.bad) {
+            return false;
+        }
+        pos += r.read;
+    }
+    return true;
+}
+
 tds_status refvalues_decode(tds_bytes in, refvalues *v)
 {
+    if (!prescan(in)) {
+        return TDS_ERR_MALFORMED;
+    }
     struct cbor_load_result res;
     cbor_item_t *root = cbor_load(in.ptr, in.len, &res);
     if (root == NULL || res.error.code != CBOR_ERR_NONE || res.read != in.len) {
