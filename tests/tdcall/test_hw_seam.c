@@ -135,10 +135,24 @@ static void test_accept_and_rtmr_through_asm(void **state)
     static struct tdcall_digest48 d;
     memset(d.bytes, 1, 48);
     assert_int_equal(tdcall_mr_rtmr_extend(3, &d, NULL), TDS_OK);
+    /* SHA-384(48 zero bytes || 48 x 01), from OpenSSL, not the emulator's mbedTLS:
+     *   printf '00%.0s' $(seq 48) > /tmp/in; printf '01%.0s' $(seq 48) >> /tmp/in
+     *   xxd -r -p /tmp/in | openssl dgst -sha384 */
+    static const uint8_t expect[48] = {
+        0xb2, 0xcd, 0xfa, 0x15, 0xc3, 0xfd, 0xc5, 0x77, 0x2b, 0x09, 0x9d, 0x6e,
+        0x1a, 0x5a, 0xcb, 0x8a, 0x2e, 0xb8, 0xb9, 0x4a, 0xdb, 0x63, 0x39, 0x3a,
+        0x7a, 0xe3, 0x06, 0x8c, 0x8b, 0x4b, 0xd8, 0xcd, 0xad, 0x83, 0xd6, 0xeb,
+        0x64, 0x9d, 0x81, 0x78, 0xd0, 0xfe, 0x7a, 0x81, 0x35, 0xd0, 0xa0, 0x03,
+    };
     uint8_t rtmr[48];
     assert_int_equal(tdx_emu_rtmr_get(&fx.emu, 3, rtmr), TDS_OK);
+    assert_memory_equal(rtmr, expect, 48);
+    /* The digest went to RTMR3 only (RDX = index reached the module unchanged). */
     uint8_t zero[48] = {0};
-    assert_memory_not_equal(rtmr, zero, 48);
+    for (uint32_t i = 0; i < 3; i++) {
+        assert_int_equal(tdx_emu_rtmr_get(&fx.emu, i, rtmr), TDS_OK);
+        assert_memory_equal(rtmr, zero, 48);
+    }
     assert_int_equal(g_traps, 3);
 }
 
