@@ -302,6 +302,27 @@ static void test_get_quote(void **state)
     assert_int_equal(rec.calls, 2);
 }
 
+/* The buffer's end: each check reached on its own (the start is a valid GPA every time). */
+static void test_get_quote_range_end(void **state)
+{
+    (void)state;
+    const uint64_t top = (1ull << 52) - 0x1000; /* last 4K page below 2^52 */
+    /* gpa + size wraps past 2^64: the wrap check, not the start limit, refuses it. */
+    assert_int_equal(tdvmcall_get_quote(0x2000, 0xFFFFFFFFFFFFF000ull, NULL), TDS_ERR_OVERFLOW);
+    assert_int_equal(tdvmcall_get_quote(top, 0xFFFFFFFFFFFFF000ull, NULL), TDS_ERR_OVERFLOW);
+    /* No wrap, but the end is beyond 2^52: one page past, and far past. */
+    assert_int_equal(tdvmcall_get_quote(top, 0x2000, NULL), TDS_ERR_OUT_OF_BOUNDS);
+    assert_int_equal(tdvmcall_get_quote(0x1000, 1ull << 52, NULL), TDS_ERR_OUT_OF_BOUNDS);
+    assert_int_equal(tdvmcall_get_quote(0, 0xFFFFFFFFFFFFF000ull, NULL), TDS_ERR_OUT_OF_BOUNDS);
+    assert_int_equal(rec.calls, 0);
+    /* Ending exactly at 2^52 is accepted and reaches the VMM unchanged. */
+    assert_int_equal(tdvmcall_get_quote(top, 0x1000, NULL), TDS_OK);
+    assert_int_equal(tdvmcall_get_quote(0, 1ull << 52, NULL), TDS_OK);
+    assert_int_equal(rec.calls, 2);
+    assert_true(rec.in[0].r12 == top && rec.in[0].r13 == 0x1000);
+    assert_true(rec.in[1].r12 == 0 && rec.in[1].r13 == (1ull << 52));
+}
+
 static void test_report_fatal_error(void **state)
 {
     (void)state;
@@ -414,6 +435,7 @@ int main(void)
         cmocka_unit_test_setup(test_map_gpa_stalls, setup),
         cmocka_unit_test_setup(test_map_gpa_input_checks, setup),
         cmocka_unit_test_setup(test_get_quote, setup),
+        cmocka_unit_test_setup(test_get_quote_range_end, setup),
         cmocka_unit_test_setup(test_report_fatal_error, setup),
         cmocka_unit_test_setup(test_event_notify_info_service, setup),
         cmocka_unit_test_setup(test_tdcall_failure_is_device_error, setup),
