@@ -365,6 +365,14 @@ static void test_accept_input_checks(void **state)
                      TDS_ERR_INVALID_ARG);
     assert_int_equal(rec.calls, 0);
     assert_true(hw.raw == 9);
+
+    /* No shared-bit check: the wrapper does not know GPAW, so a GPA with bit 47 or 51 set below
+     * 2^52 goes to the module unchanged (which refuses it: test_tdx_emu test_accept_errors). */
+    assert_int_equal(tdcall_mem_page_accept((1ull << 47) | 0x5000, TDCALL_PAGE_4K, &hw), TDS_OK);
+    assert_int_equal(tdcall_mem_page_accept((1ull << 51) | 0x200000, TDCALL_PAGE_2M, &hw), TDS_OK);
+    assert_int_equal(rec.calls, 2);
+    assert_true(rec.in[0].rcx == ((1ull << 47) | 0x5000));
+    assert_true(rec.in[1].rcx == ((1ull << 51) | 0x200000 | 1u));
 }
 
 /* ---- metadata ------------------------------------------------------------------------------- */
