@@ -201,7 +201,7 @@ static void sha384(const uint8_t *in, size_t n, uint8_t out[48])
 static void hex48(const uint8_t in[48], char out[97])
 {
     static const char digits[] = "0123456789abcdef";
-    for (unsigned i = 0; i < 48; i++) {
+    for (size_t i = 0; i < 48; i++) {
         out[2 * i] = digits[in[i] >> 4];
         out[2 * i + 1] = digits[in[i] & 0xFu];
     }

@@ -430,6 +430,7 @@ static void test_tdcall_failure_is_device_error(void **state)
 static struct tdcall_regs marked(uint64_t rax, uint64_t r10)
 {
     struct tdcall_regs r;
+    memset(&r, 0, sizeof(r));
     uint64_t *v[14] = {&r.rax, &r.rcx, &r.rdx, &r.rbx, &r.rsi, &r.rdi, &r.r8,
                        &r.r9,  &r.r10, &r.r11, &r.r12, &r.r13, &r.r14, &r.r15};
     static const unsigned no[14] = {0, 1, 2, 3, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15};
