@@ -42,7 +42,11 @@ accept_result accept_result_from_tdx_status(uint64_t rax)
     case 0x00000000u: r.outcome = ACCEPT_OUTCOME_OK; break;
     case 0x00000B0Au: r.outcome = ACCEPT_OUTCOME_ALREADY_ACCEPTED; break;
     case 0xC0000B0Bu: r.outcome = ACCEPT_OUTCOME_SIZE_MISMATCH; break;
+    /* The busy classes are libtdcall's tdcall_status_decode's (duplicated: libaccept does not
+     * depend on libtdcall; tests/accept/test_decoders.c keeps the two in step). */
     case 0x80000200u: /* OPERAND_BUSY */
+    case 0x80000201u: /* PREVIOUS_TLB_EPOCH_BUSY */
+    case 0x80000202u: /* SYS_BUSY */
     case 0x80000204u: /* OPERAND_BUSY_HOST_PRIORITY (guests normally see plain BUSY) */
         r.outcome = ACCEPT_OUTCOME_BUSY;
         break;

@@ -14,11 +14,6 @@ tds_status tdcall_exec(struct tdcall_regs *r, tdcall_status *hw, tdcall_status *
     return tdcall_status_to_tds(s);
 }
 
-void tdcall_regs_wipe(struct tdcall_regs *r)
-{
-    tds_memzero_explicit(r, sizeof(*r));
-}
-
 static inline uint64_t leaf_rax(enum tdcall_leaf leaf, uint64_t version)
 {
     return (uint64_t)leaf | (version << 16);

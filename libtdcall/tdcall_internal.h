@@ -8,7 +8,8 @@
 
 /* tdcall_raw + decode once; hw/st optional. Returns tdcall_status_to_tds(). */
 TDS_MUST_USE tds_status tdcall_exec(struct tdcall_regs *r, tdcall_status *hw, tdcall_status *st);
-/* Wipe a register block so no VMM- or module-written value lingers on the stack. */
+/* Wipe a register block so no VMM- or module-written value lingers on the stack. Defined alone
+ * in regs_wipe.c (a link seam for tests/tdcall/wipe_probe.c). */
 void tdcall_regs_wipe(struct tdcall_regs *r);
 
 #endif

@@ -276,6 +276,9 @@ tds_status tdvmcall_get_quote(uint64_t shared_gpa, uint64_t size, tdvmcall_statu
         return TDS_ERR_ALIGNMENT;
     }
     TDS_TRY(tds_range_end(shared_gpa, size, &end));
+    if (end > TDCALL_GPA_LIMIT) {
+        return TDS_ERR_OUT_OF_BOUNDS; /* as MapGPA: the whole buffer is a GPA */
+    }
     struct tdcall_regs r = {0};
     tdvmcall_status v;
     r.r11 = TDVMCALL_GET_QUOTE;

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Static-analysis gates: clang-format, clang-tidy, cppcheck, gcc -fanalyzer. Exit non-zero on any
-# finding. Usage: scripts/lint.sh [format|tidy|cppcheck|analyzer|all]   (default: all)
+# finding. Usage: scripts/lint.sh [format|includes|tidy|cppcheck|analyzer|all]   (default: all)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 what="${1:-all}"
@@ -14,6 +14,22 @@ if [ "$what" = format ] || [ "$what" = all ]; then
   echo "lint: clang-format (${#SRC[@]} files)"
   if ! clang-format --dry-run -Werror "${SRC[@]}"; then
     echo "lint: clang-format found differences (run: clang-format -i <file>)"; fail=1
+  fi
+fi
+
+if [ "$what" = includes ] || [ "$what" = all ]; then
+  # The libraries and their public headers include no system header beyond stdint.h, stddef.h
+  # and stdbool.h (issue 2; the freestanding build would also take the compiler's own stdarg.h,
+  # stdatomic.h, cpuid.h, ...). Allowed on top: mbedTLS's headers, and <string.h> in the hosted
+  # branch of include/tdshim/mem.h.
+  mapfile -t LIBSRC < <(git ls-files 'lib*/*.c' 'lib*/*.h' 'lib*/*.S' 'include/tdshim/*.h')
+  echo "lint: library includes (${#LIBSRC[@]} files)"
+  bad="$(grep -nE '^[[:space:]]*#[[:space:]]*include[[:space:]]*<' "${LIBSRC[@]}" |
+         grep -vE '<(stdint|stddef|stdbool)\.h>|<mbedtls/[a-z0-9_]+\.h>' |
+         grep -vE '^include/tdshim/mem\.h:[0-9]+:#include <string\.h>$' || true)"
+  if [ -n "$bad" ]; then
+    printf '%s\n' "$bad"
+    echo "lint: a library includes a system header beyond stdint/stddef/stdbool"; fail=1
   fi
 fi
 

@@ -37,7 +37,7 @@ step "hosted debug (ASan+UBSan) tests" preset debug
 step "freestanding build + firmware crypto link test" freestanding
 step "ThreadSanitizer concurrency tests" preset tsan
 step "libFuzzer targets (bounded)" preset fuzz
-step "static analysis (format, clang-tidy, cppcheck, -fanalyzer)" bash scripts/lint.sh all
+step "static analysis (format, library includes, clang-tidy, cppcheck, -fanalyzer)" bash scripts/lint.sh all
 
 echo
 if [ "$failed" -ne 0 ]; then

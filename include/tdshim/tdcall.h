@@ -348,7 +348,8 @@ uint64_t tdcall_page_level_size(tdcall_page_level level);
 /*
  * Accept one pending private page; the module zeroes it. Checks: level <= 1G
  * (TDS_ERR_INVALID_ARG), gpa aligned to the level size (TDS_ERR_ALIGNMENT), gpa < 2^52
- * (TDS_ERR_INVALID_ARG). Results: TDS_OK; TDS_ERR_STATE with hw->code ALREADY_ACCEPTED;
+ * (TDS_ERR_INVALID_ARG). No shared-bit check: the wrapper does not know GPAW, the module refuses
+ * a shared GPA (TDS_ERR_DEVICE). Results: TDS_OK; TDS_ERR_STATE with hw->code ALREADY_ACCEPTED;
  * TDS_ERR_UNSUPPORTED with hw->code SIZE_MISMATCH (retry as 512 x 4K); TDS_ERR_BUSY; TDS_ERR_DEVICE
  * (INVALID_OPERAND for 1G on 1.5, shared bit set, ...; OTHER). Policy (splitting, retry) is
  * libaccept's.
@@ -457,7 +458,9 @@ TDS_MUST_USE tds_status tdcall_vp_invvpid(uint64_t flags, uint64_t gla, uint64_t
  * registers not in `expose` are zeroed before the call (nothing private leaks), and on return
  * every exposed register holds VMM-written (hostile) values. Checks: expose is a subset of
  * TDVMCALL_EXPOSE_ALLOWED and contains R10 and R11 (TDS_ERR_INVALID_ARG). A non-zero RAX (the
- * module refused the mask) -> TDS_ERR_DEVICE. Does NOT look at R10: see tdvmcall.h.
+ * module refused the mask) -> TDS_ERR_DEVICE. Does NOT look at R10: see tdvmcall.h. Unlike every
+ * other wrapper it wipes nothing: the outputs stay in *regs, which the caller owns and MUST wipe
+ * once it has read them (the tdvmcall_* wrappers do).
  */
 TDS_MUST_USE tds_status tdcall_vp_vmcall(struct tdcall_regs *regs, uint32_t expose,
                                          tdcall_status *hw);

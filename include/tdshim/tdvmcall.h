@@ -109,7 +109,9 @@ TDS_MUST_USE tds_status tdvmcall_wbinvd(bool invalidate, tdvmcall_status *vs);
 TDS_MUST_USE tds_status tdvmcall_map_gpa(uint64_t gpa, uint64_t size, uint64_t *done,
                                          tdvmcall_status *vs);
 
-/* GetQuote: shared GPA of a 4 KiB-aligned buffer, size a non-zero multiple of 4 KiB.
+/* GetQuote: shared GPA of a 4 KiB-aligned buffer, size a non-zero multiple of 4 KiB; the GPA
+ * below 2^52 (else TDS_ERR_INVALID_ARG), gpa + size must not wrap (TDS_ERR_OVERFLOW) and must be
+ * <= 2^52 (TDS_ERR_OUT_OF_BOUNDS), as for MapGPA.
  * RETRY -> TDS_ERR_BUSY. Completion is signalled in the buffer (tdx-abi.md 3.5). */
 TDS_MUST_USE tds_status tdvmcall_get_quote(uint64_t shared_gpa, uint64_t size, tdvmcall_status *vs);
 

@@ -5,12 +5,9 @@
  * R_X86_64_NONE = 0, R_X86_64_RELATIVE = 8: B + A).
  */
 #include "loader_int.h"
+#include "exe_formats.h"
 
 enum {
-    EH_SIZE = 64,
-    PH_SIZE = 56,
-    DYN_SIZE = 16,
-    RELA_SIZE = 24,
     /* ELF header field offsets */
     EH_CLASS = 4,
     EH_DATA = 5,
@@ -31,28 +28,6 @@ enum {
     PH_MEMSZ = 40,
     PH_ALIGN = 48,
 };
-
-#define ET_EXEC 2u
-#define ET_DYN 3u
-#define EM_X86_64 62u
-#define PN_XNUM 0xffffu
-#define PT_LOAD 1u
-#define PT_DYNAMIC 2u
-#define PT_INTERP 3u
-#define PF_X 1u
-#define PF_W 2u
-#define PF_R 4u
-#define DT_NULL 0u
-#define DT_NEEDED 1u
-#define DT_PLTRELSZ 2u
-#define DT_RELA 7u
-#define DT_RELASZ 8u
-#define DT_RELAENT 9u
-#define DT_REL 17u
-#define DT_JMPREL 23u
-#define DT_RELR 36u
-#define R_X86_64_NONE 0u
-#define R_X86_64_RELATIVE 8u
 
 typedef struct elf_hdr {
     uint16_t type;
@@ -75,7 +50,7 @@ static tds_status read_ehdr(tds_bytes img, elf_hdr *h, ldr_error *err)
 {
     tds_cursor c = tds_cursor_make(img);
     tds_bytes ident;
-    if (tds_cursor_take(&c, 16, &ident) != TDS_OK || img.len < EH_SIZE) {
+    if (tds_cursor_take(&c, 16, &ident) != TDS_OK || img.len < ELF_EHDR_SIZE) {
         return ldr_fail(err, LDR_R_TRUNCATED, 0);
     }
     if (ident.ptr[0] != 0x7f || ident.ptr[1] != 'E' || ident.ptr[2] != 'L' || ident.ptr[3] != 'F') {
@@ -110,10 +85,10 @@ static tds_status read_ehdr(tds_bytes img, elf_hdr *h, ldr_error *err)
     if (version != 1) {
         return ldr_fail(err, LDR_R_ELF_VERSION, EH_VERSION);
     }
-    if (ehsize < EH_SIZE) {
+    if (ehsize < ELF_EHDR_SIZE) {
         return ldr_fail(err, LDR_R_ELF_EHSIZE, EH_EHSIZE);
     }
-    if (phentsize != PH_SIZE) {
+    if (phentsize != ELF_PHDR_SIZE) {
         return ldr_fail(err, LDR_R_ELF_PHENTSIZE, EH_PHENTSIZE);
     }
     /* PN_XNUM means the real count is in section 0; a payload has no reason to need that. */
@@ -121,7 +96,7 @@ static tds_status read_ehdr(tds_bytes img, elf_hdr *h, ldr_error *err)
         return ldr_fail(err, LDR_R_ELF_PHNUM, EH_PHNUM);
     }
     uint64_t table, end;
-    if (tds_mul_u64(phnum, PH_SIZE, &table) != TDS_OK ||
+    if (tds_mul_u64(phnum, ELF_PHDR_SIZE, &table) != TDS_OK ||
         tds_add_u64(phoff, table, &end) != TDS_OK) {
         return ldr_fail(err, LDR_R_SEG_WRAPS, EH_PHOFF);
     }
@@ -205,7 +180,7 @@ static tds_status scan_phdrs(tds_bytes img, const elf_hdr *h, elf_scan *s, ldr_e
     memset(s, 0, sizeof *s);
     s->max_align = 1;
     for (uint32_t i = 0; i < h->phnum; i++) {
-        uint64_t ph = h->phoff + (uint64_t)i * PH_SIZE; /* bounded by read_ehdr */
+        uint64_t ph = h->phoff + (uint64_t)i * ELF_PHDR_SIZE; /* bounded by read_ehdr */
         elf_phdr p;
         memset(&p, 0, sizeof p);
         TDS_TRY(read_phdr(img, ph, &p, err));
@@ -214,7 +189,7 @@ static tds_status scan_phdrs(tds_bytes img, const elf_hdr *h, elf_scan *s, ldr_e
         }
         if (p.type == PT_DYNAMIC) {
             uint64_t end;
-            if (s->has_dynamic || (p.filesz % DYN_SIZE) != 0 ||
+            if (s->has_dynamic || (p.filesz % ELF_DYN_SIZE) != 0 ||
                 tds_range_end(p.offset, p.filesz, &end) != TDS_OK || end > (uint64_t)img.len) {
                 return ldr_fail(err, LDR_R_ELF_DYNAMIC, ph);
             }
@@ -282,7 +257,7 @@ static tds_status scan_dynamic(tds_bytes img, const elf_scan *s, elf_dyn_info *d
     if (!s->has_dynamic) {
         return TDS_OK;
     }
-    for (uint64_t pos = 0; pos < s->dyn_size; pos += DYN_SIZE) {
+    for (uint64_t pos = 0; pos < s->dyn_size; pos += ELF_DYN_SIZE) {
         uint64_t at = s->dyn_off + pos; /* in file: checked in scan_phdrs */
         uint64_t tag = 0, val = 0;
         if (ldr_rd64(img, at, &tag) != TDS_OK || ldr_rd64(img, at + 8, &val) != TDS_OK) {
@@ -317,7 +292,7 @@ static tds_status scan_dynamic(tds_bytes img, const elf_scan *s, elf_dyn_info *d
     if (d->has_jmprel && d->pltrelsz != 0) {
         return ldr_fail(err, LDR_R_ELF_DYN_TAG, s->dyn_off);
     }
-    if (d->has_rela && (!d->has_relasz || !d->has_relaent || d->relaent != RELA_SIZE)) {
+    if (d->has_rela && (!d->has_relasz || !d->has_relaent || d->relaent != ELF_RELA_SIZE)) {
         return ldr_fail(err, LDR_R_ELF_RELAENT, d->rela_at);
     }
     return TDS_OK;
@@ -368,7 +343,7 @@ tds_status ldr_elf_plan(tds_bytes img, uint64_t dest_len, uint64_t dest_base, ld
     p->reloc_off = 0;
     p->reloc_size = 0;
     if (d.has_relasz && d.relasz != 0) {
-        if (!d.has_rela || (d.relasz % RELA_SIZE) != 0 ||
+        if (!d.has_rela || (d.relasz % ELF_RELA_SIZE) != 0 ||
             !vaddr_to_file(&s, d.rela, d.relasz, &p->reloc_off)) {
             return ldr_fail(err, LDR_R_RELOC_TABLE, d.has_rela ? d.rela_at : s.dyn_off);
         }
@@ -380,7 +355,7 @@ tds_status ldr_elf_plan(tds_bytes img, uint64_t dest_len, uint64_t dest_base, ld
 tds_status ldr_elf_relocate(tds_bytes img, ldr_plan *p, uint8_t *mem, ldr_error *err)
 {
     p->reloc_count = 0;
-    for (uint64_t pos = 0; pos < p->reloc_size; pos += RELA_SIZE) {
+    for (uint64_t pos = 0; pos < p->reloc_size; pos += ELF_RELA_SIZE) {
         uint64_t at = p->reloc_off + pos; /* inside the file: vaddr_to_file */
         uint64_t r_offset = 0, r_info = 0, r_addend = 0;
         if (ldr_rd64(img, at, &r_offset) != TDS_OK || ldr_rd64(img, at + 8, &r_info) != TDS_OK ||

@@ -7,13 +7,10 @@
  * IMAGE_REL_BASED_ABSOLUTE (0, padding) and IMAGE_REL_BASED_DIR64 (10).
  */
 #include "loader_int.h"
+#include "exe_formats.h"
 
 enum {
-    DOS_LFANEW = 0x3c,
     DOS_MIN = 0x40,
-    COFF_SIZE = 20,
-    SH_SIZE = 40,
-    OPT_FIXED = 112,
     /* COFF header, from the signature */
     COFF_MACHINE = 4,
     COFF_NSECT = 6,
@@ -28,7 +25,6 @@ enum {
     OPT_SIZEOFHEADERS = 60,
     OPT_NRVA = 108,
     OPT_DIRS = 112,
-    DIR_BASERELOC = 5,
     /* section header */
     SH_VSIZE = 8,
     SH_VA = 12,
@@ -36,16 +32,6 @@ enum {
     SH_RAWPTR = 20,
     SH_CHARS = 36,
 };
-
-#define PE_MACHINE_AMD64 0x8664u
-#define PE_OPT_MAGIC_PE32P 0x20bu
-#define PE_FILE_RELOCS_STRIPPED 0x0001u
-#define PE_FILE_EXECUTABLE_IMAGE 0x0002u
-#define PE_SCN_MEM_EXECUTE 0x20000000u
-#define PE_SCN_MEM_READ 0x40000000u
-#define PE_SCN_MEM_WRITE 0x80000000u
-#define PE_REL_ABSOLUTE 0u
-#define PE_REL_DIR64 10u
 
 typedef struct pe_opt {
     uint32_t entry;
@@ -56,8 +42,8 @@ typedef struct pe_opt {
 static tds_status read_opt(tds_bytes img, uint64_t oh, uint16_t opt_size, pe_opt *o, ldr_error *err)
 {
     uint16_t magic = 0;
-    if (opt_size < OPT_FIXED) {
-        return ldr_fail(err, LDR_R_PE_OPT_SIZE, oh - 4 - COFF_SIZE + COFF_OPTSIZE);
+    if (opt_size < PE_OPT_FIXED_SIZE) {
+        return ldr_fail(err, LDR_R_PE_OPT_SIZE, oh - 4 - PE_COFF_SIZE + COFF_OPTSIZE);
     }
     if ((uint64_t)img.len < oh || (uint64_t)img.len - oh < opt_size) {
         return ldr_fail(err, LDR_R_TRUNCATED, oh);
@@ -75,7 +61,7 @@ static tds_status read_opt(tds_bytes img, uint64_t oh, uint16_t opt_size, pe_opt
         return ldr_fail(err, LDR_R_PE_OPT_MAGIC, oh);
     }
     /* 16 directories at most; all of them inside SizeOfOptionalHeader. */
-    if (o->nrva > 16 || OPT_FIXED + (uint64_t)o->nrva * 8 > opt_size) {
+    if (o->nrva > 16 || PE_OPT_FIXED_SIZE + (uint64_t)o->nrva * 8 > opt_size) {
         return ldr_fail(err, LDR_R_PE_OPT_SIZE, oh + OPT_NRVA);
     }
     if (!tds_is_pow2_u64(o->sect_align)) {
@@ -164,12 +150,12 @@ tds_status ldr_pe_plan(tds_bytes img, uint64_t dest_len, uint64_t dest_base, ldr
     if (ldr_rd16(img, 0, &mz) != TDS_OK || mz != 0x5a4d) { /* "MZ" */
         return ldr_fail(err, LDR_R_UNKNOWN_FORMAT, 0);
     }
-    if (ldr_rd32(img, DOS_LFANEW, &lfanew) != TDS_OK) {
+    if (ldr_rd32(img, PE_DOS_LFANEW, &lfanew) != TDS_OK) {
         return ldr_fail(err, LDR_R_TRUNCATED, 0);
     }
     uint64_t pe = lfanew;
     if (pe < DOS_MIN || pe > (uint64_t)img.len) {
-        return ldr_fail(err, LDR_R_PE_LFANEW, DOS_LFANEW);
+        return ldr_fail(err, LDR_R_PE_LFANEW, PE_DOS_LFANEW);
     }
     if (ldr_rd32(img, pe, &sig) != TDS_OK) {
         return ldr_fail(err, LDR_R_TRUNCATED, pe);
@@ -196,13 +182,13 @@ tds_status ldr_pe_plan(tds_bytes img, uint64_t dest_len, uint64_t dest_base, ldr
     if (nsect > LDR_MAX_SEGMENTS - 1) { /* one plan slot holds the headers */
         return ldr_fail(err, LDR_R_TOO_MANY_SEGMENTS, pe + COFF_NSECT);
     }
-    uint64_t oh = pe + 4 + COFF_SIZE;
+    uint64_t oh = pe + 4 + PE_COFF_SIZE;
     pe_opt o;
     memset(&o, 0, sizeof o);
     TDS_TRY(read_opt(img, oh, opt_size, &o, err));
 
     uint64_t st = oh + opt_size;
-    uint64_t st_end = st + (uint64_t)nsect * SH_SIZE; /* small numbers: no overflow */
+    uint64_t st_end = st + (uint64_t)nsect * PE_SECTION_SIZE; /* small numbers: no overflow */
     if (st_end > (uint64_t)img.len) {
         return ldr_fail(err, LDR_R_TRUNCATED, st);
     }
@@ -227,7 +213,8 @@ tds_status ldr_pe_plan(tds_bytes img, uint64_t dest_len, uint64_t dest_base, ldr
     p->first_reloc_seg = 1;
     uint64_t prev_va = 0, prev_end = 0;
     for (uint32_t i = 0; i < nsect; i++) {
-        TDS_TRY(add_section(img, &o, st + (uint64_t)i * SH_SIZE, p, &prev_va, &prev_end, err));
+        TDS_TRY(
+            add_section(img, &o, st + (uint64_t)i * PE_SECTION_SIZE, p, &prev_va, &prev_end, err));
     }
     if (p->nseg < 2) {
         return ldr_fail(err, LDR_R_NO_SEGMENTS, pe + COFF_NSECT);
@@ -251,8 +238,8 @@ tds_status ldr_pe_plan(tds_bytes img, uint64_t dest_len, uint64_t dest_base, ldr
 
     p->reloc_off = 0;
     p->reloc_size = 0;
-    if (o.nrva > DIR_BASERELOC) {
-        uint64_t d = oh + OPT_DIRS + (uint64_t)DIR_BASERELOC * 8u;
+    if (o.nrva > PE_DIR_BASERELOC) {
+        uint64_t d = oh + OPT_DIRS + (uint64_t)PE_DIR_BASERELOC * 8u;
         uint32_t rva = 0, size = 0;
         if (ldr_rd32(img, d, &rva) != TDS_OK || ldr_rd32(img, d + 4, &size) != TDS_OK) {
             return ldr_fail(err, LDR_R_TRUNCATED, d);
@@ -289,10 +276,10 @@ tds_status ldr_pe_relocate(tds_bytes img, ldr_plan *p, uint8_t *mem, ldr_error *
             }
             uint32_t type = (uint32_t)ent >> 12;
             uint64_t target = (uint64_t)page + (ent & 0xfffu);
-            if (type == PE_REL_ABSOLUTE) {
+            if (type == PE_REL_BASED_ABSOLUTE) {
                 continue;
             }
-            if (type != PE_REL_DIR64) {
+            if (type != PE_REL_BASED_DIR64) {
                 return ldr_fail(err, LDR_R_RELOC_TYPE, blk + e);
             }
             if (!ldr_plan_contains(p, p->first_reloc_seg, target, 8)) {

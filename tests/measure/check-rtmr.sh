@@ -128,6 +128,28 @@ image|image-type5)  # docs/handoff.md 3: td_hob, payload section (BLOB2), separa
     "$hobtool" gen --mem 256M --base 0x900000 -o hob9.bin
     refuse 1 "EfiEndOfHobList" --hob hob9.bin --image img.bin --log-out log.bin
     ;;
+cbor)  # --cbor: the same values as the text output, the image's MRTD, the log's SHA-384
+    dump="${REFVALUES_DUMP:?REFVALUES_DUMP must name the refvalues_dump helper}"
+    make_image bfv img.bin
+    "$measure" rtmr --hob hob.bin --image img.bin --log-out log.bin --cbor ref.cbor > out.txt
+    "$dump" ref.cbor > ref.txt || fail "refvalues_dump refused the document"
+    for i in 0 1 2 3; do
+      [ "$(grep "^RTMR$i " ref.txt)" = "$(grep "^RTMR$i " out.txt)" ] || fail "CBOR RTMR$i differs"
+    done
+    [ "$(sed -n 's/^MRTD //p' ref.txt)" = "$("$measure" mrtd --any img.bin)" ] ||
+      fail "CBOR MRTD differs from tdshim-measure mrtd"
+    [ "$(sed -n 's/^CCEL-SHA384 //p' ref.txt)" = "$(h log.bin)" ] || fail "CBOR log digest"
+    grep -qx 'CCEL-EVENTS 4' ref.txt || fail "CBOR event count"
+    # Without an image: no MRTD key; the HOB-only log has one event.
+    "$measure" rtmr --hob hob.bin --cbor ref2.cbor > /dev/null
+    "$dump" ref2.cbor > ref2.txt
+    ! grep -q '^MRTD' ref2.txt || fail "an MRTD without an image"
+    grep -qx 'CCEL-EVENTS 1' ref2.txt || fail "HOB-only event count"
+    # A refused input writes no document.
+    "$hobtool" gen --mem 256M --base 0x900000 -o hob9.bin
+    set +e; "$measure" rtmr --hob hob9.bin --image img.bin --cbor ref3.cbor > /dev/null 2>&1; set -e
+    [ ! -e ref3.cbor ] || fail "wrote reference values for a refused input"
+    ;;
 image-hostile)
     make_image bfv good.bin
     "$imagetool" -q --firmware fw.bin -o nopayload.bin

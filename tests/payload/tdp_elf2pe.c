@@ -7,73 +7,10 @@
  * Every read of the input goes through a cursor; every size and offset through checked arithmetic.
  */
 #include "tdp_elf2pe.h"
+#include "exe_formats.h"
 
-enum {
-    EH_SIZE = 64,
-    PH_SIZE = 56,
-    SH_SIZE = 64,
-    SYM_SIZE = 24,
-    DYN_SIZE = 16,
-    RELA_SIZE = 24,
-    PE_HDRS_FIXED = 4 + 20 + 240, /* signature, COFF header, PE32+ optional header */
-    SECT_SIZE = 40,
-    OPT_SIZE = 240,
-    NUM_DIRS = 16,
-    DIR_BASERELOC = 5,
-    DOS_LFANEW = 0x3c,
-};
-
-#define ET_DYN 3u
-#define EM_X86_64 62u
-#define PT_NULL 0u
-#define PT_LOAD 1u
-#define PT_DYNAMIC 2u
-#define PT_INTERP 3u
-#define PT_NOTE 4u
-#define PT_PHDR 6u
-#define PT_GNU_EH_FRAME 0x6474e550u
-#define PT_GNU_STACK 0x6474e551u
-#define PT_GNU_RELRO 0x6474e552u
-#define PT_GNU_PROPERTY 0x6474e553u
-#define PF_X 1u
-#define PF_W 2u
-#define PF_R 4u
-#define SHT_SYMTAB 2u
-#define SHT_STRTAB 3u
-#define SHN_UNDEF 0u
-#define SHN_LORESERVE 0xff00u
-#define DT_NULL 0u
-#define DT_NEEDED 1u
-#define DT_PLTRELSZ 2u
-#define DT_RELA 7u
-#define DT_RELASZ 8u
-#define DT_RELAENT 9u
-#define DT_REL 17u
-#define DT_RELSZ 18u
-#define DT_RELENT 19u
-#define DT_JMPREL 23u
-#define DT_RELRSZ 35u
-#define DT_RELR 36u
-#define DT_RELRENT 37u
-#define R_X86_64_NONE 0u
-#define R_X86_64_RELATIVE 8u
-
-#define PE_MACHINE_AMD64 0x8664u
-#define PE_FILE_EXECUTABLE_IMAGE 0x0002u
-#define PE_FILE_LARGE_ADDRESS_AWARE 0x0020u
-#define PE_OPT_MAGIC_PE32P 0x20bu
-#define PE_SUBSYSTEM_EFI_APPLICATION 10u
-#define PE_DLL_DYNAMIC_BASE 0x0040u
-#define PE_DLL_NX_COMPAT 0x0100u
-#define PE_SCN_CNT_CODE 0x00000020u
-#define PE_SCN_CNT_INITIALIZED_DATA 0x00000040u
-#define PE_SCN_CNT_UNINITIALIZED_DATA 0x00000080u
-#define PE_SCN_MEM_DISCARDABLE 0x02000000u
-#define PE_SCN_MEM_EXECUTE 0x20000000u
-#define PE_SCN_MEM_READ 0x40000000u
-#define PE_SCN_MEM_WRITE 0x80000000u
-#define PE_REL_BASED_ABSOLUTE 0u
-#define PE_REL_BASED_DIR64 10u
+/* Signature, COFF header, PE32+ optional header. */
+#define PE_HDRS_FIXED (4u + PE_COFF_SIZE + PE_OPT_SIZE)
 
 #define PAGE_MASK ((uint64_t)TDP_ELF2PE_PAGE - 1u)
 
@@ -166,19 +103,19 @@ static tds_status read_ehdr(tds_bytes elf, e2p_ehdr *h, tdp_elf2pe_error *err)
     if (version != 1) {
         return fail(err, TDP_E2P_NOT_ELF64, 20, version);
     }
-    if (ehsize < EH_SIZE) {
+    if (ehsize < ELF_EHDR_SIZE) {
         return fail(err, TDP_E2P_ELF_HEADER, 52, ehsize);
     }
-    if (phentsize != PH_SIZE) {
+    if (phentsize != ELF_PHDR_SIZE) {
         return fail(err, TDP_E2P_ELF_HEADER, 54, phentsize);
     }
     if (phnum == 0 || phnum == 0xffffu) { /* PN_XNUM: the count would be in section 0 */
         return fail(err, TDP_E2P_ELF_HEADER, 56, phnum);
     }
-    if (shnum != 0 && shentsize != SH_SIZE) {
+    if (shnum != 0 && shentsize != ELF_SHDR_SIZE) {
         return fail(err, TDP_E2P_ELF_HEADER, 58, shentsize);
     }
-    if (!in_file(elf, phoff, (uint64_t)phnum * PH_SIZE)) {
+    if (!in_file(elf, phoff, (uint64_t)phnum * ELF_PHDR_SIZE)) {
         return fail(err, TDP_E2P_TRUNCATED, 32, phoff);
     }
     h->shnum = shnum;
@@ -269,7 +206,7 @@ static tds_status scan_phdrs(tds_bytes elf, const e2p_ehdr *h, e2p_scan *s, tdp_
 {
     memset(s, 0, sizeof *s);
     for (uint32_t i = 0; i < h->phnum; i++) {
-        const uint64_t ph = h->phoff + (uint64_t)i * PH_SIZE; /* inside the file: read_ehdr */
+        const uint64_t ph = h->phoff + (uint64_t)i * ELF_PHDR_SIZE; /* inside the file: read_ehdr */
         e2p_phdr p;
         memset(&p, 0, sizeof p);
         TDS_TRY(read_phdr(elf, ph, &p, err));
@@ -283,7 +220,8 @@ static tds_status scan_phdrs(tds_bytes elf, const e2p_ehdr *h, e2p_scan *s, tdp_
         case PT_GNU_PROPERTY: break;
         case PT_INTERP: return fail(err, TDP_E2P_INTERP, ph, p.type);
         case PT_DYNAMIC:
-            if (s->has_dynamic || (p.filesz % DYN_SIZE) != 0 || !in_file(elf, p.offset, p.filesz)) {
+            if (s->has_dynamic || (p.filesz % ELF_DYN_SIZE) != 0 ||
+                !in_file(elf, p.offset, p.filesz)) {
                 return fail(err, TDP_E2P_DYNAMIC, ph, p.offset);
             }
             s->has_dynamic = true;
@@ -307,7 +245,7 @@ static tds_status rebase(e2p_scan *s, uint64_t *link_base, tdp_elf2pe_error *err
     if (!tds_is_aligned_u64(h->rva, TDP_ELF2PE_PAGE)) {
         return fail(err, TDP_E2P_SEG_ALIGN, s->ph_at[0] + 16, h->rva);
     }
-    if (h->elf_off != 0 || h->filesz < EH_SIZE || h->memsz != h->filesz ||
+    if (h->elf_off != 0 || h->filesz < ELF_EHDR_SIZE || h->memsz != h->filesz ||
         (h->pflags & (PF_W | PF_X)) != 0) {
         return fail(err, TDP_E2P_HEADER_SEGMENT, s->ph_at[0], h->pflags);
     }
@@ -372,7 +310,7 @@ static tds_status scan_dynamic(tds_bytes elf, const e2p_scan *s, uint64_t link_b
     if (!s->has_dynamic) {
         return TDS_OK;
     }
-    for (uint64_t pos = 0; pos < s->dyn_size; pos += DYN_SIZE) {
+    for (uint64_t pos = 0; pos < s->dyn_size; pos += ELF_DYN_SIZE) {
         const uint64_t at = s->dyn_off + pos; /* inside the file: scan_phdrs */
         uint64_t tag = 0, val = 0;
         if (rd64(elf, at, &tag) != TDS_OK || rd64(elf, at + 8, &val) != TDS_OK) {
@@ -411,14 +349,14 @@ static tds_status scan_dynamic(tds_bytes elf, const e2p_scan *s, uint64_t link_b
         default: break;
         }
     }
-    if ((has_rela && (!has_relasz || !has_relaent || relaent != RELA_SIZE)) ||
+    if ((has_rela && (!has_relasz || !has_relaent || relaent != ELF_RELA_SIZE)) ||
         (!has_rela && has_relasz && relasz != 0)) {
         return fail(err, TDP_E2P_RELAENT, has_rela ? rela_at : s->dyn_off, relaent);
     }
     if (!has_rela || relasz == 0) {
         return TDS_OK;
     }
-    if ((relasz % RELA_SIZE) != 0 || !vaddr_to_file(s, link_base, rela, relasz, &p->rela_off)) {
+    if ((relasz % ELF_RELA_SIZE) != 0 || !vaddr_to_file(s, link_base, rela, relasz, &p->rela_off)) {
         return fail(err, TDP_E2P_RELA_TABLE, rela_at, rela);
     }
     p->rela_size = relasz;
@@ -461,7 +399,7 @@ static bool name_is(tds_bytes strtab, uint32_t off, const char *name, size_t nam
 static tds_status find_symbol(tds_bytes elf, const e2p_ehdr *h, const char *name, uint64_t *value,
                               uint64_t *sym_at, tdp_elf2pe_error *err)
 {
-    const uint64_t table = (uint64_t)h->shnum * SH_SIZE;
+    const uint64_t table = (uint64_t)h->shnum * ELF_SHDR_SIZE;
     if (h->shnum == 0 || !in_file(elf, h->shoff, table)) {
         return fail(err, TDP_E2P_SYMTAB, 40, h->shoff);
     }
@@ -471,7 +409,7 @@ static tds_status find_symbol(tds_bytes elf, const e2p_ehdr *h, const char *name
     bool have = false;
     for (uint32_t i = 0; i < h->shnum; i++) {
         e2p_shdr sh;
-        const uint64_t at = h->shoff + (uint64_t)i * SH_SIZE;
+        const uint64_t at = h->shoff + (uint64_t)i * ELF_SHDR_SIZE;
         if (read_shdr(elf, at, &sh) != TDS_OK) {
             return fail(err, TDP_E2P_TRUNCATED, at, 0);
         }
@@ -489,8 +427,9 @@ static tds_status find_symbol(tds_bytes elf, const e2p_ehdr *h, const char *name
     }
     e2p_shdr str;
     memset(&str, 0, sizeof str);
-    const uint64_t str_sh = h->shoff + (uint64_t)sym.link * SH_SIZE; /* link < shnum: no wrap */
-    if (sym.entsize != SYM_SIZE || (sym.size % SYM_SIZE) != 0 ||
+    const uint64_t str_sh =
+        h->shoff + (uint64_t)sym.link * ELF_SHDR_SIZE; /* link < shnum: no wrap */
+    if (sym.entsize != ELF_SYM_SIZE || (sym.size % ELF_SYM_SIZE) != 0 ||
         !in_file(elf, sym.offset, sym.size) || sym.link == 0 || sym.link >= h->shnum ||
         read_shdr(elf, str_sh, &str) != TDS_OK || str.type != SHT_STRTAB ||
         !in_file(elf, str.offset, str.size)) {
@@ -503,7 +442,8 @@ static tds_status find_symbol(tds_bytes elf, const e2p_ehdr *h, const char *name
     const size_t name_len = strlen(name);
     bool found = false;
     uint64_t v = 0, v_at = 0;
-    for (uint64_t pos = SYM_SIZE; pos < sym.size; pos += SYM_SIZE) { /* entry 0 is reserved */
+    for (uint64_t pos = ELF_SYM_SIZE; pos < sym.size;
+         pos += ELF_SYM_SIZE) { /* entry 0 is reserved */
         const uint64_t at = sym.offset + pos;
         uint32_t st_name = 0;
         uint16_t shndx = 0;
@@ -578,7 +518,7 @@ static tds_status walk_relocs(tds_bytes elf, const tdp_elf2pe_plan *p, uint8_t *
     uint64_t page = 0, next_free = 0;
     size_t block_at = 0;
     uint32_t in_block = 0;
-    for (uint64_t pos = 0; pos < p->rela_size; pos += RELA_SIZE) {
+    for (uint64_t pos = 0; pos < p->rela_size; pos += ELF_RELA_SIZE) {
         const uint64_t at = p->rela_off + pos; /* inside the file: scan_dynamic */
         uint64_t r_offset = 0, r_info = 0, r_addend = 0;
         if (rd64(elf, at, &r_offset) != TDS_OK || rd64(elf, at + 8, &r_info) != TDS_OK ||
@@ -680,8 +620,8 @@ static tds_status layout(tdp_elf2pe_plan *p, const e2p_scan *s, tdp_elf2pe_error
     /* The header segment's bytes stay where they are; the PE headers follow them. */
     uint64_t lfanew, size_of_headers;
     if (tds_align_up_u64(p->seg[0].filesz, 8, &lfanew) != TDS_OK ||
-        tds_align_up_u64(lfanew + PE_HDRS_FIXED + (uint64_t)nsect * SECT_SIZE, TDP_ELF2PE_PAGE,
-                         &size_of_headers) != TDS_OK) {
+        tds_align_up_u64(lfanew + PE_HDRS_FIXED + (uint64_t)nsect * PE_SECTION_SIZE,
+                         TDP_ELF2PE_PAGE, &size_of_headers) != TDS_OK) {
         return fail(err, TDP_E2P_SEG_TOO_LARGE, s->ph_at[0], p->seg[0].filesz);
     }
     if ((p->seg[1].rva & ~PAGE_MASK) < size_of_headers) {
@@ -839,7 +779,7 @@ static tds_status put_headers(tds_writer *w, const tdp_elf2pe_plan *p)
     TDS_TRY(tds_writer_le16(w, PE_MACHINE_AMD64));
     TDS_TRY(tds_writer_le16(w, (uint16_t)p->nsect));
     TDS_TRY(tds_writer_zero(w, 12)); /* TimeDateStamp 0 (reproducible), no COFF symbols */
-    TDS_TRY(tds_writer_le16(w, OPT_SIZE));
+    TDS_TRY(tds_writer_le16(w, PE_OPT_SIZE));
     TDS_TRY(tds_writer_le16(w, PE_FILE_EXECUTABLE_IMAGE | PE_FILE_LARGE_ADDRESS_AWARE));
     /* PE32+ optional header: standard fields. */
     TDS_TRY(tds_writer_le16(w, PE_OPT_MAGIC_PE32P));
@@ -860,9 +800,9 @@ static tds_status put_headers(tds_writer *w, const tdp_elf2pe_plan *p)
     TDS_TRY(tds_writer_le16(w, PE_SUBSYSTEM_EFI_APPLICATION));
     TDS_TRY(tds_writer_le16(w, PE_DLL_DYNAMIC_BASE | PE_DLL_NX_COMPAT));
     TDS_TRY(tds_writer_zero(w, 36)); /* stack/heap reserve and commit, LoaderFlags */
-    TDS_TRY(tds_writer_le32(w, NUM_DIRS));
-    for (uint32_t d = 0; d < NUM_DIRS; d++) {
-        const bool reloc = d == DIR_BASERELOC && p->reloc_count != 0;
+    TDS_TRY(tds_writer_le32(w, PE_NUM_DIRS));
+    for (uint32_t d = 0; d < PE_NUM_DIRS; d++) {
+        const bool reloc = d == PE_DIR_BASERELOC && p->reloc_count != 0;
         TDS_TRY(tds_writer_le32(w, reloc ? p->sect[p->nsect - 1].va : 0u));
         TDS_TRY(tds_writer_le32(w, reloc ? p->reloc_dir_size : 0u));
     }
@@ -904,7 +844,7 @@ tds_status tdp_elf2pe_write(tds_bytes elf, const tdp_elf2pe_plan *p, tds_mut_byt
     memset(out.ptr, 0, TDP_ELF2PE_DOS_SIZE);
     out.ptr[0] = 'M';
     out.ptr[1] = 'Z';
-    tds_store_le32(out.ptr + DOS_LFANEW, p->lfanew);
+    tds_store_le32(out.ptr + PE_DOS_LFANEW, p->lfanew);
     tds_mut_bytes hdr;
     if (tds_mut_bytes_sub(out, p->lfanew, p->size_of_headers - p->lfanew, &hdr) != TDS_OK) {
         return fail(err, TDP_E2P_BAD_ARG, 0, 0);

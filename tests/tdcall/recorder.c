@@ -26,6 +26,7 @@ uint64_t tdcall_raw(struct tdcall_regs *regs)
         return regs->rax;
     }
     rec.in[n] = *regs;
+    rec.block[n] = regs;
     if (rec.scripted[n]) {
         *regs = rec.out[n];
     } else {

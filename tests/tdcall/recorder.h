@@ -13,6 +13,12 @@ struct recorder {
     struct tdcall_regs out[REC_MAX];
     bool scripted[REC_MAX];
     size_t calls;
+    const struct tdcall_regs *block[REC_MAX]; /* the block each call was handed */
+    /* Filled by wipe_probe.c's tdcall_regs_wipe (linked into the wrapper tests only). */
+    size_t wipes;
+    const struct tdcall_regs *wipe_block[REC_MAX];
+    size_t wipe_after[REC_MAX];           /* rec.calls at the time of the wipe */
+    struct tdcall_regs wipe_saw[REC_MAX]; /* the block's contents just before it was wiped */
 };
 
 extern struct recorder rec;

@@ -135,10 +135,24 @@ static void test_accept_and_rtmr_through_asm(void **state)
     static struct tdcall_digest48 d;
     memset(d.bytes, 1, 48);
     assert_int_equal(tdcall_mr_rtmr_extend(3, &d, NULL), TDS_OK);
+    /* SHA-384(48 zero bytes || 48 x 01), from OpenSSL, not the emulator's mbedTLS:
+     *   printf '00%.0s' $(seq 48) > /tmp/in; printf '01%.0s' $(seq 48) >> /tmp/in
+     *   xxd -r -p /tmp/in | openssl dgst -sha384 */
+    static const uint8_t expect[48] = {
+        0xb2, 0xcd, 0xfa, 0x15, 0xc3, 0xfd, 0xc5, 0x77, 0x2b, 0x09, 0x9d, 0x6e,
+        0x1a, 0x5a, 0xcb, 0x8a, 0x2e, 0xb8, 0xb9, 0x4a, 0xdb, 0x63, 0x39, 0x3a,
+        0x7a, 0xe3, 0x06, 0x8c, 0x8b, 0x4b, 0xd8, 0xcd, 0xad, 0x83, 0xd6, 0xeb,
+        0x64, 0x9d, 0x81, 0x78, 0xd0, 0xfe, 0x7a, 0x81, 0x35, 0xd0, 0xa0, 0x03,
+    };
     uint8_t rtmr[48];
     assert_int_equal(tdx_emu_rtmr_get(&fx.emu, 3, rtmr), TDS_OK);
+    assert_memory_equal(rtmr, expect, 48);
+    /* The digest went to RTMR3 only (RDX = index reached the module unchanged). */
     uint8_t zero[48] = {0};
-    assert_memory_not_equal(rtmr, zero, 48);
+    for (uint32_t i = 0; i < 3; i++) {
+        assert_int_equal(tdx_emu_rtmr_get(&fx.emu, i, rtmr), TDS_OK);
+        assert_memory_equal(rtmr, zero, 48);
+    }
     assert_int_equal(g_traps, 3);
 }
 
@@ -181,6 +195,69 @@ static void test_hostile_vmcall_through_asm(void **state)
     assert_int_equal(g_bad_bytes, 0);
 }
 
+/* tests/tdcall/seam_probe.S: tdcall_raw(regs), then RCX RDX RSI RDI R8-R11 as it left them. */
+uint64_t seam_probe_call(struct tdcall_regs *regs, uint64_t after[8]);
+
+static const char *const scratch_name[8] = {"RCX", "RDX", "RSI", "RDI", "R8", "R9", "R10", "R11"};
+
+static void assert_scratch_zero(const uint64_t after[8])
+{
+    for (unsigned i = 0; i < 8; i++) {
+        if (after[i] != 0) {
+            fail_msg("%s = %#llx after tdcall_raw returned", scratch_name[i],
+                     (unsigned long long)after[i]);
+        }
+    }
+}
+
+/* The asm zeroes every caller-saved register that held module or VMM output once the block is
+ * stored (tdcall_hw.S contract): nothing the VMM chose survives in a register. Each case first
+ * shows the block really received non-zero output in those registers. */
+static void test_scratch_registers_cleared_through_asm(void **state)
+{
+    (void)state;
+    trap_tdcall();
+    uint64_t after[8];
+
+    /* VP.INFO: the module answers in RCX RDX R8 R9 R10. */
+    struct tdcall_regs r;
+    memset(&r, 0, sizeof(r));
+    r.rax = TDCALL_LEAF_VP_INFO;
+    memset(after, 0xA5, sizeof(after));
+    assert_true(seam_probe_call(&r, after) == 0);
+    assert_true(r.rcx == 52 && r.r8 == ((8ull << 32) | 4u) && r.r9 == 1 && r.r10 == 1);
+    assert_scratch_zero(after);
+
+    /* A VMCALL exposing everything to a scribbling VMM: RCX (the mask) and RDX RSI RDI R8-R11
+     * come back non-zero (R10 = 0 is the status, R11 the IN data). */
+    memset(&r, 0, sizeof(r));
+    r.rax = TDCALL_LEAF_VP_VMCALL;
+    r.rcx = TDVMCALL_EXPOSE_ALLOWED;
+    r.r11 = TDVMCALL_IO;
+    r.r12 = 2;
+    r.r14 = 0x71;
+    memset(after, 0xA5, sizeof(after));
+    assert_true(seam_probe_call(&r, after) == 0);
+    assert_true(r.rcx == TDVMCALL_EXPOSE_ALLOWED && r.r10 == 0 && r.r11 == 0xABCD0071u);
+    assert_true(r.rdx == (0xBAD0BAD0BAD00000ull | 2u) && r.rsi == (0xBAD0BAD0BAD00000ull | 6u) &&
+                r.rdi == (0xBAD0BAD0BAD00000ull | 7u) && r.r8 == (0xBAD0BAD0BAD00000ull | 8u) &&
+                r.r9 == (0xBAD0BAD0BAD00000ull | 9u));
+    assert_scratch_zero(after);
+
+    /* A failing call (the module refuses the mask) takes the same exit path. */
+    memset(&r, 0, sizeof(r));
+    r.rax = TDCALL_LEAF_VP_VMCALL;
+    r.rcx = 1u << 5; /* RBP */
+    r.rdx = 0x1234;
+    r.r9 = 0x5678;
+    memset(after, 0xA5, sizeof(after));
+    assert_true(seam_probe_call(&r, after) == (TDX_OPERAND_INVALID | TDX_OPERAND_ID_RCX));
+    assert_true(r.rdx == 0x1234 && r.r9 == 0x5678);
+    assert_scratch_zero(after);
+    assert_int_equal(g_traps, 3);
+    assert_int_equal(g_bad_bytes, 0);
+}
+
 int main(void)
 {
     g_mem = malloc(6 * MIB);
@@ -191,6 +268,7 @@ int main(void)
         cmocka_unit_test_setup(test_vp_info_through_asm, setup),
         cmocka_unit_test_setup(test_accept_and_rtmr_through_asm, setup),
         cmocka_unit_test_setup(test_hostile_vmcall_through_asm, setup),
+        cmocka_unit_test_setup(test_scratch_registers_cleared_through_asm, setup),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
     free(g_mem);

@@ -5,12 +5,14 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <cmocka.h>
 
 #include "recorder.h"
 #include "tdshim/tdcall.h"
+#include "wipe_probe.h"
 
 static int setup(void **state)
 {
@@ -363,6 +365,14 @@ static void test_accept_input_checks(void **state)
                      TDS_ERR_INVALID_ARG);
     assert_int_equal(rec.calls, 0);
     assert_true(hw.raw == 9);
+
+    /* No shared-bit check: the wrapper does not know GPAW, so a GPA with bit 47 or 51 set below
+     * 2^52 goes to the module unchanged (which refuses it: test_tdx_emu test_accept_errors). */
+    assert_int_equal(tdcall_mem_page_accept((1ull << 47) | 0x5000, TDCALL_PAGE_4K, &hw), TDS_OK);
+    assert_int_equal(tdcall_mem_page_accept((1ull << 51) | 0x200000, TDCALL_PAGE_2M, &hw), TDS_OK);
+    assert_int_equal(rec.calls, 2);
+    assert_true(rec.in[0].rcx == ((1ull << 47) | 0x5000));
+    assert_true(rec.in[1].rcx == ((1ull << 51) | 0x200000 | 1u));
 }
 
 /* ---- metadata ------------------------------------------------------------------------------- */
@@ -575,6 +585,198 @@ static void test_vp_vmcall_mask(void **state)
     assert_true(hw.raw == 0xC000010000000001ull);
 }
 
+/* ---- the register block is wiped after every executed call -------------------------------- */
+
+/* An answer with a recognisable module value in every register (0xF00D...nn, nn = GPR number). */
+static struct tdcall_regs marked(uint64_t rax)
+{
+    struct tdcall_regs r;
+    memset(&r, 0, sizeof(r));
+    uint64_t *v[14] = {&r.rax, &r.rcx, &r.rdx, &r.rbx, &r.rsi, &r.rdi, &r.r8,
+                       &r.r9,  &r.r10, &r.r11, &r.r12, &r.r13, &r.r14, &r.r15};
+    static const unsigned no[14] = {0, 1, 2, 3, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15};
+    for (unsigned i = 0; i < 14; i++) {
+        *v[i] = 0xF00D000000000000ull | no[i];
+    }
+    r.rax = rax;
+    return r;
+}
+
+static const uint64_t g_uuid[4] = {1, 2, 3, 4};
+
+static tds_status call_vp_info(void)
+{
+    struct tdcall_td_info info;
+    return tdcall_vp_info(&info, NULL);
+}
+static tds_status call_rtmr_extend(void)
+{
+    static struct tdcall_digest48 d;
+    return tdcall_mr_rtmr_extend(1, &d, NULL);
+}
+static tds_status call_veinfo_get(void)
+{
+    struct tdcall_ve_info ve;
+    return tdcall_vp_veinfo_get(&ve, NULL);
+}
+static tds_status call_mr_report(void)
+{
+    return tdcall_mr_report(&g_report, &g_rd, NULL);
+}
+static tds_status call_cpuidve_set(void)
+{
+    return tdcall_vp_cpuidve_set(TDCALL_CPUIDVE_USER, NULL);
+}
+static tds_status call_accept(void)
+{
+    return tdcall_mem_page_accept(0x200000, TDCALL_PAGE_2M, NULL);
+}
+static tds_status call_vm_rd(void)
+{
+    uint64_t v;
+    return tdcall_vm_rd(0x5, &v, NULL);
+}
+static tds_status call_vm_rd_next(void)
+{
+    uint64_t v, next;
+    return tdcall_vm_rd_next(0x5, &v, &next, NULL);
+}
+static tds_status call_vm_wr(void)
+{
+    uint64_t old;
+    return tdcall_vm_wr(0x5, 1, 1, &old, NULL);
+}
+static tds_status call_vp_rd(void)
+{
+    uint64_t v, next;
+    return tdcall_vp_rd(0x5, &v, &next, NULL);
+}
+static tds_status call_vp_wr(void)
+{
+    return tdcall_vp_wr(0x5, 1, 1, NULL, NULL);
+}
+static tds_status call_sys_rd(void)
+{
+    uint64_t v;
+    return tdcall_sys_rd(0x5, &v, NULL, NULL);
+}
+static tds_status call_sys_rdall(void)
+{
+    static uint8_t page[4096] TDS_ALIGNED(4096);
+    uint64_t next;
+    return tdcall_sys_rdall(page, 0, &next, NULL);
+}
+static tds_status call_servtd_rd(void)
+{
+    struct tdcall_servtd_result res;
+    return tdcall_servtd_rd(0xAA, 0xBB, g_uuid, &res, NULL);
+}
+static tds_status call_servtd_wr(void)
+{
+    struct tdcall_servtd_result res;
+    return tdcall_servtd_wr(0xAA, 0xBB, 1, 1, g_uuid, &res, NULL);
+}
+static tds_status call_verifyreport(void)
+{
+    return tdcall_mr_verifyreport(&g_report.reportmac, NULL);
+}
+static tds_status call_attr_rd(void)
+{
+    struct tdcall_page_attr a;
+    return tdcall_mem_page_attr_rd(0x1000, &a, NULL);
+}
+static tds_status call_attr_wr(void)
+{
+    struct tdcall_page_attr a;
+    return tdcall_mem_page_attr_wr(0x1000, TDCALL_PAGE_4K, 0, 0, &a, NULL);
+}
+static tds_status call_vp_enter(void)
+{
+    struct tdcall_regs ex;
+    return tdcall_vp_enter(0, 0x3000, &ex, NULL);
+}
+static tds_status call_invept(void)
+{
+    return tdcall_vp_invept(1, NULL);
+}
+static tds_status call_invvpid(void)
+{
+    uint64_t next;
+    return tdcall_vp_invvpid(1, 0x4000, &next, NULL);
+}
+
+static const struct {
+    const char *name;
+    tds_status (*call)(void);
+} tdcall_wrappers[] = {
+    {"vp_info", call_vp_info},
+    {"mr_rtmr_extend", call_rtmr_extend},
+    {"vp_veinfo_get", call_veinfo_get},
+    {"mr_report", call_mr_report},
+    {"vp_cpuidve_set", call_cpuidve_set},
+    {"mem_page_accept", call_accept},
+    {"vm_rd", call_vm_rd},
+    {"vm_rd_next", call_vm_rd_next},
+    {"vm_wr", call_vm_wr},
+    {"vp_rd", call_vp_rd},
+    {"vp_wr", call_vp_wr},
+    {"sys_rd", call_sys_rd},
+    {"sys_rdall", call_sys_rdall},
+    {"servtd_rd", call_servtd_rd},
+    {"servtd_wr", call_servtd_wr},
+    {"mr_verifyreport", call_verifyreport},
+    {"mem_page_attr_rd", call_attr_rd},
+    {"mem_page_attr_wr", call_attr_wr},
+    {"vp_enter", call_vp_enter},
+    {"vp_invept", call_invept},
+    {"vp_invvpid", call_invvpid},
+};
+
+/* Every TDCALL wrapper except the raw VP.VMCALL wipes its block whatever the module answered:
+ * success with module values in every register (VP.INFO's are also nonsense it rejects), busy,
+ * an error the wrapper maps (INVALID_REPORTMACSTRUCT), and invalid operand. */
+static void test_blocks_wiped_after_return(void **state)
+{
+    (void)state;
+    const struct tdcall_regs answers[4] = {
+        marked(0),
+        marked(TDX_OPERAND_BUSY | TDX_OPERAND_ID_RCX),
+        marked(TDX_INVALID_REPORTMACSTRUCT),
+        marked(TDX_OPERAND_INVALID | TDX_OPERAND_ID_RDX),
+    };
+    static const char *const how[4] = {"success", "busy", "mapped error", "invalid operand"};
+    for (size_t w = 0; w < sizeof(tdcall_wrappers) / sizeof(tdcall_wrappers[0]); w++) {
+        for (size_t a = 0; a < 4; a++) {
+            rec_reset();
+            rec_script(0, &answers[a]);
+            tds_status s = tdcall_wrappers[w].call();
+            char what[64];
+            (void)snprintf(what, sizeof(what), "%s, %s", tdcall_wrappers[w].name, how[a]);
+            if (s == TDS_ERR_INVALID_ARG || s == TDS_ERR_ALIGNMENT) {
+                fail_msg("%s: input refused", what);
+            }
+            assert_blocks_wiped(what);
+        }
+    }
+}
+
+/* The exception: tdcall_vp_vmcall returns the outputs in the caller's block and wipes nothing;
+ * the caller (the GHCI wrappers, or whoever calls it directly) must wipe it. */
+static void test_vp_vmcall_leaves_outputs_to_caller(void **state)
+{
+    (void)state;
+    struct tdcall_regs o = marked(0);
+    rec_script(0, &o);
+    struct tdcall_regs r;
+    memset(&r, 0, sizeof(r));
+    r.r11 = 0x1E;
+    assert_int_equal(tdcall_vp_vmcall(&r, TDVMCALL_EXPOSE_ALLOWED, NULL), TDS_OK);
+    assert_int_equal(rec.calls, 1);
+    assert_int_equal(rec.wipes, 0);
+    assert_ptr_equal(rec.block[0], &r);
+    assert_memory_equal(&r, &o, sizeof(r));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -598,6 +800,8 @@ int main(void)
         cmocka_unit_test_setup(test_page_attr, setup),
         cmocka_unit_test_setup(test_partitioning, setup),
         cmocka_unit_test_setup(test_vp_vmcall_mask, setup),
+        cmocka_unit_test_setup(test_blocks_wiped_after_return, setup),
+        cmocka_unit_test_setup(test_vp_vmcall_leaves_outputs_to_caller, setup),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -5,12 +5,14 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <cmocka.h>
 
 #include "recorder.h"
 #include "tdshim/tdvmcall.h"
+#include "wipe_probe.h"
 
 #define M(lo, hi) ((uint32_t)(((1u << ((hi) + 1u)) - 1u) & ~((1u << (lo)) - 1u)))
 
@@ -302,6 +304,27 @@ static void test_get_quote(void **state)
     assert_int_equal(rec.calls, 2);
 }
 
+/* The buffer's end: each check reached on its own (the start is a valid GPA every time). */
+static void test_get_quote_range_end(void **state)
+{
+    (void)state;
+    const uint64_t top = (1ull << 52) - 0x1000; /* last 4K page below 2^52 */
+    /* gpa + size wraps past 2^64: the wrap check, not the start limit, refuses it. */
+    assert_int_equal(tdvmcall_get_quote(0x2000, 0xFFFFFFFFFFFFF000ull, NULL), TDS_ERR_OVERFLOW);
+    assert_int_equal(tdvmcall_get_quote(top, 0xFFFFFFFFFFFFF000ull, NULL), TDS_ERR_OVERFLOW);
+    /* No wrap, but the end is beyond 2^52: one page past, and far past. */
+    assert_int_equal(tdvmcall_get_quote(top, 0x2000, NULL), TDS_ERR_OUT_OF_BOUNDS);
+    assert_int_equal(tdvmcall_get_quote(0x1000, 1ull << 52, NULL), TDS_ERR_OUT_OF_BOUNDS);
+    assert_int_equal(tdvmcall_get_quote(0, 0xFFFFFFFFFFFFF000ull, NULL), TDS_ERR_OUT_OF_BOUNDS);
+    assert_int_equal(rec.calls, 0);
+    /* Ending exactly at 2^52 is accepted and reaches the VMM unchanged. */
+    assert_int_equal(tdvmcall_get_quote(top, 0x1000, NULL), TDS_OK);
+    assert_int_equal(tdvmcall_get_quote(0, 1ull << 52, NULL), TDS_OK);
+    assert_int_equal(rec.calls, 2);
+    assert_true(rec.in[0].r12 == top && rec.in[0].r13 == 0x1000);
+    assert_true(rec.in[1].r12 == 0 && rec.in[1].r13 == (1ull << 52));
+}
+
 static void test_report_fatal_error(void **state)
 {
     (void)state;
@@ -400,6 +423,184 @@ static void test_tdcall_failure_is_device_error(void **state)
     assert_true(vs.raw == 0xC000010000000001ull);
 }
 
+/* ---- the register block is wiped after every executed call (habit 9) ----------------------- */
+
+/* Every register of the answer carries a recognisable VMM value (0xF00D...nn, nn = GPR number);
+ * RAX is the TDCALL status, R10 the GHCI status. */
+static struct tdcall_regs marked(uint64_t rax, uint64_t r10)
+{
+    struct tdcall_regs r;
+    memset(&r, 0, sizeof(r));
+    uint64_t *v[14] = {&r.rax, &r.rcx, &r.rdx, &r.rbx, &r.rsi, &r.rdi, &r.r8,
+                       &r.r9,  &r.r10, &r.r11, &r.r12, &r.r13, &r.r14, &r.r15};
+    static const unsigned no[14] = {0, 1, 2, 3, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15};
+    for (unsigned i = 0; i < 14; i++) {
+        *v[i] = 0xF00D000000000000ull | no[i];
+    }
+    r.rax = rax;
+    r.r10 = r10;
+    return r;
+}
+
+static tds_status call_cpuid(void)
+{
+    struct tdvmcall_cpuid_result c;
+    return tdvmcall_cpuid(1, 0, &c, NULL);
+}
+static tds_status call_hlt(void)
+{
+    return tdvmcall_hlt(true, NULL);
+}
+static tds_status call_io_read(void)
+{
+    uint32_t v;
+    return tdvmcall_io_read(0x60, 4, &v, NULL);
+}
+static tds_status call_io_write(void)
+{
+    return tdvmcall_io_write(0x80, 1, 0x12, NULL);
+}
+static tds_status call_rdmsr(void)
+{
+    uint64_t v;
+    return tdvmcall_rdmsr(0x1B, &v, NULL);
+}
+static tds_status call_wrmsr(void)
+{
+    return tdvmcall_wrmsr(0x6E0, 1, NULL);
+}
+static tds_status call_mmio_read(void)
+{
+    uint64_t v;
+    return tdvmcall_mmio_read((1ull << 47) | 0xFEC00000ull, 8, &v, NULL);
+}
+static tds_status call_mmio_write(void)
+{
+    return tdvmcall_mmio_write((1ull << 47) | 0xFEC00000ull, 4, 0x55, NULL);
+}
+static tds_status call_wbinvd(void)
+{
+    return tdvmcall_wbinvd(true, NULL);
+}
+static tds_status call_info0(void)
+{
+    struct tdvmcall_info info;
+    return tdvmcall_get_tdvmcall_info(0, &info, NULL);
+}
+static tds_status call_info1(void)
+{
+    struct tdvmcall_info info;
+    return tdvmcall_get_tdvmcall_info(1, &info, NULL);
+}
+static tds_status call_map_gpa(void)
+{
+    uint64_t done;
+    return tdvmcall_map_gpa(0x100000, 0x3000, &done, NULL);
+}
+static tds_status call_get_quote(void)
+{
+    return tdvmcall_get_quote((1ull << 47) | 0x7000000ull, 0x2000, NULL);
+}
+static tds_status call_fatal(void)
+{
+    static const char msg[64] = "fatal: every message register is used";
+    return tdvmcall_report_fatal_error(0x10000, (1ull << 47) | 0x5000, tds_bytes_make(msg, 64),
+                                       NULL);
+}
+static tds_status call_notify(void)
+{
+    return tdvmcall_setup_event_notify_interrupt(0x40, NULL);
+}
+static tds_status call_service(void)
+{
+    const uint64_t sb = 1ull << 47;
+    return tdvmcall_service(sb | 0x1000, sb | 0x2000, 0, 100, NULL);
+}
+
+static const struct {
+    const char *name;
+    tds_status (*call)(void);
+} ghci_wrappers[] = {
+    {"cpuid", call_cpuid},
+    {"hlt", call_hlt},
+    {"io_read", call_io_read},
+    {"io_write", call_io_write},
+    {"rdmsr", call_rdmsr},
+    {"wrmsr", call_wrmsr},
+    {"mmio_read", call_mmio_read},
+    {"mmio_write", call_mmio_write},
+    {"wbinvd", call_wbinvd},
+    {"get_tdvmcall_info 0", call_info0},
+    {"get_tdvmcall_info 1", call_info1},
+    {"map_gpa", call_map_gpa},
+    {"get_quote", call_get_quote},
+    {"report_fatal_error", call_fatal},
+    {"setup_event_notify", call_notify},
+    {"service", call_service},
+};
+
+/* Each GHCI wrapper, on every way a call can end: success with VMM values in every register
+ * (for CPUID and GetTdVmCallInfo leaf 0 that is also the hostile-output path), a VMM error, the
+ * module refusing the TDVMCALL, and an all-zero answer. */
+static void test_blocks_wiped_after_return(void **state)
+{
+    (void)state;
+    const struct tdcall_regs answers[4] = {
+        marked(0, TDVMCALL_STATUS_SUCCESS),
+        marked(0, TDVMCALL_STATUS_INVALID_OPERAND),
+        marked(TDX_OPERAND_INVALID | TDX_OPERAND_ID_RCX, 0),
+        vmm(0),
+    };
+    static const char *const how[4] = {"success", "VMM error", "TDCALL failed", "zeros"};
+    for (size_t w = 0; w < sizeof(ghci_wrappers) / sizeof(ghci_wrappers[0]); w++) {
+        for (size_t a = 0; a < 4; a++) {
+            rec_reset();
+            rec_script(0, &answers[a]);
+            tds_status s = ghci_wrappers[w].call();
+            char what[64];
+            (void)snprintf(what, sizeof(what), "%s, %s", ghci_wrappers[w].name, how[a]);
+            if (s == TDS_ERR_INVALID_ARG || s == TDS_ERR_ALIGNMENT) {
+                fail_msg("%s: input refused", what);
+            }
+            assert_blocks_wiped(what);
+        }
+    }
+}
+
+/* MapGPA's loop wipes the block of every iteration before it looks at the next answer: progress,
+ * a stall, success; and a hostile resume address ends it after one wiped call. */
+static void test_map_gpa_blocks_wiped_each_retry(void **state)
+{
+    (void)state;
+    struct tdcall_regs o = marked(0, TDVMCALL_STATUS_RETRY);
+    o.r11 = 0x101000;
+    rec_script(0, &o);
+    rec_script(1, &o); /* stall */
+    o = marked(0, TDVMCALL_STATUS_SUCCESS);
+    rec_script(2, &o);
+    uint64_t done = 0;
+    assert_int_equal(tdvmcall_map_gpa(0x100000, 0x3000, &done, NULL), TDS_OK);
+    assert_int_equal(rec.calls, 3);
+    assert_blocks_wiped("map_gpa retry, stall, success");
+
+    rec_reset();
+    o = marked(0, TDVMCALL_STATUS_RETRY); /* R11 = 0xF00D...0B: outside the range */
+    rec_script(0, &o);
+    assert_int_equal(tdvmcall_map_gpa(0x100000, 0x3000, &done, NULL), TDS_ERR_VMM);
+    assert_blocks_wiped("map_gpa hostile resume");
+}
+
+/* Input-check failures execute nothing and so wipe nothing (the block was never filled). */
+static void test_refused_inputs_wipe_nothing(void **state)
+{
+    (void)state;
+    assert_int_equal(tdvmcall_get_quote(0x1000, 0, NULL), TDS_ERR_INVALID_ARG);
+    assert_int_equal(tdvmcall_map_gpa(0x1800, 0x1000, NULL, NULL), TDS_ERR_ALIGNMENT);
+    assert_int_equal(tdvmcall_io_read(0, 3, NULL, NULL), TDS_ERR_INVALID_ARG);
+    assert_int_equal(rec.calls, 0);
+    assert_int_equal(rec.wipes, 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -414,9 +615,13 @@ int main(void)
         cmocka_unit_test_setup(test_map_gpa_stalls, setup),
         cmocka_unit_test_setup(test_map_gpa_input_checks, setup),
         cmocka_unit_test_setup(test_get_quote, setup),
+        cmocka_unit_test_setup(test_get_quote_range_end, setup),
         cmocka_unit_test_setup(test_report_fatal_error, setup),
         cmocka_unit_test_setup(test_event_notify_info_service, setup),
         cmocka_unit_test_setup(test_tdcall_failure_is_device_error, setup),
+        cmocka_unit_test_setup(test_blocks_wiped_after_return, setup),
+        cmocka_unit_test_setup(test_map_gpa_blocks_wiped_each_retry, setup),
+        cmocka_unit_test_setup(test_refused_inputs_wipe_nothing, setup),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

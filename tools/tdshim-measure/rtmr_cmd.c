@@ -7,6 +7,8 @@
 
 #include "measure_image.h"
 #include "rtmr_cmd.h"
+#include "refvalues.h"
+#include "mrtd.h"
 #include "rtmr_ref.h"
 #include "tool_io.h"
 
@@ -17,13 +19,15 @@ static void rtmr_usage(FILE *f)
             "                           [--image IMAGE [--payload-file FILE] |\n"
             "                            [--separators] [--payload FILE [--payload-base GPA]]\n"
             "                            [--payload-param FILE | --cmdline STR]]\n"
-            "                           [--json] [--log-out FILE]\n"
+            "                           [--json] [--log-out FILE] [--cbor FILE]\n"
             "  prints the reference RTMR0..3 (96 hex digits each) for a TD HOB and, with --image,\n"
             "  the image's payload section in the shim's executable-payload order (HOB, payload,\n"
             "  separators); --payload-file gives the bytes the VMM loads into an image's\n"
             "  VMM-placed payload region (measured: the file, then zeros to the region size);\n"
             "  --payload/--separators/--payload-param give td-shim's Linux order;\n"
-            "  --log-out writes the expected CC event log\n");
+            "  --log-out writes the expected CC event log\n"
+            "  --cbor writes the reference values (MRTD with --image, RTMR0..3, SHA-384 of\n"
+            "         the log, event count) as one CBOR map for a verifier\n");
 }
 
 static int usage_error(const char *why)
@@ -60,6 +64,7 @@ typedef struct rtmr_args {
     const char *param;
     const char *cmdline;
     const char *log_out;
+    const char *cbor_out; /* --cbor: reference values for a verifier (refvalues.h) */
     bool json;
     rtmr_ref_input in;
 } rtmr_args;
@@ -93,6 +98,8 @@ static int parse_args(int argc, char **argv, rtmr_args *a)
             a->cmdline = v;
         } else if (strcmp(o, "--log-out") == 0) {
             a->log_out = v;
+        } else if (strcmp(o, "--cbor") == 0) {
+            a->cbor_out = v;
         } else if (strcmp(o, "--hob-gpa") == 0) {
             if (tool_parse_u64(v, &n) != TDS_OK) {
                 return usage_error("bad --hob-gpa");
@@ -154,7 +161,7 @@ static void print_result(const rtmr_args *a, const rtmr_bank *bank, size_t log_l
     }
 }
 
-static int compute(rtmr_args *a)
+static int compute(rtmr_args *a, refvalues *ref)
 {
     size_t cap = 0;
     if (rtmr_ref_area_size(&a->in, &cap) != TDS_OK) {
@@ -188,6 +195,12 @@ static int compute(rtmr_args *a)
     const tds_bytes lb = ccel_log_bytes(&log);
     if (a->log_out != NULL && tool_write_file(a->log_out, lb.ptr, lb.len) != TDS_OK) {
         fprintf(stderr, "tdshim-measure rtmr: cannot write '%s'\n", a->log_out);
+        goto out;
+    }
+    ref->rtmr = bank;
+    ref->ccel_events = log.events > 0 ? log.events - 1u : 0;
+    if (rtmr_sha384(lb, &ref->ccel_sha384) != TDS_OK) {
+        fprintf(stderr, "tdshim-measure rtmr: SHA-384 of the log failed\n");
         goto out;
     }
     print_result(a, &bank, lb.len);
@@ -303,6 +316,40 @@ static int use_image(rtmr_args *a, tds_bytes image, tds_bytes file, uint8_t **re
     return 0;
 }
 
+/* --cbor: the reference values, with the image's MRTD when there is an image. 0 or 1. */
+static int write_cbor(const rtmr_args *a, tds_bytes image, refvalues *ref)
+{
+    if (a->image != NULL) {
+        tdvf_meta meta;
+        const tdvf_section *sec = NULL;
+        tdvf_payload_kind kind = TDVF_PAYLOAD_IMAGE;
+        tds_bytes bytes;
+        tdvf_error err = {"", UINT32_MAX};
+        tds_status st = measure_image_payload(image, &meta, &sec, &kind, &bytes, &err);
+        if (st == TDS_OK) { /* use_image already refused an image without a payload */
+            st = mrtd_compute(&meta, image, ref->mrtd, &err);
+        }
+        if (st != TDS_OK) {
+            image_error(a, st, &err, "; no MRTD for --cbor");
+            return 1;
+        }
+        ref->has_mrtd = true;
+    }
+    uint8_t *buf = NULL;
+    size_t len = 0;
+    if (refvalues_encode(ref, &buf, &len) != TDS_OK) {
+        fprintf(stderr, "tdshim-measure rtmr: cannot encode the reference values\n");
+        return 1;
+    }
+    const tds_status wst = tool_write_file(a->cbor_out, buf, len);
+    free(buf);
+    if (wst != TDS_OK) {
+        fprintf(stderr, "tdshim-measure rtmr: cannot write '%s'\n", a->cbor_out);
+        return 1;
+    }
+    return 0;
+}
+
 int rtmr_main(int argc, char **argv)
 {
     rtmr_args a;
@@ -355,7 +402,12 @@ int rtmr_main(int argc, char **argv)
             a.in.has_param = true;
             a.in.param = tds_bytes_make(param, param_len);
         }
-        rc = compute(&a);
+        refvalues ref;
+        memset(&ref, 0, sizeof ref);
+        rc = compute(&a, &ref);
+        if (rc == 0 && a.cbor_out != NULL) {
+            rc = write_cbor(&a, tds_bytes_make(image, image_len), &ref);
+        }
     }
     free(hob);
     free(image);
