@@ -48,8 +48,8 @@ typedef enum accept_outcome {
     ACCEPT_OUTCOME_OK = 0,           /* accepted now (zeroed by the module) */
     ACCEPT_OUTCOME_ALREADY_ACCEPTED, /* TDX_PAGE_ALREADY_ACCEPTED warning */
     ACCEPT_OUTCOME_SIZE_MISMATCH,    /* TDX_PAGE_SIZE_MISMATCH: mapped smaller than requested */
-    ACCEPT_OUTCOME_BUSY,  /* TDX_OPERAND_BUSY, PREVIOUS_TLB_EPOCH_BUSY, SYS_BUSY: try again */
-    ACCEPT_OUTCOME_ERROR, /* anything else; raw carries the module's RAX */
+    ACCEPT_OUTCOME_BUSY,             /* TDX_OPERAND_BUSY, TLB-epoch or SYS busy: retry */
+    ACCEPT_OUTCOME_ERROR,            /* anything else; raw carries the module RAX */
 } accept_outcome;
 
 typedef struct accept_result {
