@@ -21,8 +21,6 @@ void tdp_entry(uint64_t hob, uint64_t base);
 __attribute__((ms_abi)) void tdp_entry_ms(uint64_t hob, uint64_t base);
 _Noreturn void tdp_main(uint64_t hob, uint64_t base, uint32_t abi, uint64_t entry_rsp);
 
-typedef void (*sysv_entry_fn)(uint64_t hob, uint64_t base);
-
 static jmp_buf g_back;
 static struct {
     uint64_t hob, base, entry_rsp, main_frame;
@@ -74,21 +72,36 @@ static void test_ms_entry(void **state)
     check(0x7ff00010ull, 0x1000000ull, TDP_ENTRY_ABI_MS);
 }
 
-/* The MS stub reads RCX/RDX, not RDI/RSI: a System V call of it passes garbage, not the values. */
-static void test_ms_entry_ignores_sysv_registers(void **state)
+/*
+ * The MS stub reads RCX/RDX, not RDI/RSI: called with different markers in the two pairs, it must
+ * pass on the RCX/RDX ones. The call is made from assembly (a real function, so no red zone or
+ * alignment assumptions about the caller), because calling through a mismatched C function type
+ * would be undefined behaviour.
+ */
+void tdp_test_call_ms_with_markers(void);
+__asm__(".text\n"
+        ".globl tdp_test_call_ms_with_markers\n"
+        ".type tdp_test_call_ms_with_markers, @function\n"
+        "tdp_test_call_ms_with_markers:\n"
+        "    sub $40, %rsp\n" /* RSP % 16 == 0 at the call; 32 bytes of shadow space */
+        "    movabs $0x1111111111111110, %rdi\n"
+        "    movabs $0x2222222222222220, %rsi\n"
+        "    movabs $0x3333333333333330, %rcx\n"
+        "    movabs $0x4444444444444440, %rdx\n"
+        "    call tdp_entry_ms@PLT\n" /* longjmps out through tdp_main */
+        "    add $40, %rsp\n"
+        "    ret\n"
+        ".size tdp_test_call_ms_with_markers, . - tdp_test_call_ms_with_markers\n");
+
+static void test_ms_entry_reads_rcx_rdx(void **state)
 {
     (void)state;
     g_seen.calls = 0;
     if (setjmp(g_back) == 0) {
-        /* Through an integer: deliberately the wrong convention, for this one call. */
-        const sysv_entry_fn f = (sysv_entry_fn)(uintptr_t)tdp_entry_ms;
-        f(0x1111111111111110ull, 0x2222222222222220ull); /* RDI, RSI */
+        tdp_test_call_ms_with_markers();
         fail_msg("tdp_entry_ms returned");
     }
-    assert_int_equal(g_seen.calls, 1);
-    assert_int_equal(g_seen.abi, TDP_ENTRY_ABI_MS);
-    assert_int_not_equal(g_seen.hob, 0x1111111111111110ull);
-    assert_int_not_equal(g_seen.base, 0x2222222222222220ull);
+    check(0x3333333333333330ull, 0x4444444444444440ull, TDP_ENTRY_ABI_MS);
 }
 
 int main(void)
@@ -96,7 +109,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_sysv_entry),
         cmocka_unit_test(test_ms_entry),
-        cmocka_unit_test(test_ms_entry_ignores_sysv_registers),
+        cmocka_unit_test(test_ms_entry_reads_rcx_rdx),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
