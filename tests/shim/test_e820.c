@@ -146,7 +146,7 @@ static void test_capacity(void **state)
                      TDS_ERR_NO_SPACE);
     /* Splitting an entry in three (two more entries) is refused too. */
     assert_int_equal(shim_e820_set(&m, 0x400, 0x400, 7), TDS_ERR_NO_SPACE);
-    assert_memory_equal(&m, &before, sizeof m);
+    expect_map(&m, before.e, before.n); /* field by field: entries have padding */
     /* Filling the hole between two type-1 entries with type 1 merges three into one. */
     assert_int_equal(shim_e820_set(&m, 0x1000, 0x1000, 1), TDS_OK);
     assert_int_equal(m.n, SHIM_E820_MAX - 1u);
