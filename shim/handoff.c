@@ -17,7 +17,7 @@ TDS_NORETURN void shim_payload_returned(void)
 #include "arch/cpu.h"
 #include "e820.h"
 #include "hob.h"
-#include "loader.h"
+#include "tdshim/loader.h"
 #include "log.h"
 #include "measure.h"
 #include "paging.h"

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-2-Clause-Patent */
 /*
  * The hand-off to an executable payload (docs/handoff.md, the contract): find the payload section
- * of the shim's own image, measure it into RTMR1, load it (ELF64 / PE32+, shim/loader) at
+ * of the shim's own image, measure it into RTMR1, load it (ELF64 / PE32+, libloader) at
  * SHIM_PAYLOAD_BASE, close the firmware's measurements with the separators, build the E820 map,
  * the MADT (MP wakeup v1), the CCEL table and the payload HOB, move every AP into the ACPI OS
  * mailbox, and jump. Every failure on the way is fatal (a named line on the console).
@@ -12,7 +12,7 @@
 #include <stdint.h>
 
 #include "tdshim/mailbox_fw.h"
-#include "tdvf.h"
+#include "tdshim/tdvf.h"
 
 #define SHIM_PAYLOAD_BASE ((uint64_t)0x1000000u) /* docs/handoff.md §2 */
 #define SHIM_PAYLOAD_MAX ((uint64_t)0x2000000u)  /* the payload region is at most 32 MiB */

@@ -12,7 +12,7 @@
 #include "log.h"
 #include "measure.h"
 #include "paging.h"
-#include "tdvf.h"
+#include "tdshim/tdvf.h"
 #include "ve.h"
 #if defined(SHIM_HAVE_TDCALL)
 #include "tdshim/tdcall.h"

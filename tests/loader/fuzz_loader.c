@@ -8,7 +8,7 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "loader.h"
+#include "tdshim/loader.h"
 
 #define DEST_LEN 0x10000u
 #define FILL 0xa5u

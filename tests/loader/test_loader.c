@@ -13,7 +13,7 @@
 #include <cmocka.h>
 
 #include "images.h"
-#include "loader.h"
+#include "tdshim/loader.h"
 
 #define DEST_LEN 0x5000u
 #define FILL 0xccu

@@ -13,7 +13,7 @@
 
 #include <cmocka.h>
 
-#include "loader.h"
+#include "tdshim/loader.h"
 
 #define DEST_LEN 0x10000u
 #define MAGIC 0x524f48434e415444ull

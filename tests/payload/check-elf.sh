@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# check-elf.sh ELF — the test payload is what shim/loader accepts (docs/test-payload.md):
+# check-elf.sh ELF — the test payload is what libloader accepts (docs/test-payload.md):
 # a static PIE (ET_DYN, x86-64) with only R_X86_64_RELATIVE relocations, no PT_INTERP, no
 # DT_NEEDED/DT_RELR/DT_JMPREL, and an entry inside .text and inside an executable PT_LOAD.
 set -euo pipefail

@@ -497,7 +497,7 @@ static tds_status close_block(tds_writer *w, size_t block_at, uint32_t n, e2p_re
  * Walk the RELA table. Validating (out == NULL): every entry checked and counted. Writing: the
  * DIR64 blocks go to .reloc, and each field gets ImageBase + (A - link base): the PE loader adds
  * (load address - ImageBase), so the loaded field is the psABI's B + A, wrapping like the ELF
- * loader's arithmetic (shim/loader/elf.c).
+ * loader's arithmetic (libloader/elf.c).
  */
 static tds_status walk_relocs(tds_bytes elf, const tdp_elf2pe_plan *p, uint8_t *out, size_t out_len,
                               e2p_relocs *st, tdp_elf2pe_error *err)

@@ -2,7 +2,7 @@
 /*
  * ELF64 static PIE -> PE32+ image (docs/test-payload.md, "The PE32+ build"): the converter behind
  * the host tool tdp_elf2pe, so that the same payload can be booted through the shim's PE entry path
- * (shim/loader ldr_load_pe, Microsoft x64 entry).
+ * (libloader ldr_load_pe, Microsoft x64 entry).
  *
  * Input shape (anything else is refused with a precise reason, never guessed at):
  *  - ELF64, little endian, EM_X86_64, ET_DYN; program headers PT_LOAD, PT_DYNAMIC, PT_NOTE,

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-2-Clause-Patent */
 /*
- * Test-side reading of an ELF64 file, written independently of tdp_elf2pe.c and shim/loader (it
+ * Test-side reading of an ELF64 file, written independently of tdp_elf2pe.c and libloader (it
  * reads the section headers where they read the program headers and PT_DYNAMIC), so the tests of
  * the PE build compare two independent views. Host tests only; every read is bounds-checked.
  */

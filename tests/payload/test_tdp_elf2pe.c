@@ -4,7 +4,7 @@
  * two fixtures linked from e2p_fixture.S, and on hostile variants of the real ELF. The PE output
  * is read back by this file's own PE reader and compared with the ELF as tdp_elf_probe reads it
  * (section headers; the converter reads program headers and PT_DYNAMIC), and loaded with
- * shim/loader.
+ * libloader.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -16,7 +16,7 @@
 
 #include <cmocka.h>
 
-#include "loader.h"
+#include "tdshim/loader.h"
 #include "tdp_elf2pe.h"
 #include "tdp_elf_probe.h"
 
@@ -941,7 +941,7 @@ static void test_truncated(void **state)
 
 /*
  * Flip bytes of the headers, the relocation table and the dynamic section: never a crash or an
- * out-of-bounds access, and whatever the converter accepts, shim/loader loads, with the entry and
+ * out-of-bounds access, and whatever the converter accepts, libloader loads, with the entry and
  * the relocation count the plan promised.
  */
 static void test_mutation_sweep(void **state)

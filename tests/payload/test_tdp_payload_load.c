@@ -23,7 +23,7 @@
 
 #include <cmocka.h>
 
-#include "loader.h"
+#include "tdshim/loader.h"
 #include "tdp_elf_probe.h"
 
 #define PAYLOAD_BASE 0x1000000ull

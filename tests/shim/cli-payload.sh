@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: BSD-2-Clause-Patent
 # tdshim-image --payload from the command line: the payload's bytes at the right file offset
-# (checked with cmp/od, not with shim/tdvf), the layout table naming it, and clear refusals.
+# (checked with cmp/od, not with libtdvf), the layout table naming it, and clear refusals.
 # usage: cli-payload.sh TDSHIM-IMAGE
 set -euo pipefail
 tool="$1"

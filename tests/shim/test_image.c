@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-2-Clause-Patent */
 /*
  * tdshim-image builder: the produced image is parsed back here with byte offsets written from the
- * references (tdx-abi.md 6.1-6.3, td-shim-formats.md 2.2), not with shim/tdvf, so a shared
+ * references (tdx-abi.md 6.1-6.3, td-shim-formats.md 2.2), not with libtdvf, so a shared
  * misreading cannot hide. Then every builder input check gets a hostile case.
  */
 #include <setjmp.h>

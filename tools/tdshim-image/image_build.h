@@ -4,13 +4,13 @@
  * so its last byte is at 0xFFFFFFFF. The builder writes the metadata page (GUID + TDVF_DESCRIPTOR +
  * sections) into the first page of the firmware blob and the tail (OVMF GUIDed footer table,
  * td-shim metadata pointer, 'VTF\0') into its last 0x60 bytes, then re-reads the result with the
- * independent reader in shim/tdvf and checks it against QEMU's, td-shim's and this project's rules.
+ * independent reader in libtdvf and checks it against QEMU's, td-shim's and this project's rules.
  */
 #ifndef TDSHIM_TOOLS_IMAGE_BUILD_H
 #define TDSHIM_TOOLS_IMAGE_BUILD_H
 
 #include "tdshim/base.h"
-#include "tdvf.h"
+#include "tdshim/tdvf.h"
 
 #define IMAGE_MAX_RAM_SECTIONS 8u
 #define IMAGE_MAX_SIZE 0x1000000u /* 16 MiB, td-shim's default image */

@@ -8,7 +8,7 @@
 #define TDSHIM_TOOLS_MEASURE_IMAGE_H
 
 #include "tdshim/base.h"
-#include "tdvf.h"
+#include "tdshim/tdvf.h"
 
 /*
  * Locate the descriptor (the OVMF footer table as QEMU does; the td-shim pointer at end-0x20 if

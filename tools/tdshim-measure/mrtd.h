@@ -9,7 +9,7 @@
 #define TDSHIM_TOOLS_MRTD_H
 
 #include "tdshim/base.h"
-#include "tdvf.h"
+#include "tdshim/tdvf.h"
 
 #define MRTD_SIZE 48u
 #define MRTD_BLOCK 128u

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-2-Clause-Patent */
 /* TDVF metadata reader and checkers. Contract: tdvf.h, docs/image-layout.md. */
-#include "tdvf.h"
+#include "tdshim/tdvf.h"
 
 const tds_guid tdvf_guid_ovmf_footer =
     TDS_GUID_INIT(0x96b582deu, 0x1fb2u, 0x45f7u, 0xba, 0xea, 0xa3, 0x66, 0xc5, 0x5a, 0x08, 0x2d);

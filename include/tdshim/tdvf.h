@@ -8,8 +8,8 @@
  * untrusted: every read goes through tds_cursor, every number through checked arithmetic, and
  * nothing is written to an out-parameter unless the call returns TDS_OK.
  */
-#ifndef TDSHIM_SHIM_TDVF_H
-#define TDSHIM_SHIM_TDVF_H
+#ifndef TDSHIM_TDVF_H
+#define TDSHIM_TDVF_H
 
 #include "tdshim/base.h"
 
@@ -169,4 +169,4 @@ TDS_MUST_USE tds_status tdvf_find_payload(const tdvf_meta *m, uint64_t image_siz
                                           const tdvf_section **out, tdvf_payload_kind *kind,
                                           tdvf_error *err);
 
-#endif /* TDSHIM_SHIM_TDVF_H */
+#endif /* TDSHIM_TDVF_H */

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-2-Clause-Patent */
 /*
- * Internal to shim/loader: the validated load plan shared by the ELF and PE front ends and the
+ * Internal to libloader: the validated load plan shared by the ELF and PE front ends and the
  * common copy/relocate driver (loader.c). Habit 8: the front ends validate everything into a
  * plan; the driver writes memory only from a plan.
  */
@@ -10,7 +10,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "loader.h"
+#include "tdshim/loader.h"
 
 typedef struct ldr_plan_seg {
     uint64_t mem_off;   /* offset from dest_base */

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: BSD-2-Clause-Patent */
-/* shim/tdvf reader: locators, descriptor parser and the three rule sets, on hostile images. */
+/* libtdvf reader: locators, descriptor parser and the three rule sets, on hostile images. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -10,7 +10,7 @@
 #include <cmocka.h>
 
 #include "image_build.h"
-#include "tdvf.h"
+#include "tdshim/tdvf.h"
 
 #define FW_SIZE 0x4000u
 #define IMG_SIZE (0x1000u + FW_SIZE)
