@@ -651,8 +651,10 @@ static void test_mismatch_at_4k_is_error(void **state)
     (void)state;
     fake_tdx f;
     fake_init(&f, 0, 8 * MiB, false);
-    fake_add_fault(
-        &f, (fake_fault){.gpa = 3 * K4, .level = 0, .err_raw = RAW_MISMATCH(0), .outcome = -1});
+    fake_add_fault(&f, (fake_fault){.gpa = 3 * K4,
+                                    .level = 0,
+                                    .err_raw = RAW_MISMATCH(0),
+                                    .outcome = ACCEPT_OUTCOME_SIZE_MISMATCH});
     accept_ctx ctx;
     init_ctx(&ctx, &f, ACCEPT_1G_OFF);
     accept_range r[] = {{0, 8 * K4}};
@@ -661,6 +663,7 @@ static void test_mismatch_at_4k_is_error(void **state)
     assert_int_equal(accept_last_error(&ctx, &e), TDS_OK);
     assert_int_equal(e.gpa, 3 * K4);
     assert_int_equal(e.outcome, ACCEPT_OUTCOME_SIZE_MISMATCH);
+    assert_int_equal(e.raw, RAW_MISMATCH(0));
     fake_free(&f);
 }
 
