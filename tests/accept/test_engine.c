@@ -115,28 +115,6 @@ static void test_check_map(void **state)
     assert_int_equal(accept_check_map(unsorted, 2), TDS_ERR_INVALID_ARG);
 }
 
-static void test_decode(void **state)
-{
-    (void)state;
-    assert_int_equal(accept_result_from_tdx_status(0).outcome, ACCEPT_OUTCOME_OK);
-    assert_int_equal(accept_result_from_tdx_status(0x00000B0A00000001ull).outcome,
-                     ACCEPT_OUTCOME_ALREADY_ACCEPTED);
-    assert_int_equal(accept_result_from_tdx_status(0xC0000B0B00000001ull).outcome,
-                     ACCEPT_OUTCOME_SIZE_MISMATCH);
-    assert_int_equal(accept_result_from_tdx_status(0x8000020000000001ull).outcome,
-                     ACCEPT_OUTCOME_BUSY);
-    assert_int_equal(accept_result_from_tdx_status(0x8000020400000000ull).outcome,
-                     ACCEPT_OUTCOME_BUSY);
-    accept_result r = accept_result_from_tdx_status(0xC000010000000001ull);
-    assert_int_equal(r.outcome, ACCEPT_OUTCOME_ERROR);
-    assert_int_equal(r.raw, 0xC000010000000001ull);
-    /* Success class with detail bits is not an answer ACCEPT gives. */
-    assert_int_equal(accept_result_from_tdx_status(5).outcome, ACCEPT_OUTCOME_ERROR);
-    /* Interrupted-resumable is not BUSY: the wrapper restarts it, the engine must not loop. */
-    assert_int_equal(accept_result_from_tdx_status(0x8000000300000000ull).outcome,
-                     ACCEPT_OUTCOME_ERROR);
-}
-
 static void test_plan(void **state)
 {
     (void)state;
@@ -834,7 +812,6 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_init_args),
         cmocka_unit_test(test_check_map),
-        cmocka_unit_test(test_decode),
         cmocka_unit_test(test_plan),
         cmocka_unit_test(test_chunk_plan),
         cmocka_unit_test(test_handout_follows_plan),
