@@ -34,31 +34,6 @@ accept_config accept_config_default(void)
     return c;
 }
 
-accept_result accept_result_from_tdx_status(uint64_t rax)
-{
-    accept_result r;
-    r.raw = rax;
-    switch ((uint32_t)(rax >> 32)) {
-    case 0x00000000u: r.outcome = ACCEPT_OUTCOME_OK; break;
-    case 0x00000B0Au: r.outcome = ACCEPT_OUTCOME_ALREADY_ACCEPTED; break;
-    case 0xC0000B0Bu: r.outcome = ACCEPT_OUTCOME_SIZE_MISMATCH; break;
-    /* The busy classes are libtdcall's tdcall_status_decode's (duplicated: libaccept does not
-     * depend on libtdcall; tests/accept/test_decoders.c keeps the two in step). */
-    case 0x80000200u: /* OPERAND_BUSY */
-    case 0x80000201u: /* PREVIOUS_TLB_EPOCH_BUSY */
-    case 0x80000202u: /* SYS_BUSY */
-    case 0x80000204u: /* OPERAND_BUSY_HOST_PRIORITY (guests normally see plain BUSY) */
-        r.outcome = ACCEPT_OUTCOME_BUSY;
-        break;
-    default: r.outcome = ACCEPT_OUTCOME_ERROR; break;
-    }
-    /* A success class with non-zero detail bits is not something ACCEPT returns. */
-    if (r.outcome == ACCEPT_OUTCOME_OK && rax != 0) {
-        r.outcome = ACCEPT_OUTCOME_ERROR;
-    }
-    return r;
-}
-
 static uint32_t log2_u64(uint64_t v)
 {
     return (uint32_t)(63 - __builtin_clzll(v));

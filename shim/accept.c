@@ -79,23 +79,19 @@ tds_status shim_accept_parse_limit(const char *text, uint64_t *limit)
 #include "log.h"
 #include "tdshim/mem.h"
 #include "tdshim/accept.h"
-#include "tdshim/tdcall.h"
+#include "tdshim/accept_tdcall.h"
 
 /* Bytes each vCPU got accepted (index = IA32_GS_BASE, the vCPU index; atomics). */
 static uint64_t shim_accept_by_vcpu[SHIM_MAX_VCPUS];
 
+/* The TDCALL op's context (last raw status, per-code counts), shared by every vCPU. */
+static accept_tdcall_ctx shim_accept_tdcall;
+
+/* libaccept's accept op: the accept_tdcall adapter (tdcall_mem_page_accept, libtdcall's decoded
+ * status mapped to accept_result), plus the per-vCPU byte count. */
 static accept_result op_accept(void *ctx, uint64_t gpa, accept_level level)
 {
-    tdcall_status hw = {0};
-    (void)ctx;
-    /* libaccept decodes the module's raw answer itself; an argument error (no tdcall made, so
-     * no raw status) is reported as ERROR. */
-    const tds_status st = tdcall_mem_page_accept(gpa, (tdcall_page_level)level, &hw);
-    if (st == TDS_ERR_INVALID_ARG || st == TDS_ERR_ALIGNMENT) {
-        const accept_result bad = {.outcome = ACCEPT_OUTCOME_ERROR, .raw = 0};
-        return bad;
-    }
-    const accept_result r = accept_result_from_tdx_status(hw.raw);
+    const accept_result r = accept_tdcall_page(ctx, gpa, level);
     const uint64_t vcpu = cpu_rdmsr(MSR_GS_BASE);
     if (r.outcome == ACCEPT_OUTCOME_OK && vcpu < SHIM_MAX_VCPUS) {
         __atomic_fetch_add(&shim_accept_by_vcpu[vcpu], 0x1000ull << (9u * (unsigned)level),
@@ -171,8 +167,11 @@ tds_status shim_accept_run(mbox_fw *fw, uint32_t cpus, uint64_t limit, shim_acce
         }
     }
     par_ctx pc = {.fw = fw, .n = cpus, .helpers = 0};
-    const accept_ops ops = {
-        .accept = op_accept, .accept_ctx = NULL, .parallel = op_parallel, .parallel_ctx = &pc};
+    accept_tdcall_init(&shim_accept_tdcall);
+    const accept_ops ops = {.accept = op_accept,
+                            .accept_ctx = &shim_accept_tdcall,
+                            .parallel = op_parallel,
+                            .parallel_ctx = &pc};
     accept_config cfg = {.chunk_size = ACCEPT_DEFAULT_CHUNK,
                          .busy_retries = ACCEPT_DEFAULT_BUSY_RETRIES,
                          .mode_1g = ACCEPT_1G_OFF};

@@ -5,7 +5,8 @@
  * Accepts private memory with TDG.MEM.PAGE.ACCEPT (tdx-abi.md §1.3) through an accept op the
  * caller supplies, largest page size first, in parallel on as many workers as the caller's
  * parallel-run op provides (no cap). The library never talks to the TDX module itself and does
- * not depend on libtdcall.
+ * not depend on libtdcall; the real accept op over libtdcall is the separate adapter library
+ * accept_tdcall (tdshim/accept_tdcall.h).
  *
  * Ownership: every structure here is caller-owned storage. The engine keeps no pointer into the
  * caller's range array after a call returns. One accept_ctx runs one call at a time (the engine
@@ -16,8 +17,9 @@
 
 #include "tdshim/base.h"
 
-/* Library interface version; bumped on any incompatible change. */
-#define ACCEPT_API_VERSION 1u
+/* Library interface version; bumped on any incompatible change (2: the raw-status decoder
+ * accept_result_from_tdx_status is gone; the real accept op is accept_tdcall.h's adapter). */
+#define ACCEPT_API_VERSION 2u
 
 uint32_t accept_api_version(void);
 
@@ -43,7 +45,11 @@ typedef enum accept_level {
 } accept_level;
 #define ACCEPT_LEVEL_COUNT 3
 
-/* What one accept op call reported, already decoded by the caller (habit 2). */
+/*
+ * What one accept op call reported, already decoded by the caller (habit 2): libaccept reads no
+ * TDX status bits. The TDCALL op (accept_tdcall.h) maps libtdcall's decoded status, the one
+ * decoder of RAX, to these.
+ */
 typedef enum accept_outcome {
     ACCEPT_OUTCOME_OK = 0,           /* accepted now (zeroed by the module) */
     ACCEPT_OUTCOME_ALREADY_ACCEPTED, /* TDX_PAGE_ALREADY_ACCEPTED warning */
@@ -56,17 +62,6 @@ typedef struct accept_result {
     accept_outcome outcome;
     uint64_t raw; /* the raw completion status (RAX) for diagnostics; 0 when not known */
 } accept_result;
-
-/* Class (RAX bits 63:32) of TDX_OPERAND_INVALID, what the 1.5 module answers to level 2. */
-#define ACCEPT_RAW_CLASS_OPERAND_INVALID 0xC0000100u
-
-/*
- * Decode a raw TDG.MEM.PAGE.ACCEPT completion status (RAX) into an accept_result, comparing the
- * class in the upper 32 bits (§2.1: the low bits carry the operand id or SEPT level). Offered for
- * callers that hold a raw status (tests, the emulator wiring); the shim's accept op may instead
- * map libtdcall's typed result.
- */
-accept_result accept_result_from_tdx_status(uint64_t rax);
 
 /*
  * The accept op: accept the page of size `level` at `gpa` (aligned to that size, below

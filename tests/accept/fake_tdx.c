@@ -122,12 +122,9 @@ static bool fault_hit(fake_tdx *f, uint64_t gpa, accept_level level, accept_resu
                 return true;
             }
         }
-        if (ft->err_raw != 0) {
-            *out = accept_result_from_tdx_status(ft->err_raw);
-            return true;
-        }
-        if (ft->outcome >= 0) {
-            *out = res((accept_outcome)ft->outcome, 0);
+        if (ft->outcome >= 0 || ft->err_raw != 0) {
+            *out = res(ft->outcome >= 0 ? (accept_outcome)ft->outcome : ACCEPT_OUTCOME_ERROR,
+                       ft->err_raw);
             return true;
         }
     }

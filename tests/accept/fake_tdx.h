@@ -18,7 +18,11 @@ enum { FAKE_PENDING = 0, FAKE_ACCEPTED = 1 };
 #define FAKE_MAX_FAULTS 16
 #define FAKE_GARBAGE 0xA5u
 
-/* Raw statuses the fake returns (tdx-abi.md §2.2, low bits = level as the module reports). */
+/*
+ * Raw statuses the fake puts in its answers (Intel TDX Module ABI specification, completion status
+ * codes; low bits = level as the module reports). The fake answers accept_result values directly:
+ * the raw is diagnostic payload only, nothing in libaccept decodes it.
+ */
 #define RAW_ALREADY(l) (0x00000B0A00000000ull | (uint64_t)(l))
 #define RAW_MISMATCH(l) (0xC0000B0B00000000ull | (uint64_t)(l))
 #define RAW_BUSY 0x8000020000000001ull
@@ -29,8 +33,9 @@ typedef struct fake_fault {
     uint64_t gpa;
     int level;        /* -1: any level */
     uint32_t busy;    /* answer BUSY this many times at gpa (atomic countdown) */
-    uint64_t err_raw; /* if non-zero: answer this raw error at gpa (after busy) */
-    int outcome;      /* if >= 0 and err_raw == 0: answer this outcome (may be out of range) */
+    uint64_t err_raw; /* if non-zero: answer this raw status at gpa (after busy), as `outcome`
+                         if that is >= 0, else as ACCEPT_OUTCOME_ERROR */
+    int outcome;      /* if >= 0: answer this outcome (may be out of range), raw = err_raw */
 } fake_fault;
 
 typedef struct fake_tdx {

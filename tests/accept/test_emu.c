@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: BSD-2-Clause-Patent */
 /*
- * libaccept on libtdcall's TDX-module emulator, through the real wrapper tdcall_mem_page_accept
- * (tdcall_emu_backend): ragged maps across 4 GiB, VMM 4K islands inside 2M-mapped memory,
- * already-accepted islands, the 1.5 module's 1G refusal, injected faults, and real threads
- * (each presenting its own vCPU index) with identical final state. Every byte of the emulated
- * 64 MiB is checked: zero where accepted, the pre-fill pattern elsewhere. Label `concurrency`.
+ * libaccept on libtdcall's TDX-module emulator, through the accept_tdcall adapter (the shim's
+ * accept op over the real wrapper tdcall_mem_page_accept; tdcall_emu_backend): ragged maps
+ * across 4 GiB, VMM 4K islands inside 2M-mapped memory, already-accepted islands, the 1.5 module's
+ * 1G refusal, injected faults, and real threads (each presenting its own vCPU index) with identical
+ * final state. Every byte of the emulated 64 MiB is checked: zero where accepted, the pre-fill
+ * pattern elsewhere. Label `concurrency`.
  */
 #include <pthread.h>
 #include <setjmp.h>
@@ -17,6 +18,7 @@
 #include <cmocka.h>
 
 #include "tdshim/accept.h"
+#include "tdshim/accept_tdcall.h"
 #include "tdshim/tdcall.h"
 #include "tdshim/tdx_emu.h"
 #include "tdshim/tdx_emu_backend.h"
@@ -28,31 +30,6 @@
 #define GARBAGE 0xA5u
 #define PRE 0x5Au
 #define MAX_VCPUS 64u
-
-/* ---- the accept op the shim will also use: libtdcall's typed result -> accept_result ---- */
-
-static accept_result emu_accept_op(void *ctx, uint64_t gpa, accept_level level)
-{
-    (void)ctx;
-    tdcall_status hw;
-    memset(&hw, 0, sizeof(hw));
-    accept_result r = {ACCEPT_OUTCOME_ERROR, 0};
-    tds_status s = tdcall_mem_page_accept(gpa, (tdcall_page_level)level, &hw);
-    if (s == TDS_ERR_INVALID_ARG || s == TDS_ERR_ALIGNMENT) {
-        return r; /* refused before any TDCALL: the engine never asks for this */
-    }
-    r.raw = hw.raw;
-    switch (hw.code) {
-    case TDCALL_SUCCESS: r.outcome = ACCEPT_OUTCOME_OK; break;
-    case TDCALL_ALREADY_ACCEPTED: r.outcome = ACCEPT_OUTCOME_ALREADY_ACCEPTED; break;
-    case TDCALL_SIZE_MISMATCH: r.outcome = ACCEPT_OUTCOME_SIZE_MISMATCH; break;
-    case TDCALL_BUSY: r.outcome = ACCEPT_OUTCOME_BUSY; break;
-    case TDCALL_INVALID_OPERAND:
-    case TDCALL_NO_VE_INFO:
-    case TDCALL_OTHER: r.outcome = ACCEPT_OUTCOME_ERROR; break;
-    }
-    return r;
-}
 
 /* ---- real threads, each presenting vCPU index i to the emulator ---- */
 
@@ -239,13 +216,31 @@ static void check_world(world *w)
     assert_true(world_ok_except(w, 0, 0));
 }
 
+/* The adapter's context of the last run (shared by all its workers). */
+static accept_tdcall_ctx emu_tc;
+
+/* TDCALLs the adapter executed in the last run. */
+static uint64_t adapter_tdcalls(void)
+{
+    accept_tdcall_stats s;
+    accept_tdcall_get_stats(&emu_tc, &s);
+    uint64_t n = 0;
+    for (size_t i = 0; i < ACCEPT_TDCALL_CODES; i++) {
+        n += s.codes[i];
+    }
+    assert_int_equal(s.refused, 0);
+    return n;
+}
+
 static tds_status run(uint32_t workers, accept_1g_mode mode, const accept_range *r, size_t n,
                       accept_ctx *ctx)
 {
     vcpu_pool pool = {workers};
     accept_config cfg = accept_config_default();
     cfg.mode_1g = mode;
-    accept_ops o = {emu_accept_op, NULL, workers > 1 ? vcpu_parallel : NULL, &pool};
+    accept_ops o = accept_tdcall_ops(&emu_tc);
+    o.parallel = workers > 1 ? vcpu_parallel : NULL;
+    o.parallel_ctx = &pool;
     assert_int_equal(accept_init(ctx, &cfg, &o), TDS_OK);
     return accept_all(ctx, r, n);
 }
@@ -271,6 +266,7 @@ static void test_emu_ragged(void **state)
     assert_int_equal(c.accept_calls[0], st.calls[0]);
     assert_int_equal(c.accept_calls[1], st.calls[1]);
     assert_int_equal(c.accept_calls[2], 0); /* no 1 GiB page in this map: no probe */
+    assert_int_equal(adapter_tdcalls(), c.accept_calls[0] + c.accept_calls[1]);
     /* The check sees one wrong byte anywhere: inside an accepted page (not at a sampled
      * offset), inside an untouched page, inside a pre-accepted one. */
     static const struct {
@@ -316,6 +312,8 @@ static void test_emu_threads_identical(void **state)
         tdx_emu_counters_get(&w.emu, &c);
         assert_memory_equal(c.accept_calls, rc.accept_calls, sizeof(c.accept_calls));
         assert_int_equal(c.accepted_bytes, rc.accepted_bytes);
+        /* Every worker's call counted once in the one shared adapter context. */
+        assert_int_equal(adapter_tdcalls(), c.leaf[TDCALL_LEAF_MEM_PAGE_ACCEPT]);
         world_free(&w);
     }
     tdx_emu_backend_install(&ref.emu);
