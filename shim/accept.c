@@ -3,85 +3,19 @@
  * Step 4b of the boot flow (shim_accept.h): accept every unaccepted range of the validated TD HOB
  * with libaccept, on every vCPU through libmailbox's mbox_fw_run, each accept a real `tdcall`
  * (TDG.MEM.PAGE.ACCEPT through libtdcall; in the test image answered by the emulator behind #UD).
- * Compiled only with libaccept, libtdcall and libtdhob (SHIM_HAVE_ACCEPT).
  */
 #include "shim_accept.h"
-
-#include "tdshim/checked.h"
-
-static int digit_value(char c, uint32_t radix)
-{
-    int v = -1;
-    if (c >= '0' && c <= '9') {
-        v = c - '0';
-    } else if (c >= 'a' && c <= 'f') {
-        v = c - 'a' + 10;
-    } else if (c >= 'A' && c <= 'F') {
-        v = c - 'A' + 10;
-    }
-    return v >= 0 && (uint32_t)v < radix ? v : -1;
-}
-
-tds_status shim_accept_parse_limit(const char *text, uint64_t *limit)
-{
-    const char *p = text;
-    if (p[0] == 'a' && p[1] == 'l' && p[2] == 'l' &&
-        (p[3] == '\0' || (p[3] == '\n' && p[4] == '\0'))) {
-        *limit = SHIM_ACCEPT_ALL;
-        return TDS_OK;
-    }
-    uint32_t radix = 10;
-    if (p[0] == '0' && (p[1] == 'x' || p[1] == 'X')) {
-        radix = 16;
-        p += 2;
-    }
-    uint64_t v = 0;
-    size_t digits = 0;
-    for (int d = digit_value(*p, radix); d >= 0; d = digit_value(*++p, radix)) {
-        if (tds_mul_u64(v, radix, &v) != TDS_OK || tds_add_u64(v, (uint64_t)d, &v) != TDS_OK) {
-            return TDS_ERR_OVERFLOW;
-        }
-        digits++;
-    }
-    if (digits == 0) {
-        return TDS_ERR_MALFORMED;
-    }
-    uint64_t scale = 1;
-    if (*p == 'K') {
-        scale = 1ull << 10;
-    } else if (*p == 'M') {
-        scale = 1ull << 20;
-    } else if (*p == 'G') {
-        scale = 1ull << 30;
-    }
-    p += scale != 1 ? 1 : 0;
-    if (*p == '\n') {
-        p++;
-    }
-    if (*p != '\0') {
-        return TDS_ERR_MALFORMED;
-    }
-    if (tds_mul_u64(v, scale, &v) != TDS_OK) {
-        return TDS_ERR_OVERFLOW;
-    }
-    if ((v & 0xFFFu) != 0) {
-        return TDS_ERR_ALIGNMENT;
-    }
-    *limit = v;
-    return TDS_OK;
-}
-
-#if defined(SHIM_HAVE_ACCEPT)
 
 #include "ap.h"
 #include "arch/cpu.h"
 #include "hob.h"
 #include "log.h"
-#include "tdshim/mem.h"
 #include "tdshim/accept.h"
 #include "tdshim/accept_tdcall.h"
+#include "tdshim/mem.h"
 
-/* Bytes each vCPU got accepted (index = IA32_GS_BASE, the vCPU index; atomics). */
+/* Bytes each vCPU got accepted (index = IA32_GS_BASE, which shim_ap_main sets to the vCPU index
+ * on each AP and which is 0 on the BSP; atomics). */
 static uint64_t shim_accept_by_vcpu[SHIM_MAX_VCPUS];
 
 /* The TDCALL op's context (last raw status, per-code counts), shared by every vCPU. */
@@ -144,7 +78,6 @@ static tds_status op_parallel(void *ctx, accept_worker_fn worker, void *arg)
 static accept_ctx shim_accept_ctx;
 static accept_range shim_accept_rest[SHIM_ACCEPT_MAX_RANGES];
 static size_t shim_accept_rest_n;
-static uint64_t shim_accept_cut; /* 0 until a run succeeded */
 static bool shim_accept_ok;
 
 tds_status shim_accept_run(mbox_fw *fw, uint32_t cpus, uint64_t limit, shim_accept_report *rep)
@@ -153,6 +86,7 @@ tds_status shim_accept_run(mbox_fw *fw, uint32_t cpus, uint64_t limit, shim_acce
     uint64_t len[SHIM_ACCEPT_MAX_RANGES];
     size_t n = 0;
     memset(rep, 0, sizeof *rep);
+    rep->limit = limit;
     if ((limit & 0xFFFu) != 0 && limit != SHIM_ACCEPT_ALL) {
         return TDS_ERR_ALIGNMENT;
     }
@@ -193,7 +127,6 @@ tds_status shim_accept_run(mbox_fw *fw, uint32_t cpus, uint64_t limit, shim_acce
     rep->helpers = pc.helpers;
     if (st == TDS_OK) {
         shim_accept_rest_n = rest_n;
-        shim_accept_cut = limit;
         shim_accept_ok = true;
         rep->left_ranges = (uint32_t)rest_n;
         for (size_t i = 0; i < rest_n; i++) {
@@ -219,30 +152,3 @@ tds_status shim_accept_left(shim_accept_left_range *out, size_t cap, size_t *n)
     *n = shim_accept_rest_n;
     return TDS_OK;
 }
-
-uint64_t shim_accept_limit(void)
-{
-    return shim_accept_cut;
-}
-
-#else  /* !SHIM_HAVE_ACCEPT: nothing is accepted by the shim */
-
-tds_status shim_accept_left(shim_accept_left_range *out, size_t cap, size_t *n)
-{
-    (void)out;
-    (void)cap;
-    *n = 0;
-    return TDS_ERR_NOT_FOUND;
-}
-
-uint64_t shim_accept_limit(void)
-{
-    return 0;
-}
-
-uint64_t shim_accept_vcpu_bytes(uint32_t vcpu)
-{
-    (void)vcpu;
-    return 0;
-}
-#endif /* SHIM_HAVE_ACCEPT */

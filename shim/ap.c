@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: BSD-2-Clause-Patent */
-/* INIT-SIPI-SIPI for the plain-VM test entry (ap.h). SDM vol. 3 10.6 / 8.4.4.1. */
+/* The APs of a TD: counted in through the early mailbox, released into libmailbox (ap.h). */
 #include "ap.h"
 
 #include "arch/cpu.h"
+#include "boot.h"
 #include "cputables.h"
 #include "idt.h"
 #include "paging.h"
@@ -10,66 +11,13 @@
 #include "tdshim/mem.h"
 #include "tdshim/mailbox_os.h"
 
-#define MSR_APIC_BASE 0x1Bu
-#define APIC_BASE_EXTD (1u << 10) /* x2APIC mode */
-#define APIC_BASE_EN (1u << 11)
-#define APIC_BASE_MASK 0xFFFFFF000ull
-#define APIC_SVR 0xF0u
-#define APIC_SVR_ENABLE 0x100u
-#define APIC_ICR_LO 0x300u
-#define APIC_ICR_HI 0x310u
-#define ICR_PENDING (1u << 12)
-#define ICR_ALL_BUT_SELF (3u << 18)
-#define ICR_INIT (5u << 8)
-#define ICR_STARTUP (6u << 8)
-#define ICR_ASSERT (1u << 14)
-#define SIPI_VECTOR 0xFFu /* 0xFF000: alias of the reset page 0xFFFFF000 */
-
-#define SPIN_DELAY 200000u      /* pause loops standing in for 10 ms / 200 us */
 #define SPIN_ARRIVAL 200000000u /* bound on waiting for the APs */
-
-static void spin(uint32_t n)
-{
-    for (uint32_t i = 0; i < n; i++) {
-        cpu_pause();
-    }
-}
-
-static tds_status send_ipi(uint64_t apic, uint32_t icr)
-{
-    cpu_mmio_write32(apic + APIC_ICR_HI, 0);
-    cpu_mmio_write32(apic + APIC_ICR_LO, icr);
-    for (uint32_t i = 0; i < SPIN_DELAY; i++) {
-        if ((cpu_mmio_read32(apic + APIC_ICR_LO) & ICR_PENDING) == 0) {
-            return TDS_OK;
-        }
-        cpu_pause();
-    }
-    return TDS_ERR_BUSY;
-}
-
-tds_status shim_ap_start_all(uint32_t expected, uint32_t *arrived)
-{
-    const uint64_t base = cpu_rdmsr(MSR_APIC_BASE);
-    if ((base & APIC_BASE_EN) == 0 || (base & APIC_BASE_EXTD) != 0) {
-        return TDS_ERR_UNSUPPORTED;
-    }
-    const uint64_t apic = base & APIC_BASE_MASK;
-    cpu_mmio_write32(apic + APIC_SVR, cpu_mmio_read32(apic + APIC_SVR) | APIC_SVR_ENABLE);
-    TDS_TRY(send_ipi(apic, ICR_ALL_BUT_SELF | ICR_ASSERT | ICR_INIT));
-    spin(SPIN_DELAY);
-    for (int i = 0; i < 2; i++) {
-        TDS_TRY(send_ipi(apic, ICR_ALL_BUT_SELF | ICR_ASSERT | ICR_STARTUP | SIPI_VECTOR));
-        spin(SPIN_DELAY / 50u);
-    }
-    return shim_ap_wait_arrival(expected, arrived);
-}
 
 tds_status shim_ap_wait_arrival(uint32_t expected, uint32_t *arrived)
 {
     uint32_t n = 0;
     for (uint32_t i = 0; i < SPIN_ARRIVAL; i++) {
-        n = __atomic_load_n(&shim_ap_counters[1], __ATOMIC_ACQUIRE);
+        n = __atomic_load_n(&SHIM_EARLY_MBOX->arrived, __ATOMIC_ACQUIRE);
         if (n >= expected) {
             break;
         }
@@ -118,7 +66,7 @@ static bool op_pause(void *ctx)
     return true;
 }
 
-/* Plain VM: the x2APIC ID from CPUID 0xB EDX (in a TD this would be TDVMCALL<CPUID>). */
+/* The x2APIC ID from CPUID 0xB EDX (a leaf the TDX module virtualizes itself). */
 static uint32_t op_apic_id(void *ctx)
 {
     (void)ctx;
@@ -161,9 +109,10 @@ void shim_ap_main(uint32_t index)
 {
     /* entry64.nasm never calls with an index outside 1 .. SHIM_MAX_VCPUS-1. */
     if (index > 0 && index < SHIM_MAX_VCPUS) {
-        cpu_write_cr3(__atomic_load_n(&shim_ap_counters[2], __ATOMIC_ACQUIRE)); /* runtime tables */
+        /* The runtime tables the BSP published in the early mailbox (read after `go`). */
+        cpu_write_cr3(__atomic_load_n(&SHIM_EARLY_MBOX->go, __ATOMIC_ACQUIRE));
         ap_load_tss(index);            /* before the IDT: every vector but #UD runs on IST1 */
-        cpu_wrmsr(MSR_GS_BASE, index); /* the vCPU index the tdcall emulator sees */
+        cpu_wrmsr(MSR_GS_BASE, index); /* this vCPU's index (per-vCPU counts, shim/accept.c) */
         shim_idt_load();
         mbox_fw_exit ex;
         /* Returns on EXIT (the hand-off, docs/handoff.md §7: a0 = the OS-loop entry of the
@@ -173,38 +122,6 @@ void shim_ap_main(uint32_t index)
         }
     }
     cpu_halt_forever();
-}
-
-/* Test workers run on an AP (shim_ap_fault_test): each must end in the fatal path. */
-static void ap_test_pf(void *arg, uint32_t worker)
-{
-    (void)arg;
-    (void)worker;
-    (void)*(volatile uint64_t *)(uintptr_t)0x100000000000ull; /* 16 TiB: not mapped */
-}
-
-static void ap_test_overflow(void *arg, uint32_t worker)
-{
-    (void)arg;
-    /* Run this AP's stack into its guard page: the #PF must still be reported (IST1). */
-    const uint64_t bottom = shim_ap_guard(worker) + 0x1000;
-    __asm__ __volatile__("mov %0, %%rsp\n\tpush %%rax" : : "r"(bottom) : "memory");
-}
-
-tds_status shim_ap_fault_test(mbox_fw *fw, uint32_t ap, const char *what)
-{
-    mbox_work_fn *fn = NULL;
-    if (what[0] == 'p' && what[1] == 'f' && what[2] == '\0') {
-        fn = ap_test_pf;
-    } else if (what[0] == 'o' && what[1] == 'v' && what[2] == 'e' && what[3] == 'r') {
-        fn = ap_test_overflow;
-    } else {
-        return TDS_ERR_INVALID_ARG;
-    }
-    const mbox_fw_command run = mbox_fw_cmd_run(fn, NULL, ap, 0);
-    uint32_t result = 0;
-    TDS_TRY(mbox_fw_send(fw, ap, &run, &result));
-    return TDS_ERR_STATE; /* the worker returned: the fault was not taken */
 }
 
 tds_status shim_ap_release(uint32_t cpus, uint32_t *parked, mbox_fw **fw)
@@ -222,7 +139,9 @@ tds_status shim_ap_release(uint32_t cpus, uint32_t *parked, mbox_fw **fw)
     if (cr3 == 0 || cr3 > 0xFFFFF000ull) {
         return TDS_ERR_OUT_OF_BOUNDS;
     }
-    __atomic_store_n(&shim_ap_counters[2], (uint32_t)cr3, __ATOMIC_RELEASE);
+    /* Everything an AP reads from TempMem from now on was written by this vCPU before this
+     * release store: the shim's code and data, .bss, the early and the runtime page tables. */
+    __atomic_store_n(&SHIM_EARLY_MBOX->go, (uint32_t)cr3, __ATOMIC_RELEASE);
     TDS_TRY(mbox_fw_wait_arrival(&shim_ap_fw, cpus));
     uint32_t n = 0;
     for (uint32_t ap = 1; ap < cpus; ap++) {

@@ -12,7 +12,6 @@
 #define FWCFG_SIGNATURE 0x0000u
 #define FWCFG_FILE_DIR 0x0019u
 #define FWCFG_NAME 56u
-#define FWCFG_MAX_FILES 1024u
 
 static void read_bytes(uint8_t *dst, size_t n)
 {
@@ -53,10 +52,17 @@ tds_status shim_fwcfg_read_key(uint16_t key, uint8_t *buf, size_t n)
     return TDS_OK;
 }
 
-tds_status shim_fwcfg_read_file(const char *name, char *buf, size_t cap)
+tds_status shim_fwcfg_read_file(const char *name, uint8_t *buf, size_t cap, size_t *size)
 {
     uint8_t be[4];
-    if (cap == 0) {
+    if (name == NULL || size == NULL || (buf == NULL && cap != 0)) {
+        return TDS_ERR_INVALID_ARG;
+    }
+    size_t len = 0;
+    while (len < FWCFG_NAME && name[len] != '\0') {
+        len++;
+    }
+    if (len == FWCFG_NAME) {
         return TDS_ERR_INVALID_ARG;
     }
     if (!fwcfg_present()) {
@@ -64,8 +70,8 @@ tds_status shim_fwcfg_read_file(const char *name, char *buf, size_t cap)
     }
     cpu_outw(FWCFG_SEL, FWCFG_FILE_DIR);
     read_bytes(be, sizeof be);
-    uint32_t count = (uint32_t)be[0] << 24 | (uint32_t)be[1] << 16 | (uint32_t)be[2] << 8 | be[3];
-    if (count > FWCFG_MAX_FILES) {
+    const uint32_t count = tds_load_be32(be);
+    if (count > SHIM_FWCFG_MAX_FILES) {
         return TDS_ERR_VMM;
     }
     for (uint32_t i = 0; i < count; i++) {
@@ -74,13 +80,14 @@ tds_status shim_fwcfg_read_file(const char *name, char *buf, size_t cap)
         if (!name_equal(ent + 8, name)) {
             continue;
         }
-        uint32_t size =
-            (uint32_t)ent[0] << 24 | (uint32_t)ent[1] << 16 | (uint32_t)ent[2] << 8 | ent[3];
-        uint16_t sel = (uint16_t)(ent[4] << 8 | ent[5]);
-        size_t n = size < cap - 1 ? size : cap - 1;
+        const uint32_t file_size = tds_load_be32(ent);
+        const uint16_t sel = tds_load_be16(ent + 4);
+        *size = file_size;
+        if (file_size > cap) {
+            return TDS_ERR_NO_SPACE;
+        }
         cpu_outw(FWCFG_SEL, sel);
-        read_bytes((uint8_t *)buf, n);
-        buf[n] = '\0';
+        read_bytes(buf, file_size);
         return TDS_OK;
     }
     return TDS_ERR_NOT_FOUND;

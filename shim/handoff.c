@@ -1,7 +1,6 @@
 /* SPDX-License-Identifier: BSD-2-Clause-Patent */
 /*
  * The hand-off (handoff.h; the contract is docs/handoff.md, section numbers below refer to it).
- * Compiled to nothing unless the build has everything it composes (SHIM_HAVE_HANDOFF).
  */
 #include "handoff.h"
 
@@ -12,7 +11,6 @@ TDS_NORETURN void shim_payload_returned(void)
     shim_fatal(0x7F00, "payload returned");
 }
 
-#if defined(SHIM_HAVE_HANDOFF)
 #include "ap.h"
 #include "arch/cpu.h"
 #include "e820.h"
@@ -29,9 +27,6 @@ TDS_NORETURN void shim_payload_returned(void)
 #include "tdshim/mem.h"
 #include "tdshim/tdhob.h"
 #include "tdshim/tdhob_wire.h"
-#if defined(SHIM_HAVE_TDX_EMU)
-#include "tdxemu.h"
-#endif
 
 #define TWO_MIB 0x200000ull
 #define PAGE 0x1000ull
@@ -72,9 +67,8 @@ static uint32_t e820_type(tdhob_mem_kind kind, bool accepted_by_shim)
 /*
  * §4 step 1: the TD HOB's memory map as E820, RAM the shim accepted as type 1 and RAM the
  * policy left as type 8; then what the shim still uses after the jump reserved: its RAM image
- * (code, data, page tables, IDT/GDT/TSS, stacks), the AP stack slots of the present APs (their
- * IST1 exception stacks), and in the test image the emulator's state. The rest of TempMem is
- * accepted RAM the payload may use.
+ * (code, data, page tables, IDT/GDT/TSS, stacks) and the AP stack slots of the present APs (their
+ * IST1 exception stacks). The rest of TempMem is accepted RAM the payload may use.
  */
 static void e820_from_hob(shim_e820 *m, const shim_handoff_in *in, const tdhob_view *hob)
 {
@@ -104,12 +98,6 @@ static void e820_from_hob(shim_e820 *m, const shim_handoff_in *in, const tdhob_v
         st = shim_e820_set(m, SHIM_AP_AREA, (uint64_t)(in->cpus - 1u) * SHIM_AP_SLOT_SIZE,
                            TDHOB_E820_RESERVED);
     }
-#if defined(SHIM_HAVE_TDX_EMU)
-    if (st == TDS_OK && shim_tdxemu_active()) {
-        const uint64_t emu = CPU_SYMBOL_ADDR(shim_emu_state);
-        st = shim_e820_set(m, emu, SHIM_EMU_STATE_LIMIT - emu, TDHOB_E820_RESERVED);
-    }
-#endif
     if (st != TDS_OK) {
         fatal_status(0x7002, "e820: more than 128 entries", st);
     }
@@ -216,9 +204,6 @@ static uint64_t load_payload(const shim_e820 *m, tds_bytes image)
         shim_paging_map(SHIM_PAYLOAD_BASE, SHIM_PAYLOAD_BASE, region, PT_P | PT_RW);
     if (mst != TDS_OK) {
         fatal_status(0x7007, "payload region: page tables", mst);
-    }
-    if (shim_trap_allow_tdcall(SHIM_PAYLOAD_BASE, SHIM_PAYLOAD_BASE + region) != TDS_OK) {
-        shim_fatal(0x7007, "payload region: tdcall trap range");
     }
     shim_log("tdshim: handoff: payload %s entry=0x%lx region=0x%lx-0x%lx load_size=0x%lx "
              "relocs=%u segments=%u",
@@ -354,12 +339,8 @@ static void aps_to_os_mailbox(const shim_handoff_in *in)
     if (st != TDS_OK) {
         fatal_status(0x700C, "os mailbox: blob install", st);
     }
-    /* The blob page: read-only and executable from now on (the shim's data is NX). Its reset
-     * entry asks TDVMCALL<CPUID> for the APIC ID: the test image's emulator answers it. */
+    /* The blob page: read-only and executable from now on (the shim's data is NX). */
     st = shim_paging_protect(ADDR(shim_os_blob), sizeof shim_os_blob, PT_P);
-    if (st == TDS_OK) {
-        st = shim_trap_allow_tdcall(ADDR(shim_os_blob), ADDR(shim_os_blob) + sizeof shim_os_blob);
-    }
     if (st != TDS_OK) {
         fatal_status(0x700C, "os mailbox: blob page permissions", st);
     }
@@ -451,16 +432,6 @@ void shim_handoff(const shim_handoff_in *in)
     const uint32_t ms = abi.hob_reg == LDR_REG_RCX ? 1u : 0u;
     shim_log("tdshim: handoff: jump to 0x%lx (%s: hob in %s, base in %s)", shim_payload.entry,
              ms != 0 ? "ms x64" : "sysv", ms != 0 ? "rcx" : "rdi", ms != 0 ? "rdx" : "rsi");
-    cpu_wrmsr(MSR_GS_BASE, 0); /* §7: the vCPU index the test image's emulator reads */
     shim_enter_payload(shim_payload.entry, ADDR(hob.ptr), SHIM_PAYLOAD_BASE,
                        CPU_SYMBOL_ADDR(shim_stack_top), ms);
 }
-
-#else /* !SHIM_HAVE_HANDOFF */
-
-void shim_handoff(const shim_handoff_in *in)
-{
-    (void)in;
-}
-
-#endif

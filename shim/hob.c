@@ -1,30 +1,74 @@
 /* SPDX-License-Identifier: BSD-2-Clause-Patent */
-/*
- * TD HOB intake (hob.h). Compiled to nothing unless the build has libtdhob (SHIM_HAVE_TDHOB,
- * shim/CMakeLists.txt), so the linters always see the file.
- */
-#if defined(SHIM_HAVE_TDHOB)
+/* TD HOB intake (hob.h). */
 #include "hob.h"
 
 #include "fatal.h"
 #include "log.h"
 #include "measure.h"
 #include "tdshim/mem.h"
-#include "tdshim/tdhob.h"
 
 /* The private copy the rest of the boot reads, and its checked view. */
 static uint8_t shim_hob_copy[SHIM_HOB_MAX] TDS_ALIGNED(8);
 static tdhob_view shim_hob_view;
 static bool shim_hob_taken;
 
-static void log_memory_map(void)
+/* Does some VMM-added section cover `at`? Then *end is the end of the one reaching furthest. */
+static bool added_at(const tdvf_meta *meta, uint64_t at, uint64_t *end)
 {
-    tdhob_mem_range map[32];
-    size_t n = 0;
+    bool found = false;
+    for (uint32_t i = 0; i < meta->count && i < TDVF_MAX_SECTIONS; i++) {
+        const tdvf_section *s = &meta->sec[i];
+        const bool added = s->type == TDVF_SEC_BFV || s->type == TDVF_SEC_CFV ||
+                           s->type == TDVF_SEC_TD_HOB || s->type == TDVF_SEC_TEMP_MEM ||
+                           s->type == TDVF_SEC_PERM_MEM || s->type == TDVF_SEC_PAYLOAD ||
+                           s->type == TDVF_SEC_PAYLOAD_PARAM;
+        uint64_t s_end = 0;
+        if (!added || (s->attributes & TDVF_ATTR_PAGE_AUG) != 0 || s->mem_size == 0 ||
+            tds_range_end(s->mem_addr, s->mem_size, &s_end) != TDS_OK) {
+            continue;
+        }
+        if (s->mem_addr <= at && at < s_end && (!found || s_end > *end)) {
+            *end = s_end;
+            found = true;
+        }
+    }
+    return found;
+}
+
+bool shim_hob_accepted_in_sections(const tdhob_mem_range *map, size_t n, const tdvf_meta *meta,
+                                   uint64_t *bad_base, uint64_t *bad_end)
+{
+    for (size_t i = 0; i < n; i++) {
+        uint64_t end = 0;
+        if (map[i].kind != TDHOB_MEM_ACCEPTED ||
+            tds_range_end(map[i].base, map[i].length, &end) != TDS_OK) {
+            continue; /* the validator refuses wrapping ranges; nothing to check otherwise */
+        }
+        uint64_t at = map[i].base;
+        while (at < end) {
+            uint64_t next = 0;
+            if (!added_at(meta, at, &next)) {
+                /* The uncovered stretch: up to the next section start inside the range. */
+                uint64_t stop = end;
+                for (uint32_t k = 0; k < meta->count && k < TDVF_MAX_SECTIONS; k++) {
+                    const uint64_t a = meta->sec[k].mem_addr;
+                    stop = a > at && a < stop ? a : stop;
+                }
+                *bad_base = at;
+                *bad_end = stop;
+                return false;
+            }
+            at = next;
+        }
+    }
+    return true;
+}
+
+static void log_memory_map(const tdhob_mem_range *map, size_t n)
+{
     tdhob_ram_summary sum;
-    if (tdhob_memory_map(&shim_hob_view, map, TDS_ARRAY_LEN(map), &n) != TDS_OK ||
-        tdhob_ram_summary_get(&shim_hob_view, &sum) != TDS_OK) {
-        shim_fatal(0x4002, "TD HOB memory map has more than 32 ranges");
+    if (tdhob_ram_summary_get(&shim_hob_view, &sum) != TDS_OK) {
+        shim_fatal(0x4002, "TD HOB memory map unreadable");
     }
     for (size_t i = 0; i < n; i++) {
         shim_log("tdshim: mem [0x%lx, 0x%lx) %s", map[i].base, map[i].base + map[i].length,
@@ -34,23 +78,20 @@ static void log_memory_map(void)
              (uint64_t)n, sum.accepted_bytes, sum.unaccepted_bytes, sum.ram_top);
 }
 
-tds_status shim_hob_take(uint64_t gpa, uint64_t size, uint32_t gpaw, bool optional, bool measure)
+void shim_hob_take(uint64_t gpa, uint64_t size, uint32_t gpaw, const tdvf_meta *meta)
 {
     if (size == 0 || size > SHIM_HOB_MAX) {
         shim_fatal(0x4003, "TD_HOB section larger than the shim's copy buffer");
     }
     /* One fetch from the VMM-written section into our own buffer; everything after reads it. */
     memcpy(shim_hob_copy, (const void *)(uintptr_t)gpa, (size_t)size);
-    if (optional) {
-        bool empty = true;
-        for (size_t i = 0; i < 8; i++) {
-            empty = empty && shim_hob_copy[i] == 0;
-        }
-        if (empty) {
-            shim_log("tdshim: td_hob: none loaded");
-            return TDS_ERR_NOT_FOUND;
-        }
+    const tds_bytes section = tds_bytes_make(shim_hob_copy, (size_t)size);
+    /* Measure before parse: RTMR0 shows the bytes even when the validator refuses them. */
+    size_t measured = 0;
+    if (tdhob_measured_length(section, gpa, &measured) != TDS_OK) {
+        shim_fatal(0x4003, "TD_HOB section empty");
     }
+    shim_measure_td_hob(tds_bytes_make(shim_hob_copy, measured));
     tdhob_config cfg;
     memset(&cfg, 0, sizeof cfg);
     cfg.hob_gpa = gpa;
@@ -58,19 +99,31 @@ tds_status shim_hob_take(uint64_t gpa, uint64_t size, uint32_t gpaw, bool option
     cfg.convention = TDHOB_CONV_AUTO;
     tdhob_error err;
     memset(&err, 0, sizeof err);
-    if (tdhob_validate(tds_bytes_make(shim_hob_copy, (size_t)size), &cfg, &shim_hob_view, &err) !=
-        TDS_OK) {
+    if (tdhob_validate(section, &cfg, &shim_hob_view, &err) != TDS_OK) {
         shim_log("tdshim: td_hob invalid: %s (hob at +0x%lx, field +0x%lx, type %u, value 0x%lx)",
                  tdhob_reason_str(err.reason), (uint64_t)err.hob_offset, (uint64_t)err.field_offset,
                  (uint32_t)err.hob_type, err.value);
         shim_fatal(0x4001, "TD HOB failed validation");
     }
-    if (measure) {
-        shim_measure_td_hob(shim_hob_view.hob); /* event log + RTMR0, before any use */
+    if (shim_hob_view.hob.len != measured) {
+        /* Cannot happen for a list the validator accepts (tdhob_measured_length): a bug. */
+        shim_fatal(0x4005, "TD HOB: the measured bytes are not the validated list");
+    }
+    tdhob_mem_range map[SHIM_HOB_MAP_MAX];
+    size_t n = 0;
+    if (tdhob_memory_map(&shim_hob_view, map, TDS_ARRAY_LEN(map), &n) != TDS_OK) {
+        shim_fatal(0x4002, "TD HOB memory map has more than 32 ranges");
+    }
+    uint64_t bad = 0;
+    uint64_t bad_end = 0;
+    if (!shim_hob_accepted_in_sections(map, n, meta, &bad, &bad_end)) {
+        shim_log("tdshim: td_hob: [0x%lx, 0x%lx) reported accepted is outside every section the "
+                 "VMM adds",
+                 bad, bad_end);
+        shim_fatal(0x4004, "TD HOB reports accepted RAM the VMM cannot have added");
     }
     shim_hob_taken = true;
-    log_memory_map();
-    return TDS_OK;
+    log_memory_map(map, n);
 }
 
 const tdhob_view *shim_hob_checked(void)
@@ -80,7 +133,7 @@ const tdhob_view *shim_hob_checked(void)
 
 tds_status shim_hob_unaccepted(uint64_t *base, uint64_t *len, size_t cap, size_t *n)
 {
-    tdhob_mem_range map[32];
+    tdhob_mem_range map[SHIM_HOB_MAP_MAX];
     size_t count = 0;
     *n = 0;
     if (!shim_hob_taken) {
@@ -102,5 +155,3 @@ tds_status shim_hob_unaccepted(uint64_t *base, uint64_t *len, size_t cap, size_t
     *n = k;
     return TDS_OK;
 }
-
-#endif /* SHIM_HAVE_TDHOB */

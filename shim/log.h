@@ -14,7 +14,7 @@
 #define SHIM_LOG_LINE 192u
 
 void shim_serial_init(void);
-/* Route the console through TDG.VP.VMCALL<IO> (a TD, or the emulator); no-op without libtdcall. */
+/* Route the console through TDG.VP.VMCALL<IO> (a TD entry). */
 void shim_serial_use_tdvmcall(void);
 void shim_serial_write(const char *s, size_t n);
 

@@ -14,25 +14,28 @@ uint64_t shim_measure_area(void)
     return (uint64_t)(uintptr_t)shim_log_area;
 }
 
-#if defined(SHIM_HAVE_RTMR)
+#include "hob.h"
 #include "tdshim/ccel.h"
 #include "tdshim/ccel_events.h"
 #include "tdshim/rtmr_tdcall.h"
 
+/* The td_hob event carries the whole list as its data (td-shim's event): the log must hold the
+ * largest HOB the shim takes, with room for everything else. */
+_Static_assert(SHIM_LOG_AREA_SIZE >= SHIM_HOB_MAX + 0x10000u,
+               "event log area too small for the largest TD HOB");
+
 static ccel_log shim_ccel;
-static bool shim_log_on;
 static rtmr_tdcall_ctx shim_log_tctx;
 
-void shim_measure_init(bool can_extend)
+void shim_measure_init(void)
 {
     const char vendor[] = CCEL_VENDOR_INFO_TDSHIM;
     if (ccel_log_init(&shim_ccel, tds_mut_bytes_make(shim_log_area, sizeof shim_log_area),
                       tds_bytes_make(vendor, sizeof vendor - 1)) != TDS_OK) {
         shim_fatal(0x6001, "event log: cannot start the log");
     }
-    shim_log_on = can_extend;
-    shim_log("tdshim: eventlog: area=0x%lx size=0x%x %s", shim_measure_area(), SHIM_LOG_AREA_SIZE,
-             can_extend ? "recording" : "not recording (no TDX module)");
+    shim_log("tdshim: eventlog: area=0x%lx size=0x%x recording", shim_measure_area(),
+             SHIM_LOG_AREA_SIZE);
 }
 
 static void logged(const char *what, uint64_t measured, tds_status st)
@@ -68,37 +71,21 @@ static rtmr_extend_ops ops(void)
 
 void shim_measure_td_hob(tds_bytes hob)
 {
-    if (!shim_log_on) {
-        shim_log("tdshim: eventlog: td_hob not measured (no TDX module)");
-        return;
-    }
     const rtmr_extend_ops o = ops();
     logged("td_hob", hob.len, ccel_event_td_hob(&shim_ccel, &o, hob));
 }
 
 void shim_measure_payload(tds_bytes payload, uint64_t base, uint64_t length)
 {
-    if (!shim_log_on) {
-        shim_log("tdshim: eventlog: payload not measured (no TDX module)");
-        return;
-    }
     const rtmr_extend_ops o = ops();
     logged("td_payload", payload.len, ccel_event_payload(&shim_ccel, &o, payload, base, length));
 }
 
 void shim_measure_separators(void)
 {
-    if (!shim_log_on) {
-        return;
-    }
     const rtmr_extend_ops o = ops();
     logged("separator", 4, ccel_event_separator(&shim_ccel, &o, 1, 0));
     logged("separator", 4, ccel_event_separator(&shim_ccel, &o, 2, 0));
-}
-
-bool shim_measure_active(void)
-{
-    return shim_log_on;
 }
 
 tds_bytes shim_measure_log(void)
@@ -110,36 +97,3 @@ uint32_t shim_measure_events(void)
 {
     return shim_ccel.events;
 }
-
-#else /* !SHIM_HAVE_RTMR */
-
-void shim_measure_init(bool can_extend)
-{
-    (void)can_extend;
-    memset(shim_log_area, 0xFF, sizeof shim_log_area);
-    shim_log("tdshim: eventlog: not recorded (no librtmr in this build)");
-}
-void shim_measure_td_hob(tds_bytes hob)
-{
-    (void)hob;
-}
-void shim_measure_payload(tds_bytes payload, uint64_t base, uint64_t length)
-{
-    (void)payload;
-    (void)base;
-    (void)length;
-}
-void shim_measure_separators(void) {}
-bool shim_measure_active(void)
-{
-    return false;
-}
-tds_bytes shim_measure_log(void)
-{
-    return tds_bytes_make(shim_log_area, 0);
-}
-uint32_t shim_measure_events(void)
-{
-    return 0;
-}
-#endif

@@ -4,8 +4,7 @@
  * vendor info "td-shim", SHA-384 only) in a 64 KiB area of the shim's RAM, with every measured
  * event extended into its RTMR through TDG.MR.RTMR.EXTEND as it is logged (reserve -> extend ->
  * commit: the log always replays to the registers). Any failure is fatal: a TD whose registers
- * and log disagree must not boot a payload. Built with librtmr (SHIM_HAVE_RTMR); without it the
- * calls log that nothing is measured.
+ * and log disagree must not boot a payload.
  */
 #ifndef TDSHIM_SHIM_MEASURE_H
 #define TDSHIM_SHIM_MEASURE_H
@@ -15,13 +14,15 @@
 
 #include "tdshim/base.h"
 
-#define SHIM_LOG_AREA_SIZE 0x10000u /* LAML of the CCEL table */
+/* LAML of the CCEL table: 192 KiB, the largest TD HOB (SHIM_HOB_MAX, 128 KiB, which the td_hob
+ * event carries whole) and 64 KiB for every other event (measure.c checks the relation). */
+#define SHIM_LOG_AREA_SIZE 0x30000u
 
-/* Start the log (Spec ID event only). `can_extend`: a TDX module (or the emulator) answers
- * TDG.MR.RTMR.EXTEND; without one the events are not recorded at all (logged as skipped). */
-void shim_measure_init(bool can_extend);
+/* Start the log (Spec ID event only). A TD entry only: TDG.MR.RTMR.EXTEND must be answered. */
+void shim_measure_init(void);
 
-/* RTMR0 <- the validated TD HOB list (PHIT .. END), event "td_hob" (td-shim's descriptor). */
+/* RTMR0 <- the TD HOB bytes (tdhob_measured_length of the copy, before validation), event
+ * "td_hob" (td-shim's descriptor). */
 void shim_measure_td_hob(tds_bytes hob);
 
 /* RTMR1 <- the payload bytes, EV_EFI_PLATFORM_FIRMWARE_BLOB2 {"td_payload", base, length}. */
@@ -30,9 +31,8 @@ void shim_measure_payload(tds_bytes payload, uint64_t base, uint64_t length);
 /* EV_SEPARATOR (u32 0) into RTMR0 then RTMR1: the end of the firmware's measurements. */
 void shim_measure_separators(void);
 
-/* The log area (LASA) and whether events were recorded. */
+/* The log area (LASA). */
 uint64_t shim_measure_area(void);
-bool shim_measure_active(void);
 /* Committed log bytes and event count (for the boot report). */
 tds_bytes shim_measure_log(void);
 uint32_t shim_measure_events(void);

@@ -2,9 +2,7 @@
 /* COM1 16550 UART and the line logger (log.h). */
 #include "arch/cpu.h"
 #include "log.h"
-#if defined(SHIM_HAVE_TDCALL)
 #include "tdshim/tdvmcall.h"
-#endif
 
 #define COM1 0x3F8u
 #define UART_THR 0u
@@ -15,21 +13,16 @@
 #define UART_LSR 5u
 #define LSR_THRE 0x20u
 
-#if defined(SHIM_HAVE_TDCALL)
 /* In a TD, port I/O would raise #VE: the console then goes through TDG.VP.VMCALL<IO>. */
 static bool shim_serial_vmcall;
-#endif
 
 void shim_serial_use_tdvmcall(void)
 {
-#if defined(SHIM_HAVE_TDCALL)
     shim_serial_vmcall = true;
-#endif
 }
 
 static void port_out(uint16_t port, uint8_t v)
 {
-#if defined(SHIM_HAVE_TDCALL)
     if (shim_serial_vmcall) {
         tdvmcall_status vs;
         if (tdvmcall_io_write(port, 1, v, &vs) != TDS_OK) {
@@ -37,13 +30,11 @@ static void port_out(uint16_t port, uint8_t v)
         }
         return;
     }
-#endif
     cpu_outb(port, v);
 }
 
 static uint8_t port_in(uint16_t port)
 {
-#if defined(SHIM_HAVE_TDCALL)
     if (shim_serial_vmcall) {
         tdvmcall_status vs;
         uint32_t v = 0xFF;
@@ -52,7 +43,6 @@ static uint8_t port_in(uint16_t port)
         }
         return (uint8_t)v;
     }
-#endif
     return cpu_inb(port);
 }
 

@@ -20,14 +20,12 @@
 #define SHIM_ACCEPT_LIMIT_DEFAULT ((uint64_t)(SHIM_ACCEPT_LIMIT))
 #else
 #define SHIM_ACCEPT_LIMIT_DEFAULT SHIM_ACCEPT_ALL
-/* Bytes vCPU `vcpu` accepted (OK answers) in the run; 0 for an unknown index. */
-uint64_t shim_accept_vcpu_bytes(uint32_t vcpu);
-
 #endif
 /* Most unaccepted HOB ranges handled (and ranges left unaccepted reported). */
 #define SHIM_ACCEPT_MAX_RANGES 16u
 
 typedef struct shim_accept_report {
+    uint64_t limit;     /* the limit of the run (SHIM_ACCEPT_ALL: none) */
     uint64_t requested; /* unaccepted bytes of the HOB below the limit */
     uint64_t bytes;     /* bytes the module accepted (libaccept's count) */
     uint64_t already;   /* bytes found already accepted */
@@ -62,19 +60,6 @@ typedef struct shim_accept_left_range {
  * still unaccepted as far as the hand-off may assume); TDS_ERR_NO_SPACE if cap is too small.
  */
 TDS_MUST_USE tds_status shim_accept_left(shim_accept_left_range *out, size_t cap, size_t *n);
-
-/*
- * Parse a limit as the test image's fw_cfg file opt/tdshim/accept-limit gives it (VMM bytes):
- * "all", or a decimal or 0x-hex number with an optional K, M or G suffix, optionally followed by
- * one newline; the result must be a 4 KiB multiple. TDS_ERR_MALFORMED / TDS_ERR_OVERFLOW /
- * TDS_ERR_ALIGNMENT otherwise (*limit unchanged).
- */
-TDS_MUST_USE tds_status shim_accept_parse_limit(const char *text, uint64_t *limit);
-
-/* The limit of the successful run: the shim accepted every unaccepted HOB byte below it
- * (SHIM_ACCEPT_ALL: everything); 0 when acceptance did not run or failed (builds without
- * libaccept, a TD entry today). */
-uint64_t shim_accept_limit(void);
 
 /* Bytes vCPU `vcpu` accepted (OK answers) in the run; 0 for an unknown index. */
 uint64_t shim_accept_vcpu_bytes(uint32_t vcpu);

@@ -18,8 +18,12 @@
  * there). false: the FATAL line was printed; the caller stops on the fatal path. */
 bool shim_ve_trap(shim_exc_frame *f);
 
-/* Plain-VM test commands `ve-*` (they arm the emulator's pending #VE, then `int $20` right
- * before the real instruction). false: not a ve-* command. */
-bool shim_ve_test_command(const char *cmd);
+/* The last #VE the handler emulated (exit reason, RIP advance) and how many it has handled. */
+typedef struct shim_ve_stats {
+    uint32_t exit_reason;
+    uint32_t step;
+    uint64_t count;
+} shim_ve_stats;
+shim_ve_stats shim_ve_last_handled(void);
 
 #endif

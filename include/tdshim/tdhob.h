@@ -118,6 +118,18 @@ typedef struct tdhob_view {
 } tdhob_view;
 
 /*
+ * Measure before parse: how many bytes of a TD_HOB section a firmware extends into RTMR0 before
+ * it validates them, so that even a list the validator refuses shows in the measurement. Reads
+ * only the first HOB header and, when that is a 56-byte PHIT, its EfiEndOfHobList: if that names
+ * a list end inside the section (EfiEndOfHobList - gpa a multiple of 8, at least a PHIT and an END
+ * long, at most section.len) *len is that length, which for every list tdhob_validate accepts is
+ * exactly the validated list (PHIT .. END); otherwise *len is the whole section. Never fails on
+ * content; TDS_ERR_INVALID_ARG for an empty or ill-formed slice or a NULL len. This is td-shim's
+ * "td_hob" event payload for a valid list (the whole list).
+ */
+TDS_MUST_USE tds_status tdhob_measured_length(tds_bytes section, uint64_t gpa, size_t *len);
+
+/*
  * Validate the HOB list in `hob` in one pass. On success *view is written and *err is cleared;
  * on failure *view is untouched and *err says why (err may be NULL). Bytes after the END HOB are
  * ignored (the TD_HOB section is usually larger than the list).

@@ -9,17 +9,14 @@ default rel
 
 extern __stack_top, __boot_regs, shim_main, shim_trap, shim_ap_main, shim_payload_returned
 
-; must match shim/ap.h: AP i's 16 KiB slot at SHIM_AP_AREA + (i-1)*slot = guard 4K | stack 8K |
-; IST1 4K, so its stack top is SHIM_AP_AREA + i*slot - 4K.
-%define SHIM_AP_AREA 0x600000
-%define SHIM_AP_SLOT_SIZE 0x4000
-%define SHIM_AP_IST_SIZE 0x1000
-%define SHIM_MAX_VCPUS 128
+; Numbers shared with C (shim/abi.h). AP i's 16 KiB slot at SHIM_ABI_AP_AREA + (i-1)*slot =
+; guard 4K | stack 8K | IST1 4K, so its stack top is SHIM_ABI_AP_AREA + i*slot - 4K.
+%include "shim_abi.inc"
 
 section .text.entry64 progbits alloc exec nowrite align=16
 global shim_entry64
 shim_entry64:
-    mov ax, 0x10
+    mov ax, SHIM_ABI_SEL_DATA
     mov ds, ax
     mov es, ax
     mov ss, ax
@@ -38,7 +35,7 @@ shim_entry64:
 ; APs (from ap_park32, ESI = vCPU index 1 .. SHIM_MAX_VCPUS-1): own stack, then C.
 global shim_ap_entry64
 shim_ap_entry64:
-    mov ax, 0x10
+    mov ax, SHIM_ABI_SEL_DATA
     mov ds, ax
     mov es, ax
     mov ss, ax
@@ -48,11 +45,11 @@ shim_ap_entry64:
     mov edi, esi
     test edi, edi
     jz .hang
-    cmp edi, SHIM_MAX_VCPUS
+    cmp edi, SHIM_ABI_MAX_VCPUS
     jae .hang                         ; no stack for it: stays halted (the BSP reports it missing)
     mov eax, edi
-    imul eax, eax, SHIM_AP_SLOT_SIZE
-    lea rsp, [rax + SHIM_AP_AREA - SHIM_AP_IST_SIZE] ; top of AP i's stack
+    imul eax, eax, SHIM_ABI_AP_SLOT_SIZE
+    lea rsp, [rax + SHIM_ABI_AP_AREA - SHIM_ABI_AP_IST_SIZE] ; top of AP i's stack
     xor ebp, ebp
     call shim_ap_main                 ; does not return
 .hang:

@@ -64,6 +64,30 @@ static void test_endian(void **state)
     assert_true(tds_load_le64(odd + 1) == 0x0807060504030201ull);
 }
 
+/* Big-endian (fw_cfg): the byte order is the reverse of the little-endian one above. */
+static void test_endian_big(void **state)
+{
+    (void)state;
+    uint8_t b[8];
+    tds_store_be64(b, 0x8877665544332211ull);
+    assert_int_equal(b[0], 0x88);
+    assert_int_equal(b[7], 0x11);
+    assert_true(tds_load_be64(b) == 0x8877665544332211ull);
+    assert_int_equal(tds_load_be32(b + 4), 0x44332211u);
+    assert_int_equal(tds_load_be16(b + 6), 0x2211);
+    tds_store_be32(b, 0x01020304u);
+    tds_store_be16(b + 4, 0xA0B0);
+    const uint8_t want[6] = {1, 2, 3, 4, 0xA0, 0xB0};
+    assert_memory_equal(b, want, sizeof want);
+    /* Top bits survive: no sign extension through int promotion. */
+    const uint8_t ff[8] = {0xFF, 0xFE, 0xFD, 0xFC, 0xFB, 0xFA, 0xF9, 0xF8};
+    assert_true(tds_load_be64(ff) == 0xFFFEFDFCFBFAF9F8ull);
+    assert_int_equal(tds_load_be32(ff), 0xFFFEFDFCu);
+    assert_int_equal(tds_load_be16(ff), 0xFFFE);
+    uint8_t odd[9] = {0, 1, 2, 3, 4, 5, 6, 7, 8};
+    assert_true(tds_load_be64(odd + 1) == 0x0102030405060708ull);
+}
+
 static void test_guid(void **state)
 {
     (void)state;
@@ -107,9 +131,9 @@ static void test_array_len(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_sub_slices), cmocka_unit_test(test_endian),
-        cmocka_unit_test(test_guid),       cmocka_unit_test(test_ct_equal_and_zero),
-        cmocka_unit_test(test_array_len),
+        cmocka_unit_test(test_sub_slices),        cmocka_unit_test(test_endian),
+        cmocka_unit_test(test_endian_big),        cmocka_unit_test(test_guid),
+        cmocka_unit_test(test_ct_equal_and_zero), cmocka_unit_test(test_array_len),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

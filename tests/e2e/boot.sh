@@ -22,6 +22,8 @@ cmake --build --preset "$preset" --target tdshim_image tdshim-hob tdshim-measure
 tools="$build/tools"
 fw="$build/firmware/shim/tdshim.fw"
 elf="$build/firmware/tests/payload/tdshim_test_payload.elf"
+# The harness's standard VMM layout (TempMem added, the emulator's part reserved).
+mapfile -t vmm_hob < "tests/e2e/test-vmm-hob.args"
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 fail=0
@@ -34,7 +36,7 @@ sect "image: tdshim-image --firmware tdshim.fw --payload tdshim_test_payload.elf
 echo "  reference MRTD (tdshim-measure mrtd): $("$tools/tdshim-measure/tdshim-measure" mrtd "$work/tdshim.img")"
 
 sect "TD HOB (the VMM's part): tdshim-hob gen --mem $mem, TempMem 0x100000+0x700000 already added"
-"$tools/tdshim-hob/tdshim-hob" gen --mem "$mem" --base 0x800000 --accepted 0x100000:0x700000 \
+"$tools/tdshim-hob/tdshim-hob" gen --mem "$mem" "${vmm_hob[@]}" \
   -o "$work/hob.bin" || exit 1
 "$tools/tdshim-hob/tdshim-hob" dump "$work/hob.bin" --gpa 0x800000 | indent
 

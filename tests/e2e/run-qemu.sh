@@ -6,15 +6,35 @@
 #   TDSHIM_SHARED_ALIAS=1: back guest RAM with a shared file (memory-backend-file, share=on) and
 #   map the same file again with a pc-dimm at 0x800000000000 (bit 47: the shared bit with GPAW 48),
 #   so a GPA with the shared bit reads and writes the same bytes as the private GPA without it.
+#   TDSHIM_HOB=FILE: load FILE at the TD_HOB section (0x800000), as the VMM does.
+# Every boot also gets the writable BFV the test image's TD start needs (tests/fw/td_entry.nasm):
+# an ivshmem-plain device whose 2 MiB memory (a temporary file) holds a copy of the image's BFV
+# (its last 2 MiB); the test image maps it over the BIOS ROM, as a TD has its BFV in private RAM.
+# The production image never touches the device.
 # Exit status: QEMU's (isa-debug-exit: 33 = shim ok, 35 = shim fatal), 124 on timeout.
 set -u
 qemu="$1"; image="$2"; limit="$3"; shift 3
+tmpfiles=()
+trap 'rm -f "${tmpfiles[@]}"' EXIT
+bfv="$(mktemp "${TMPDIR:-/tmp}/tdshim-bfv.XXXXXX")"
+tmpfiles+=("$bfv")
+size=$(stat -c %s "$image")
+if [ "$size" -lt 2097152 ]; then
+  echo "run-qemu: $image is smaller than the 2 MiB BFV" >&2; exit 2
+fi
+tail -c 2097152 "$image" > "$bfv"
+overlay=(-object "memory-backend-file,id=tdbfv,size=2M,mem-path=$bfv,share=on"
+  -device ivshmem-plain,memdev=tdbfv)
+hob=()
+if [ -n "${TDSHIM_HOB:-}" ]; then
+  hob=(-device "loader,file=$TDSHIM_HOB,addr=0x800000,force-raw=on")
+fi
 mem="${TDSHIM_MEM:-256M}"
 memargs=(-m "$mem")
 machine=q35
 if [ "${TDSHIM_SHARED_ALIAS:-0}" = 1 ]; then
   ram="$(mktemp "${TMPDIR:-/tmp}/tdshim-ram.XXXXXX")"
-  trap 'rm -f "$ram"' EXIT
+  tmpfiles+=("$ram")
   truncate -s "$mem" "$ram"
   # maxmem reaches past 2^47 so the DIMM fits the device-memory window above RAM.
   machine=q35,memory-backend=ram0
@@ -27,4 +47,4 @@ timeout --kill-after=2 "$limit" "$qemu" \
   -accel tcg -machine "$machine" -cpu max,phys-bits=48 "${memargs[@]}" -smp "${TDSHIM_SMP:-1}" \
   -nodefaults -display none -serial stdio -no-reboot \
   -device isa-debug-exit,iobase=0xf4,iosize=0x04 \
-  -bios "$image" "$@"
+  "${overlay[@]}" "${hob[@]}" -bios "$image" "$@"

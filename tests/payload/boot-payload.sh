@@ -39,6 +39,8 @@ img_tool="$(tool tdshim-image)"; hob_tool="$(tool tdshim-hob)"; measure="$(tool 
 for t in "$img_tool" "$hob_tool" "$measure"; do
   [ -n "$t" ] || { echo "boot-payload: tool missing under $bin"; exit 2; }
 done
+# The harness's standard VMM layout (TempMem added, the emulator's part reserved).
+mapfile -t vmm_hob < "$here/../e2e/test-vmm-hob.args"
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 place=(--payload "$payload"); accepted=(); vmm_dev=(); check_file=()
@@ -54,7 +56,7 @@ case "${TDP_PLACEMENT:-image}" in
 esac
 "$img_tool" --firmware "$fw" "${place[@]}" -o "$work/tdshim.img" > "$work/layout" \
   || { cat "$work/layout"; echo "boot-payload: tdshim-image ${place[0]} failed"; exit 1; }
-"$hob_tool" gen --mem "$mem" --base 0x800000 --accepted 0x100000:0x700000 "${accepted[@]}" \
+"$hob_tool" gen --mem "$mem" "${vmm_hob[@]}" "${accepted[@]}" \
   -o "$work/hob.bin" || { echo "boot-payload: tdshim-hob gen failed"; exit 1; }
 TDSHIM_SMP="$smp" TDSHIM_MEM="$mem" "$here/../e2e/run-qemu.sh" "$qemu" "$work/tdshim.img" 20 \
   -device "loader,file=$work/hob.bin,addr=0x800000,force-raw=on" "${vmm_dev[@]}" "$@" \
@@ -77,7 +79,7 @@ grep -qE "^tdpayload: image .* format=$format abi=ok base=ok\$" <(tr -d '\r' < "
 aps="$(tr -d '\r' < "$work/console" | grep -cE '^tdpayload: ap apic=[0-9]+ woken=1 reset=ok woken2=1$')"
 [ "$aps" = "$((smp - 1))" ] || { echo "boot-payload: $aps APs passed, expected $((smp - 1))"; fail=1; }
 if [ "${TDP_CHECK_WRONG_HOB:-0}" = 1 ]; then
-  "$hob_tool" gen --mem 512M --base 0x800000 --accepted 0x100000:0x700000 "${accepted[@]}" \
+  "$hob_tool" gen --mem 512M "${vmm_hob[@]}" "${accepted[@]}" \
     -o "$work/other.bin" || { echo "boot-payload: tdshim-hob gen failed"; exit 1; }
   if bash "$here/check-boot.sh" "$work/console" --image "$work/tdshim.img" \
       --hob "$work/other.bin" --measure "$measure" "${check_file[@]}"; then

@@ -21,6 +21,8 @@ here="$(cd "$(dirname "$0")" && pwd)"
 tool() { find "$bin" -type f -name "$1" -perm -u+x | head -1; }
 img_tool="$(tool tdshim-image)"; hob_tool="$(tool tdshim-hob)"
 if [ -z "$img_tool" ] || [ -z "$hob_tool" ]; then echo "hostile-payload: tools missing under $bin"; exit 2; fi
+# The harness's standard VMM layout (TempMem added, the emulator's part reserved).
+mapfile -t vmm_hob < "$here/../e2e/test-vmm-hob.args"
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 p="$work/payload"
@@ -75,7 +77,7 @@ case "$case_" in
 esac
 "$img_tool" --firmware "$fw" "${place[@]}" -o "$work/tdshim.img" > "$work/layout" \
   || { cat "$work/layout"; echo "hostile-payload: tdshim-image ${place[0]} failed"; exit 1; }
-"$hob_tool" gen --mem 256M --base 0x800000 --accepted 0x100000:0x700000 -o "$work/hob.bin" \
+"$hob_tool" gen --mem 256M "${vmm_hob[@]}" -o "$work/hob.bin" \
   || { echo "hostile-payload: tdshim-hob gen failed"; exit 1; }
 extra=(-device "loader,file=$work/hob.bin,addr=0x800000,force-raw=on" "${vmm_dev[@]}")
 [ -n "$limit" ] && extra+=(-fw_cfg "name=opt/tdshim/accept-limit,string=$limit")

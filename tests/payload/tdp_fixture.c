@@ -8,10 +8,10 @@
 static const tdhob_e820_entry fx_map[] = {
     {0x0, 0x100000, 1},        /* low RAM */
     {0x100000, 0xA0000, 2},    /* shim image, tables, stacks */
-    {0x1A0000, 0x12000, 4},    /* event log 64 KiB + mailbox + blob pages */
-    {0x1B2000, 0xE000, 2},     /* */
-    {0x1C0000, 0x10000, 3},    /* ACPI area: payload HOB, MADT, CCEL */
-    {0x1D0000, 0x630000, 2},   /* rest of the shim, emulator state */
+    {0x1A0000, 0x32000, 4},    /* event log 192 KiB + mailbox + blob pages */
+    {0x1D2000, 0xE000, 2},     /* */
+    {0x1E0000, 0x10000, 3},    /* ACPI area: payload HOB, MADT, CCEL */
+    {0x1F0000, 0x610000, 2},   /* rest of the shim, AP stacks */
     {0x800000, 0x800000, 1},   /* TD_HOB section and RAM */
     {0x1000000, 0x200000, 2},  /* payload region */
     {0x1200000, 0x6E00000, 1}, /* RAM */

@@ -14,7 +14,7 @@
 #include "tdp_line.h"
 #include "tdshim/tdhob.h"
 
-#define FX_HOB_GPA 0x1C0000ull
+#define FX_HOB_GPA 0x1E0000ull
 #define FX_PAYLOAD_BASE 0x1000000ull
 #define FX_ENTRY 0x1001000ull
 #define FX_IMAGE_END 0x1010000ull

@@ -13,11 +13,11 @@
 #include "tdshim/ccel.h"
 #include "tdshim/tdhob.h"
 
-#define TDP_LOG_AREA_SIZE (64u << 10) /* docs/handoff.md §3: LAML = 64 KiB */
-#define TDP_LOG_DUMP_LINE 64u         /* bytes per "log" line */
+#define TDP_LOG_AREA_SIZE (192u << 10) /* docs/handoff.md §3: LAML = 192 KiB */
+#define TDP_LOG_DUMP_LINE 64u          /* bytes per "log" line */
 
 /* The CCEL table: ccel_acpi_parse (signature, length, revision, checksum, reserved, LAML, wrap),
- * CC type 2 and subtype 0 (UNSUPPORTED), LAML = 64 KiB (MISMATCH), [LASA, LASA + LAML) inside
+ * CC type 2 and subtype 0 (UNSUPPORTED), LAML = 192 KiB (MISMATCH), [LASA, LASA + LAML) inside
  * one E820 NVS (type 4) entry (OUT_OF_BOUNDS). Prints one "ccel" line. */
 TDS_MUST_USE tds_status tdp_ccel_table_check(const struct tdp_sink *sink, tds_bytes table,
                                              const tdhob_e820_entry *e820, size_t n,

@@ -247,7 +247,7 @@ static void test_find(void **state)
     uint8_t madt[256];
     const size_t mlen = hand_madt(madt);
     uint8_t ccel[CCEL_ACPI_SIZE];
-    const ccel_acpi c = {.cc_type = 2, .laml = 0x10000, .lasa = FX_LOG_BASE};
+    const ccel_acpi c = {.cc_type = 2, .laml = 0x30000, .lasa = FX_LOG_BASE};
     assert_int_equal(ccel_acpi_build(&c, tds_mut_bytes_make(ccel, sizeof ccel)), TDS_OK);
     struct fx_spec s;
     fx_default(&s);

@@ -37,7 +37,7 @@ static void test_good(void **state)
     fx_default(&s);
     assert_int_equal(run(&s), TDS_OK);
     assert_true(fx_has_line(&g_cap, "tdpayload: e820 0x0 0x100000 1"));
-    assert_true(fx_has_line(&g_cap, "tdpayload: e820 0x1a0000 0x1b2000 4"));
+    assert_true(fx_has_line(&g_cap, "tdpayload: e820 0x1a0000 0x1d2000 4"));
     assert_true(fx_has_line(&g_cap, "tdpayload: e820 0x1000000 0x1200000 2"));
     assert_true(fx_has_line(&g_cap, "tdpayload: e820 0x8000000 0x10000000 8"));
     assert_int_equal(fx_count_prefix(&g_cap, "tdpayload: e820 0x"), 10);
@@ -46,7 +46,7 @@ static void test_good(void **state)
     assert_true(fx_has_line(
         &g_cap,
         "tdpayload: fv base=0x1000000 len=0x200000 region=ok image=inside e820=reserved ok"));
-    assert_int_equal(fx_count_prefix(&g_cap, "tdpayload: hob gpa=0x1c0000 len=0x"), 1);
+    assert_int_equal(fx_count_prefix(&g_cap, "tdpayload: hob gpa=0x1e0000 len=0x"), 1);
     /* Written on success: the decoded E820 and FV. */
     assert_int_equal(g_hob.e820_count, 10);
     assert_int_equal(g_hob.e820[9].addr, 0x8000000);
@@ -94,7 +94,7 @@ static void test_e820_unmerged(void **state)
     (void)state;
     struct fx_spec s;
     fx_default(&s);
-    s.e820[3].type = 4; /* 0x1b2000 follows an NVS entry with the same type */
+    s.e820[3].type = 4; /* 0x1d2000 follows an NVS entry with the same type */
     s.res[3].type = 4;
     assert_int_equal(run(&s), TDS_ERR_MALFORMED);
     assert_int_equal(
@@ -184,7 +184,7 @@ static void test_cpu_bits(void **state)
     fx_default(&s);
     s.cpu_bits = 52;
     assert_int_equal(run(&s), TDS_ERR_MISMATCH);
-    assert_int_equal(fx_count_prefix(&g_cap, "tdpayload: hob gpa=0x1c0000 len=0x"), 1);
+    assert_int_equal(fx_count_prefix(&g_cap, "tdpayload: hob gpa=0x1e0000 len=0x"), 1);
     assert_true(strstr(g_cap.text, "cpu_bits=52 FAIL mismatch") != NULL);
 }
 
@@ -201,7 +201,7 @@ static void test_invalid_hob(void **state)
     assert_int_equal(tdp_hob_check(&sink, hob, FX_HOB_GPA, 48, FX_PAYLOAD_BASE, FX_ENTRY,
                                    FX_IMAGE_END, g_map, MAP_CAP, &g_hob),
                      TDS_ERR_UNSUPPORTED);
-    assert_int_equal(fx_count_prefix(&g_cap, "tdpayload: hob gpa=0x1c0000 invalid="), 1);
+    assert_int_equal(fx_count_prefix(&g_cap, "tdpayload: hob gpa=0x1e0000 invalid="), 1);
     assert_true(strstr(g_cap.text, " at=0x8 FAIL unsupported") != NULL);
     assert_out_untouched();
     /* Wrong GPA: the PHIT's EfiEndOfHobList no longer matches. */

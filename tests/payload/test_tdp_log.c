@@ -199,28 +199,28 @@ static void test_dump_bounded(void **state)
 static void test_ccel_table(void **state)
 {
     (void)state;
-    const tdhob_e820_entry e820[] = {{0x100000, 0xA0000, 2}, {0x1A0000, 0x12000, 4}};
+    const tdhob_e820_entry e820[] = {{0x100000, 0xA0000, 2}, {0x1A0000, 0x32000, 4}};
     uint8_t t[CCEL_ACPI_SIZE];
-    ccel_acpi c = {.cc_type = 2, .laml = 0x10000, .lasa = FX_LOG_BASE};
+    ccel_acpi c = {.cc_type = 2, .laml = 0x30000, .lasa = FX_LOG_BASE};
     ccel_acpi out;
     struct tdp_sink sink = fx_sink(&g_cap);
     assert_int_equal(ccel_acpi_build(&c, tds_mut_bytes_make(t, sizeof t)), TDS_OK);
     assert_int_equal(tdp_ccel_table_check(&sink, tds_bytes_make(t, sizeof t), e820, 2, &out),
                      TDS_OK);
     assert_true(fx_has_line(
-        &g_cap, "tdpayload: ccel cc_type=2 subtype=0 laml=0x10000 lasa=0x1a0000 e820=nvs ok"));
+        &g_cap, "tdpayload: ccel cc_type=2 subtype=0 laml=0x30000 lasa=0x1a0000 e820=nvs ok"));
     assert_int_equal(out.lasa, FX_LOG_BASE);
     /* Hostile: each with its own status. */
     struct {
         ccel_acpi t;
         tds_status s;
     } cases[] = {
-        {{.cc_type = 1, .laml = 0x10000, .lasa = FX_LOG_BASE}, TDS_ERR_UNSUPPORTED},
-        {{.cc_type = 2, .cc_subtype = 1, .laml = 0x10000, .lasa = FX_LOG_BASE},
+        {{.cc_type = 1, .laml = 0x30000, .lasa = FX_LOG_BASE}, TDS_ERR_UNSUPPORTED},
+        {{.cc_type = 2, .cc_subtype = 1, .laml = 0x30000, .lasa = FX_LOG_BASE},
          TDS_ERR_UNSUPPORTED},
         {{.cc_type = 2, .laml = 0x8000, .lasa = FX_LOG_BASE}, TDS_ERR_MISMATCH},
-        {{.cc_type = 2, .laml = 0x10000, .lasa = 0x100000}, TDS_ERR_OUT_OF_BOUNDS},
-        {{.cc_type = 2, .laml = 0x10000, .lasa = FX_LOG_BASE + 0x3000}, TDS_ERR_OUT_OF_BOUNDS},
+        {{.cc_type = 2, .laml = 0x30000, .lasa = 0x100000}, TDS_ERR_OUT_OF_BOUNDS},
+        {{.cc_type = 2, .laml = 0x30000, .lasa = FX_LOG_BASE + 0x3000}, TDS_ERR_OUT_OF_BOUNDS},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         assert_int_equal(ccel_acpi_build(&cases[i].t, tds_mut_bytes_make(t, sizeof t)), TDS_OK);
@@ -229,7 +229,7 @@ static void test_ccel_table(void **state)
                          cases[i].s);
         assert_int_equal(fx_count_prefix(&g_cap, "tdpayload: ccel cc_type="), 1);
     }
-    assert_true(fx_has_line(&g_cap, "tdpayload: ccel cc_type=2 subtype=0 laml=0x10000 "
+    assert_true(fx_has_line(&g_cap, "tdpayload: ccel cc_type=2 subtype=0 laml=0x30000 "
                                     "lasa=0x1a3000 e820=NOT_NVS FAIL out of bounds"));
     /* Bad checksum: librtmr's parser refuses it before any field is believed. */
     assert_int_equal(ccel_acpi_build(&c, tds_mut_bytes_make(t, sizeof t)), TDS_OK);

@@ -2,7 +2,8 @@
 /*
  * tdshim-hob gen: build a TD HOB the way QEMU's hw/i386/tdvf-hob.c does (tdx-abi.md 5.2): the
  * guest RAM from the q35 e820 ([0, below-4G) and [4 GiB, +rest)), split around every range the
- * VMM adds before boot (the TD_HOB section itself, plus --accepted), sorted by address.
+ * VMM adds before boot (the TD_HOB section itself, plus --accepted) and every range it keeps for
+ * itself (--reserved), sorted by address.
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -16,10 +17,12 @@
 #define FOUR_G 0x100000000ull
 #define Q35_LOWMEM_MAX 0xB0000000ull /* q35: RAM below 4 GiB never exceeds the MMCONFIG base */
 
+typedef enum ram_kind { RAM_UNACCEPTED = 0, RAM_ADDED, RAM_RESERVED } ram_kind;
+
 typedef struct ram_entry {
     uint64_t start;
     uint64_t size;
-    bool added;
+    ram_kind kind;
 } ram_entry;
 
 typedef struct gen_state {
@@ -27,7 +30,7 @@ typedef struct gen_state {
     size_t n;
 } gen_state;
 
-static bool push(gen_state *g, uint64_t start, uint64_t size, bool added)
+static bool push(gen_state *g, uint64_t start, uint64_t size, ram_kind kind)
 {
     if (g->n >= MAX_ENTRIES) {
         fprintf(stderr, TOOL_NAME " gen: too many ranges (max %u)\n", MAX_ENTRIES);
@@ -35,13 +38,15 @@ static bool push(gen_state *g, uint64_t start, uint64_t size, bool added)
     }
     g->e[g->n].start = start;
     g->e[g->n].size = size;
-    g->e[g->n].added = added;
+    g->e[g->n].kind = kind;
     g->n++;
     return true;
 }
 
-/* QEMU tdx_accept_ram_range: the range must sit inside one not-yet-added RAM entry. */
-static bool accept_range(gen_state *g, uint64_t start, uint64_t size, const char *what)
+/* QEMU tdx_accept_ram_range: the range must sit inside one not-yet-added RAM entry; it becomes
+ * `kind` (added, or reserved by the VMM for itself). */
+static bool carve_range(gen_state *g, uint64_t start, uint64_t size, ram_kind kind,
+                        const char *what)
 {
     for (size_t i = 0; i < g->n; i++) {
         ram_entry *r = &g->e[i];
@@ -49,7 +54,7 @@ static bool accept_range(gen_state *g, uint64_t start, uint64_t size, const char
         if (start >= rend || start + size <= r->start) {
             continue;
         }
-        if (r->added || start < r->start || start + size > rend) {
+        if (r->kind != RAM_UNACCEPTED || start < r->start || start + size > rend) {
             fprintf(stderr,
                     TOOL_NAME " gen: %s [0x%" PRIx64 ", 0x%" PRIx64
                               ") is not inside one unaccepted RAM range (overlaps an earlier "
@@ -61,11 +66,11 @@ static bool accept_range(gen_state *g, uint64_t start, uint64_t size, const char
         const uint64_t tail = rend - (start + size);
         r->start = start;
         r->size = size;
-        r->added = true;
-        if (head != 0 && !push(g, start - head, head, false)) {
+        r->kind = kind;
+        if (head != 0 && !push(g, start - head, head, RAM_UNACCEPTED)) {
             return false;
         }
-        if (tail != 0 && !push(g, start + size, tail, false)) {
+        if (tail != 0 && !push(g, start + size, tail, RAM_UNACCEPTED)) {
             return false;
         }
         return true;
@@ -137,6 +142,7 @@ int tool_gen(int argc, char **argv)
     static uint64_t acc_start[64];
     static uint64_t acc_size[64];
     static const char *acc_arg[64];
+    static ram_kind acc_kind[64];
     size_t nacc = 0;
     static mmio_list mmio;
     mmio.n = 0;
@@ -174,8 +180,11 @@ int tool_gen(int argc, char **argv)
                 fprintf(stderr, TOOL_NAME " gen: bad %s '%s'\n", a, argv[i]);
                 return EXIT_USAGE;
             }
-        } else if ((strcmp(a, "--accepted") == 0 || strcmp(a, "--mmio") == 0) && has_val) {
+        } else if ((strcmp(a, "--accepted") == 0 || strcmp(a, "--mmio") == 0 ||
+                    strcmp(a, "--reserved") == 0) &&
+                   has_val) {
             const bool is_mmio = a[2] == 'm';
+            const ram_kind kind = a[2] == 'r' ? RAM_RESERVED : RAM_ADDED;
             /* One or more ranges follow, up to the next option. */
             int taken = 0;
             while (i + 1 < argc && argv[i + 1][0] != '-') {
@@ -196,11 +205,12 @@ int tool_gen(int argc, char **argv)
                     mmio.arg[mmio.n++] = r;
                 } else {
                     if (nacc >= 64) {
-                        fprintf(stderr, TOOL_NAME " gen: too many --accepted ranges\n");
+                        fprintf(stderr, TOOL_NAME " gen: too many --accepted/--reserved ranges\n");
                         return EXIT_USAGE;
                     }
                     acc_start[nacc] = s;
                     acc_size[nacc] = z;
+                    acc_kind[nacc] = kind;
                     acc_arg[nacc++] = r;
                 }
                 taken++;
@@ -254,19 +264,22 @@ int tool_gen(int argc, char **argv)
 
     static gen_state g;
     g.n = 0;
-    if (below != 0 && !push(&g, 0, below, false)) {
+    if (below != 0 && !push(&g, 0, below, RAM_UNACCEPTED)) {
         return EXIT_USAGE;
     }
-    if (above != 0 && !push(&g, FOUR_G, above, false)) {
+    if (above != 0 && !push(&g, FOUR_G, above, RAM_UNACCEPTED)) {
         return EXIT_USAGE;
     }
-    /* The TD_HOB section is always added by the VMM, then the extra sections in order. */
-    if (!accept_range(&g, base, hob_size, "the HOB section (--base/--hob-size)")) {
+    /* The TD_HOB section is always added by the VMM, then the extra ranges in order. */
+    if (!carve_range(&g, base, hob_size, RAM_ADDED, "the HOB section (--base/--hob-size)")) {
         return EXIT_USAGE;
     }
     for (size_t i = 0; i < nacc; i++) {
-        if (!check_range_arg("--accepted", acc_arg[i], acc_start[i], acc_size[i], limit) ||
-            !accept_range(&g, acc_start[i], acc_size[i], "--accepted range")) {
+        const bool added = acc_kind[i] == RAM_ADDED;
+        if (!check_range_arg(added ? "--accepted" : "--reserved", acc_arg[i], acc_start[i],
+                             acc_size[i], limit) ||
+            !carve_range(&g, acc_start[i], acc_size[i], acc_kind[i],
+                         added ? "--accepted range" : "--reserved range")) {
             return EXIT_USAGE;
         }
     }
@@ -303,7 +316,7 @@ int tool_gen(int argc, char **argv)
         }
         order[no].start = mmio.start[mi];
         order[no].size = mmio.size[mi];
-        order[no].added = false;
+        order[no].kind = RAM_UNACCEPTED;
         no++;
     }
     qsort(order, no, sizeof order[0], cmp_entry);
@@ -322,10 +335,15 @@ int tool_gen(int argc, char **argv)
             r.type = TDHOB_RES_MEMORY_MAPPED_IO;
             r.attribute = TDHOB_ATTR_MMIO;
         } else if (!legacy) {
-            r.type = order[i].added ? TDHOB_RES_SYSTEM_MEMORY : TDHOB_RES_MEMORY_UNACCEPTED;
+            r.type = order[i].kind == RAM_ADDED      ? TDHOB_RES_SYSTEM_MEMORY
+                     : order[i].kind == RAM_RESERVED ? TDHOB_RES_MEMORY_RESERVED
+                                                     : TDHOB_RES_MEMORY_UNACCEPTED;
             r.attribute = TDHOB_ATTR_QEMU_RAM;
         } else {
-            r.type = order[i].added ? TDHOB_RES_MEMORY_RESERVED : TDHOB_RES_SYSTEM_MEMORY;
+            /* Legacy: type 5 means added, so a range the VMM keeps is firmware-device memory. */
+            r.type = order[i].kind == RAM_ADDED      ? TDHOB_RES_MEMORY_RESERVED
+                     : order[i].kind == RAM_RESERVED ? TDHOB_RES_FIRMWARE_DEVICE
+                                                     : TDHOB_RES_SYSTEM_MEMORY;
             r.attribute = TDHOB_ATTR_LEGACY_RAM;
         }
         s = tdhob_add_resource(&b, &r);

@@ -1,26 +1,29 @@
 /* SPDX-License-Identifier: BSD-2-Clause-Patent */
 /*
- * Firmware link layout (docs/shim.md, docs/image-layout.md).
+ * Firmware link layout (docs/shim.md, docs/image-layout.md). Run through the C preprocessor with
+ * shim/abi.h (the numbers the C code and the assembly share) before ld reads it.
  *
  * ROM window (the BFV, 2 MiB ending at 4 GiB): page 0 reserved for the TDVF metadata that
- * tdshim-image writes; then the load image of the 64-bit shim (LMA); the 16/32-bit reset code in
- * the last page; the 0x50-byte tail reserve for the image builder; the reset vector at 0xFFFFFFF0.
+ * tdshim-image writes; then the load image of the 64-bit shim (LMA); the test image's TD-entry
+ * emulation page (SHIM_ABI_TEST_PAGE, empty in production); the early mailbox page
+ * (SHIM_ABI_EARLY_MBOX); the 16/32-bit reset code in the last page; the 0x50-byte tail reserve for
+ * the image builder; the reset vector at 0xFFFFFFF0.
  * RAM (inside the default TempMem section 0x100000-0x7FFFFF): the 64-bit shim runs at 0x100000
  * after the 32-bit code copies it there; .bss, page tables and the boot stack follow.
  */
+#include "abi.h"
+
 OUTPUT_FORMAT("elf64-x86-64")
 OUTPUT_ARCH(i386:x86-64)
 ENTRY(tdshim_reset_vector)
 
-ROM_BASE    = 0xFFE00000;
+ROM_BASE    = SHIM_ABI_BFV_BASE;
 RAM_BASE    = 0x00100000;
 RAM_LIMIT   = 0x00800000; /* end of the default TempMem section */
-TD_HOB_BASE = 0x00800000; /* default TD_HOB section (tdshim-image) */
 RV_PAGE     = 0xFFFFF000;
 shim_bfv_start = ROM_BASE;
-/* Test image: the TDX-module emulator's page-state bytes (1 per 4 KiB of RAM), in TempMem. */
-shim_emu_state = 0x00200000;
-shim_emu_state_end = RAM_LIMIT;
+/* The plain-VM 16-bit entry; the test image's link defines it as its TD-entry emulation. */
+PROVIDE(shim_real16_target = real16_entry);
 
 SECTIONS
 {
@@ -53,9 +56,7 @@ SECTIONS
   .noinit (NOLOAD) : ALIGN(4096) {
     shim_noinit_start = .;
     __boot_regs = .;
-    . += 32;
-    shim_ap_counters = .;
-    . += 32;
+    . += SHIM_ABI_BR_SIZE;
     . = ALIGN(4096);
     shim_stack_guard = .;
     . += 0x1000;
@@ -68,6 +69,8 @@ SECTIONS
   __shim_lma = LOADADDR(.text);
   __shim_load_size = __shim_load_end - __shim_ram_start;
 
+  .tdtest SHIM_ABI_TEST_PAGE : AT(SHIM_ABI_TEST_PAGE) { KEEP(*(.tdtest)) }
+  .earlymbox SHIM_ABI_EARLY_MBOX : AT(SHIM_ABI_EARLY_MBOX) { KEEP(*(.earlymbox)) }
   .rv32 RV_PAGE : AT(RV_PAGE) { *(.rv32) }
   .rvtramp 0xFFFFFF90 : AT(0xFFFFFF90) { *(.rvtramp) }
   .resetvector 0xFFFFFFF0 : AT(0xFFFFFFF0) { *(.resetvector) }
@@ -77,9 +80,16 @@ SECTIONS
 
 
 ASSERT(__shim_ram_end <= RAM_LIMIT, "shim RAM image does not fit the TempMem section")
-ASSERT(__shim_ram_end <= shim_emu_state, "shim RAM image overlaps the emulator state")
 ASSERT(__shim_ram_end <= 0x200000, "shim RAM image leaves the 4 KiB-mapped paging window (paging.c)")
-ASSERT(LOADADDR(.text) + __shim_load_size <= RV_PAGE, "shim load image overlaps the reset page")
+ASSERT(__shim_ram_end <= SHIM_ABI_AP_AREA, "shim RAM image overlaps the AP stack area")
+ASSERT(LOADADDR(.text) + __shim_load_size <= SHIM_ABI_TEST_PAGE,
+       "shim load image overlaps the test page / early mailbox / reset page")
+ASSERT(SIZEOF(.tdtest) <= 0x1000, "test TD-entry page larger than one page")
+ASSERT(shim_early_mbox == SHIM_ABI_EARLY_MBOX && SIZEOF(.earlymbox) == 0x1000,
+       "early mailbox is not the one page abi.h names")
+ASSERT(SHIM_ABI_EARLY_MBOX + 0x1000 == RV_PAGE && SHIM_ABI_TEST_PAGE + 0x1000 == SHIM_ABI_EARLY_MBOX,
+       "test page, early mailbox and reset page must be the last three pages of the BFV")
 ASSERT(SIZEOF(.rv32) <= 0xF90, "16/32-bit reset code too large for the last page")
 ASSERT(SIZEOF(.rvtramp) <= 0x10, "reset trampolines too large")
 ASSERT(SIZEOF(.resetvector) == 0x10, "reset vector must be exactly 16 bytes")
+ASSERT(ROM_BASE + SHIM_ABI_BFV_SIZE == 0x100000000, "the BFV must end at 4 GiB")
