@@ -317,7 +317,8 @@ static tds_bytes build_hob(const shim_handoff_in *in, const shim_e820 *m, const 
         st = tdhob_add_e820(&b, m->e, m->n);
     }
     tds_bytes out = tds_bytes_make(shim_acpi_area, 0);
-    const tds_status fst = tdhob_finish(&b, &out);
+    static tdhob_scratch_entry scratch[TDHOB_SCRATCH_ENTRIES(SHIM_ACPI_AREA_SIZE)];
+    const tds_status fst = tdhob_finish(&b, scratch, TDS_ARRAY_LEN(scratch), &out);
     if (fst != TDS_OK) {
         fatal_status(0x700A, "payload hob: build", st != TDS_OK ? st : fst);
     }

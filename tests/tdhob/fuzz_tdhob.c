@@ -13,6 +13,8 @@
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static uint8_t g_rebuild[65536 + 64];
+static tdhob_scratch_entry g_scratch[TDHOB_SCRATCH_ENTRIES(65536)];
+static tdhob_scratch_entry g_rebuild_scratch[TDHOB_SCRATCH_ENTRIES(65536)];
 
 static void check(int cond)
 {
@@ -56,7 +58,7 @@ static void rebuild(const tdhob_view *v)
         check(s == TDS_OK);
     }
     tds_bytes out;
-    check(tdhob_finish(&b, &out) == TDS_OK);
+    check(tdhob_finish(&b, g_rebuild_scratch, TDHOB_SCRATCH_ENTRIES(65536), &out) == TDS_OK);
     check(out.len == len && memcmp(out.ptr, tdhob_bytes(v).ptr, len) == 0);
 }
 
@@ -147,8 +149,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         return 0;
     }
     const tdhob_config cfgs[] = {
-        {0, true, 48, TDHOB_CONV_AUTO},
-        {0, true, 52, TDHOB_CONV_LEGACY},
+        {0, true, 48, TDHOB_CONV_AUTO, g_scratch, TDHOB_SCRATCH_ENTRIES(65536)},
+        {0, true, 52, TDHOB_CONV_LEGACY, g_scratch, TDHOB_SCRATCH_ENTRIES(65536)},
     };
     for (size_t i = 0; i < 2; i++) {
         tdhob_view v;

@@ -48,7 +48,8 @@ int main(int argc, char **argv)
     }
     for (size_t i = 0; i < k_hostile_count; i++) {
         char name[128];
-        tdhob_config cfg = {HOSTILE_GPA, false, 48, TDHOB_CONV_AUTO};
+        static tdhob_scratch_entry scratch[FX_SCRATCH_CAP];
+        tdhob_config cfg = {HOSTILE_GPA, false, 48, TDHOB_CONV_AUTO, scratch, FX_SCRATCH_CAP};
         n = k_hostile[i].build(buf, sizeof buf, &cfg);
         (void)snprintf(name, sizeof name, "hostile_%s", k_hostile[i].name);
         if (write_file(dir, name, buf, n) != 0) {
