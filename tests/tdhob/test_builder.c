@@ -271,6 +271,44 @@ static void test_finish_validates(void **state)
     }
 }
 
+/* tdhob_finish's sort scratch: NULL with a capacity is refused before anything changes; one
+ * entry per resource is enough; one less is NO_SPACE and the list is wiped like any failure. */
+static void test_finish_scratch(void **state)
+{
+    (void)state;
+    uint8_t buf[512];
+    tdhob_phit_params phit = {0};
+    tdhob_builder b;
+    const tdhob_resource rs[] = {
+        {{{0}}, 7, 7, 0x0, 0x1000},
+        {{{0}}, 0, 7, 0x1000, 0x1000},
+        {{{0}}, 2, 1, 0x0, 0x1000},
+    };
+    tdhob_scratch_entry scratch[3];
+    tds_bytes out = {NULL, 0};
+    for (size_t cap = 0; cap <= 3; cap++) {
+        memset(buf, 0xEE, sizeof buf);
+        assert_int_equal(tdhob_builder_init(&b, tds_mut_bytes_make(buf, sizeof buf), 0, 48, &phit),
+                         TDS_OK);
+        for (size_t i = 0; i < 3; i++) {
+            assert_int_equal(tdhob_add_resource(&b, &rs[i]), TDS_OK);
+        }
+        assert_int_equal(tdhob_finish(&b, NULL, 1, &out), TDS_ERR_INVALID_ARG);
+        assert_int_equal(buf[0], 0x01); /* untouched: still the PHIT */
+        const tds_status s = tdhob_finish(&b, cap == 0 ? NULL : scratch, cap, &out);
+        if (cap < 3) {
+            assert_int_equal(s, TDS_ERR_NO_SPACE);
+            for (size_t i = 0; i < 56 + 3 * 48 + 8; i++) {
+                assert_int_equal(buf[i], 0);
+            }
+            assert_int_equal(tdhob_finish(&b, scratch, 3, &out), TDS_ERR_STATE);
+        } else {
+            assert_int_equal(s, TDS_OK);
+            assert_int_equal(out.len, 56 + 3 * 48 + 8);
+        }
+    }
+}
+
 /* The builder reproduces the QEMU 8 GiB vector byte for byte. */
 static void test_builder_matches_vector(void **state)
 {
@@ -301,6 +339,7 @@ int main(void)
         cmocka_unit_test(test_round_trip),       cmocka_unit_test(test_every_short_buffer),
         cmocka_unit_test(test_errors_stick),     cmocka_unit_test(test_input_checks),
         cmocka_unit_test(test_finish_validates), cmocka_unit_test(test_builder_matches_vector),
+        cmocka_unit_test(test_finish_scratch),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -221,6 +221,31 @@ static void test_resource_overlap_contains(void **state)
     (void)state;
     run_case("resource_overlap_contains");
 }
+static void test_resource_overlap_identical(void **state)
+{
+    (void)state;
+    run_case("resource_overlap_identical");
+}
+static void test_io_overlap(void **state)
+{
+    (void)state;
+    run_case("io_overlap");
+}
+static void test_overlap_before_bad_hob(void **state)
+{
+    (void)state;
+    run_case("overlap_before_bad_hob");
+}
+static void test_bad_hob_before_overlap(void **state)
+{
+    (void)state;
+    run_case("bad_hob_before_overlap");
+}
+static void test_scratch_too_small(void **state)
+{
+    (void)state;
+    run_case("scratch_too_small");
+}
 static void test_unaccepted_in_legacy(void **state)
 {
     (void)state;
@@ -424,6 +449,11 @@ int main(void)
         cmocka_unit_test(test_io_beyond_64k),
         cmocka_unit_test(test_resource_overlap),
         cmocka_unit_test(test_resource_overlap_contains),
+        cmocka_unit_test(test_resource_overlap_identical),
+        cmocka_unit_test(test_io_overlap),
+        cmocka_unit_test(test_overlap_before_bad_hob),
+        cmocka_unit_test(test_bad_hob_before_overlap),
+        cmocka_unit_test(test_scratch_too_small),
         cmocka_unit_test(test_unaccepted_in_legacy),
         cmocka_unit_test(test_memalloc_size),
         cmocka_unit_test(test_memalloc_reserved),
