@@ -232,9 +232,10 @@ tds_status tdhob_add_acpi_table(tdhob_builder *b, tds_bytes table)
     return tdhob_add_guid(b, &tdhob_guid_acpi_table, table);
 }
 
-tds_status tdhob_finish(tdhob_builder *b, tds_bytes *out)
+tds_status tdhob_finish(tdhob_builder *b, tdhob_scratch_entry *scratch, size_t scratch_cap,
+                        tds_bytes *out)
 {
-    if (b == NULL || out == NULL || b->buf.ptr == NULL) {
+    if (b == NULL || out == NULL || b->buf.ptr == NULL || (scratch == NULL && scratch_cap != 0)) {
         return TDS_ERR_INVALID_ARG;
     }
     if (b->finished) {
@@ -252,8 +253,8 @@ tds_status tdhob_finish(tdhob_builder *b, tds_bytes *out)
         s = tds_add_u64(b->gpa, (uint64_t)b->pos, &end);
         if (s == TDS_OK) {
             tds_store_le64(b->buf.ptr + offsetof(tdhob_wire_phit, efi_end_of_hob_list), end);
-            tdhob_config cfg = {b->gpa, false, b->gpaw, TDHOB_CONV_AUTO};
-            tdhob_view v;
+            tdhob_config cfg = {b->gpa, false, b->gpaw, TDHOB_CONV_AUTO, scratch, scratch_cap};
+            tdhob_view v; /* dropped: the scratch is the caller's again on return */
             tds_bytes res = tds_bytes_make(b->buf.ptr, b->pos);
             s = tdhob_validate(res, &cfg, &v, NULL);
             if (s == TDS_OK) {

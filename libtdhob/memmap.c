@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: BSD-2-Clause-Patent */
 /*
- * Memory-map and E820 views of a checked HOB. No scratch storage: ranges are produced in address
- * order by repeatedly selecting the lowest start above the previous one (memory-space resources
- * never overlap after validation, so starts are unique). O(n^2) in the number of resources, with
- * n bounded by the HOB size / 48.
+ * Memory-map and E820 views of a checked HOB. tdhob_validate left the resource ranges sorted in
+ * the caller's scratch (memory space first, by start; ranges of one space never overlap), so
+ * every function here is one O(n) pass over ranges[0 .. mem_count): the same ranges, in the same
+ * address order, as selecting the lowest remaining start each time (the O(n^2) method this
+ * replaces).
  */
 #include "tdhob_internal.h"
 
@@ -41,32 +42,23 @@ bool tdhob_classify(tdhob_convention conv, uint32_t resource_type, tdhob_mem_kin
     return true;
 }
 
-/* The memory-space resource with the lowest start strictly above `after` (or >= 0 when first). */
-static tds_status next_range(const tdhob_view *v, bool first, uint64_t after, tdhob_mem_range *out,
-                             bool *found)
+/*
+ * The i-th memory-space range of the view, in address order. The scratch belongs to the caller:
+ * fail closed (TDS_ERR_STATE) on an entry that is empty or not above the previous one, which a
+ * validated view never has.
+ */
+static tds_status range_at(const tdhob_view *v, size_t i, uint64_t prev_end, tdhob_mem_range *out,
+                           uint64_t *end, bool *mem)
 {
-    size_t off = 0;
-    *found = false;
-    while (off < v->hob.len) {
-        tdhob_item it;
-        TDS_TRY(tdhob_decode_at(v->hob, off, &it));
-        off += it.length;
-        tdhob_mem_kind k;
-        if (it.type != TDHOB_TYPE_RESOURCE_DESCRIPTOR ||
-            !tdhob_classify(v->convention, it.u.resource.type, &k)) {
-            continue;
-        }
-        const uint64_t s = it.u.resource.start;
-        if (!first && s <= after) {
-            continue;
-        }
-        if (!*found || s < out->base) {
-            out->base = s;
-            out->length = it.u.resource.length;
-            out->kind = k;
-            *found = true;
-        }
+    const tdhob_scratch_entry *e = &v->ranges[i];
+    TDHOB_COUNT_COMPARISON();
+    if (e->start >= e->end || (i > 0 && e->start < prev_end)) {
+        return TDS_ERR_STATE;
     }
+    out->base = e->start;
+    out->length = e->end - e->start;
+    *end = e->end;
+    *mem = tdhob_classify(v->convention, tdhob_tag_type(e->tag), &out->kind);
     return TDS_OK;
 }
 
@@ -99,24 +91,21 @@ static tds_status merged_walk(const tdhob_view *v, key_fn key, uint32_t arg,
                               void *out, size_t cap, size_t *count)
 {
     size_t n = 0;
-    bool first = true;
-    uint64_t after = 0;
     bool have = false;
     uint64_t cur_base = 0;
     uint64_t cur_end = 0;
     uint32_t cur_key = 0;
-    for (;;) {
+    uint64_t prev_end = 0;
+    for (size_t i = 0; i < v->mem_count; i++) {
         tdhob_mem_range r;
-        bool found;
-        TDS_TRY(next_range(v, first, after, &r, &found));
-        if (!found) {
-            break;
-        }
-        first = false;
-        after = r.base;
-        uint32_t k = key(r.kind, arg);
         uint64_t end;
-        TDS_TRY(tds_range_end(r.base, r.length, &end)); /* validated: cannot wrap */
+        bool mem;
+        TDS_TRY(range_at(v, i, prev_end, &r, &end, &mem));
+        prev_end = end;
+        if (!mem) {
+            return TDS_ERR_STATE; /* an I/O range among the memory ones: not a validated view */
+        }
+        uint32_t k = key(r.kind, arg);
         if (have && k != 0 && k == cur_key && cur_end == r.base) {
             cur_end = end;
             continue;
@@ -207,27 +196,27 @@ tds_status tdhob_ram_summary_get(const tdhob_view *v, tdhob_ram_summary *out)
     }
     tdhob_ram_summary s;
     memset(&s, 0, sizeof s);
-    size_t off = 0;
-    while (off < v->hob.len) {
-        tdhob_item it;
-        TDS_TRY(tdhob_decode_at(v->hob, off, &it));
-        off += it.length;
-        tdhob_mem_kind k;
-        if (it.type != TDHOB_TYPE_RESOURCE_DESCRIPTOR ||
-            !tdhob_classify(v->convention, it.u.resource.type, &k) ||
-            (k != TDHOB_MEM_ACCEPTED && k != TDHOB_MEM_UNACCEPTED)) {
+    uint64_t prev_end = 0;
+    for (size_t i = 0; i < v->mem_count; i++) {
+        tdhob_mem_range r;
+        uint64_t end;
+        bool mem;
+        TDS_TRY(range_at(v, i, prev_end, &r, &end, &mem));
+        prev_end = end;
+        if (!mem) {
+            return TDS_ERR_STATE;
+        }
+        if (r.kind != TDHOB_MEM_ACCEPTED && r.kind != TDHOB_MEM_UNACCEPTED) {
             continue;
         }
-        uint64_t end;
-        TDS_TRY(tds_range_end(it.u.resource.start, it.u.resource.length, &end));
-        uint64_t *acc = k == TDHOB_MEM_ACCEPTED ? &s.accepted_bytes : &s.unaccepted_bytes;
-        TDS_TRY(tds_add_u64(*acc, it.u.resource.length, acc));
+        uint64_t *acc = r.kind == TDHOB_MEM_ACCEPTED ? &s.accepted_bytes : &s.unaccepted_bytes;
+        TDS_TRY(tds_add_u64(*acc, r.length, acc));
         if (end > s.ram_top) {
             s.ram_top = end;
         }
         const uint64_t four_g = 1ull << 32;
         uint64_t low_end = end < four_g ? end : four_g;
-        if (it.u.resource.start < four_g && low_end > s.ram_top_below_4g) {
+        if (r.base < four_g && low_end > s.ram_top_below_4g) {
             s.ram_top_below_4g = low_end;
         }
     }

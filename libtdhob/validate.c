@@ -1,7 +1,13 @@
 /* SPDX-License-Identifier: BSD-2-Clause-Patent */
 /*
- * One-pass TD HOB validator (tdx-abi.md 5.3/5.4; td-shim-formats.md 1.4). Every rule is listed in
+ * TD HOB validator (tdx-abi.md 5.3/5.4; td-shim-formats.md 1.4). Every rule is listed in
  * docs/libtdhob.md. All reads go through tds_cursor; nothing is cast.
+ *
+ * One walk checks every HOB on its own and records each resource descriptor in the caller's
+ * scratch; the overlap rule ("no overlap with an earlier resource of the same space") is then
+ * checked on the sorted scratch (ranges.c) in O(n log n) instead of against every earlier
+ * resource. The error reported is still the first one in list order: the walk stops at its first
+ * error, and an overlap among the resources recorded before that point precedes it.
  */
 #include "tdhob_internal.h"
 
@@ -21,6 +27,9 @@ typedef struct vstate {
     size_t count[16];
     bool any_unaccepted;
     tdhob_phit phit;
+    tdhob_scratch_entry *scratch; /* the caller's, cfg->scratch_cap entries */
+    size_t nres;                  /* resources recorded in scratch[0..nres) (ordinal = index) */
+    size_t nmem;                  /* of which memory space */
 } vstate;
 
 static tds_status fail(vstate *s, tds_status st, tdhob_reason r, size_t hob_off, size_t field_rel,
@@ -118,23 +127,23 @@ static tds_status check_phit(vstate *s, size_t off, uint16_t len, tds_cursor *c)
     return TDS_OK;
 }
 
-/* Does [start, start+len) overlap a resource of the same space among the HOBs in [0, upto)? */
-static bool overlaps_earlier(const vstate *s, size_t upto, uint64_t start, uint64_t len, bool io)
+/* Record a resource that passed its own checks in the next scratch entry. */
+static tds_status record_resource(vstate *s, size_t off, uint32_t type, uint64_t start,
+                                  uint64_t length)
 {
-    size_t off = 0;
-    while (off < upto) {
-        tdhob_item it;
-        if (tdhob_decode_at(s->buf, off, &it) != TDS_OK) {
-            return true; /* cannot happen for validated HOBs; fail closed */
-        }
-        if (it.type == TDHOB_TYPE_RESOURCE_DESCRIPTOR &&
-            tdhob_is_io_type(it.u.resource.type) == io &&
-            tds_ranges_overlap(it.u.resource.start, it.u.resource.length, start, len)) {
-            return true;
-        }
-        off += it.length;
+    uint64_t end;
+    if (s->nres >= s->cfg->scratch_cap) {
+        return fail(s, TDS_ERR_NO_SPACE, TDHOB_R_SCRATCH_TOO_SMALL, off, 0,
+                    TDHOB_TYPE_RESOURCE_DESCRIPTOR, (uint64_t)s->cfg->scratch_cap);
     }
-    return false;
+    TDS_TRY(tds_range_end(start, length, &end)); /* checked by check_range: cannot wrap */
+    tdhob_scratch_entry e = {start, end, tdhob_tag_make(s->nres, type)};
+    s->scratch[s->nres] = e;
+    s->nres++;
+    if (!tdhob_is_io_type(type)) {
+        s->nmem++;
+    }
+    return TDS_OK;
 }
 
 static tds_status check_resource(vstate *s, size_t off, uint16_t len, tds_cursor *c)
@@ -163,10 +172,8 @@ static tds_status check_resource(vstate *s, size_t off, uint16_t len, tds_cursor
     const bool io = tdhob_is_io_type(type);
     TDS_TRY(check_range(s, off, t, F(tdhob_wire_resource, physical_start),
                         F(tdhob_wire_resource, resource_length), start, length, io));
-    if (overlaps_earlier(s, off, start, length, io)) {
-        return fail(s, TDS_ERR_MALFORMED, TDHOB_R_RESOURCE_OVERLAP, off,
-                    F(tdhob_wire_resource, physical_start), t, start);
-    }
+    /* Overlaps are checked after the walk, on the sorted scratch (check_overlaps). */
+    TDS_TRY(record_resource(s, off, type, start, length));
     if (type == TDHOB_RES_MEMORY_UNACCEPTED) {
         s->any_unaccepted = true;
     }
@@ -415,6 +422,78 @@ static tds_status walk(vstate *s, size_t *end_off)
     }
 }
 
+/* Offset of the header of the resource descriptor with this ordinal (list order), walking the
+ * headers the walk already accepted. */
+static tds_status resource_offset(tds_bytes buf, uint64_t ordinal, size_t *out)
+{
+    size_t off = 0;
+    uint64_t seen = 0;
+    while (buf.len - off >= sizeof(tdhob_wire_header)) {
+        const uint16_t type = tds_load_le16(buf.ptr + off);
+        const uint16_t len = tds_load_le16(buf.ptr + off + 2u);
+        if (len < sizeof(tdhob_wire_header) || len > buf.len - off) {
+            break;
+        }
+        if (type == TDHOB_TYPE_RESOURCE_DESCRIPTOR) {
+            if (seen == ordinal) {
+                *out = off;
+                return TDS_OK;
+            }
+            seen++;
+        }
+        off += len;
+    }
+    return TDS_ERR_STATE; /* the walk recorded this resource: cannot happen */
+}
+
+/*
+ * The overlap rule over the resources the walk recorded (every one before its first error, if
+ * any): sort them, find the first resource in list order that overlaps an earlier one of its
+ * space, and report it as a walk checking each resource in turn against the earlier ones would.
+ */
+static tds_status check_overlaps(vstate *s)
+{
+    tdhob_sort_ranges(s->scratch, s->nres);
+    uint64_t k;
+    if (!tdhob_first_overlap(s->scratch, s->nres, &k)) {
+        return TDS_OK;
+    }
+    uint64_t start = 0;
+    for (size_t i = 0; i < s->nres; i++) {
+        if (tdhob_tag_ordinal(s->scratch[i].tag) == k) {
+            start = s->scratch[i].start;
+        }
+    }
+    size_t off;
+    TDS_TRY(resource_offset(s->buf, k, &off));
+    return fail(s, TDS_ERR_MALFORMED, TDHOB_R_RESOURCE_OVERLAP, off,
+                F(tdhob_wire_resource, physical_start), TDHOB_TYPE_RESOURCE_DESCRIPTOR, start);
+}
+
+/* The scratch must be a well-formed array of its own: NULL only when empty, not wrapping, and
+ * not inside the HOB bytes it would be written over while they are read. */
+static bool scratch_ok(tds_bytes hob, const tdhob_config *cfg)
+{
+    if (cfg->scratch == NULL) {
+        return cfg->scratch_cap == 0;
+    }
+    size_t bytes;
+    if (tds_mul_size(cfg->scratch_cap, sizeof(tdhob_scratch_entry), &bytes) != TDS_OK) {
+        return false;
+    }
+    const tds_bytes sb = tds_bytes_make(cfg->scratch, bytes);
+    if (!tds_bytes_valid(sb)) {
+        return false;
+    }
+    if (bytes == 0 || hob.len == 0) {
+        return true;
+    }
+    const uintptr_t s0 = (uintptr_t)sb.ptr;
+    const uintptr_t h0 = (uintptr_t)hob.ptr;
+    /* Both ranges are non-empty and do not wrap; disjoint iff one ends before the other. */
+    return s0 + (bytes - 1u) < h0 || h0 + (hob.len - 1u) < s0;
+}
+
 tds_status tdhob_validate(tds_bytes hob, const tdhob_config *cfg, tdhob_view *view,
                           tdhob_error *err)
 {
@@ -437,13 +516,20 @@ tds_status tdhob_validate(tds_bytes hob, const tdhob_config *cfg, tdhob_view *vi
         cfg->convention != TDHOB_CONV_LEGACY) {
         return fail(&s, TDS_ERR_INVALID_ARG, TDHOB_R_BAD_ARG, 0, 0, 0, (uint64_t)cfg->convention);
     }
+    if (!scratch_ok(hob, cfg)) {
+        return fail(&s, TDS_ERR_INVALID_ARG, TDHOB_R_BAD_ARG, 0, 0, 0, (uint64_t)cfg->scratch_cap);
+    }
+    s.scratch = cfg->scratch;
     s.gpa_limit = 1ull << (cfg->gpaw - 1u);
     if (!cfg->gpa_from_phit && !tds_is_aligned_u64(cfg->hob_gpa, 8)) {
         return fail(&s, TDS_ERR_ALIGNMENT, TDHOB_R_GPA_UNALIGNED, 0, 0, 0, cfg->hob_gpa);
     }
 
     size_t end_off = 0;
-    TDS_TRY(walk(&s, &end_off));
+    const tds_status walked = walk(&s, &end_off);
+    /* An overlap among the resources before the walk's first error comes before that error. */
+    TDS_TRY(check_overlaps(&s));
+    TDS_TRY(walked);
 
     /* PHIT.EfiEndOfHobList must name the byte right after END (td-shim check_hob_integrity). */
     const size_t end_field = offsetof(tdhob_wire_phit, efi_end_of_hob_list);
@@ -485,6 +571,9 @@ tds_status tdhob_validate(tds_bytes hob, const tdhob_config *cfg, tdhob_view *vi
     v.gpaw = cfg->gpaw;
     v.convention = conv;
     memcpy(v.count, s.count, sizeof v.count);
+    v.ranges = s.scratch;
+    v.range_count = s.nres;
+    v.mem_count = s.nmem;
     v.magic = TDHOB_VIEW_MAGIC;
     *view = v;
     if (err != NULL) {

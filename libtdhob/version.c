@@ -59,6 +59,7 @@ const char *tdhob_reason_str(tdhob_reason r)
     case TDHOB_R_CPU_SPACE: return "CPU HOB address-space size invalid";
     case TDHOB_R_CPU_DUPLICATE: return "duplicated CPU HOB";
     case TDHOB_R_END_SIZE: return "end-of-list length is not 8";
+    case TDHOB_R_SCRATCH_TOO_SMALL: return "sort scratch too small for the resources";
     case TDHOB_R_COUNT_: break;
     }
     return "unknown reason";

@@ -302,7 +302,10 @@ static tds_bytes build_hob(const shim_handoff_in *in, const shim_e820 *m, const 
         st = tdhob_add_e820(&b, m->e, m->n);
     }
     tds_bytes out = tds_bytes_make(shim_acpi_area, 0);
-    const tds_status fst = tdhob_finish(&b, &out);
+    /* tdhob_finish validates the list: one sort entry per resource descriptor, and the list
+     * holds one per E820 entry plus the VMM's MMIO ranges (both at most SHIM_E820_MAX). */
+    static tdhob_scratch_entry scratch[2u * SHIM_E820_MAX];
+    const tds_status fst = tdhob_finish(&b, scratch, TDS_ARRAY_LEN(scratch), &out);
     if (fst != TDS_OK) {
         fatal_status(0x700A, "payload hob: build", st != TDS_OK ? st : fst);
     }

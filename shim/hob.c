@@ -10,6 +10,8 @@
 /* The private copy the rest of the boot reads, and its checked view. */
 static uint8_t shim_hob_copy[SHIM_HOB_MAX] TDS_ALIGNED(8);
 static tdhob_view shim_hob_view;
+/* libtdhob's sort scratch for the copy; shim_hob_view borrows it. */
+static tdhob_scratch_entry shim_hob_scratch[TDHOB_SCRATCH_ENTRIES(SHIM_HOB_MAX)];
 static bool shim_hob_taken;
 
 /* Does some VMM-added section cover `at`? Then *end is the end of the one reaching furthest. */
@@ -97,6 +99,8 @@ void shim_hob_take(uint64_t gpa, uint64_t size, uint32_t gpaw, const tdvf_meta *
     cfg.hob_gpa = gpa;
     cfg.gpaw = gpaw;
     cfg.convention = TDHOB_CONV_AUTO;
+    cfg.scratch = shim_hob_scratch;
+    cfg.scratch_cap = TDS_ARRAY_LEN(shim_hob_scratch);
     tdhob_error err;
     memset(&err, 0, sizeof err);
     if (tdhob_validate(section, &cfg, &shim_hob_view, &err) != TDS_OK) {

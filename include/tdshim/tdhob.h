@@ -8,8 +8,14 @@
  * buffer, it copies nothing. tdhob_validate() checks everything once; every accessor takes only
  * the checked view and never meets a byte the validator did not accept.
  *
- * Ownership: all storage (the HOB bytes, the view, memory-map arrays, builder buffers) belongs
- * to the caller. The library allocates nothing and keeps no global state.
+ * Ownership: all storage (the HOB bytes, the sort scratch, the view, memory-map arrays, builder
+ * buffers) belongs to the caller. The library allocates nothing, does not recurse and keeps no
+ * global state. A view borrows two caller buffers: the HOB bytes and the sort scratch given in
+ * tdhob_config; both MUST stay alive and unchanged while the view is used.
+ *
+ * Cost: validation is O(n log n) in the number n of resource descriptors (one walk over the
+ * list, an in-place heapsort of the scratch, linear overlap passes); the memory map, E820 and
+ * RAM summary are O(n) over the sorted scratch.
  */
 #ifndef TDSHIM_TDHOB_H
 #define TDSHIM_TDHOB_H
@@ -18,7 +24,7 @@
 #include "tdshim/tdhob_wire.h"
 
 /* Library interface version; bumped on any incompatible change. */
-#define TDHOB_API_VERSION 1u
+#define TDHOB_API_VERSION 2u
 
 uint32_t tdhob_api_version(void);
 
@@ -76,6 +82,7 @@ typedef enum tdhob_reason {
     TDHOB_R_CPU_SPACE,             /* SizeOfMemorySpace not 1..64 or SizeOfIoSpace > 32 */
     TDHOB_R_CPU_DUPLICATE,         /* a second CPU HOB */
     TDHOB_R_END_SIZE,              /* END HobLength != 8 */
+    TDHOB_R_SCRATCH_TOO_SMALL,     /* the sort scratch has no entry left for this resource */
     TDHOB_R_COUNT_
 } tdhob_reason;
 
@@ -99,11 +106,42 @@ typedef enum tdhob_convention {
     TDHOB_CONV_LEGACY,   /* old VMMs: 0 = unaccepted, 5 (reserved) = added (accepted) */
 } tdhob_convention;
 
+/*
+ * Sort scratch: one entry per resource descriptor of the list. The caller provides the array
+ * (tdhob_config.scratch); tdhob_validate() fills it, sorts it in place, checks overlaps on it, and
+ * the view it returns keeps reading it (memory map, E820, RAM summary). Fields are private.
+ */
+typedef struct tdhob_scratch_entry {
+    uint64_t start; /* range start */
+    uint64_t end;   /* exclusive end (validated: no wrap) */
+    uint64_t tag;   /* (resource ordinal in list order << 3) | ResourceType */
+} tdhob_scratch_entry;
+TDS_ASSERT_SIZE(tdhob_scratch_entry, 24);
+
+/*
+ * Scratch entries that are always enough for a HOB buffer of `hob_bytes` bytes: only resource
+ * descriptors (48 bytes each, PI spec vol. 3 EFI_HOB_RESOURCE_DESCRIPTOR) take an entry, and they
+ * follow the 56-byte PHIT that must come first, so a buffer of B bytes holds at most
+ * (B - 56) / 48 of them, whether or not the list in it is valid. Memory allocations and FVs are
+ * not overlap-checked and take none. TDHOB_SCRATCH_ENTRIES(128 KiB) = 2729 (65,496 bytes).
+ * An integer constant expression when hob_bytes is one (static arrays).
+ */
+#define TDHOB_SCRATCH_ENTRIES(hob_bytes)                                                           \
+    ((size_t)(hob_bytes) < sizeof(tdhob_wire_phit)                                                 \
+         ? (size_t)0                                                                               \
+         : ((size_t)(hob_bytes) - sizeof(tdhob_wire_phit)) / sizeof(tdhob_wire_resource))
+
 typedef struct tdhob_config {
     uint64_t hob_gpa;   /* GPA the HOB was read from (EfiEndOfHobList check) */
     bool gpa_from_phit; /* true: derive hob_gpa = EfiEndOfHobList - walked length (tools) */
     uint32_t gpaw;      /* guest physical address width: 48 or 52 (TDG.VP.INFO) */
     tdhob_convention convention;
+    /* Sort scratch, scratch_cap entries, caller-owned; TDHOB_SCRATCH_ENTRIES(hob.len) always
+     * suffices. NULL is allowed only with scratch_cap 0, which validates only lists without
+     * resource descriptors. Must not overlap the HOB bytes. Overwritten by every tdhob_validate
+     * call (also on failure); after a success the view borrows it. */
+    tdhob_scratch_entry *scratch;
+    size_t scratch_cap;
 } tdhob_config;
 
 /* The checked view. Produced only by tdhob_validate(); treat every field as private. */
@@ -112,12 +150,16 @@ typedef struct tdhob_view {
     uint64_t hob_gpa;   /* GPA of byte 0 */
     uint64_t gpa_limit; /* 2^(GPAW-1): first shared GPA */
     uint32_t gpaw;
-    tdhob_convention convention; /* resolved: CURRENT or LEGACY */
-    size_t count[16];            /* HOBs per type slot (see tdhob_count) */
-    uint32_t magic;              /* set by tdhob_validate */
+    tdhob_convention convention;       /* resolved: CURRENT or LEGACY */
+    size_t count[16];                  /* HOBs per type slot (see tdhob_count) */
+    const tdhob_scratch_entry *ranges; /* the caller's scratch, sorted: memory space by start, */
+    size_t range_count;                /* then I/O space by start; one per resource descriptor */
+    size_t mem_count;                  /* memory-space entries: ranges[0 .. mem_count) */
+    uint32_t magic;                    /* set by tdhob_validate */
 } tdhob_view;
 
 /*
+<<<<<<< HEAD
  * Measure before parse: how many bytes of a TD_HOB section a firmware extends into RTMR0 before
  * it validates them, so that even a list the validator refuses shows in the measurement. Reads
  * only the first HOB header and, when that is a 56-byte PHIT, its EfiEndOfHobList: if that names
@@ -133,8 +175,28 @@ TDS_MUST_USE tds_status tdhob_measured_length(tds_bytes section, uint64_t gpa, s
  * Validate the HOB list in `hob` in one pass. On success *view is written and *err is cleared;
  * on failure *view is untouched and *err says why (err may be NULL). Bytes after the END HOB are
  * ignored (the TD_HOB section is usually larger than the list).
+=======
+ * Validate the HOB list in `hob`. On success *view is written and *err is cleared; on failure
+ * *view is untouched and *err says why (err may be NULL). Bytes after the END HOB are ignored
+ * (the TD_HOB section is usually larger than the list).
+ *
+ * The error reported is the first one in list order, exactly as a check of each HOB in turn
+ * would find it. For overlapping resources that is the resource that overlaps one EARLIER in the
+ * list (same space: memory or I/O), and among those the earliest in the list; hob_offset is its
+ * header, field_offset its PhysicalStart, value its PhysicalStart.
+ *
+ * Scratch: each resource descriptor that passes its own checks takes the next scratch entry; the
+ * first one that finds none fails with TDS_ERR_NO_SPACE, TDHOB_R_SCRATCH_TOO_SMALL (hob_offset =
+ * field_offset = that resource, value = scratch_cap) unless an error earlier in the list (an
+ * overlap among the resources already recorded included) comes first. Overlaps are never skipped.
+ *
+>>>>>>> tdhob-nlogn
  * Statuses: TDS_ERR_INVALID_ARG, _TRUNCATED, _MALFORMED, _ALIGNMENT, _OVERFLOW, _OUT_OF_BOUNDS,
- * _UNSUPPORTED (PHIT version); the reason is in err.
+ * _UNSUPPORTED (PHIT version), _NO_SPACE (scratch); the reason is in err.
+ *
+ * Thread safety: writes only *view, *err and the scratch; concurrent calls need their own
+ * scratch. Accessors only read the view, the HOB bytes and the scratch: any number of threads may
+ * use one view while nobody writes those.
  */
 TDS_MUST_USE tds_status tdhob_validate(tds_bytes hob, const tdhob_config *cfg, tdhob_view *view,
                                        tdhob_error *err);
@@ -281,7 +343,8 @@ const char *tdhob_mem_kind_str(tdhob_mem_kind kind);
 /* Kind of one resource type under a convention; false for I/O space and unknown types. */
 bool tdhob_classify(tdhob_convention conv, uint32_t resource_type, tdhob_mem_kind *kind);
 
-/* Number of ranges tdhob_memory_map would produce. */
+/* Number of ranges tdhob_memory_map would produce. O(n) over the view's sorted scratch; these
+ * accessors fail with TDS_ERR_STATE when they notice that the scratch is no longer sorted. */
 TDS_MUST_USE tds_status tdhob_memory_map_count(const tdhob_view *v, size_t *count);
 /* Fill out[0..*count). More than `cap` ranges: TDS_ERR_NO_SPACE and nothing is written. */
 TDS_MUST_USE tds_status tdhob_memory_map(const tdhob_view *v, tdhob_mem_range *out, size_t cap,
@@ -363,9 +426,14 @@ TDS_MUST_USE tds_status tdhob_add_e820(tdhob_builder *b, const tdhob_e820_entry 
 TDS_MUST_USE tds_status tdhob_add_acpi_table(tdhob_builder *b, tds_bytes table);
 /*
  * Append END, patch PHIT.EfiEndOfHobList, and validate the result with tdhob_validate (so the
- * output always parses back). On success *out is the finished list. On failure the written bytes
- * are zeroed and the builder stays failed.
+ * output always parses back), with `scratch` (scratch_cap entries: one per resource added;
+ * TDHOB_SCRATCH_ENTRIES(buf.len) always suffices; NULL only with scratch_cap 0) as its sort
+ * scratch. The scratch is used only during the call. On success *out is the finished list. On
+ * failure (TDS_ERR_NO_SPACE when the scratch is short) the written bytes are zeroed and the
+ * builder stays failed. A NULL scratch with scratch_cap != 0 is TDS_ERR_INVALID_ARG, nothing
+ * changed.
  */
-TDS_MUST_USE tds_status tdhob_finish(tdhob_builder *b, tds_bytes *out);
+TDS_MUST_USE tds_status tdhob_finish(tdhob_builder *b, tdhob_scratch_entry *scratch,
+                                     size_t scratch_cap, tds_bytes *out);
 
 #endif /* TDSHIM_TDHOB_H */

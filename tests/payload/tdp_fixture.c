@@ -79,7 +79,8 @@ tds_status fx_build(const struct fx_spec *s, uint8_t *buf, size_t cap, tds_bytes
     if (s->two_e820) {
         TDS_TRY(tdhob_add_e820(&b, s->e820, s->n));
     }
-    return tdhob_finish(&b, out);
+    tdhob_scratch_entry scratch[TDS_ARRAY_LEN(s->res) + 1u]; /* + the PCI hole */
+    return tdhob_finish(&b, scratch, TDS_ARRAY_LEN(scratch), out);
 }
 
 static void fx_emit(void *ctx, const char *s, size_t n)

@@ -274,7 +274,13 @@ tds_status tdp_hob_check(const struct tdp_sink *sink, tds_bytes hob, uint64_t ho
     tdp_hob h = {0};
     /* The shim builds the payload HOB with QEMU's current convention (0 = accepted RAM,
      * 7 = unaccepted, 5 = reserved); AUTO would read a HOB without type 7 as legacy. */
-    const tdhob_config cfg = {.hob_gpa = hob_gpa, .gpaw = gpaw, .convention = TDHOB_CONV_CURRENT};
+    /* libtdhob's sort scratch; out->view borrows it until the next call. */
+    static tdhob_scratch_entry scratch[TDHOB_SCRATCH_ENTRIES(TDP_HOB_MAX)];
+    const tdhob_config cfg = {.hob_gpa = hob_gpa,
+                              .gpaw = gpaw,
+                              .convention = TDHOB_CONV_CURRENT,
+                              .scratch = scratch,
+                              .scratch_cap = TDS_ARRAY_LEN(scratch)};
     tdhob_error err = {0};
     tds_status s = tdhob_validate(hob, &cfg, &h.view, &err);
     tdp_line_start(&l, "hob gpa=");

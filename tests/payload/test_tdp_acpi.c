@@ -258,7 +258,11 @@ static void test_find(void **state)
     s.ntables = 2;
     tds_bytes hob;
     assert_int_equal(fx_build(&s, g_hob, sizeof g_hob, &hob), TDS_OK);
-    const tdhob_config cfg = {.hob_gpa = FX_HOB_GPA, .gpaw = 48};
+    static tdhob_scratch_entry scratch[TDHOB_SCRATCH_ENTRIES(sizeof g_hob)];
+    const tdhob_config cfg = {.hob_gpa = FX_HOB_GPA,
+                              .gpaw = 48,
+                              .scratch = scratch,
+                              .scratch_cap = TDS_ARRAY_LEN(scratch)};
     tdhob_view v;
     assert_int_equal(tdhob_validate(hob, &cfg, &v, NULL), TDS_OK);
     tds_bytes t;

@@ -611,6 +611,60 @@ CASE(resource_overlap_contains)
     return finish(&h);
 }
 
+CASE(resource_overlap_identical)
+{
+    hb h;
+    UNUSED_CFG;
+    start(&h, buf, cap);
+    hb_res(&h, 5, 0x7, 0x800000, 0x20000); /* the first one again, other type */
+    return finish(&h);
+}
+
+CASE(io_overlap)
+{
+    hb h;
+    UNUSED_CFG;
+    start(&h, buf, cap);
+    hb_res(&h, 2, 0x1, 0x0, 0x10);  /* I/O space is its own: no clash with memory */
+    hb_res(&h, 6, 0x1, 0x10, 0x10); /* touches the one before */
+    hb_res(&h, 2, 0x1, 0x8, 0x4);   /* inside the first I/O range */
+    return finish(&h);
+}
+
+/* An overlap comes before a malformed HOB later in the list ... */
+CASE(overlap_before_bad_hob)
+{
+    hb h;
+    UNUSED_CFG;
+    start(&h, buf, cap);
+    hb_res(&h, 7, 0x7, 0x81F000, 0x1000);
+    hb_hdr(&h, 0x0042, 16, 0);
+    hb_zero(&h, 8);
+    return finish(&h);
+}
+
+/* ... and after one earlier in the list. */
+CASE(bad_hob_before_overlap)
+{
+    hb h;
+    UNUSED_CFG;
+    start(&h, buf, cap);
+    hb_hdr(&h, 0x0042, 16, 0);
+    hb_zero(&h, 8);
+    hb_res(&h, 7, 0x7, 0x81F000, 0x1000);
+    return finish(&h);
+}
+
+/* A sort scratch with one entry for two resources. */
+CASE(scratch_too_small)
+{
+    hb h;
+    start(&h, buf, cap);
+    cfg->scratch_cap = 1;
+    hb_res(&h, 7, 0x7, 0x1000000, 0x1000);
+    return finish(&h);
+}
+
 CASE(unaccepted_in_legacy)
 {
     hb h;
@@ -869,6 +923,11 @@ const hostile_case k_hostile[] = {
     E(io_beyond_64k, TDS_ERR_OUT_OF_BOUNDS, TDHOB_R_RANGE_BEYOND_IO, OFF_X, OFF_X + 32),
     E(resource_overlap, TDS_ERR_MALFORMED, TDHOB_R_RESOURCE_OVERLAP, OFF_X, OFF_X + 32),
     E(resource_overlap_contains, TDS_ERR_MALFORMED, TDHOB_R_RESOURCE_OVERLAP, OFF_X, OFF_X + 32),
+    E(resource_overlap_identical, TDS_ERR_MALFORMED, TDHOB_R_RESOURCE_OVERLAP, OFF_X, OFF_X + 32),
+    E(io_overlap, TDS_ERR_MALFORMED, TDHOB_R_RESOURCE_OVERLAP, OFF_X + 96, OFF_X + 96 + 32),
+    E(overlap_before_bad_hob, TDS_ERR_MALFORMED, TDHOB_R_RESOURCE_OVERLAP, OFF_X, OFF_X + 32),
+    E(bad_hob_before_overlap, TDS_ERR_MALFORMED, TDHOB_R_UNKNOWN_TYPE, OFF_X, OFF_X),
+    E(scratch_too_small, TDS_ERR_NO_SPACE, TDHOB_R_SCRATCH_TOO_SMALL, OFF_X, OFF_X),
     E(unaccepted_in_legacy, TDS_ERR_MALFORMED, TDHOB_R_UNACCEPTED_IN_LEGACY, 0, 0),
     E(memalloc_size, TDS_ERR_MALFORMED, TDHOB_R_MEMALLOC_SIZE, OFF_X, OFF_X + 2),
     E(memalloc_reserved, TDS_ERR_MALFORMED, TDHOB_R_MEMALLOC_RESERVED, OFF_X, OFF_X + 44),

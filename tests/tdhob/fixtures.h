@@ -59,7 +59,7 @@ extern const hob_vector k_vec_legacy_2g; /* td-shim fuzz seed hob_buffer, legacy
 typedef struct hostile_case {
     const char *name;
     /* Builds the bytes into buf (cap >= 4096) and may adjust cfg (pre-set: HOSTILE_GPA, GPAW 48,
-     * AUTO). Returns the length. */
+     * AUTO, a scratch of FX_SCRATCH_CAP entries). Returns the length. */
     size_t (*build)(uint8_t *buf, size_t cap, tdhob_config *cfg);
     tds_status status;
     tdhob_reason reason;
@@ -68,6 +68,10 @@ typedef struct hostile_case {
 } hostile_case;
 
 extern const hostile_case k_hostile[];
+/* Sort scratch large enough for any test HOB up to 4 KiB (the hostile buffers). A view borrows
+ * the scratch it was validated with: each test file owns its arrays. */
+#define FX_SCRATCH_CAP TDHOB_SCRATCH_ENTRIES(4096)
+
 extern const size_t k_hostile_count;
 const hostile_case *hostile_find(const char *name);
 

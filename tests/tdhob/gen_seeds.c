@@ -1,13 +1,14 @@
 /* SPDX-License-Identifier: BSD-2-Clause-Patent */
 /*
- * Writes the fuzz seeds deterministically: the three vectors, the all-types list, and every
- * hostile case. Usage: gen_seeds DIR. The committed tests/tdhob/seeds/ is this program's output
- * (a ctest regenerates it and compares).
+ * Writes the fuzz seeds deterministically: the three vectors, the all-types list, a list of
+ * shuffled resource descriptors filling 4 KiB, and every hostile case. Usage: gen_seeds DIR. The
+ * committed tests/tdhob/seeds/ is this program's output (a ctest regenerates it and compares).
  */
 #include <stdio.h>
 #include <string.h>
 
 #include "fixtures.h"
+#include "ref_tdhob.h"
 
 static int write_file(const char *dir, const char *name, const uint8_t *b, size_t n)
 {
@@ -46,9 +47,17 @@ int main(int argc, char **argv)
     if (write_file(dir, "all_types", buf, n) != 0) {
         return 1;
     }
+    /* Many resource descriptors in shuffled order (the sorted overlap check's input). */
+    static big_res res[TDHOB_SCRATCH_ENTRIES(sizeof buf)];
+    big_make(res, TDS_ARRAY_LEN(res), 8, 0x5EED);
+    n = big_write(buf, sizeof buf, HOSTILE_GPA, res, TDS_ARRAY_LEN(res));
+    if (n == 0 || write_file(dir, "many_resources", buf, n) != 0) {
+        return 1;
+    }
     for (size_t i = 0; i < k_hostile_count; i++) {
         char name[128];
-        tdhob_config cfg = {HOSTILE_GPA, false, 48, TDHOB_CONV_AUTO};
+        static tdhob_scratch_entry scratch[FX_SCRATCH_CAP];
+        tdhob_config cfg = {HOSTILE_GPA, false, 48, TDHOB_CONV_AUTO, scratch, FX_SCRATCH_CAP};
         n = k_hostile[i].build(buf, sizeof buf, &cfg);
         (void)snprintf(name, sizeof name, "hostile_%s", k_hostile[i].name);
         if (write_file(dir, name, buf, n) != 0) {

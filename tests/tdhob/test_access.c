@@ -14,11 +14,12 @@
 
 static uint8_t g_buf[2048];
 static size_t g_len;
+static tdhob_scratch_entry g_scratch[FX_SCRATCH_CAP];
 
 static void view_all(tdhob_view *v)
 {
     g_len = fixture_all_types(g_buf, sizeof g_buf, GPA);
-    tdhob_config cfg = {GPA, false, 48, TDHOB_CONV_AUTO};
+    tdhob_config cfg = {GPA, false, 48, TDHOB_CONV_AUTO, g_scratch, FX_SCRATCH_CAP};
     tdhob_error err;
     tds_status s = tdhob_validate(tds_bytes_make(g_buf, g_len), &cfg, v, &err);
     if (s != TDS_OK) {
@@ -174,7 +175,7 @@ static void test_map_sorting_top(void **state)
     hb_res(&h, 7, 7, 0x2000, 0x1000);
     hb_end(&h);
     hb_patch_end(&h, 0x1000);
-    tdhob_config cfg = {0x1000, false, 48, TDHOB_CONV_AUTO};
+    tdhob_config cfg = {0x1000, false, 48, TDHOB_CONV_AUTO, g_scratch, FX_SCRATCH_CAP};
     tdhob_view v;
     assert_int_equal(tdhob_validate(tds_bytes_make(buf, h.len), &cfg, &v, NULL), TDS_OK);
     tdhob_mem_range m[4];

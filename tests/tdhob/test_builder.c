@@ -13,6 +13,8 @@
 
 #define GPA 0x7E000000ull
 
+static tdhob_scratch_entry g_scratch[FX_SCRATCH_CAP];
+
 static uint8_t g_acpi[44];
 static const tdhob_e820_entry k_e820[3] = {
     {0x0, 0x9F000, TDHOB_E820_RAM},
@@ -56,7 +58,7 @@ static tds_status build_payload_hob(uint8_t *buf, size_t cap, tds_bytes *out)
         s = tdhob_add_e820(&b, k_e820, 3);
     }
     (void)s; /* errors stick: finish reports the first one */
-    return tdhob_finish(&b, out);
+    return tdhob_finish(&b, g_scratch, FX_SCRATCH_CAP, out);
 }
 
 static void test_round_trip(void **state)
@@ -68,7 +70,7 @@ static void test_round_trip(void **state)
     /* 56 PHIT + 16 CPU + 48 res + 48 alloc + 24 FV + 40 payload + 24+48 ACPI + 24+64 E820 + 8 */
     assert_int_equal(out.len, 56 + 16 + 48 + 48 + 24 + 40 + 72 + 88 + 8);
     assert_ptr_equal(out.ptr, buf);
-    tdhob_config cfg = {GPA, false, 48, TDHOB_CONV_AUTO};
+    tdhob_config cfg = {GPA, false, 48, TDHOB_CONV_AUTO, g_scratch, FX_SCRATCH_CAP};
     tdhob_view v;
     assert_int_equal(tdhob_validate(out, &cfg, &v, NULL), TDS_OK);
     tdhob_phit p;
@@ -173,7 +175,7 @@ static void test_errors_stick(void **state)
     assert_int_equal(tdhob_add_resource(&b, &bad), TDS_ERR_INVALID_ARG);
     assert_int_equal(tdhob_add_cpu(&b, 48, 16), TDS_ERR_INVALID_ARG); /* sticky */
     tds_bytes out = {NULL, 0};
-    assert_int_equal(tdhob_finish(&b, &out), TDS_ERR_INVALID_ARG);
+    assert_int_equal(tdhob_finish(&b, g_scratch, FX_SCRATCH_CAP, &out), TDS_ERR_INVALID_ARG);
     assert_null(out.ptr);
     for (size_t i = 0; i < 56; i++) {
         assert_int_equal(buf[i], 0); /* the PHIT is wiped */
@@ -181,7 +183,7 @@ static void test_errors_stick(void **state)
     for (size_t i = 56; i < sizeof buf; i++) {
         assert_int_equal(buf[i], 0xEE); /* nothing else was touched */
     }
-    assert_int_equal(tdhob_finish(&b, &out), TDS_ERR_STATE);
+    assert_int_equal(tdhob_finish(&b, g_scratch, FX_SCRATCH_CAP, &out), TDS_ERR_STATE);
 }
 
 /* Inputs the validator would refuse are refused before anything is written. */
@@ -259,13 +261,51 @@ static void test_finish_validates(void **state)
     assert_int_equal(tdhob_add_resource(&b, &r1), TDS_OK);
     assert_int_equal(tdhob_add_resource(&b, &r2), TDS_OK);
     tds_bytes out = {NULL, 0};
-    assert_int_equal(tdhob_finish(&b, &out), TDS_ERR_MALFORMED);
+    assert_int_equal(tdhob_finish(&b, g_scratch, FX_SCRATCH_CAP, &out), TDS_ERR_MALFORMED);
     assert_null(out.ptr);
     for (size_t i = 0; i < 56 + 48 + 48 + 8; i++) {
         assert_int_equal(buf[i], 0); /* PHIT, both resources and END wiped */
     }
     for (size_t i = 56 + 48 + 48 + 8; i < sizeof buf; i++) {
         assert_int_equal(buf[i], 0xEE);
+    }
+}
+
+/* tdhob_finish's sort scratch: NULL with a capacity is refused before anything changes; one
+ * entry per resource is enough; one less is NO_SPACE and the list is wiped like any failure. */
+static void test_finish_scratch(void **state)
+{
+    (void)state;
+    uint8_t buf[512];
+    tdhob_phit_params phit = {0};
+    tdhob_builder b;
+    const tdhob_resource rs[] = {
+        {{{0}}, 7, 7, 0x0, 0x1000},
+        {{{0}}, 0, 7, 0x1000, 0x1000},
+        {{{0}}, 2, 1, 0x0, 0x1000},
+    };
+    tdhob_scratch_entry scratch[3];
+    tds_bytes out = {NULL, 0};
+    for (size_t cap = 0; cap <= 3; cap++) {
+        memset(buf, 0xEE, sizeof buf);
+        assert_int_equal(tdhob_builder_init(&b, tds_mut_bytes_make(buf, sizeof buf), 0, 48, &phit),
+                         TDS_OK);
+        for (size_t i = 0; i < 3; i++) {
+            assert_int_equal(tdhob_add_resource(&b, &rs[i]), TDS_OK);
+        }
+        assert_int_equal(tdhob_finish(&b, NULL, 1, &out), TDS_ERR_INVALID_ARG);
+        assert_int_equal(buf[0], 0x01); /* untouched: still the PHIT */
+        const tds_status s = tdhob_finish(&b, cap == 0 ? NULL : scratch, cap, &out);
+        if (cap < 3) {
+            assert_int_equal(s, TDS_ERR_NO_SPACE);
+            for (size_t i = 0; i < 56 + 3 * 48 + 8; i++) {
+                assert_int_equal(buf[i], 0);
+            }
+            assert_int_equal(tdhob_finish(&b, scratch, 3, &out), TDS_ERR_STATE);
+        } else {
+            assert_int_equal(s, TDS_OK);
+            assert_int_equal(out.len, 56 + 3 * 48 + 8);
+        }
     }
 }
 
@@ -288,7 +328,7 @@ static void test_builder_matches_vector(void **state)
         assert_int_equal(tdhob_add_resource(&b, &rs[i]), TDS_OK);
     }
     tds_bytes out;
-    assert_int_equal(tdhob_finish(&b, &out), TDS_OK);
+    assert_int_equal(tdhob_finish(&b, g_scratch, FX_SCRATCH_CAP, &out), TDS_OK);
     assert_int_equal(out.len, k_vec_qemu_8g.len);
     assert_memory_equal(out.ptr, k_vec_qemu_8g.bytes, out.len);
 }
@@ -299,6 +339,7 @@ int main(void)
         cmocka_unit_test(test_round_trip),       cmocka_unit_test(test_every_short_buffer),
         cmocka_unit_test(test_errors_stick),     cmocka_unit_test(test_input_checks),
         cmocka_unit_test(test_finish_validates), cmocka_unit_test(test_builder_matches_vector),
+        cmocka_unit_test(test_finish_scratch),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

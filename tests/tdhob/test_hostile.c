@@ -11,12 +11,20 @@
 
 #include "fixtures.h"
 
+static tdhob_scratch_entry g_scratch[FX_SCRATCH_CAP];
+
+static tdhob_config hostile_cfg(void)
+{
+    tdhob_config cfg = {HOSTILE_GPA, false, 48, TDHOB_CONV_AUTO, g_scratch, FX_SCRATCH_CAP};
+    return cfg;
+}
+
 static void run_case(const char *name)
 {
     const hostile_case *c = hostile_find(name);
     assert_non_null(c);
     uint8_t buf[4096];
-    tdhob_config cfg = {HOSTILE_GPA, false, 48, TDHOB_CONV_AUTO};
+    tdhob_config cfg = hostile_cfg();
     size_t len = c->build(buf, sizeof buf, &cfg);
     assert_true(len <= sizeof buf);
     tdhob_view v;
@@ -213,6 +221,31 @@ static void test_resource_overlap_contains(void **state)
     (void)state;
     run_case("resource_overlap_contains");
 }
+static void test_resource_overlap_identical(void **state)
+{
+    (void)state;
+    run_case("resource_overlap_identical");
+}
+static void test_io_overlap(void **state)
+{
+    (void)state;
+    run_case("io_overlap");
+}
+static void test_overlap_before_bad_hob(void **state)
+{
+    (void)state;
+    run_case("overlap_before_bad_hob");
+}
+static void test_bad_hob_before_overlap(void **state)
+{
+    (void)state;
+    run_case("bad_hob_before_overlap");
+}
+static void test_scratch_too_small(void **state)
+{
+    (void)state;
+    run_case("scratch_too_small");
+}
 static void test_unaccepted_in_legacy(void **state)
 {
     (void)state;
@@ -324,25 +357,25 @@ static void test_controls_valid(void **state)
 {
     (void)state;
     uint8_t buf[4096];
-    tdhob_config cfg = {HOSTILE_GPA, false, 48, TDHOB_CONV_AUTO};
+    tdhob_config cfg = hostile_cfg();
     tdhob_view v;
     /* resource_beyond_gpaw is fine with GPAW 52. */
     size_t len = hostile_find("resource_beyond_gpaw")->build(buf, sizeof buf, &cfg);
     cfg.gpaw = 52;
     assert_int_equal(tdhob_validate(tds_bytes_make(buf, len), &cfg, &v, NULL), TDS_OK);
     /* hob_beyond_gpaw is fine with GPAW 52 too. */
-    cfg = (tdhob_config){HOSTILE_GPA, false, 48, TDHOB_CONV_AUTO};
+    cfg = hostile_cfg();
     len = hostile_find("hob_beyond_gpaw")->build(buf, sizeof buf, &cfg);
     cfg.gpaw = 52;
     assert_int_equal(tdhob_validate(tds_bytes_make(buf, len), &cfg, &v, NULL), TDS_OK);
     /* unaccepted_in_legacy is fine under AUTO (and resolves to CURRENT). */
-    cfg = (tdhob_config){HOSTILE_GPA, false, 48, TDHOB_CONV_AUTO};
+    cfg = hostile_cfg();
     len = hostile_find("unaccepted_in_legacy")->build(buf, sizeof buf, &cfg);
     cfg.convention = TDHOB_CONV_AUTO;
     assert_int_equal(tdhob_validate(tds_bytes_make(buf, len), &cfg, &v, NULL), TDS_OK);
     assert_int_equal(tdhob_get_convention(&v), TDHOB_CONV_CURRENT);
     /* The base of every case (PHIT + one resource + END) is valid. */
-    cfg = (tdhob_config){HOSTILE_GPA, false, 48, TDHOB_CONV_AUTO};
+    cfg = hostile_cfg();
     len = hostile_find("missing_end")->build(buf, sizeof buf, &cfg);
     buf[len] = 0xFF;
     buf[len + 1] = 0xFF;
@@ -356,7 +389,7 @@ static void test_controls_valid(void **state)
 static void test_bad_args(void **state)
 {
     (void)state;
-    tdhob_config cfg = {HOSTILE_GPA, false, 48, TDHOB_CONV_AUTO};
+    tdhob_config cfg = hostile_cfg();
     tdhob_view v;
     tdhob_error err;
     uint8_t b[8] = {0};
@@ -416,6 +449,11 @@ int main(void)
         cmocka_unit_test(test_io_beyond_64k),
         cmocka_unit_test(test_resource_overlap),
         cmocka_unit_test(test_resource_overlap_contains),
+        cmocka_unit_test(test_resource_overlap_identical),
+        cmocka_unit_test(test_io_overlap),
+        cmocka_unit_test(test_overlap_before_bad_hob),
+        cmocka_unit_test(test_bad_hob_before_overlap),
+        cmocka_unit_test(test_scratch_too_small),
         cmocka_unit_test(test_unaccepted_in_legacy),
         cmocka_unit_test(test_memalloc_size),
         cmocka_unit_test(test_memalloc_reserved),

@@ -11,10 +11,11 @@
 #include "fixtures.h"
 
 static const tds_guid k_zero_guid = {{0}};
+static tdhob_scratch_entry g_scratch[FX_SCRATCH_CAP];
 
 static void validate_ok(const hob_vector *vec, tdhob_convention conv, tdhob_view *v)
 {
-    tdhob_config cfg = {vec->gpa, false, 48, conv};
+    tdhob_config cfg = {vec->gpa, false, 48, conv, g_scratch, FX_SCRATCH_CAP};
     tdhob_error err;
     assert_int_equal(tdhob_validate(tds_bytes_make(vec->bytes, vec->len), &cfg, v, &err), TDS_OK);
     assert_int_equal(err.reason, TDHOB_R_NONE);
@@ -238,7 +239,7 @@ static void test_gpa_from_phit(void **state)
     (void)state;
     const hob_vector *vecs[] = {&k_vec_qemu_2g, &k_vec_qemu_8g, &k_vec_legacy_2g};
     for (size_t i = 0; i < 3; i++) {
-        tdhob_config cfg = {0, true, 52, TDHOB_CONV_AUTO};
+        tdhob_config cfg = {0, true, 52, TDHOB_CONV_AUTO, g_scratch, FX_SCRATCH_CAP};
         tdhob_view v;
         assert_int_equal(
             tdhob_validate(tds_bytes_make(vecs[i]->bytes, vecs[i]->len), &cfg, &v, NULL), TDS_OK);
@@ -253,7 +254,7 @@ static void test_gpa_from_phit(void **state)
 static void test_wrong_gpa(void **state)
 {
     (void)state;
-    tdhob_config cfg = {0x800000, false, 48, TDHOB_CONV_AUTO};
+    tdhob_config cfg = {0x800000, false, 48, TDHOB_CONV_AUTO, g_scratch, FX_SCRATCH_CAP};
     tdhob_view v;
     memset(&v, 0xA5, sizeof v);
     tdhob_error err;
@@ -271,7 +272,7 @@ static void test_every_prefix_and_trailer(void **state)
 {
     (void)state;
     const hob_vector *vec = &k_vec_qemu_8g;
-    tdhob_config cfg = {vec->gpa, false, 48, TDHOB_CONV_AUTO};
+    tdhob_config cfg = {vec->gpa, false, 48, TDHOB_CONV_AUTO, g_scratch, FX_SCRATCH_CAP};
     for (size_t n = 0; n < vec->len; n++) {
         tdhob_view v;
         tdhob_error err;

@@ -260,7 +260,7 @@ int tool_dump(int argc, char **argv)
 {
     const char *path = NULL;
     bool json = false;
-    tdhob_config cfg = {0, true, 48, TDHOB_CONV_AUTO};
+    tdhob_config cfg = {0, true, 48, TDHOB_CONV_AUTO, NULL, 0};
     for (int i = 0; i < argc; i++) {
         const char *a = argv[i];
         if (strcmp(a, "--json") == 0) {
@@ -306,6 +306,14 @@ int tool_dump(int argc, char **argv)
     if (read_file(path, &buf, &len) != 0) {
         return EXIT_USAGE;
     }
+    /* The sort scratch the view borrows: enough for any list in the file. */
+    cfg.scratch_cap = TDHOB_SCRATCH_ENTRIES(len);
+    cfg.scratch = calloc(cfg.scratch_cap + 1u, sizeof *cfg.scratch);
+    if (cfg.scratch == NULL) {
+        fprintf(stderr, TOOL_NAME ": out of memory\n");
+        free(buf);
+        return EXIT_USAGE;
+    }
     tdhob_view v;
     tdhob_error err;
     tds_status s = tdhob_validate(tds_bytes_make(buf, len), &cfg, &v, &err);
@@ -327,6 +335,7 @@ int tool_dump(int argc, char **argv)
     } else {
         rc = print_view(&v, json);
     }
+    free(cfg.scratch);
     free(buf);
     return rc;
 }

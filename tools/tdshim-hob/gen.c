@@ -349,12 +349,20 @@ int tool_gen(int argc, char **argv)
         s = tdhob_add_resource(&b, &r);
     }
     tds_bytes hob = {NULL, 0};
+    /* Sort scratch for the final validation: one entry per resource. */
+    tdhob_scratch_entry *scratch = calloc(count + 1u, sizeof *scratch);
+    if (scratch == NULL) {
+        fprintf(stderr, TOOL_NAME " gen: out of memory\n");
+        free(buf);
+        return EXIT_USAGE;
+    }
     if (s == TDS_OK) {
-        s = tdhob_finish(&b, &hob);
+        s = tdhob_finish(&b, scratch, count + 1u, &hob);
     } else {
-        tds_status ignored = tdhob_finish(&b, &hob);
+        tds_status ignored = tdhob_finish(&b, scratch, count + 1u, &hob);
         (void)ignored;
     }
+    free(scratch);
     if (s != TDS_OK) {
         fprintf(stderr,
                 TOOL_NAME " gen: the resulting HOB does not validate (%s): check that --mmio "

@@ -2,6 +2,8 @@
 /* Reference RTMRs through librtmr's event helpers (rtmr_ref.h). */
 #include "rtmr_ref.h"
 
+#include <stdlib.h>
+
 #include "tdshim/ccel_events.h"
 #include "tdshim/checked.h"
 #include "tdshim/mem.h"
@@ -53,8 +55,15 @@ tds_status rtmr_ref_compute(const rtmr_ref_input *in, ccel_log *log, tds_mut_byt
     cfg.gpa_from_phit = !in->hob_gpa_known;
     cfg.gpaw = in->gpaw;
     cfg.convention = TDHOB_CONV_AUTO; /* as shim/hob.c */
+    cfg.scratch_cap = TDHOB_SCRATCH_ENTRIES(in->hob.len);
+    cfg.scratch = calloc(cfg.scratch_cap + 1u, sizeof *cfg.scratch);
+    if (cfg.scratch == NULL) {
+        return TDS_ERR_NO_SPACE;
+    }
     tdhob_view view;
-    TDS_TRY(tdhob_validate(in->hob, &cfg, &view, herr));
+    const tds_status vs = tdhob_validate(in->hob, &cfg, &view, herr);
+    free(cfg.scratch); /* below only the list bytes (view.hob) are read, not the memory map */
+    TDS_TRY(vs);
 
     rtmr_bank_reset(bank);
     const rtmr_extend_ops ops = rtmr_bank_ops(bank);
