@@ -24,13 +24,14 @@ def kind_of(section):
     return None
 
 
-def parse(path):
+def entries(path):
+    """(section, size, input) for every input section the map places in the output, in order.
+    `input` is the path as the map prints it (an object, or "archive.a(member.o)")."""
     with open(path, encoding="utf-8", errors="replace") as f:
         text = f.read()
     _, sep, body = text.partition("Linker script and memory map")
     if not sep:
         sys.exit(f"{path}: not a GNU ld map file")
-    sizes = defaultdict(lambda: dict.fromkeys(KINDS, 0))
     pending = None  # a section name printed alone on its line (long names wrap)
     for line in body.splitlines():
         if line.startswith(" .") or line.startswith(" COMMON"):
@@ -47,11 +48,16 @@ def parse(path):
         pending = None
         if len(rest) < 3 or not rest[0].startswith("0x") or not rest[1].startswith("0x"):
             continue
+        yield section, int(rest[1], 16), rest[2]
+
+
+def parse(path):
+    sizes = defaultdict(lambda: dict.fromkeys(KINDS, 0))
+    for section, size, inp in entries(path):
         kind = "bss" if section == "COMMON" else kind_of(section)
         if kind is None:
             continue
-        name = re.sub(r".*/", "", rest[2])
-        sizes[name][kind] += int(rest[1], 16)
+        sizes[re.sub(r".*/", "", inp)][kind] += size
     return sizes
 
 
