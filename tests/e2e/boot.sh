@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: BSD-2-Clause-Patent
-# The main job's boot (README): build the shim's TDVF image with the test payload, play the VMM
-# (a TD HOB from tdshim-hob), boot it under QEMU TCG and print a boot report: image layout,
-# reference MRTD, memory map, bytes accepted and by how many vCPUs, the event log with digests,
-# and RTMR0..3 from the TDREPORT verified against the replay of the log (librtmr in the payload,
-# tpm2_eventlog, tdshim-eventlog) and against tdshim-measure's reference.
+# The main job's boot (README): build the production image (tdshim.fw + the test payload) and
+# report its layout, reference MRTD and size; then build the same with the test firmware
+# (tdshim-test.fw: the production objects plus the emulated TDX module and the harness's TD
+# start, since this machine has no TDX), play the VMM (a TD HOB from tdshim-hob), boot it under
+# QEMU TCG through the TD entry and print a boot report: image layout, reference MRTD, memory
+# map, bytes accepted and by how many vCPUs, the event log with digests, and RTMR0..3 from the
+# TDREPORT verified against the replay of the log (librtmr in the payload, tpm2_eventlog,
+# tdshim-eventlog) and against tdshim-measure's reference.
 # usage: tests/e2e/boot.sh [PRESET]   (default: release; any hosted preset works)
 # Environment: TDSHIM_SMP (default 4), TDSHIM_MEM (default 2G).
 # Exit status 0 when the payload passed every check and every comparison held.
@@ -20,7 +23,8 @@ fi
 cmake --build --preset "$preset" --target tdshim_image tdshim-hob tdshim-measure tdshim-eventlog \
   -j 2 >/dev/null || exit 1
 tools="$build/tools"
-fw="$build/firmware/shim/tdshim.fw"
+prod_fw="$build/firmware/shim/tdshim.fw"
+fw="$build/firmware/shim/tdshim-test.fw"
 elf="$build/firmware/tests/payload/tdshim_test_payload.elf"
 # The harness's standard VMM layout (TempMem added, the emulator's part reserved).
 mapfile -t vmm_hob < "tests/e2e/test-vmm-hob.args"
@@ -30,17 +34,24 @@ fail=0
 sect() { printf '\n== %s\n' "$*"; }
 indent() { sed 's/^/  | /'; }
 
-sect "image: tdshim-image --firmware tdshim.fw --payload tdshim_test_payload.elf"
+sect "production image: tdshim-image --firmware tdshim.fw --payload tdshim_test_payload.elf"
+"$tools/tdshim-image/tdshim-image" --firmware "$prod_fw" --payload "$elf" -o "$work/prod.img" |
+  indent || exit 1
+echo "  reference MRTD (tdshim-measure mrtd): $("$tools/tdshim-measure/tdshim-measure" mrtd "$work/prod.img")"
+python3 scripts/link-size.py "$build/firmware/shim/tdshim_fw.map" | awk '$5 == "TOTAL" {
+  printf "  firmware code+data: %d bytes (text %d, rodata %d, data %d; bss %d)\n", $1 + $2 + $3, $1, $2, $3, $4 }'
+
+sect "test image (booted here): tdshim-image --firmware tdshim-test.fw --payload tdshim_test_payload.elf"
 "$tools/tdshim-image/tdshim-image" --firmware "$fw" --payload "$elf" -o "$work/tdshim.img" | indent ||
   exit 1
 echo "  reference MRTD (tdshim-measure mrtd): $("$tools/tdshim-measure/tdshim-measure" mrtd "$work/tdshim.img")"
 
-sect "TD HOB (the VMM's part): tdshim-hob gen --mem $mem, TempMem 0x100000+0x700000 already added"
+sect "TD HOB (the VMM's part): tdshim-hob gen --mem $mem ${vmm_hob[*]}"
 "$tools/tdshim-hob/tdshim-hob" gen --mem "$mem" "${vmm_hob[@]}" \
   -o "$work/hob.bin" || exit 1
 "$tools/tdshim-hob/tdshim-hob" dump "$work/hob.bin" --gpa 0x800000 | indent
 
-sect "boot: qemu-system-x86_64 -accel tcg -machine q35 -cpu max,phys-bits=48 -m $mem -smp $smp -bios tdshim.img -device loader,file=hob.bin,addr=0x800000"
+sect "boot: qemu-system-x86_64 -accel tcg -machine q35 -cpu max,phys-bits=48 -m $mem -smp $smp -bios tdshim.img -device loader,file=hob.bin,addr=0x800000 (+ the BFV overlay, tests/e2e/run-qemu.sh)"
 start=$(date +%s.%N)
 TDSHIM_SMP="$smp" TDSHIM_MEM="$mem" tests/e2e/run-qemu.sh qemu-system-x86_64 "$work/tdshim.img" 60 \
   -device "loader,file=$work/hob.bin,addr=0x800000,force-raw=on" > "$work/raw" 2>&1
