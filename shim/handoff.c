@@ -435,6 +435,7 @@ void shim_handoff(const shim_handoff_in *in)
     const uint32_t ms = abi.hob_reg == LDR_REG_RCX ? 1u : 0u;
     shim_log("tdshim: handoff: jump to 0x%lx (%s: hob in %s, base in %s)", shim_payload.entry,
              ms != 0 ? "ms x64" : "sysv", ms != 0 ? "rcx" : "rdi", ms != 0 ? "rdx" : "rsi");
+    shim_measure_require_complete();
     shim_enter_payload(shim_payload.entry, ADDR(hob.ptr), SHIM_PAYLOAD_BASE,
                        CPU_SYMBOL_ADDR(shim_stack_top), ms);
 }

@@ -304,7 +304,14 @@ void shim_main(const shim_boot_regs *regs)
     struct tdcall_td_info info;
     const uint32_t vcpus = td_vcpus(regs, &info);
     mbox_fw *fw = park_aps(vcpus);
-    shim_measure_init();
+    const tdvf_section *payload = NULL;
+    tdvf_payload_kind kind = TDVF_PAYLOAD_IMAGE;
+    tdvf_error perr = {"", UINT32_MAX};
+    const tds_status pst = tdvf_find_payload(&img->meta, img->size, &payload, &kind, &perr);
+    if (pst != TDS_OK && pst != TDS_ERR_NOT_FOUND) {
+        shim_fatal(0x7003, perr.what);
+    }
+    shim_measure_init(pst == TDS_OK); /* the boot plan: with or without a payload */
     /* Copy, measure into RTMR0, then validate (hob.h); fatal on any failure. */
     shim_hob_take(img->hob.mem_addr, img->hob.mem_size, info.gpaw, &img->meta);
     accept_memory(fw, vcpus);

@@ -16,7 +16,7 @@ uint64_t shim_measure_area(void)
 
 #include "hob.h"
 #include "tdshim/ccel.h"
-#include "tdshim/ccel_events.h"
+#include "tdshim/ccel_boot.h"
 #include "tdshim/rtmr_tdcall.h"
 
 /* The td_hob event carries the whole list as its data (td-shim's event): the log must hold the
@@ -26,66 +26,76 @@ _Static_assert(SHIM_LOG_AREA_SIZE >= SHIM_HOB_MAX + 0x10000u,
 
 static ccel_log shim_ccel;
 static rtmr_tdcall_ctx shim_log_tctx;
+static ccel_boot_seq shim_seq; /* the boot plan's sequencer (ccel_boot.h) */
 
-void shim_measure_init(void)
+void shim_measure_init(bool has_payload)
 {
     const char vendor[] = CCEL_VENDOR_INFO_TDSHIM;
+    const ccel_boot_plan *plan = has_payload ? &ccel_boot_plan_exec : &ccel_boot_plan_no_payload;
+    const rtmr_extend_ops ops = rtmr_tdcall_ops(&shim_log_tctx);
     if (ccel_log_init(&shim_ccel, tds_mut_bytes_make(shim_log_area, sizeof shim_log_area),
-                      tds_bytes_make(vendor, sizeof vendor - 1)) != TDS_OK) {
+                      tds_bytes_make(vendor, sizeof vendor - 1)) != TDS_OK ||
+        ccel_boot_begin(&shim_seq, plan, &shim_ccel, &ops) != TDS_OK) {
         shim_fatal(0x6001, "event log: cannot start the log");
     }
-    shim_log("tdshim: eventlog: area=0x%lx size=0x%x recording", shim_measure_area(),
-             SHIM_LOG_AREA_SIZE);
+    shim_log("tdshim: eventlog: area=0x%lx size=0x%x recording, plan %s", shim_measure_area(),
+             SHIM_LOG_AREA_SIZE, plan->name);
 }
 
-static void logged(const char *what, uint64_t measured, tds_status st)
+/* After a step: fatal on failure, else print the events it committed (the boot report). */
+static void logged(const char *what, uint64_t measured, uint32_t events_before, tds_status st)
 {
     if (st != TDS_OK) {
         shim_log("tdshim: eventlog: %s: %s (tdx status 0x%lx)", what, tds_status_str(st),
                  shim_log_tctx.last.raw);
-        shim_fatal(0x6002, "event log: a measurement could not be logged and extended");
+        shim_fatal(st == TDS_ERR_STATE ? 0x6004 : 0x6002,
+                   st == TDS_ERR_STATE ? "event log: a measurement out of the boot plan's order"
+                                       : "event log: a measurement could not be logged and "
+                                         "extended");
     }
-    /* Print the event just committed (the last one of the log) for the boot report. */
     ccel_view v;
     if (ccel_parse(ccel_log_bytes(&shim_ccel), CCEL_PARSE_EXACT, &v, NULL) != TDS_OK) {
         shim_fatal(0x6003, "event log: own log does not parse");
     }
     ccel_iter it = ccel_iter_make(&v);
     ccel_event ev;
-    ccel_event last;
-    memset(&last, 0, sizeof last);
     while (ccel_iter_next(&it, &ev) == TDS_OK) {
-        last = ev;
+        if (ev.event_no <= events_before) {
+            continue;
+        }
+        char hex[2 * RTMR_SHA384_SIZE + 1];
+        (void)shim_hex(hex, sizeof hex, ev.digest.b, sizeof ev.digest.b);
+        shim_log("tdshim: eventlog: event %u mr=%u (rtmr%u) type=0x%x %s measured=%lu bytes "
+                 "sha384=%s",
+                 ev.event_no, ev.mr_index, ev.mr_index - 1u, ev.event_type, what, measured, hex);
     }
-    char hex[2 * RTMR_SHA384_SIZE + 1];
-    (void)shim_hex(hex, sizeof hex, last.digest.b, sizeof last.digest.b);
-    shim_log("tdshim: eventlog: event %u mr=%u (rtmr%u) type=0x%x %s measured=%lu bytes sha384=%s",
-             last.event_no, last.mr_index, last.mr_index - 1u, last.event_type, what, measured,
-             hex);
-}
-
-static rtmr_extend_ops ops(void)
-{
-    return rtmr_tdcall_ops(&shim_log_tctx);
 }
 
 void shim_measure_td_hob(tds_bytes hob)
 {
-    const rtmr_extend_ops o = ops();
-    logged("td_hob", hob.len, ccel_event_td_hob(&shim_ccel, &o, hob));
+    const uint32_t before = shim_ccel.events - 1u; /* measured events so far (not the Spec ID) */
+    logged("td_hob", hob.len, before, ccel_boot_td_hob(&shim_seq, hob));
 }
 
 void shim_measure_payload(tds_bytes payload, uint64_t base, uint64_t length)
 {
-    const rtmr_extend_ops o = ops();
-    logged("td_payload", payload.len, ccel_event_payload(&shim_ccel, &o, payload, base, length));
+    const uint32_t before = shim_ccel.events - 1u; /* measured events so far (not the Spec ID) */
+    logged("td_payload", payload.len, before, ccel_boot_payload(&shim_seq, payload, base, length));
 }
 
 void shim_measure_separators(void)
 {
-    const rtmr_extend_ops o = ops();
-    logged("separator", 4, ccel_event_separator(&shim_ccel, &o, 1, 0));
-    logged("separator", 4, ccel_event_separator(&shim_ccel, &o, 2, 0));
+    const uint32_t before = shim_ccel.events - 1u; /* measured events so far (not the Spec ID) */
+    logged("separator", 4, before, ccel_boot_separators(&shim_seq));
+}
+
+void shim_measure_require_complete(void)
+{
+    if (!ccel_boot_complete(&shim_seq)) {
+        shim_log("tdshim: eventlog: plan %s stopped before %s", shim_seq.plan->name,
+                 ccel_boot_step_name(ccel_boot_next(&shim_seq)));
+        shim_fatal(0x6005, "event log: the boot plan's measurements are not all recorded");
+    }
 }
 
 tds_bytes shim_measure_log(void)

@@ -18,8 +18,11 @@
  * event carries whole) and 64 KiB for every other event (measure.c checks the relation). */
 #define SHIM_LOG_AREA_SIZE 0x30000u
 
-/* Start the log (Spec ID event only). A TD entry only: TDG.MR.RTMR.EXTEND must be answered. */
-void shim_measure_init(void);
+/* Start the log (Spec ID event only) and the boot plan its events follow (tdshim/ccel_boot.h,
+ * shared with tdshim-measure): ccel_boot_plan_exec with a payload section, else
+ * ccel_boot_plan_no_payload. A TD entry only: TDG.MR.RTMR.EXTEND must be answered. An event out
+ * of the plan's order is fatal (0x6004). */
+void shim_measure_init(bool has_payload);
 
 /* RTMR0 <- the TD HOB bytes (tdhob_measured_length of the copy, before validation), event
  * "td_hob" (td-shim's descriptor). */
@@ -30,6 +33,10 @@ void shim_measure_payload(tds_bytes payload, uint64_t base, uint64_t length);
 
 /* EV_SEPARATOR (u32 0) into RTMR0 then RTMR1: the end of the firmware's measurements. */
 void shim_measure_separators(void);
+
+/* Before anything runs that the firmware did not measure: every step of the plan must be
+ * recorded, else fatal (0x6005). */
+void shim_measure_require_complete(void);
 
 /* The log area (LASA). */
 uint64_t shim_measure_area(void);

@@ -306,7 +306,7 @@ static int use_image(rtmr_args *a, tds_bytes image, tds_bytes file, uint8_t **re
     a->in.payload = bytes;
     a->in.payload_base = sec->mem_addr;
     a->in.separators = true;
-    a->in.payload_first = true;
+    a->in.plan = &ccel_boot_plan_exec; /* what the shim follows with a payload section */
     for (uint32_t i = 0; i < meta.count && !a->in.hob_gpa_known; i++) {
         if (meta.sec[i].type == TDVF_SEC_TD_HOB) {
             a->in.hob_gpa_known = true;

@@ -40,13 +40,40 @@ static tds_status log_linux_order(const rtmr_ref_input *in, ccel_log *log,
     return TDS_OK;
 }
 
+/* The firmware's plan, step by step, through the same sequencer the shim records with. */
+static tds_status log_plan(const rtmr_ref_input *in, ccel_log *log, const rtmr_extend_ops *ops,
+                           tds_bytes hob)
+{
+    ccel_boot_seq seq;
+    TDS_TRY(ccel_boot_begin(&seq, in->plan, log, ops));
+    for (ccel_boot_step st = ccel_boot_next(&seq); st != CCEL_BOOT_DONE;
+         st = ccel_boot_next(&seq)) {
+        switch (st) {
+        case CCEL_BOOT_TD_HOB: TDS_TRY(ccel_boot_td_hob(&seq, hob)); break;
+        case CCEL_BOOT_PAYLOAD:
+            if (!in->has_payload) {
+                return TDS_ERR_INVALID_ARG;
+            }
+            TDS_TRY(
+                ccel_boot_payload(&seq, in->payload, in->payload_base, (uint64_t)in->payload.len));
+            break;
+        case CCEL_BOOT_PAYLOAD_PARAM:
+            if (!in->has_param) {
+                return TDS_ERR_INVALID_ARG;
+            }
+            TDS_TRY(ccel_boot_payload_param(&seq, in->param));
+            break;
+        case CCEL_BOOT_SEPARATORS: TDS_TRY(ccel_boot_separators(&seq)); break;
+        case CCEL_BOOT_DONE: break;
+        }
+    }
+    return ccel_boot_complete(&seq) ? TDS_OK : TDS_ERR_STATE;
+}
+
 tds_status rtmr_ref_compute(const rtmr_ref_input *in, ccel_log *log, tds_mut_bytes area,
                             rtmr_bank *bank, tdhob_error *herr)
 {
     if (in == NULL || log == NULL || bank == NULL) {
-        return TDS_ERR_INVALID_ARG;
-    }
-    if (in->payload_first && (!in->has_payload || !in->separators || in->has_param)) {
         return TDS_ERR_INVALID_ARG;
     }
     tdhob_config cfg;
@@ -65,19 +92,21 @@ tds_status rtmr_ref_compute(const rtmr_ref_input *in, ccel_log *log, tds_mut_byt
     free(cfg.scratch); /* below only the list bytes (view.hob) are read, not the memory map */
     TDS_TRY(vs);
 
+    /* The bytes the firmware measures before it parses the section (tdhob_measured_length):
+     * for the valid list just checked, exactly PHIT .. END. */
+    size_t measured = 0;
+    TDS_TRY(tdhob_measured_length(in->hob, view.hob_gpa, &measured));
+    if (measured != view.hob.len) {
+        return TDS_ERR_MISMATCH;
+    }
     rtmr_bank_reset(bank);
     const rtmr_extend_ops ops = rtmr_bank_ops(bank);
     TDS_TRY(ccel_log_init(
         log, area, tds_bytes_make(CCEL_VENDOR_INFO_TDSHIM, sizeof CCEL_VENDOR_INFO_TDSHIM - 1u)));
-    /* What the firmware measures today: the validated list (PHIT .. END) into MR 1 (RTMR0). */
-    TDS_TRY(ccel_event_td_hob(log, &ops, view.hob));
-    if (in->payload_first) {
-        /* Executable payload (docs/handoff.md 3): the payload before the separators. */
-        TDS_TRY(ccel_event_payload(log, &ops, in->payload, in->payload_base,
-                                   (uint64_t)in->payload.len));
-        TDS_TRY(ccel_event_separator(log, &ops, 1, 0));
-        TDS_TRY(ccel_event_separator(log, &ops, 2, 0));
+    if (in->plan != NULL) {
+        TDS_TRY(log_plan(in, log, &ops, tds_bytes_make(in->hob.ptr, measured)));
     } else {
+        TDS_TRY(ccel_event_td_hob(log, &ops, tds_bytes_make(in->hob.ptr, measured)));
         TDS_TRY(log_linux_order(in, log, &ops));
     }
     /* The log must replay to the bank (what a verifier will do with it). */

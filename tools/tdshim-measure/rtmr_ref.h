@@ -8,6 +8,7 @@
 #define TDSHIM_TOOLS_RTMR_REF_H
 
 #include "tdshim/ccel.h"
+#include "tdshim/ccel_boot.h"
 #include "tdshim/tdhob.h"
 
 typedef struct rtmr_ref_input {
@@ -22,10 +23,12 @@ typedef struct rtmr_ref_input {
     bool has_param;        /* planned: payload parameter -> RTMR1 */
     tds_bytes param;
     /*
-     * Executable-payload order (docs/handoff.md 3): td_hob, payload, separator MR1, separator MR2.
-     * Needs has_payload and separators, excludes has_param. false: td-shim's Linux-boot order.
+     * The firmware's boot plan (tdshim/ccel_boot.h, the one the shim follows): every step's
+     * input must be given (has_payload for a payload step, has_param for a parameter step; the
+     * separators need none). NULL: the flags above in td-shim's Linux-boot order (td_hob,
+     * separators, payload, param), each present or not.
      */
-    bool payload_first;
+    const ccel_boot_plan *plan;
 } rtmr_ref_input;
 
 /*

@@ -1,0 +1,69 @@
+/* SPDX-License-Identifier: BSD-2-Clause-Patent */
+/*
+ * The order of a boot's measurements, defined once (docs/librtmr.md "Boot plans"): which event,
+ * into which RTMR, in which order. The firmware records its events through a sequencer over the
+ * plan its image calls for, and the reference tool (tdshim-measure) replays the same plan, so
+ * the log a verifier predicts and the log the firmware writes cannot disagree on order.
+ *
+ * A sequencer is caller-owned, single-threaded state; an event out of the plan's order is
+ * refused (TDS_ERR_STATE) and the error sticks: every later call returns it.
+ */
+#ifndef TDSHIM_CCEL_BOOT_H
+#define TDSHIM_CCEL_BOOT_H
+
+#include "tdshim/ccel_events.h"
+
+typedef enum ccel_boot_step {
+    CCEL_BOOT_DONE = 0,          /* no step left */
+    CCEL_BOOT_TD_HOB = 1,        /* MR 1 (RTMR0): the TD HOB, ccel_event_td_hob */
+    CCEL_BOOT_PAYLOAD = 2,       /* MR 2 (RTMR1): the payload image, ccel_event_payload */
+    CCEL_BOOT_PAYLOAD_PARAM = 3, /* MR 2: the payload parameter page, ccel_event_payload_param */
+    CCEL_BOOT_SEPARATORS = 4,    /* EV_SEPARATOR (u32 0) into MR 1, then into MR 2 */
+} ccel_boot_step;
+
+#define CCEL_BOOT_MAX_STEPS 8u
+
+typedef struct ccel_boot_plan {
+    const char *name;
+    uint32_t n;
+    ccel_boot_step step[CCEL_BOOT_MAX_STEPS];
+} ccel_boot_plan;
+
+/* The shim handing off to an executable payload (docs/handoff.md §3): td_hob, payload,
+ * separators (td-shim's order for its built-in payload). */
+extern const ccel_boot_plan ccel_boot_plan_exec;
+/* An image without a payload section (the test image ends its boot there): td_hob, separators. */
+extern const ccel_boot_plan ccel_boot_plan_no_payload;
+
+/* Stable name of a step ("td_hob", "payload", "payload_param", "separators", "done"). */
+const char *ccel_boot_step_name(ccel_boot_step step);
+
+typedef struct ccel_boot_seq {
+    const ccel_boot_plan *plan;
+    ccel_log *log;
+    rtmr_extend_ops ops;
+    uint32_t next;
+    tds_status err;
+} ccel_boot_seq;
+
+/* Start a sequence over `plan` recording into `log` (initialised, owned by the caller) through
+ * `ops`. TDS_ERR_INVALID_ARG for NULL arguments or a plan with no steps or too many. */
+TDS_MUST_USE tds_status ccel_boot_begin(ccel_boot_seq *s, const ccel_boot_plan *plan, ccel_log *log,
+                                        const rtmr_extend_ops *ops);
+
+/* Record the plan's next event: each is refused with TDS_ERR_STATE unless it is the next step.
+ * The event itself is ccel_events.h's (reserve -> extend -> commit); its error sticks too. */
+TDS_MUST_USE tds_status ccel_boot_td_hob(ccel_boot_seq *s, tds_bytes hob);
+TDS_MUST_USE tds_status ccel_boot_payload(ccel_boot_seq *s, tds_bytes image, uint64_t base,
+                                          uint64_t length);
+TDS_MUST_USE tds_status ccel_boot_payload_param(ccel_boot_seq *s, tds_bytes param);
+TDS_MUST_USE tds_status ccel_boot_separators(ccel_boot_seq *s);
+
+/* The step the plan expects next (CCEL_BOOT_DONE when every step is recorded or after an error:
+ * check ccel_boot_complete). */
+ccel_boot_step ccel_boot_next(const ccel_boot_seq *s);
+
+/* True when every step of the plan was recorded without an error. */
+bool ccel_boot_complete(const ccel_boot_seq *s);
+
+#endif
