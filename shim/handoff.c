@@ -19,6 +19,7 @@ TDS_NORETURN void shim_payload_returned(void)
 #include "log.h"
 #include "measure.h"
 #include "paging.h"
+#include "payload_map.h"
 #include "shim_accept.h"
 #include "tdshim/ccel.h"
 #include "tdshim/checked.h"
@@ -176,7 +177,7 @@ static tds_bytes payload_bytes(const tdvf_section *s, tdvf_payload_kind kind, co
     return tds_bytes_make((const void *)(uintptr_t)s->mem_addr, (size_t)s->mem_size);
 }
 
-/* §2: load into [SHIM_PAYLOAD_BASE, ...) of accepted RAM, then make the region executable. */
+/* §2: load into [SHIM_PAYLOAD_BASE, ...) of accepted RAM, then give each segment its pages. */
 static uint64_t load_payload(const shim_e820 *m, tds_bytes image)
 {
     const uint64_t ram_end = shim_e820_run_end(m, SHIM_PAYLOAD_BASE, TDHOB_E820_RAM);
@@ -199,11 +200,32 @@ static uint64_t load_payload(const shim_e820 *m, tds_bytes image)
     if (tds_align_up_u64(shim_payload.load_size, TWO_MIB, &region) != TDS_OK || region > dest_len) {
         shim_fatal(0x7006, "payload region: the loaded image does not fit 2 MiB pages of RAM");
     }
-    /* §2: present, writable, executable 2 MiB pages; the rest keeps the shim's permissions. */
-    const tds_status mst =
-        shim_paging_map(SHIM_PAYLOAD_BASE, SHIM_PAYLOAD_BASE, region, PT_P | PT_RW);
-    if (mst != TDS_OK) {
-        fatal_status(0x7007, "payload region: page tables", mst);
+    /* §2: each segment's pages with its own permissions, never writable and executable; the
+     * rest of the region stays as all RAM is mapped (read-write, not executable). */
+    shim_page_run runs[LDR_MAX_SEGMENTS];
+    size_t nruns = 0;
+    size_t bad = 0;
+    const tds_status pst =
+        shim_payload_page_runs(shim_payload.segments, shim_payload.segment_count, SHIM_PAYLOAD_BASE,
+                               region, runs, TDS_ARRAY_LEN(runs), &nruns, &bad);
+    if (pst != TDS_OK) {
+        shim_log("tdshim: handoff: payload segment %lu: %s", (uint64_t)bad,
+                 pst == TDS_ERR_UNSUPPORTED ? "writable and executable"
+                 : pst == TDS_ERR_MISMATCH  ? "shares a page with a segment of other permissions"
+                                            : tds_status_str(pst));
+        shim_fatal(0x7010, "payload: segment permissions refused (W^X, one set per page)");
+    }
+    for (size_t i = 0; i < nruns; i++) {
+        const tds_status mst =
+            shim_paging_map(runs[i].start, runs[i].start, runs[i].len, runs[i].flags);
+        if (mst != TDS_OK) {
+            fatal_status(0x7007, "payload region: page tables", mst);
+        }
+        shim_log("tdshim: handoff: payload pages 0x%lx-0x%lx %s", runs[i].start,
+                 runs[i].start + runs[i].len,
+                 (runs[i].flags & PT_RW) != 0   ? "rw-"
+                 : (runs[i].flags & PT_NX) == 0 ? "r-x"
+                                                : "r--");
     }
     shim_log("tdshim: handoff: payload %s entry=0x%lx region=0x%lx-0x%lx load_size=0x%lx "
              "relocs=%u segments=%u",

@@ -12,6 +12,7 @@
 #   entry       the test payload with e_entry = 0 (a non-X segment)   -> loader: entry
 #   returns     a minimal ELF whose entry is `ret`                    -> 0x7F00 payload returned
 #   faults      a minimal ELF whose entry is `ud2`                    -> the shim's IDT reports #UD
+#   wx          a minimal ELF with one writable and executable segment -> 0x7010 (W^X)
 #   not-ram     the accept limit 8 MiB leaves 0x1000000 unaccepted    -> 0x7004 region not RAM
 #   vmm-unaccepted  a VMM-placed payload (--payload-region 0x4000000) whose region the TD HOB
 #               reports as unaccepted, not as added by the VMM        -> 0x700E
@@ -32,8 +33,8 @@ patch() { # file, offset, hex bytes
 }
 # A minimal ELF64 ET_EXEC linked at 0x1000000: header, one R+X PT_LOAD of the whole file, then
 # the code at file offset 0x78 (= the entry).
-tiny_elf() { # hex code
-  local code="$1" n
+tiny_elf() { # hex code [p_flags as 8 hex digits, little-endian; default 05000000 = R|X]
+  local code="$1" flags="${2:-05000000}" n
   n=$(( 0x78 + ${#code} / 2 ))
   {
     printf '7f454c46020101000000000000000000'         # e_ident: ELF64, LSB, version 1
@@ -41,7 +42,7 @@ tiny_elf() { # hex code
     printf '7800000100000000'                         # e_entry 0x1000078
     printf '4000000000000000' ; printf '0000000000000000' # e_phoff 64, e_shoff 0
     printf '00000000400038000100000000000000'         # flags, ehsize 64, phentsize 56, phnum 1
-    printf '0100000005000000'                         # PT_LOAD, PF_R | PF_X
+    printf '01000000%s' "$flags"                       # PT_LOAD, p_flags (PF_R | PF_X)
     printf '0000000000000000'                         # p_offset 0
     printf '0000000100000000'; printf '0000000100000000' # p_vaddr, p_paddr 0x1000000
     printf '%016x' "$n" | sed 's/\(..\)/\1 /g' | awk '{for (i = NF; i > 0; i--) printf "%s", $i}'
@@ -65,6 +66,8 @@ case "$case_" in
              want='^tdshim: FATAL: code=0x7f00 payload returned$' ;;
   faults)    tiny_elf 0f0b
              want='^tdshim: FATAL: exception #UD vector=6 rip=0x0000000001000078 ' ;;
+  wx)        tiny_elf c3 07000000                    # PF_R | PF_W | PF_X: refused (W^X)
+             want='^tdshim: FATAL: code=0x7010 payload: segment permissions refused \(W\^X, one set per page\)$' ;;
   not-ram)   cp "$elf" "$p"; limit=8M
              want='^tdshim: FATAL: code=0x7004 payload region: 0x1000000 is not accepted RAM$' ;;
   vmm-unaccepted)
