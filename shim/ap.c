@@ -34,27 +34,13 @@ static mbox_fw shim_ap_fw;
 
 /* Per-AP GDT (same selectors as the BSP's, cputables.c) and 64-bit TSS; a TSS descriptor turns
  * busy on ltr, so every vCPU needs its own. Index 0 unused (the BSP has cputables.c's). */
-#define AP_GDT_SIZE (7u * 8u)
-static uint8_t shim_ap_gdt[SHIM_MAX_VCPUS][AP_GDT_SIZE] TDS_ALIGNED(16);
+static uint8_t shim_ap_gdt[SHIM_MAX_VCPUS][SHIM_GDT_SIZE] TDS_ALIGNED(16);
 static uint8_t shim_ap_tss[SHIM_MAX_VCPUS][SHIM_TSS_SIZE] TDS_ALIGNED(16);
 
 static void ap_load_tss(uint32_t index)
 {
-    uint8_t *gdt = shim_ap_gdt[index];
-    uint8_t *tss = shim_ap_tss[index];
-    tds_store_le64(gdt + 0x00, 0);
-    tds_store_le64(gdt + 0x08, 0x00CF9B000000FFFFull);
-    tds_store_le64(gdt + 0x10, 0x00CF93000000FFFFull);
-    tds_store_le64(gdt + 0x18, 0x00AF9B000000FFFFull);
-    shim_tss_desc_encode(gdt + SHIM_SEL_TSS, (uint64_t)(uintptr_t)tss, SHIM_TSS_SIZE - 1);
-    memset(tss, 0, SHIM_TSS_SIZE);
-    const uint64_t ist_top = shim_ap_guard(index) + SHIM_AP_SLOT_SIZE;
-    tds_store_le64(tss + SHIM_TSS_IST1, ist_top);
-    tds_store_le16(tss + 0x66, SHIM_TSS_SIZE); /* no I/O permission bitmap */
-    uint8_t desc[10];
-    tds_store_le16(desc, (uint16_t)(AP_GDT_SIZE - 1));
-    tds_store_le64(desc + 2, (uint64_t)(uintptr_t)gdt);
-    cpu_lgdt_ltr(desc, SHIM_SEL_TSS);
+    shim_cputables_load(shim_ap_gdt[index], shim_ap_tss[index],
+                        shim_ap_guard(index) + SHIM_AP_SLOT_SIZE);
 }
 
 #define SPIN_MBOX 400000000u /* pause() calls before a mailbox wait gives up */

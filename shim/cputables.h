@@ -8,14 +8,22 @@
 
 #include <stdint.h>
 
-#define SHIM_SEL_TSS 0x20u
+#include "abi.h"
+
+#define SHIM_SEL_TSS ((uint16_t)SHIM_ABI_SEL_TSS)
 #define SHIM_TSS_SIZE 104u
 #define SHIM_TSS_IST1 0x24u
+#define SHIM_GDT_SIZE (SHIM_ABI_SEL_TSS + 16u) /* null, code32, data, code64, 16-byte TSS */
 
 /* 16-byte available 64-bit TSS descriptor (SDM vol. 3 7.2.3). Pure: host-tested. */
 void shim_tss_desc_encode(uint8_t d[16], uint64_t base, uint32_t limit);
 
-/* Load the RAM GDT (same code/data selectors as the reset GDT) and the TSS with IST1. */
+/* Fill one vCPU's GDT (the reset GDT's selectors, abi.h, plus its TSS descriptor) and TSS (IST1 =
+ * ist1_top, no I/O bitmap), then load both (lgdt, ltr). A TSS descriptor turns busy on ltr, so
+ * every vCPU has its own gdt and tss. */
+void shim_cputables_load(uint8_t gdt[SHIM_GDT_SIZE], uint8_t tss[SHIM_TSS_SIZE], uint64_t ist1_top);
+
+/* The BSP's: load the RAM GDT and the TSS with its 16 KiB IST1 stack. */
 void shim_cputables_install(void);
 
 #endif

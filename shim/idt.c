@@ -2,11 +2,11 @@
 /* IDT for vectors 0-31, all routed to the fatal reporter (entry64.nasm stubs). */
 #include "idt.h"
 
+#include "abi.h"
 #include "tdshim/endian.h"
 
 #define IDT_ENTRIES 32u
 #define IDT_GATE_INT64 0x8Eu /* present, DPL 0, 64-bit interrupt gate */
-#define SEL_CODE64 0x18u
 #define IDT_VECTOR_UD 6u
 #define IDT_VECTOR_VE 20u /* #VE: IST 0 as well (shim/ve.c explains why) */
 
@@ -31,7 +31,7 @@ void shim_idt_install(void)
         /* IST1 for everything (a fault on a broken stack is still reported) except #UD: a tdcall
          * trapping from inside a handler already on IST1 (the fatal path's ReportFatalError)
          * must push below that handler's frames, not restart IST1 over them. */
-        shim_idt_encode(&shim_idt[(size_t)v * 16u], shim_isr_table[v], SEL_CODE64,
+        shim_idt_encode(&shim_idt[(size_t)v * 16u], shim_isr_table[v], SHIM_ABI_SEL_CODE64,
                         (v == IDT_VECTOR_UD || v == IDT_VECTOR_VE) ? 0 : 1);
     }
     shim_idt_load();
