@@ -329,8 +329,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         tds_status s = tdhob_validate(tds_bytes_make(data, size), &cfgs[i], &v, &err);
         /* TDHOB_SCRATCH_ENTRIES(size) is always enough. */
         check(s != TDS_ERR_NO_SPACE && err.reason != TDHOB_R_SCRATCH_TOO_SMALL);
+        /* Measure before parse: on any bytes the measured length is the whole input or a list
+         * end inside it, and for every list the validator accepts it is exactly that list. */
+        size_t measured = 0;
+        const uint64_t gpa = s == TDS_OK ? v.hob_gpa : 0x800000u;
+        if (size > 0) {
+            check(tdhob_measured_length(tds_bytes_make(data, size), gpa, &measured) == TDS_OK);
+            check(measured >= 64u || measured == size);
+            check(measured <= size && (measured == size || measured % 8u == 0));
+        }
         if (s == TDS_OK) {
             check(err.reason == TDHOB_R_NONE);
+            check(measured == v.hob.len);
             exercise(&v);
         } else {
             check(err.reason != TDHOB_R_NONE && err.field_offset <= size + 64);
