@@ -8,6 +8,10 @@ const ccel_boot_plan ccel_boot_plan_exec = {
     "exec-payload", 3, {CCEL_BOOT_TD_HOB, CCEL_BOOT_PAYLOAD, CCEL_BOOT_SEPARATORS}};
 const ccel_boot_plan ccel_boot_plan_no_payload = {
     "no-payload", 2, {CCEL_BOOT_TD_HOB, CCEL_BOOT_SEPARATORS}};
+const ccel_boot_plan ccel_boot_plan_linux = {"linux",
+                                             5,
+                                             {CCEL_BOOT_TD_HOB, CCEL_BOOT_KERNEL, CCEL_BOOT_INITRD,
+                                              CCEL_BOOT_CMDLINE, CCEL_BOOT_SEPARATORS}};
 
 const char *ccel_boot_step_name(ccel_boot_step step)
 {
@@ -17,6 +21,9 @@ const char *ccel_boot_step_name(ccel_boot_step step)
     case CCEL_BOOT_PAYLOAD: return "payload";
     case CCEL_BOOT_PAYLOAD_PARAM: return "payload_param";
     case CCEL_BOOT_SEPARATORS: return "separators";
+    case CCEL_BOOT_KERNEL: return "kernel";
+    case CCEL_BOOT_INITRD: return "initrd";
+    case CCEL_BOOT_CMDLINE: return "cmdline";
     }
     return "unknown";
 }
@@ -102,4 +109,19 @@ tds_status ccel_boot_separators(ccel_boot_seq *s)
         st = ccel_event_separator(s->log, &s->ops, 2, 0);
     }
     return done(s, st);
+}
+
+tds_status ccel_boot_linux_blob(ccel_boot_seq *s, ccel_linux_blob which, const rtmr_digest *digest)
+{
+    ccel_boot_step step = CCEL_BOOT_DONE;
+    switch (which) {
+    case CCEL_LINUX_KERNEL: step = CCEL_BOOT_KERNEL; break;
+    case CCEL_LINUX_INITRD: step = CCEL_BOOT_INITRD; break;
+    case CCEL_LINUX_CMDLINE: step = CCEL_BOOT_CMDLINE; break;
+    }
+    if (step == CCEL_BOOT_DONE) {
+        return TDS_ERR_INVALID_ARG;
+    }
+    TDS_TRY(expect(s, step));
+    return done(s, ccel_event_linux_blob_digest(s->log, &s->ops, which, digest));
 }

@@ -94,8 +94,9 @@ tds_status ccel_event_separator(ccel_log *log, const rtmr_extend_ops *ops, uint3
     return ccel_log_hash_measure(log, ops, mr_index, CCEL_EV_SEPARATOR, data, &data, 1);
 }
 
-tds_status ccel_event_linux_blob(ccel_log *log, const rtmr_extend_ops *ops, ccel_linux_blob which,
-                                 tds_bytes blob)
+/* The event data of a Linux blob: its name in UTF-16LE with the terminating NUL (EDK2 StrSize of
+ * the CHAR16 name): L"kernel" and L"initrd" 14 bytes, L"cmdline" 16. */
+static tds_status linux_blob_name(ccel_linux_blob which, uint8_t utf16[16], size_t *len)
 {
     const char *name;
     switch (which) {
@@ -104,14 +105,36 @@ tds_status ccel_event_linux_blob(ccel_log *log, const rtmr_extend_ops *ops, ccel
     case CCEL_LINUX_CMDLINE: name = "cmdline"; break;
     default: return TDS_ERR_INVALID_ARG;
     }
-    /* UTF-16LE with the terminating NUL (EDK2 StrSize of the CHAR16 name). */
-    uint8_t utf16[16];
-    size_t n = cstr_len(name);
+    const size_t n = cstr_len(name);
     for (size_t i = 0; i <= n; i++) {
         utf16[2 * i] = (uint8_t)name[i];
         utf16[2 * i + 1] = 0;
     }
-    tds_bytes data = tds_bytes_make(utf16, 2 * (n + 1));
+    *len = 2 * (n + 1);
+    return TDS_OK;
+}
+
+tds_status ccel_event_linux_blob(ccel_log *log, const rtmr_extend_ops *ops, ccel_linux_blob which,
+                                 tds_bytes blob)
+{
+    uint8_t utf16[16];
+    size_t len = 0;
+    TDS_TRY(linux_blob_name(which, utf16, &len));
+    tds_bytes data = tds_bytes_make(utf16, len);
     return ccel_log_hash_measure(log, ops, RTMR_MR_RTMR1, CCEL_EV_PLATFORM_CONFIG_FLAGS, blob,
                                  &data, 1);
+}
+
+tds_status ccel_event_linux_blob_digest(ccel_log *log, const rtmr_extend_ops *ops,
+                                        ccel_linux_blob which, const rtmr_digest *digest)
+{
+    uint8_t utf16[16];
+    size_t len = 0;
+    if (digest == NULL) {
+        return TDS_ERR_INVALID_ARG;
+    }
+    TDS_TRY(linux_blob_name(which, utf16, &len));
+    tds_bytes data = tds_bytes_make(utf16, len);
+    return ccel_log_measure(log, ops, RTMR_MR_RTMR1, CCEL_EV_PLATFORM_CONFIG_FLAGS, digest, &data,
+                            1);
 }

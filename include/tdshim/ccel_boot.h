@@ -19,6 +19,9 @@ typedef enum ccel_boot_step {
     CCEL_BOOT_PAYLOAD = 2,       /* MR 2 (RTMR1): the payload image, ccel_event_payload */
     CCEL_BOOT_PAYLOAD_PARAM = 3, /* MR 2: the payload parameter page, ccel_event_payload_param */
     CCEL_BOOT_SEPARATORS = 4,    /* EV_SEPARATOR (u32 0) into MR 1, then into MR 2 */
+    CCEL_BOOT_KERNEL = 5,        /* MR 2: the Linux kernel file (setup + kernel), a linux blob */
+    CCEL_BOOT_INITRD = 6,        /* MR 2: the initrd (empty when the VMM gives none) */
+    CCEL_BOOT_CMDLINE = 7,       /* MR 2: the command line with its terminating NUL */
 } ccel_boot_step;
 
 #define CCEL_BOOT_MAX_STEPS 8u
@@ -34,6 +37,10 @@ typedef struct ccel_boot_plan {
 extern const ccel_boot_plan ccel_boot_plan_exec;
 /* An image without a payload section (the test image ends its boot there): td_hob, separators. */
 extern const ccel_boot_plan ccel_boot_plan_no_payload;
+/* A Linux kernel from the VMM (QEMU fw_cfg): td_hob, kernel, initrd, cmdline, separators. The
+ * three blobs use the event of the proposed OVMF TDX blob measurement (ccel_event_linux_blob:
+ * EV_PLATFORM_CONFIG_FLAGS into MR 2, data = the UTF-16 name), each measured before use. */
+extern const ccel_boot_plan ccel_boot_plan_linux;
 
 /* Stable name of a step ("td_hob", "payload", "payload_param", "separators", "done"). */
 const char *ccel_boot_step_name(ccel_boot_step step);
@@ -58,6 +65,10 @@ TDS_MUST_USE tds_status ccel_boot_payload(ccel_boot_seq *s, tds_bytes image, uin
                                           uint64_t length);
 TDS_MUST_USE tds_status ccel_boot_payload_param(ccel_boot_seq *s, tds_bytes param);
 TDS_MUST_USE tds_status ccel_boot_separators(ccel_boot_seq *s);
+/* One Linux blob (its step: CCEL_BOOT_KERNEL, _INITRD or _CMDLINE for which), digest computed by
+ * the caller. */
+TDS_MUST_USE tds_status ccel_boot_linux_blob(ccel_boot_seq *s, ccel_linux_blob which,
+                                             const rtmr_digest *digest);
 
 /* The step the plan expects next (CCEL_BOOT_DONE when every step is recorded or after an error:
  * check ccel_boot_complete). */

@@ -67,5 +67,10 @@ typedef enum ccel_linux_blob {
 
 TDS_MUST_USE tds_status ccel_event_linux_blob(ccel_log *log, const rtmr_extend_ops *ops,
                                               ccel_linux_blob which, tds_bytes blob);
+/* The same event with the digest computed by the caller (e.g. while it copied the blob: a kernel
+ * arrives as fw_cfg SETUP_DATA then KERNEL_DATA and is hashed as the one file they make). */
+TDS_MUST_USE tds_status ccel_event_linux_blob_digest(ccel_log *log, const rtmr_extend_ops *ops,
+                                                     ccel_linux_blob which,
+                                                     const rtmr_digest *digest);
 
 #endif

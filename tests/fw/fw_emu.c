@@ -64,13 +64,28 @@ bool tdtest_str_eq(const char *a, const char *b)
     return *a == *b;
 }
 
+/* The emulated VMM's own view of fw_cfg: plain port I/O (it is the VMM, not the TD). */
+shim_fwcfg *tdtest_fwcfg(void)
+{
+    static shim_fwcfg f;
+    static bool opened;
+    if (!opened) {
+        if (shim_fwcfg_open(&f, SHIM_FWCFG_IO_DIRECT) != TDS_OK) {
+            tdtest_log("tdtest: no fw_cfg");
+            tdtest_exit(TDTEST_EXIT_FATAL);
+        }
+        opened = true;
+    }
+    return &f;
+}
+
 tds_status tdtest_knob(const char *name, char *buf, size_t cap)
 {
     size_t size = 0;
     if (cap == 0) {
         return TDS_ERR_INVALID_ARG;
     }
-    TDS_TRY(shim_fwcfg_read_file(name, (uint8_t *)buf, cap - 1, &size));
+    TDS_TRY(shim_fwcfg_read_file(tdtest_fwcfg(), name, (uint8_t *)buf, cap - 1, &size));
     buf[size] = '\0';
     if (size > 0 && buf[size - 1] == '\n') {
         buf[size - 1] = '\0';
@@ -214,7 +229,7 @@ static size_t vm_ram(ram_range *out, size_t cap)
     uint8_t raw[20 * 32];
     size_t size = 0;
     size_t n = 0;
-    const tds_status st = shim_fwcfg_read_file("etc/e820", raw, sizeof raw, &size);
+    const tds_status st = shim_fwcfg_read_file(tdtest_fwcfg(), "etc/e820", raw, sizeof raw, &size);
     if (st == TDS_OK) {
         for (size_t off = 0; off + 20 <= size; off += 20) {
             if (tds_load_le32(raw + off + 16) != 1) {
@@ -237,7 +252,7 @@ static size_t vm_ram(ram_range *out, size_t cap)
         tdtest_exit(TDTEST_EXIT_FATAL);
     }
     uint8_t le[8];
-    if (shim_fwcfg_read_key(0x03 /* FW_CFG_RAM_SIZE */, le, sizeof le) != TDS_OK) {
+    if (shim_fwcfg_read(tdtest_fwcfg(), SHIM_FWCFG_RAM_SIZE, le, sizeof le) != TDS_OK) {
         tdtest_log("tdtest: emulator: no RAM size from fw_cfg");
         tdtest_exit(TDTEST_EXIT_FATAL);
     }

@@ -27,6 +27,10 @@ TDS_NORETURN void tdtest_exit(uint32_t v);
 /* A line straight to COM1 (port I/O: the emulated VMM's side, never a tdcall). */
 void tdtest_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+/* fw_cfg as the emulated VMM reads it (port I/O, no DMA). */
+struct shim_fwcfg;
+struct shim_fwcfg *tdtest_fwcfg(void);
+
 /* fw_cfg file `name` as a NUL-terminated string in buf[0..cap): TDS_ERR_NOT_FOUND without it,
  * TDS_ERR_NO_SPACE if it does not fit (never cut). One trailing newline is dropped. */
 TDS_MUST_USE tds_status tdtest_knob(const char *name, char *buf, size_t cap);

@@ -39,7 +39,14 @@ static void test_plans_exact(void **state)
     assert_int_equal(ccel_boot_plan_no_payload.n, 2);
     assert_int_equal(ccel_boot_plan_no_payload.step[0], CCEL_BOOT_TD_HOB);
     assert_int_equal(ccel_boot_plan_no_payload.step[1], CCEL_BOOT_SEPARATORS);
+    assert_int_equal(ccel_boot_plan_linux.n, 5);
+    assert_int_equal(ccel_boot_plan_linux.step[0], CCEL_BOOT_TD_HOB);
+    assert_int_equal(ccel_boot_plan_linux.step[1], CCEL_BOOT_KERNEL);
+    assert_int_equal(ccel_boot_plan_linux.step[2], CCEL_BOOT_INITRD);
+    assert_int_equal(ccel_boot_plan_linux.step[3], CCEL_BOOT_CMDLINE);
+    assert_int_equal(ccel_boot_plan_linux.step[4], CCEL_BOOT_SEPARATORS);
     assert_string_equal(ccel_boot_step_name(CCEL_BOOT_PAYLOAD_PARAM), "payload_param");
+    assert_string_equal(ccel_boot_step_name(CCEL_BOOT_CMDLINE), "cmdline");
     assert_string_equal(ccel_boot_step_name((ccel_boot_step)99), "unknown");
 }
 
@@ -83,6 +90,64 @@ static void test_exec_plan_same_log_as_helpers(void **state)
     /* Nothing after the last step. */
     assert_int_equal(ccel_boot_separators(&s), TDS_ERR_STATE);
     assert_false(ccel_boot_complete(&s));
+}
+
+/* The Linux plan with digests computed by the caller == the blob helpers on the bytes. */
+static void test_linux_plan_digests(void **state)
+{
+    (void)state;
+    static const uint8_t kernel[] = "setup bytes then kernel bytes";
+    static const uint8_t initrd[] = "";
+    static const uint8_t cmdline[] = "console=ttyS0"; /* with its NUL, as QEMU passes it */
+    rtmr_bank bank_a;
+    rtmr_bank bank_b;
+    rtmr_bank_reset(&bank_a);
+    rtmr_bank_reset(&bank_b);
+    const rtmr_extend_ops ops_a = rtmr_bank_ops(&bank_a);
+    const rtmr_extend_ops ops_b = rtmr_bank_ops(&bank_b);
+    ccel_log la;
+    ccel_log lb;
+    start(&la, area_a, sizeof area_a);
+    start(&lb, area_b, sizeof area_b);
+    ccel_boot_seq s;
+    assert_int_equal(ccel_boot_begin(&s, &ccel_boot_plan_linux, &la, &ops_a), TDS_OK);
+    assert_int_equal(ccel_boot_td_hob(&s, b(hob, sizeof hob)), TDS_OK);
+    /* The kernel hashed in two parts, as the firmware does (setup, then the rest). */
+    rtmr_sha384_ctx h;
+    rtmr_digest dk;
+    rtmr_digest di;
+    rtmr_digest dc;
+    assert_int_equal(rtmr_sha384_init(&h), TDS_OK);
+    assert_int_equal(rtmr_sha384_update(&h, b(kernel, 12)), TDS_OK);
+    assert_int_equal(rtmr_sha384_update(&h, b(kernel + 12, sizeof kernel - 12)), TDS_OK);
+    assert_int_equal(rtmr_sha384_final(&h, &dk), TDS_OK);
+    assert_int_equal(rtmr_sha384(b(initrd, 0), &di), TDS_OK);
+    assert_int_equal(rtmr_sha384(b(cmdline, sizeof cmdline), &dc), TDS_OK);
+    /* Out of order inside the Linux steps. */
+    ccel_boot_seq wrong = s;
+    assert_int_equal(ccel_boot_linux_blob(&wrong, CCEL_LINUX_INITRD, &di), TDS_ERR_STATE);
+    assert_int_equal(ccel_boot_linux_blob(&s, CCEL_LINUX_KERNEL, &dk), TDS_OK);
+    assert_int_equal(ccel_boot_linux_blob(&s, CCEL_LINUX_INITRD, &di), TDS_OK);
+    assert_int_equal(ccel_boot_linux_blob(&s, CCEL_LINUX_CMDLINE, &dc), TDS_OK);
+    assert_int_equal(ccel_boot_separators(&s), TDS_OK);
+    assert_true(ccel_boot_complete(&s));
+
+    assert_int_equal(ccel_event_td_hob(&lb, &ops_b, b(hob, sizeof hob)), TDS_OK);
+    assert_int_equal(
+        ccel_event_linux_blob(&lb, &ops_b, CCEL_LINUX_KERNEL, b(kernel, sizeof kernel)), TDS_OK);
+    assert_int_equal(ccel_event_linux_blob(&lb, &ops_b, CCEL_LINUX_INITRD, b(initrd, 0)), TDS_OK);
+    assert_int_equal(
+        ccel_event_linux_blob(&lb, &ops_b, CCEL_LINUX_CMDLINE, b(cmdline, sizeof cmdline)), TDS_OK);
+    assert_int_equal(ccel_event_separator(&lb, &ops_b, 1, 0), TDS_OK);
+    assert_int_equal(ccel_event_separator(&lb, &ops_b, 2, 0), TDS_OK);
+    const tds_bytes ga = ccel_log_bytes(&la);
+    const tds_bytes gb = ccel_log_bytes(&lb);
+    assert_int_equal(ga.len, gb.len);
+    assert_memory_equal(ga.ptr, gb.ptr, ga.len);
+    assert_memory_equal(&bank_a, &bank_b, sizeof bank_a);
+    assert_int_equal(ccel_event_linux_blob_digest(&lb, &ops_b, CCEL_LINUX_KERNEL, NULL),
+                     TDS_ERR_INVALID_ARG);
+    assert_int_equal(ccel_boot_linux_blob(&s, (ccel_linux_blob)9, &dk), TDS_ERR_INVALID_ARG);
 }
 
 /* Out of order: refused before the log or a register changes, and every later call too. */
@@ -161,6 +226,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_plans_exact),
         cmocka_unit_test(test_exec_plan_same_log_as_helpers),
+        cmocka_unit_test(test_linux_plan_digests),
         cmocka_unit_test(test_out_of_order_refused_and_sticky),
         cmocka_unit_test(test_event_error_sticks),
         cmocka_unit_test(test_begin_refuses_bad_arguments),

@@ -18,13 +18,18 @@ static void rtmr_usage(FILE *f)
             "usage: tdshim-measure rtmr --hob FILE [--hob-gpa GPA] [--gpaw 48|52]\n"
             "                           [--image IMAGE [--payload-file FILE] |\n"
             "                            [--separators] [--payload FILE [--payload-base GPA]]\n"
-            "                            [--payload-param FILE | --cmdline STR]]\n"
+            "                            [--payload-param FILE | --cmdline STR] |\n"
+            "                            --linux-kernel FILE [--linux-initrd FILE]\n"
+            "                            [--linux-cmdline STR]]\n"
             "                           [--json] [--log-out FILE] [--cbor FILE]\n"
             "  prints the reference RTMR0..3 (96 hex digits each) for a TD HOB and, with --image,\n"
             "  the image's payload section in the shim's executable-payload order (HOB, payload,\n"
             "  separators); --payload-file gives the bytes the VMM loads into an image's\n"
             "  VMM-placed payload region (measured: the file, then zeros to the region size);\n"
             "  --payload/--separators/--payload-param give td-shim's Linux order;\n"
+            "  --linux-kernel/--linux-initrd/--linux-cmdline: the shim booting a kernel from\n"
+            "  QEMU fw_cfg (-kernel -initrd -append; the command line as QEMU passes it, with\n"
+            "  its NUL; no initrd is an empty one), in the shim's Linux plan\n"
             "  --log-out writes the expected CC event log\n"
             "  --cbor writes the reference values (MRTD with --image, RTMR0..3, SHA-384 of\n"
             "         the log, event count) as one CBOR map for a verifier\n");
@@ -63,6 +68,9 @@ typedef struct rtmr_args {
     const char *payload;
     const char *param;
     const char *cmdline;
+    const char *linux_kernel;
+    const char *linux_initrd;
+    const char *linux_cmdline;
     const char *log_out;
     const char *cbor_out; /* --cbor: reference values for a verifier (refvalues.h) */
     bool json;
@@ -96,6 +104,12 @@ static int parse_args(int argc, char **argv, rtmr_args *a)
             a->param = v;
         } else if (strcmp(o, "--cmdline") == 0) {
             a->cmdline = v;
+        } else if (strcmp(o, "--linux-kernel") == 0) {
+            a->linux_kernel = v;
+        } else if (strcmp(o, "--linux-initrd") == 0) {
+            a->linux_initrd = v;
+        } else if (strcmp(o, "--linux-cmdline") == 0) {
+            a->linux_cmdline = v;
         } else if (strcmp(o, "--log-out") == 0) {
             a->log_out = v;
         } else if (strcmp(o, "--cbor") == 0) {
@@ -134,6 +148,14 @@ static int parse_args(int argc, char **argv, rtmr_args *a)
         (a->payload != NULL || a->payload_base_set || a->param != NULL || a->cmdline != NULL)) {
         return usage_error("--image takes the payload from the image: no --payload, "
                            "--payload-base, --payload-param or --cmdline");
+    }
+    if ((a->linux_initrd != NULL || a->linux_cmdline != NULL) && a->linux_kernel == NULL) {
+        return usage_error("--linux-initrd and --linux-cmdline go with --linux-kernel");
+    }
+    if (a->linux_kernel != NULL && (a->image != NULL || a->payload != NULL || a->param != NULL ||
+                                    a->cmdline != NULL || a->in.separators)) {
+        return usage_error("--linux-kernel is the shim's Linux plan: no --image, --payload, "
+                           "--payload-param, --cmdline or --separators");
     }
     if (a->payload_file != NULL && a->image == NULL) {
         return usage_error("--payload-file goes with --image (an image whose payload the VMM "
@@ -389,6 +411,34 @@ int rtmr_main(int argc, char **argv)
     if (rc == 0 && a.param != NULL) {
         rc = read_input("payload parameter", a.param, &param, &param_len);
     }
+    uint8_t *kernel = NULL;
+    uint8_t *initrd = NULL;
+    uint8_t *cmdline = NULL;
+    size_t kernel_len = 0;
+    size_t initrd_len = 0;
+    size_t cmdline_len = 0;
+    if (rc == 0 && a.linux_kernel != NULL) {
+        rc = read_input("kernel", a.linux_kernel, &kernel, &kernel_len);
+        if (rc == 0 && a.linux_initrd != NULL) {
+            rc = read_input("initrd", a.linux_initrd, &initrd, &initrd_len);
+        }
+        /* QEMU's CMDLINE_DATA: the string with its NUL (an absent -append is "" + NUL). */
+        const char *c = a.linux_cmdline != NULL ? a.linux_cmdline : "";
+        cmdline_len = strlen(c) + 1u;
+        cmdline = malloc(cmdline_len);
+        if (rc == 0 && cmdline == NULL) {
+            fprintf(stderr, "tdshim-measure rtmr: out of memory\n");
+            rc = 1;
+        }
+        if (rc == 0) {
+            memcpy(cmdline, c, cmdline_len);
+            a.in.has_linux = true;
+            a.in.plan = &ccel_boot_plan_linux;
+            a.in.kernel = tds_bytes_make(kernel, kernel_len);
+            a.in.initrd = tds_bytes_make(initrd, initrd_len);
+            a.in.cmdline = tds_bytes_make(cmdline, cmdline_len);
+        }
+    }
     if (rc == 0) {
         a.in.hob = tds_bytes_make(hob, hob_len);
         if (a.image == NULL) {
@@ -413,6 +463,9 @@ int rtmr_main(int argc, char **argv)
     free(image);
     free(payload);
     free(param);
+    free(kernel);
+    free(initrd);
+    free(cmdline);
     free(file);
     free(region);
     return rc;

@@ -64,6 +64,23 @@ static tds_status log_plan(const rtmr_ref_input *in, ccel_log *log, const rtmr_e
             TDS_TRY(ccel_boot_payload_param(&seq, in->param));
             break;
         case CCEL_BOOT_SEPARATORS: TDS_TRY(ccel_boot_separators(&seq)); break;
+        case CCEL_BOOT_KERNEL:
+        case CCEL_BOOT_INITRD:
+        case CCEL_BOOT_CMDLINE: {
+            if (!in->has_linux) {
+                return TDS_ERR_INVALID_ARG;
+            }
+            const ccel_linux_blob which = st == CCEL_BOOT_KERNEL   ? CCEL_LINUX_KERNEL
+                                          : st == CCEL_BOOT_INITRD ? CCEL_LINUX_INITRD
+                                                                   : CCEL_LINUX_CMDLINE;
+            const tds_bytes blob = st == CCEL_BOOT_KERNEL   ? in->kernel
+                                   : st == CCEL_BOOT_INITRD ? in->initrd
+                                                            : in->cmdline;
+            rtmr_digest d;
+            TDS_TRY(rtmr_sha384(blob, &d));
+            TDS_TRY(ccel_boot_linux_blob(&seq, which, &d));
+            break;
+        }
         case CCEL_BOOT_DONE: break;
         }
     }

@@ -22,6 +22,12 @@ typedef struct rtmr_ref_input {
     uint64_t payload_base; /* event data only (not hashed) */
     bool has_param;        /* planned: payload parameter -> RTMR1 */
     tds_bytes param;
+    /* A Linux boot (ccel_boot_plan_linux): the kernel file, the initrd (empty when none) and the
+     * command line bytes as the VMM gives them (QEMU's CMDLINE_DATA: the string and its NUL). */
+    bool has_linux;
+    tds_bytes kernel;
+    tds_bytes initrd;
+    tds_bytes cmdline;
     /*
      * The firmware's boot plan (tdshim/ccel_boot.h, the one the shim follows): every step's
      * input must be given (has_payload for a payload step, has_param for a parameter step; the
