@@ -9,7 +9,7 @@ PKGS=(
   build-essential cmake ninja-build pkg-config nasm clang lld llvm
   libclang-rt-14-dev clang-tidy clang-format cppcheck
   libmbedtls-dev libcbor-dev libcmocka-dev
-  qemu-system-x86 tpm2-tools acpica-tools openssl
+  qemu-system-x86 ovmf tpm2-tools acpica-tools openssl
   dpkg-dev xz-utils python3
 )
 
@@ -63,4 +63,26 @@ if ! have_mbedtls_src; then
   fi
   have_mbedtls_src || { echo "setup: could not unpack the mbedtls source package" >&2; exit 1; }
 fi
-echo "setup: ok (mbedtls source: $(ls -d "$CACHE"/mbedtls-2.28* | head -n1))"
+# The Linux end-to-end tests boot Debian's cloud kernel with a busybox-static initramfs: both come
+# from Debian's archive (apt-get download, dpkg-deb -x), cached outside the repository, never
+# committed. The kernel package is the one the linux-image-cloud-amd64 metapackage names today.
+LINUX="$CACHE/linux"
+have_linux() { [ -s "$LINUX/vmlinuz" ] && [ -x "$LINUX/busybox" ] && [ -s "$LINUX/VERSION" ]; }
+if ! have_linux; then
+  echo "setup: fetching Debian's cloud kernel and busybox-static into $LINUX"
+  [ "$need_update" -eq 1 ] || $SUDO env DEBIAN_FRONTEND=noninteractive apt-get update -qq
+  kpkg="$(apt-cache depends linux-image-cloud-amd64 | awk '/Depends: linux-image-[0-9]/ { print $2; exit }')"
+  [ -n "$kpkg" ] || { echo "setup: cannot resolve linux-image-cloud-amd64" >&2; exit 1; }
+  dl="$(mktemp -d)"
+  (cd "$dl" && apt-get download -qq "$kpkg" busybox-static >/dev/null 2>&1) ||
+    { rm -rf "$dl"; echo "setup: apt-get download $kpkg busybox-static failed" >&2; exit 1; }
+  mkdir -p "$dl/x" "$LINUX"
+  for deb in "$dl"/*.deb; do dpkg-deb -x "$deb" "$dl/x"; done
+  cp "$dl"/x/boot/vmlinuz-* "$LINUX/vmlinuz"
+  cp "$dl/x/bin/busybox" "$LINUX/busybox"
+  { echo "$kpkg $(dpkg-deb -f "$dl"/linux-image-*.deb Version)"
+    echo "busybox-static $(dpkg-deb -f "$dl"/busybox-static*.deb Version)"; } > "$LINUX/VERSION"
+  rm -rf "$dl"
+  have_linux || { echo "setup: could not unpack the kernel or busybox" >&2; exit 1; }
+fi
+echo "setup: ok (mbedtls source: $(ls -d "$CACHE"/mbedtls-2.28* | head -n1); linux: $(head -n1 "$LINUX/VERSION"))"

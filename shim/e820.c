@@ -105,3 +105,30 @@ uint64_t shim_e820_bytes(const shim_e820 *m, uint32_t type)
     }
     return sum;
 }
+
+tds_status shim_e820_alloc(shim_e820 *m, uint64_t size, uint64_t align, uint64_t below,
+                           uint32_t type, uint64_t *addr)
+{
+    if (m == NULL || addr == NULL || size == 0 || align == 0 || (align & (align - 1u)) != 0 ||
+        type <= TDHOB_E820_RAM) {
+        return TDS_ERR_INVALID_ARG;
+    }
+    for (size_t i = m->n; i-- > 0;) {
+        const tdhob_e820_entry *e = &m->e[i];
+        if (e->type != TDHOB_E820_RAM || e->addr >= below) {
+            continue;
+        }
+        const uint64_t top = e->addr + e->size < below ? e->addr + e->size : below;
+        if (top - e->addr < size) {
+            continue;
+        }
+        const uint64_t base = (top - size) & ~(align - 1u);
+        if (base < e->addr) {
+            continue;
+        }
+        TDS_TRY(shim_e820_set(m, base, size, type));
+        *addr = base;
+        return TDS_OK;
+    }
+    return TDS_ERR_NO_SPACE;
+}

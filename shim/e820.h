@@ -40,6 +40,16 @@ bool shim_e820_covers(const shim_e820 *m, uint64_t base, uint64_t len, uint32_t 
  * an entry of that type. Adjacent entries are merged, so this is the end of that one entry. */
 uint64_t shim_e820_run_end(const shim_e820 *m, uint64_t addr, uint32_t type);
 
+/*
+ * Firmware allocations from the map: the highest `align`-aligned block of `size` bytes that lies
+ * inside one RAM (type 1) entry and ends at or below `below`; it becomes type `type` (2, 3, 4: what
+ * the OS must keep) in the map. *addr gets its base. TDS_ERR_NO_SPACE: no RAM entry has room;
+ * TDS_ERR_INVALID_ARG: size 0, align not a power of two, type 1 or 0; the map's entry limit as
+ * shim_e820_set. The map is unchanged on any error.
+ */
+TDS_MUST_USE tds_status shim_e820_alloc(shim_e820 *m, uint64_t size, uint64_t align, uint64_t below,
+                                        uint32_t type, uint64_t *addr);
+
 /* Sum of the lengths of the entries of `type`. */
 uint64_t shim_e820_bytes(const shim_e820 *m, uint32_t type);
 

@@ -5,7 +5,6 @@
 #include "arch/cpu.h"
 #include "tdshim/endian.h"
 #include "tdshim/mem.h"
-#include "tdshim/tdvmcall.h"
 
 #define PORT_SEL 0x510u
 #define PORT_DATA 0x511u
@@ -21,35 +20,18 @@
 
 static tds_status out16(const shim_fwcfg *f, uint16_t port, uint16_t v)
 {
-    if (f->io == SHIM_FWCFG_IO_TDVMCALL) {
-        tdvmcall_status vs;
-        return tdvmcall_io_write(port, 2, v, &vs);
-    }
-    cpu_outw(port, v);
-    return TDS_OK;
+    return shim_pio_out(f->io, port, 2, v);
 }
 
 static tds_status out32(const shim_fwcfg *f, uint16_t port, uint32_t v)
 {
-    if (f->io == SHIM_FWCFG_IO_TDVMCALL) {
-        tdvmcall_status vs;
-        return tdvmcall_io_write(port, 4, v, &vs);
-    }
-    cpu_outl(port, v);
-    return TDS_OK;
+    return shim_pio_out(f->io, port, 4, v);
 }
 
 static uint8_t in8(const shim_fwcfg *f, uint16_t port)
 {
-    if (f->io == SHIM_FWCFG_IO_TDVMCALL) {
-        tdvmcall_status vs;
-        uint32_t v = 0;
-        if (tdvmcall_io_read(port, 1, &v, &vs) != TDS_OK) {
-            return 0;
-        }
-        return (uint8_t)v;
-    }
-    return cpu_inb(port);
+    uint32_t v = 0;
+    return shim_pio_in(f->io, port, 1, &v) == TDS_OK ? (uint8_t)v : 0;
 }
 
 static void pio_read(shim_fwcfg *f, uint8_t *dst, size_t n)
@@ -126,7 +108,7 @@ static tds_status read_into(shim_fwcfg *f, bool select, uint16_t sel, uint8_t *d
     return TDS_OK;
 }
 
-tds_status shim_fwcfg_open(shim_fwcfg *f, shim_fwcfg_io io)
+tds_status shim_fwcfg_open(shim_fwcfg *f, shim_pio io)
 {
     if (f == NULL) {
         return TDS_ERR_INVALID_ARG;

@@ -21,6 +21,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "pio.h"
 #include "tdshim/status.h"
 
 /* The most directory entries looked at; a directory claiming more is refused (TDS_ERR_VMM). */
@@ -42,14 +43,9 @@
 #define SHIM_FWCFG_SETUP_DATA 0x18u
 #define SHIM_FWCFG_FILE_DIR 0x19u
 
-typedef enum shim_fwcfg_io {
-    SHIM_FWCFG_IO_DIRECT = 0, /* IN/OUT */
-    SHIM_FWCFG_IO_TDVMCALL,   /* TDG.VP.VMCALL<Instruction.IO> */
-} shim_fwcfg_io;
-
 /* One fw_cfg device as the caller reaches it (caller-owned; no globals). */
 typedef struct shim_fwcfg {
-    shim_fwcfg_io io;
+    shim_pio io;
     bool present;       /* "QEMU" signature seen */
     bool dma_ok;        /* the device offers DMA (FW_CFG_ID bit 1) */
     uint8_t *dma;       /* descriptor (16 bytes) then the bounce area; NULL: no DMA */
@@ -63,7 +59,7 @@ typedef struct shim_fwcfg {
  * Set up `f` for the device reached through `io`: reads the signature and FW_CFG_ID.
  * TDS_ERR_NOT_FOUND: no fw_cfg ("QEMU" missing). No DMA is used until shim_fwcfg_use_dma.
  */
-TDS_MUST_USE tds_status shim_fwcfg_open(shim_fwcfg *f, shim_fwcfg_io io);
+TDS_MUST_USE tds_status shim_fwcfg_open(shim_fwcfg *f, shim_pio io);
 
 /*
  * Use DMA when the device offers it. `buf` (identity-mapped, at least 16 + bounce_len bytes, 16

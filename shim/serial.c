@@ -1,8 +1,7 @@
 /* SPDX-License-Identifier: BSD-2-Clause-Patent */
 /* COM1 16550 UART and the line logger (log.h). */
-#include "arch/cpu.h"
 #include "log.h"
-#include "tdshim/tdvmcall.h"
+#include "pio.h"
 
 #define COM1 0x3F8u
 #define UART_THR 0u
@@ -14,36 +13,25 @@
 #define LSR_THRE 0x20u
 
 /* In a TD, port I/O would raise #VE: the console then goes through TDG.VP.VMCALL<IO>. */
-static bool shim_serial_vmcall;
+static shim_pio shim_serial_mode = SHIM_PIO_DIRECT;
 
 void shim_serial_use_tdvmcall(void)
 {
-    shim_serial_vmcall = true;
+    shim_serial_mode = SHIM_PIO_TDVMCALL;
 }
 
 static void port_out(uint16_t port, uint8_t v)
 {
-    if (shim_serial_vmcall) {
-        tdvmcall_status vs;
-        if (tdvmcall_io_write(port, 1, v, &vs) != TDS_OK) {
-            return; /* a console the VMM refuses is not worth a fatal error: byte dropped */
-        }
+    /* A console the VMM refuses is not worth a fatal error: the byte is dropped. */
+    if (shim_pio_out(shim_serial_mode, port, 1, v) != TDS_OK) {
         return;
     }
-    cpu_outb(port, v);
 }
 
 static uint8_t port_in(uint16_t port)
 {
-    if (shim_serial_vmcall) {
-        tdvmcall_status vs;
-        uint32_t v = 0xFF;
-        if (tdvmcall_io_read(port, 1, &v, &vs) != TDS_OK) {
-            return 0xFF;
-        }
-        return (uint8_t)v;
-    }
-    return cpu_inb(port);
+    uint32_t v = 0xFF;
+    return shim_pio_in(shim_serial_mode, port, 1, &v) == TDS_OK ? (uint8_t)v : 0xFF;
 }
 
 void shim_serial_init(void)

@@ -70,7 +70,7 @@ shim_fwcfg *tdtest_fwcfg(void)
     static shim_fwcfg f;
     static bool opened;
     if (!opened) {
-        if (shim_fwcfg_open(&f, SHIM_FWCFG_IO_DIRECT) != TDS_OK) {
+        if (shim_fwcfg_open(&f, SHIM_PIO_DIRECT) != TDS_OK) {
             tdtest_log("tdtest: no fw_cfg");
             tdtest_exit(TDTEST_EXIT_FATAL);
         }

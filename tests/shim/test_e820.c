@@ -155,6 +155,52 @@ static void test_capacity(void **state)
     assert_int_equal(m.e[1].addr, 0x4000);
 }
 
+/* Firmware allocations: top-down inside one RAM entry, below a limit, aligned; refusals change
+ * nothing. */
+static void test_alloc(void **state)
+{
+    (void)state;
+    shim_e820 m;
+    shim_e820_init(&m);
+    assert_int_equal(shim_e820_set(&m, 0, 0xA0000, 1), TDS_OK);
+    assert_int_equal(shim_e820_set(&m, 0x100000, 0x7FF00000, 1), TDS_OK);       /* to 2 GiB */
+    assert_int_equal(shim_e820_set(&m, 0x100000000ull, 0x40000000, 1), TDS_OK); /* above 4 GiB */
+    uint64_t a = 0;
+    /* Below 4 GiB: the top of the 2 GiB entry. */
+    assert_int_equal(shim_e820_alloc(&m, 0x3000, 0x1000, 1ull << 32, 3, &a), TDS_OK);
+    assert_true(a == 0x80000000ull - 0x3000);
+    assert_true(shim_e820_covers(&m, a, 0x3000, 3));
+    /* The next one just below it, aligned down. */
+    assert_int_equal(shim_e820_alloc(&m, 0x1800, 0x10000, 1ull << 32, 2, &a), TDS_OK);
+    assert_true(a == 0x7FFF0000ull);
+    /* A limit inside an entry: the block ends at or below it. */
+    assert_int_equal(shim_e820_alloc(&m, 0x1000, 0x1000, 0x200000, 4, &a), TDS_OK);
+    assert_true(a == 0x1FF000);
+    /* Only the low entry fits under 1 MiB. */
+    assert_int_equal(shim_e820_alloc(&m, 0x1000, 0x1000, 0x100000, 2, &a), TDS_OK);
+    assert_true(a == 0x9F000);
+    /* Nothing is large enough: the map is unchanged. */
+    shim_e820 before = m;
+    assert_int_equal(shim_e820_alloc(&m, 0x90000000ull, 0x1000, 1ull << 32, 2, &a),
+                     TDS_ERR_NO_SPACE);
+    assert_memory_equal(&before, &m, sizeof m);
+    /* Above 4 GiB when allowed. */
+    assert_int_equal(shim_e820_alloc(&m, 0x1000, 0x1000, UINT64_MAX, 2, &a), TDS_OK);
+    assert_true(a == 0x140000000ull - 0x1000);
+    /* Bad arguments. */
+    assert_int_equal(shim_e820_alloc(&m, 0, 0x1000, UINT64_MAX, 2, &a), TDS_ERR_INVALID_ARG);
+    assert_int_equal(shim_e820_alloc(&m, 0x1000, 0x3000, UINT64_MAX, 2, &a), TDS_ERR_INVALID_ARG);
+    assert_int_equal(shim_e820_alloc(&m, 0x1000, 0x1000, UINT64_MAX, 1, &a), TDS_ERR_INVALID_ARG);
+    /* Alignment that leaves no room in the entry it is tried in: the next entry down. */
+    shim_e820 small;
+    shim_e820_init(&small);
+    assert_int_equal(shim_e820_set(&small, 0x1000, 0x2000, 1), TDS_OK);   /* [4K, 12K) */
+    assert_int_equal(shim_e820_set(&small, 0x101000, 0x2000, 1), TDS_OK); /* [1M+4K, 1M+12K) */
+    assert_int_equal(shim_e820_alloc(&small, 0x1000, 0x4000, UINT64_MAX, 2, &a), TDS_ERR_NO_SPACE);
+    assert_int_equal(shim_e820_alloc(&small, 0x1000, 0x2000, UINT64_MAX, 2, &a), TDS_OK);
+    assert_true(a == 0x102000);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -164,6 +210,7 @@ int main(void)
         cmocka_unit_test(test_top_of_address_space),
         cmocka_unit_test(test_invalid_arguments),
         cmocka_unit_test(test_capacity),
+        cmocka_unit_test(test_alloc),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
