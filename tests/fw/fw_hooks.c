@@ -20,6 +20,7 @@
 #include "log.h"
 #include "measure.h"
 #include "paging.h"
+#include "shared.h"
 #include "shim_accept.h"
 #include "tdshim/checked.h"
 #include "tdshim/mem.h"
@@ -178,38 +179,6 @@ static void cross_check(const shim_accept_report *rep)
 
 /* ---- opt/tdshim/shared-test: the shared-alias check ----------------------------------------- */
 
-static tds_status vs_set_shared(void *ctx, void *va, uint64_t gpa, uint64_t len)
-{
-    const uint64_t mask = *(const uint64_t *)ctx;
-    return shim_paging_set_shared((uint64_t)(uintptr_t)va, gpa, len, mask, true);
-}
-
-static tds_status vs_clear_shared(void *ctx, void *va, uint64_t gpa, uint64_t len)
-{
-    const uint64_t mask = *(const uint64_t *)ctx;
-    return shim_paging_set_shared((uint64_t)(uintptr_t)va, gpa, len, mask, false);
-}
-
-static tds_status vs_map_gpa(void *ctx, uint64_t gpa, uint64_t len)
-{
-    tdvmcall_status vs;
-    (void)ctx;
-    return tdvmcall_map_gpa(gpa, len, NULL, &vs);
-}
-
-static tds_status vs_accept(void *ctx, uint64_t gpa, uint64_t len)
-{
-    (void)ctx;
-    for (uint64_t off = 0; off < len; off += 4096) {
-        tdcall_status hw = {0};
-        const tds_status st = tdcall_mem_page_accept(gpa + off, TDCALL_PAGE_4K, &hw);
-        if (st != TDS_OK && hw.code != TDCALL_ALREADY_ACCEPTED) {
-            return st;
-        }
-    }
-    return TDS_OK;
-}
-
 /*
  * A one-page libvirtio-shared pool at `page` (private, accepted, identity-mapped, unused) is
  * converted to shared through the shim's page-table op (PTE = gpa | shared bit, same VA, TLB
@@ -229,12 +198,7 @@ tds_status tdtest_shared_alias_test(uint64_t page, bool *same)
     tdcall_status hw;
     TDS_TRY(tdcall_vp_info(&info, &hw));
     TDS_TRY(vshared_shared_mask_from_gpaw(info.gpaw, &mask));
-    const vshared_ops ops = {.ctx = &mask,
-                             .set_shared = vs_set_shared,
-                             .clear_shared = vs_clear_shared,
-                             .map_gpa = vs_map_gpa,
-                             .accept = vs_accept,
-                             .shared_mask = mask};
+    const vshared_ops ops = shim_shared_ops(&mask);
     TDS_TRY(vshared_pool_init(&pool, &ops, (void *)(uintptr_t)page, page, 1, bitmap,
                               TDS_ARRAY_LEN(bitmap)));
     vshared_buffer buf;
