@@ -104,8 +104,8 @@ static void e820_from_hob(shim_e820 *m, const shim_handoff_in *in, const tdhob_v
     }
 }
 
-/* §4 step 2: the pages inside the shim's RAM that the payload must find and keep. */
-static void e820_carve(shim_e820 *m, uint64_t region_len)
+/* §4 step 2: the pages inside the shim's RAM that the OS must find and keep. */
+static void e820_carve(shim_e820 *m)
 {
     tds_status st = shim_e820_set(m, shim_measure_area(), SHIM_LOG_AREA_SIZE, TDHOB_E820_NVS);
     if (st == TDS_OK) {
@@ -117,12 +117,19 @@ static void e820_carve(shim_e820 *m, uint64_t region_len)
     if (st == TDS_OK) {
         st = shim_e820_set(m, ADDR(shim_acpi_area), sizeof shim_acpi_area, TDHOB_E820_ACPI);
     }
-    if (st == TDS_OK) {
-        st = shim_e820_set(m, SHIM_PAYLOAD_BASE, region_len, TDHOB_E820_RESERVED);
-    }
     if (st != TDS_OK) {
         fatal_status(0x7002, "e820: more than 128 entries", st);
     }
+}
+
+void shim_handoff_memory_map(shim_e820 *m, const shim_handoff_in *in)
+{
+    const tdhob_view *td = shim_hob_checked();
+    if (td == NULL) {
+        shim_fatal(0x7001, "hand-off: no validated TD HOB to build the memory map from");
+    }
+    e820_from_hob(m, in, td);
+    e820_carve(m);
 }
 
 /* Is [base, base+len) inside RAM the TD HOB reports as already added (accepted) by the VMM? */
@@ -335,7 +342,7 @@ static tds_bytes build_hob(const shim_handoff_in *in, const shim_e820 *m, const 
 }
 
 /* §6: the CCEL table for the log area. */
-static void build_ccel(uint8_t out[CCEL_ACPI_SIZE])
+void shim_handoff_ccel(uint8_t out[CCEL_ACPI_SIZE])
 {
     ccel_acpi t;
     memset(&t, 0, sizeof t);
@@ -355,7 +362,7 @@ static void build_ccel(uint8_t out[CCEL_ACPI_SIZE])
 }
 
 /* §7: every AP leaves the firmware mailbox for the OS mailbox loop (libmailbox's blob). */
-static void aps_to_os_mailbox(const shim_handoff_in *in)
+void shim_handoff_move_aps(const shim_handoff_in *in)
 {
     const uint64_t cr3 = cpu_read_cr3();
     mbox_os_init(&shim_os_mailbox);
@@ -435,11 +442,15 @@ void shim_handoff(const shim_handoff_in *in)
     const uint64_t region = load_payload(m, image);
     shim_measure_separators();
 
-    e820_carve(m, region);
+    e820_carve(m);
+    const tds_status rst = shim_e820_set(m, SHIM_PAYLOAD_BASE, region, TDHOB_E820_RESERVED);
+    if (rst != TDS_OK) {
+        fatal_status(0x7002, "e820: more than 128 entries", rst);
+    }
     log_e820(m);
     const tds_bytes madt = build_madt(in);
     uint8_t ccel[CCEL_ACPI_SIZE];
-    build_ccel(ccel);
+    shim_handoff_ccel(ccel);
     const tds_bytes ccel_t = tds_bytes_make(ccel, sizeof ccel);
     tds_bytes hob = build_hob(in, m, td, region, madt, ccel_t, 0);
     hob = build_hob(in, m, td, region, madt, ccel_t, (hob.len + 7u) & ~(size_t)7u);
@@ -448,7 +459,7 @@ void shim_handoff(const shim_handoff_in *in)
              ADDR(hob.ptr), (uint64_t)hob.len, (uint64_t)madt.len, in->cpus, shim_measure_area(),
              SHIM_LOG_AREA_SIZE, shim_measure_events());
 
-    aps_to_os_mailbox(in);
+    shim_handoff_move_aps(in);
 
     ldr_entry_abi abi;
     if (ldr_entry_abi_for(shim_payload.type, &abi) != TDS_OK) {
@@ -460,4 +471,14 @@ void shim_handoff(const shim_handoff_in *in)
     shim_measure_require_complete();
     shim_enter_payload(shim_payload.entry, ADDR(hob.ptr), SHIM_PAYLOAD_BASE,
                        CPU_SYMBOL_ADDR(shim_stack_top), ms);
+}
+
+uint64_t shim_handoff_os_mailbox(void)
+{
+    return ADDR(&shim_os_mailbox);
+}
+
+uint64_t shim_handoff_os_reset_vector(void)
+{
+    return ADDR(shim_os_blob) + MBOX_BLOB_OFF_RESET_ENTRY;
 }

@@ -11,6 +11,7 @@
 
 #include <stdint.h>
 
+#include "tdshim/ccel.h"
 #include "tdshim/mailbox_fw.h"
 #include "tdshim/tdvf.h"
 
@@ -33,6 +34,24 @@ typedef struct shim_handoff_in {
  * path. Needs the TD HOB taken (hob.h) and acceptance done (shim_accept.h).
  */
 void shim_handoff(const shim_handoff_in *in);
+
+/* ---- Building blocks the Linux boot (linux.c) shares ---- */
+
+struct shim_e820;
+/* The TD's memory map for the OS (§4): the validated TD HOB's map as E820, what the acceptance
+ * policy left as type 8, the shim's RAM image and the present APs' stack slots reserved, the
+ * event log, the OS mailbox and the AP-loop blob as NVS, the ACPI area as ACPI. Fatal on error. */
+void shim_handoff_memory_map(struct shim_e820 *m, const shim_handoff_in *in);
+
+/* The CCEL table (§6) for the event-log area. Fatal on error. */
+void shim_handoff_ccel(uint8_t out[CCEL_ACPI_SIZE]);
+
+/* Install the OS mailbox and libmailbox's AP loop and move every AP there (§7). Fatal on error. */
+void shim_handoff_move_aps(const shim_handoff_in *in);
+
+/* The OS mailbox (MP wakeup MailBoxAddress) and the version-1 ResetVector of the AP loop. */
+uint64_t shim_handoff_os_mailbox(void);
+uint64_t shim_handoff_os_reset_vector(void);
 
 /* Where the payload returns to (entry64.nasm): the fatal path. */
 TDS_NORETURN void shim_payload_returned(void);

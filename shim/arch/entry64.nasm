@@ -98,6 +98,43 @@ shim_enter_payload:
     hlt
     jmp .hang
 
+; The jump to a Linux kernel (shim/linux.c; Linux Documentation/arch/x86/boot.rst, "64-bit Boot
+; Protocol"): shim_enter_linux(entry RDI, boot_params RSI, gdt_desc RDX). Loads the protocol's GDT
+; (__BOOT_CS 0x10 flat execute/read, __BOOT_DS 0x18 flat read/write), CS = 0x10, DS = ES = SS =
+; 0x18, interrupts off, RSI = boot_params, every other GPR 0 but RSP, and jumps to the 64-bit
+; entry. Never returns.
+global shim_enter_linux
+shim_enter_linux:
+    cli
+    cld
+    lgdt [rdx]
+    lea rax, [rel .cs]
+    push 0x10
+    push rax
+    retfq
+.cs:
+    mov ax, 0x18
+    mov ds, ax
+    mov es, ax
+    mov ss, ax
+    mov fs, ax
+    mov gs, ax
+    mov rax, rdi
+    xor ebx, ebx
+    xor ecx, ecx
+    xor edx, edx
+    xor edi, edi
+    xor ebp, ebp
+    xor r8d, r8d
+    xor r9d, r9d
+    xor r10d, r10d
+    xor r11d, r11d
+    xor r12d, r12d
+    xor r13d, r13d
+    xor r14d, r14d
+    xor r15d, r15d
+    jmp rax
+
 ; Vectors whose exception pushes an error code (SDM vol. 3 table 6-1).
 %define HAS_ERR(v) ((v) == 8 || ((v) >= 10 && (v) <= 14) || (v) == 17 || (v) == 21 || (v) == 29 || (v) == 30)
 
