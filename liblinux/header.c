@@ -26,7 +26,8 @@ static tds_status rd(tds_bytes b, uint32_t off, size_t n, uint64_t *out)
 static tds_status field(tds_bytes setup, uint32_t off, size_t n, uint64_t *out, lnx_error *err)
 {
     if (rd(setup, off, n, out) != TDS_OK) {
-        return lnx_fail(err, LNX_R_SETUP_TRUNCATED, (uint64_t)setup.len);
+        (void)lnx_fail(err, LNX_R_SETUP_TRUNCATED, (uint64_t)setup.len);
+        return TDS_ERR_TRUNCATED;
     }
     return TDS_OK;
 }
@@ -38,6 +39,7 @@ bool lnx_header_sane(const lnx_header *h)
            h->kernel_alignment <= LNX_KERNEL_ALIGN_MAX && h->init_size != 0 &&
            h->kernel_size > LNX_ENTRY64_OFFSET && h->kernel_size <= h->init_size &&
            tds_is_aligned_u64(h->pref_address, h->kernel_alignment) &&
+           h->pref_address <= UINT64_MAX - (h->init_size - 1u) &&
            (h->xloadflags & LNX_XLF_KERNEL_64) != 0;
 }
 

@@ -110,7 +110,8 @@ tds_status lnx_fail(lnx_error *err, lnx_reason r, uint64_t offset)
 {
     err->reason = r;
     err->offset = offset;
-    return lnx_reason_status(r);
+    tds_status s = lnx_reason_status(r);
+    return s != TDS_OK ? s : TDS_ERR_INVALID_ARG; /* a refusal is never OK */
 }
 
 tds_status lnx_ok(lnx_error *err)

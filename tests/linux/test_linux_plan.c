@@ -571,6 +571,10 @@ static void test_bad_args(void **state)
     lnx_header z;
     memset(&z, 0, sizeof z); /* never parsed */
     plan_refused(&z, &r, LNX_R_BAD_ARG, 0);
+    z = h;
+    z.relocatable = false;
+    z.pref_address = 0xFFFFFFFFFE000000ull; /* damaged: its window would wrap */
+    plan_refused(&z, &r, LNX_R_BAD_ARG, 0);
 }
 
 int main(void)
