@@ -39,7 +39,12 @@ static int write_seed(const char *dir, const char *name, const fx_kernel *k, uin
     char path[512];
     snprintf(path, sizeof path, "%s/%s", dir, name);
     FILE *f = fopen(path, "wb");
-    if (f == NULL || fwrite(g_buf, 1, len, f) != len || fclose(f) != 0) {
+    if (f == NULL) {
+        fprintf(stderr, "cannot open %s\n", path);
+        return 1;
+    }
+    size_t put = fwrite(g_buf, 1, len, f);
+    if (fclose(f) != 0 || put != len) {
         fprintf(stderr, "cannot write %s\n", path);
         return 1;
     }

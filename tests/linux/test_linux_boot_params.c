@@ -143,8 +143,8 @@ static void test_small_td_exact(void **state)
     assert_int_equal(fx_rd64(g_bp + 0x250), 0); /* the VMM's pointer is gone */
     assert_int_equal(fx_rd64(g_bp + 0x070), RSDP);
     assert_int_equal(g_bp[0x1E8], 6);
-    assert_int_equal(fx_rd64(g_bp + 0x2D0 + 2 * 20), 0x100000);
-    assert_int_equal(fx_rd32(g_bp + 0x2D0 + 3 * 20 + 16), 3);
+    assert_int_equal(fx_rd64(g_bp + 0x2D0 + 40), 0x100000);
+    assert_int_equal(fx_rd32(g_bp + 0x2D0 + 76), 3);
     /* The header's own fields are copied: version, xloadflags, init_size, kernel_alignment. */
     assert_int_equal(fx_rd16(g_bp + 0x206), 0x020F);
     assert_int_equal(fx_rd16(g_bp + 0x236), 0x0003);

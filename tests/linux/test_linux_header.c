@@ -371,7 +371,9 @@ static void test_bad_args(void **state)
 
 /* ---- split ---------------------------------------------------------------------------- */
 
-static uint8_t g_file[28 * 512 + 0x1000];
+#define SETUP_BYTES ((size_t)28 * 512)
+
+static uint8_t g_file[SETUP_BYTES + 0x1000];
 
 static void test_split(void **state)
 {
@@ -385,21 +387,21 @@ static void test_split(void **state)
     lnx_error e;
     assert_int_equal(lnx_split_bzimage(tds_bytes_make(g_file, sizeof g_file), &s, &kb, &e), TDS_OK);
     assert_ptr_equal(s.ptr, g_file);
-    assert_int_equal(s.len, 28 * 512);
-    assert_ptr_equal(kb.ptr, g_file + 28 * 512);
+    assert_int_equal(s.len, SETUP_BYTES);
+    assert_ptr_equal(kb.ptr, g_file + SETUP_BYTES);
     assert_int_equal(kb.len, 0x1000);
     /* The file ends with the setup: no kernel. */
     memset(&s, 0, sizeof s);
-    assert_int_equal(lnx_split_bzimage(tds_bytes_make(g_file, 28 * 512), &s, &kb, &e),
+    assert_int_equal(lnx_split_bzimage(tds_bytes_make(g_file, SETUP_BYTES), &s, &kb, &e),
                      TDS_ERR_TRUNCATED);
     assert_int_equal(e.reason, LNX_R_KERNEL_TOO_SMALL);
-    assert_int_equal(e.offset, 28 * 512);
+    assert_int_equal(e.offset, SETUP_BYTES);
     assert_null(s.ptr);
     /* The file ends inside the setup sectors, or before setup_sects. */
-    assert_int_equal(lnx_split_bzimage(tds_bytes_make(g_file, 28 * 512 - 1), &s, &kb, &e),
+    assert_int_equal(lnx_split_bzimage(tds_bytes_make(g_file, SETUP_BYTES - 1), &s, &kb, &e),
                      TDS_ERR_TRUNCATED);
     assert_int_equal(e.reason, LNX_R_SETUP_TRUNCATED);
-    assert_int_equal(e.offset, 28 * 512 - 1);
+    assert_int_equal(e.offset, SETUP_BYTES - 1);
     assert_int_equal(lnx_split_bzimage(tds_bytes_make(g_file, 0x1F1), &s, &kb, &e),
                      TDS_ERR_TRUNCATED);
     assert_int_equal(e.reason, LNX_R_SETUP_TRUNCATED);
