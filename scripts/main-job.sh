@@ -25,7 +25,7 @@ check() { # name, command...
     printf '  [FAIL] %s\n%s\n' "$name" "$out"; bad=$((bad + 1))
   fi
 }
-for lib in tdcall tdhob accept rtmr mailbox virtio-shared tdvf loader; do
+for lib in tdcall tdhob accept rtmr mailbox virtio-shared tdvf loader linux; do
   dir=lib$lib
   check "lib$lib builds hosted and freestanding" \
     test -f "build/release/$dir/lib$lib.a" -a -f "build/freestanding/$dir/lib$lib.a"
