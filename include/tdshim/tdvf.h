@@ -169,4 +169,44 @@ TDS_MUST_USE tds_status tdvf_find_payload(const tdvf_meta *m, uint64_t image_siz
                                           const tdvf_section **out, tdvf_payload_kind *kind,
                                           tdvf_error *err);
 
+/*
+ * ---- PI firmware volumes (UEFI PI spec vol. 3, 3.2.1 EFI_FIRMWARE_VOLUME_HEADER) ---------------
+ * Wire layout (little-endian): ZeroVector[16] at 0, FileSystemGuid at 16, FvLength u64 at 32,
+ * Signature u32 at 40, Attributes u32 at 44, HeaderLength u16 at 48, Checksum u16 at 50,
+ * ExtHeaderOffset u16 at 52, Reserved u8 at 54, Revision u8 at 55, then the block map: {NumBlocks
+ * u32, Length u32} entries ending with {0, 0}. The optional EFI_FIRMWARE_VOLUME_EXT_HEADER at
+ * ExtHeaderOffset is FvName (GUID) then ExtHeaderSize u32.
+ */
+#define TDVF_FV_FIXED_HEADER 56u /* the header up to BlockMap[] */
+#define TDVF_FV_BLOCK_ENTRY 8u   /* one EFI_FV_BLOCK_MAP_ENTRY */
+#define TDVF_FV_MIN_HEADER 72u   /* fixed header + one block-map entry + the {0,0} terminator */
+#define TDVF_FV_EXT_HEADER 20u   /* EFI_FIRMWARE_VOLUME_EXT_HEADER without entries */
+#define TDVF_FV_SIGNATURE 0x4856465Fu   /* '_FVH' */
+#define TDVF_FV_REVISION 2u             /* EFI_FVH_REVISION */
+#define TDVF_FVB2_ERASE_POLARITY 0x800u /* erased bytes read as 0xFF */
+
+extern const tds_guid
+    tdvf_guid_ffs2; /* EFI_FIRMWARE_FILE_SYSTEM2_GUID 8c8ce578-8a3d-4f1c-9935-896185c32dd3 */
+extern const tds_guid
+    tdvf_guid_ffs3; /* EFI_FIRMWARE_FILE_SYSTEM3_GUID 5473c07a-3dcb-4dca-bd6f-1e9689e7349a */
+
+/*
+ * Is `fv` exactly one well-formed firmware volume header's volume? Rules, each with its own
+ * err->what ("firmware volume: ..."; err->section is UINT32_MAX): the fixed header fits; Signature
+ * '_FVH'; ZeroVector all zero; FileSystemGuid EFI_FIRMWARE_FILE_SYSTEM2_GUID or _3_GUID; Revision
+ * 2; Reserved 0; FvLength == fv.len; HeaderLength even, >= TDVF_FV_MIN_HEADER and <= fv.len; the
+ * 16-bit sum of the HeaderLength header bytes is 0 (Checksum); ExtHeaderOffset 0, or at or past
+ * HeaderLength with the extended header (ExtHeaderSize >= 20) inside the volume; the block map,
+ * read up to its {0,0} terminator inside HeaderLength, has at least one entry, no entry with
+ * NumBlocks or Length 0, and its sum of NumBlocks * Length (64-bit, checked) equals FvLength.
+ * Only the header is judged, not the files in the volume; Attributes are not judged.
+ *
+ * TDS_OK: the volume is well formed. TDS_ERR_TRUNCATED: shorter than the fixed header.
+ * TDS_ERR_UNSUPPORTED: another file system or revision. TDS_ERR_MISMATCH: FvLength, Checksum or
+ * the block-map total disagree. TDS_ERR_OUT_OF_BOUNDS: HeaderLength or the extended header past
+ * the volume. TDS_ERR_OVERFLOW: the block-map total overflows 64 bits. TDS_ERR_MALFORMED: any
+ * other rule. TDS_ERR_INVALID_ARG: an invalid slice.
+ */
+TDS_MUST_USE tds_status tdvf_fv_check(tds_bytes fv, tdvf_error *err);
+
 #endif /* TDSHIM_TDVF_H */
