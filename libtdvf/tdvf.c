@@ -751,3 +751,115 @@ tds_status tdvf_fv_check(tds_bytes fv, tdvf_error *err)
     }
     return fv_check(fv, false, UINT32_MAX, err);
 }
+
+/* ---- One checker (tdvf.h) ---- */
+
+tds_status tdvf_image_size_from_top(tds_bytes top, uint64_t max_size, uint64_t *size,
+                                    tdvf_error *err)
+{
+    if (!tds_bytes_valid(top) || size == NULL) {
+        return TDS_ERR_INVALID_ARG;
+    }
+    uint32_t desc;
+    if (tdvf_locate_qemu(top, &desc) != TDS_OK) {
+        return fail(err, TDS_ERR_NOT_FOUND, "TDVF metadata not found through the OVMF footer table",
+                    UINT32_MAX);
+    }
+    /* The footer table was found, so `top` holds the tail and the pointer at end-0x20. */
+    tds_cursor c = tds_cursor_make(top);
+    uint32_t from_start;
+    uint64_t total;
+    tds_bytes guid;
+    if (tds_cursor_seek(&c, top.len - TDVF_TAIL_TDSHIM_PTR) != TDS_OK ||
+        tds_cursor_le32(&c, &from_start) != TDS_OK ||
+        tds_add_u64(from_start, (uint64_t)(top.len - desc), &total) != TDS_OK || total < top.len ||
+        total > max_size || total > FOUR_GIB) {
+        return fail(err, TDS_ERR_MISMATCH, "footer table and td-shim pointer disagree", UINT32_MAX);
+    }
+    if (desc < 16 || tds_cursor_seek(&c, (size_t)desc - 16) != TDS_OK ||
+        tds_cursor_take(&c, 16, &guid) != TDS_OK ||
+        !tds_guid_equal_bytes(&tdvf_guid_metadata_hdr, guid.ptr)) {
+        return fail(err, TDS_ERR_MALFORMED, "metadata GUID does not precede the descriptor",
+                    UINT32_MAX);
+    }
+    *size = total;
+    return TDS_OK;
+}
+
+tds_status tdvf_check_image(const tdvf_meta *m, tds_bytes image, tdvf_error *err)
+{
+    if (m == NULL || m->count > TDVF_MAX_SECTIONS || !tds_bytes_valid(image)) {
+        return TDS_ERR_INVALID_ARG;
+    }
+    TDS_TRY(tdvf_check_tdshim(m, image.len, err));
+    TDS_TRY(tdvf_check_layout(m, image.len, err));
+    for (uint32_t i = 0; i < m->count; i++) {
+        const tdvf_section *s = &m->sec[i];
+        tds_bytes cfv;
+        if (s->type != TDVF_SEC_CFV) {
+            continue;
+        }
+        if (tds_bytes_sub(image, s->data_offset, s->raw_size, &cfv) != TDS_OK) {
+            return fail(err, TDS_ERR_OUT_OF_BOUNDS, "raw data outside the image", i);
+        }
+        TDS_TRY(fv_check(cfv, true, i, err));
+    }
+    return TDS_OK;
+}
+
+static bool has_type5(const tdvf_meta *m)
+{
+    for (uint32_t i = 0; i < m->count; i++) {
+        if (m->sec[i].type == TDVF_SEC_PAYLOAD) {
+            return true;
+        }
+    }
+    return false;
+}
+
+#define TDVF_OPEN_KNOWN (TDVF_OPEN_LOCATE_BOTH | TDVF_OPEN_QEMU_RULES)
+
+static tds_status open_locate(tds_bytes image, uint32_t flags, uint32_t *off, tdvf_error *err)
+{
+    tds_status st;
+    if ((flags & TDVF_OPEN_LOCATE_BOTH) == TDVF_OPEN_LOCATE_BOTH) {
+        uint64_t size;
+        TDS_TRY(tdvf_image_size_from_top(image, FOUR_GIB, &size, err));
+        if (size != image.len) {
+            return fail(err, TDS_ERR_MISMATCH,
+                        "footer table and td-shim pointer give an image size other than its "
+                        "length (truncated or padded image)",
+                        UINT32_MAX);
+        }
+    }
+    if ((flags & TDVF_OPEN_LOCATE_QEMU) != 0) {
+        st = tdvf_locate_qemu(image, off);
+        return st == TDS_OK ? TDS_OK
+                            : fail(err, st, "TDVF metadata not found through the OVMF footer table",
+                                   UINT32_MAX);
+    }
+    st = tdvf_locate_tdshim(image, off);
+    return st == TDS_OK ? TDS_OK
+                        : fail(err, st,
+                               "TDVF metadata not found through the td-shim pointer and metadata "
+                               "GUID",
+                               UINT32_MAX);
+}
+
+tds_status tdvf_open(tds_bytes image, uint32_t flags, tdvf_meta *out, tdvf_error *err)
+{
+    if (!tds_bytes_valid(image) || out == NULL || (flags & ~TDVF_OPEN_KNOWN) != 0 ||
+        (flags & TDVF_OPEN_LOCATE_BOTH) == 0) {
+        return fail(err, TDS_ERR_INVALID_ARG, "invalid argument", UINT32_MAX);
+    }
+    uint32_t off;
+    tdvf_meta m;
+    TDS_TRY(open_locate(image, flags, &off, err));
+    TDS_TRY(tdvf_parse(image, off, &m, err));
+    if ((flags & TDVF_OPEN_QEMU_RULES) != 0 && !has_type5(&m)) {
+        TDS_TRY(tdvf_check_qemu(&m, image.len, err));
+    }
+    TDS_TRY(tdvf_check_image(&m, image, err));
+    *out = m;
+    return TDS_OK;
+}

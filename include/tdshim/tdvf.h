@@ -3,8 +3,9 @@
  * TDVF image metadata: the OVMF GUIDed footer table, the td-shim metadata pointer, the
  * TDVF_DESCRIPTOR and its TDVF_SECTIONs (tdx-abi.md 6.1-6.3, td-shim-formats.md 2.2-2.4).
  *
- * One reader for three users: the image builder's self-check, the reference-MRTD tool and (later)
- * the shim reading its own metadata. Builds hosted and freestanding. The image bytes are
+ * One reader and one checker for three users: the image builder's self-check, the reference-MRTD
+ * and RTMR tool, and the shim reading its own metadata (tdvf_image_size_from_top, tdvf_open,
+ * tdvf_check_image). Builds hosted and freestanding. The image bytes are
  * untrusted: every read goes through tds_cursor, every number through checked arithmetic, and
  * nothing is written to an out-parameter unless the call returns TDS_OK.
  */
@@ -208,5 +209,66 @@ extern const tds_guid
  * other rule. TDS_ERR_INVALID_ARG: an invalid slice.
  */
 TDS_MUST_USE tds_status tdvf_fv_check(tds_bytes fv, tdvf_error *err);
+
+/*
+ * ---- One checker for the firmware and the tools -----------------------------------------------
+ * The shim holds its own image to these (shim/main.c read_own_metadata), and tdshim-image (its
+ * self-check) and tdshim-measure (mrtd, rtmr --image) hold image files to the same functions, so
+ * an image one refuses the other refuses too (docs/image-layout.md "One checker").
+ */
+
+/*
+ * The size of the image that ends where `top` ends, the way the firmware finds its own image from
+ * the bytes below 4 GiB it runs from (its BFV window), or the size an image file's metadata claims
+ * (`top` = the whole file). The OVMF footer table gives the descriptor's distance from the end
+ * (QEMU's way, tdvf_locate_qemu on `top`), the td-shim pointer at end-0x20 its offset from the
+ * image start (td-shim's way): the image size is their sum. Both locators live in the last bytes,
+ * so a file cut at the front still gives the size of the whole image; the caller compares it with
+ * what it has (tdvf_open) or maps [4 GiB - size, 4 GiB) and checks that (tdvf_check_image).
+ *
+ * TDS_OK: *size is the image size, top.len <= *size <= max_size and <= 4 GiB (the image ends
+ * at 4 GiB), and the 16 bytes before the descriptor (inside `top`) are the metadata GUID.
+ * TDS_ERR_NOT_FOUND: no footer table, no metadata-offset entry, a broken table, or an entry
+ * pointing outside `top`. TDS_ERR_MISMATCH: the two locators disagree (the sum is below top.len, or
+ * above max_size or 4 GiB). TDS_ERR_MALFORMED: the metadata GUID does not precede the descriptor
+ * inside `top`. TDS_ERR_INVALID_ARG: an invalid slice or size == NULL. err says which (section
+ * UINT32_MAX); *size is written only on success.
+ */
+TDS_MUST_USE tds_status tdvf_image_size_from_top(tds_bytes top, uint64_t max_size, uint64_t *size,
+                                                 tdvf_error *err);
+
+/*
+ * Every rule an image is held to by the firmware and by the tools, with `image` the whole image
+ * (image.len its size, mapped at 4 GiB - image.len), in this order: tdvf_check_tdshim (which
+ * includes every section's raw data inside `image`), tdvf_check_layout (with the payload rule),
+ * then every CFV section's RawDataSize bytes at DataOffset must be one firmware volume
+ * (tdvf_fv_check's rules; err->what "CFV is not a valid firmware volume: <rule>", err->section the
+ * CFV's index). A CFV that is not in the loaded file (an image cut at the front, whose CFV pages
+ * the VMM never filled) fails the last rule. TDS_ERR_INVALID_ARG for m == NULL, a count above
+ * TDVF_MAX_SECTIONS or an invalid slice; otherwise the failing rule's status.
+ */
+TDS_MUST_USE tds_status tdvf_check_image(const tdvf_meta *m, tds_bytes image, tdvf_error *err);
+
+/* tdvf_open flags. At least one locator. */
+#define TDVF_OPEN_LOCATE_QEMU 0x1u   /* the descriptor through the OVMF footer table */
+#define TDVF_OPEN_LOCATE_TDSHIM 0x2u /* through the td-shim pointer at end-0x20 and the GUID */
+/* Both, as the shim does: tdvf_image_size_from_top on `image` must give exactly image.len. */
+#define TDVF_OPEN_LOCATE_BOTH (TDVF_OPEN_LOCATE_QEMU | TDVF_OPEN_LOCATE_TDSHIM)
+/*
+ * Also QEMU's rules (tdvf_check_qemu), before the others, unless the image has a Payload (type 5)
+ * section: QEMU refuses the type, so such an image is for VMMs that implement the td-shim metadata.
+ */
+#define TDVF_OPEN_QEMU_RULES 0x4u
+
+/*
+ * Locate (flags), parse and check (tdvf_check_image, after tdvf_check_qemu with
+ * TDVF_OPEN_QEMU_RULES) the image `image`, and return its metadata. With TDVF_OPEN_LOCATE_BOTH an
+ * image whose locators describe an image of another size than image.len (a file cut at the front
+ * or padded) is refused with TDS_ERR_MISMATCH. Locator failures: the locator's status (see
+ * tdvf_image_size_from_top for both) and "TDVF metadata not found through the OVMF footer table" /
+ * "... through the td-shim pointer and metadata GUID". TDS_ERR_INVALID_ARG for an invalid slice,
+ * out == NULL, unknown flags or no locator. *out is written only on success; err says why not.
+ */
+TDS_MUST_USE tds_status tdvf_open(tds_bytes image, uint32_t flags, tdvf_meta *out, tdvf_error *err);
 
 #endif /* TDSHIM_TDVF_H */
