@@ -4,7 +4,8 @@
  * so its last byte is at 0xFFFFFFFF. The builder writes the metadata page (GUID + TDVF_DESCRIPTOR +
  * sections) into the first page of the firmware blob and the tail (OVMF GUIDed footer table,
  * td-shim metadata pointer, 'VTF\0') into its last 0x60 bytes, then re-reads the result with the
- * independent reader in libtdvf and checks it against QEMU's, td-shim's and this project's rules.
+ * independent reader in libtdvf (tdvf_open: both locators, QEMU's rules, and tdvf_check_image, the
+ * checker the shim applies to its own image).
  */
 #ifndef TDSHIM_TOOLS_IMAGE_BUILD_H
 #define TDSHIM_TOOLS_IMAGE_BUILD_H
