@@ -168,7 +168,8 @@ static void test_custom_cfv_and_ram(void **state)
     tdvf_error err;
     size_t total;
     assert_int_equal(image_write_empty_fv(tds_mut_bytes_make(cfv, sizeof cfv)), TDS_OK);
-    memcpy(cfv + 72, "\1\2\3\4\5", 5);
+    static const uint8_t file[5] = {1, 2, 3, 4, 5};
+    memcpy(cfv + 72, file, sizeof file);
     make_fw();
     image_config_default(&cfg, tds_bytes_make(fw, sizeof fw));
     cfg.cfv = tds_bytes_make(cfv, sizeof cfv);

@@ -282,9 +282,9 @@ static void test_fv_block_map_hostile(void **state)
     expect(fv, TDS_ERR_MISMATCH, "firmware volume: block map does not add up to FvLength");
     /* Two maximal entries: their sum does not fit in 64 bits. */
     fv = make(0x1000, 0x1000);
-    for (uint32_t i = 0; i < 2; i++) {
-        tds_store_le32(vol + O_MAP + 8 * i, UINT32_MAX);
-        tds_store_le32(vol + O_MAP + 8 * i + 4, UINT32_MAX);
+    for (size_t i = 0; i < 2; i++) {
+        tds_store_le32(vol + O_MAP + 8u * i, UINT32_MAX);
+        tds_store_le32(vol + O_MAP + 8u * i + 4u, UINT32_MAX);
     }
     memset(vol + O_MAP + 16, 0, 8);
     tds_store_le16(vol + O_HLEN, 80);
