@@ -574,3 +574,292 @@ tds_status tdvf_find_payload(const tdvf_meta *m, uint64_t image_size, const tdvf
     *kind = vmm ? TDVF_PAYLOAD_VMM : TDVF_PAYLOAD_IMAGE;
     return TDS_OK;
 }
+
+/* ---- PI firmware volumes (tdvf.h; UEFI PI spec vol. 3, 3.2.1) ---- */
+
+const tds_guid tdvf_guid_ffs2 =
+    TDS_GUID_INIT(0x8c8ce578u, 0x8a3du, 0x4f1cu, 0x99, 0x35, 0x89, 0x61, 0x85, 0xc3, 0x2d, 0xd3);
+const tds_guid tdvf_guid_ffs3 =
+    TDS_GUID_INIT(0x5473c07au, 0x3dcbu, 0x4dcau, 0xbd, 0x6f, 0x1e, 0x96, 0x89, 0xe7, 0x34, 0x9a);
+
+/* One rule's text, for a volume on its own or for an image's CFV section (tdvf_check_image). */
+#define FV_WHAT(cfv, rule)                                                                         \
+    ((cfv) ? "CFV is not a valid firmware volume: " rule : "firmware volume: " rule)
+
+static bool all_zero(tds_bytes b)
+{
+    uint8_t acc = 0;
+    for (size_t i = 0; i < b.len; i++) {
+        acc |= b.ptr[i];
+    }
+    return acc == 0;
+}
+
+/* The 16-bit sum of the first hlen (even, <= fv.len) bytes, read as little-endian words. */
+static tds_status fv_header_sum(tds_bytes fv, uint16_t hlen, uint16_t *sum)
+{
+    tds_cursor c = tds_cursor_make(fv);
+    uint16_t acc = 0;
+    for (uint32_t i = 0; i < hlen / 2u; i++) {
+        uint16_t w;
+        TDS_TRY(tds_cursor_le16(&c, &w));
+        acc = (uint16_t)(acc + w);
+    }
+    *sum = acc;
+    return TDS_OK;
+}
+
+/* ExtHeaderOffset (non-zero): at or past the header, with the whole extended header inside. */
+static tds_status fv_check_ext(tds_bytes fv, uint16_t hlen, uint16_t ext, bool cfv,
+                               uint32_t section, tdvf_error *err)
+{
+    tds_cursor c = tds_cursor_make(fv);
+    uint32_t size;
+    if (ext < hlen) {
+        return fail(err, TDS_ERR_MALFORMED, FV_WHAT(cfv, "ExtHeaderOffset points into the header"),
+                    section);
+    }
+    if (tds_cursor_seek(&c, ext) != TDS_OK || tds_cursor_skip(&c, 16) != TDS_OK ||
+        tds_cursor_le32(&c, &size) != TDS_OK) {
+        return fail(err, TDS_ERR_OUT_OF_BOUNDS,
+                    FV_WHAT(cfv, "no room for the extended header at ExtHeaderOffset"), section);
+    }
+    if (size < TDVF_FV_EXT_HEADER || !tds_range_contains(0, fv.len, ext, size)) {
+        return fail(err, TDS_ERR_OUT_OF_BOUNDS,
+                    FV_WHAT(cfv, "ExtHeaderSize below 20 or past the end of the volume"), section);
+    }
+    return TDS_OK;
+}
+
+/* The block map: entries up to {0,0} inside the header, multiplying out to FvLength exactly. */
+static tds_status fv_check_block_map(tds_bytes fv, uint16_t hlen, uint64_t fv_length, bool cfv,
+                                     uint32_t section, tdvf_error *err)
+{
+    tds_bytes header;
+    TDS_TRY(tds_bytes_sub(fv, 0, hlen, &header));
+    tds_cursor c = tds_cursor_make(header);
+    uint64_t total = 0;
+    uint32_t entries = 0;
+    TDS_TRY(tds_cursor_seek(&c, TDVF_FV_FIXED_HEADER));
+    for (;;) {
+        uint32_t num;
+        uint32_t len;
+        uint64_t bytes;
+        if (tds_cursor_le32(&c, &num) != TDS_OK || tds_cursor_le32(&c, &len) != TDS_OK) {
+            return fail(err, TDS_ERR_MALFORMED,
+                        FV_WHAT(cfv, "block map has no {0,0} terminator inside HeaderLength"),
+                        section);
+        }
+        if (num == 0 && len == 0) {
+            break;
+        }
+        if (num == 0 || len == 0) {
+            return fail(err, TDS_ERR_MALFORMED,
+                        FV_WHAT(cfv, "block map entry with NumBlocks or Length 0"), section);
+        }
+        if (tds_mul_u64(num, len, &bytes) != TDS_OK ||
+            tds_add_u64(total, bytes, &total) != TDS_OK) {
+            return fail(err, TDS_ERR_OVERFLOW, FV_WHAT(cfv, "block map total overflows 64 bits"),
+                        section);
+        }
+        entries++;
+    }
+    if (entries == 0) {
+        return fail(err, TDS_ERR_MALFORMED,
+                    FV_WHAT(cfv, "block map is empty (its first entry is the terminator)"),
+                    section);
+    }
+    if (total != fv_length) {
+        return fail(err, TDS_ERR_MISMATCH, FV_WHAT(cfv, "block map does not add up to FvLength"),
+                    section);
+    }
+    return TDS_OK;
+}
+
+static tds_status fv_check(tds_bytes fv, bool cfv, uint32_t section, tdvf_error *err)
+{
+    tds_cursor c = tds_cursor_make(fv);
+    tds_bytes zero;
+    tds_bytes guid;
+    uint64_t fv_length;
+    uint32_t signature;
+    uint32_t attributes;
+    uint16_t hlen;
+    uint16_t checksum;
+    uint16_t ext;
+    uint8_t reserved;
+    uint8_t revision;
+    if (tds_cursor_take(&c, 16, &zero) != TDS_OK || tds_cursor_take(&c, 16, &guid) != TDS_OK ||
+        tds_cursor_le64(&c, &fv_length) != TDS_OK || tds_cursor_le32(&c, &signature) != TDS_OK ||
+        tds_cursor_le32(&c, &attributes) != TDS_OK || tds_cursor_le16(&c, &hlen) != TDS_OK ||
+        tds_cursor_le16(&c, &checksum) != TDS_OK || tds_cursor_le16(&c, &ext) != TDS_OK ||
+        tds_cursor_u8(&c, &reserved) != TDS_OK || tds_cursor_u8(&c, &revision) != TDS_OK) {
+        return fail(err, TDS_ERR_TRUNCATED,
+                    FV_WHAT(cfv, "shorter than the 56-byte EFI_FIRMWARE_VOLUME_HEADER"), section);
+    }
+    (void)attributes;
+    (void)checksum; /* judged through the sum over the whole header */
+    if (signature != TDVF_FV_SIGNATURE) {
+        return fail(err, TDS_ERR_MALFORMED, FV_WHAT(cfv, "Signature is not '_FVH'"), section);
+    }
+    if (!all_zero(zero)) {
+        return fail(err, TDS_ERR_MALFORMED, FV_WHAT(cfv, "ZeroVector is not zero"), section);
+    }
+    if (!tds_guid_equal_bytes(&tdvf_guid_ffs2, guid.ptr) &&
+        !tds_guid_equal_bytes(&tdvf_guid_ffs3, guid.ptr)) {
+        return fail(err, TDS_ERR_UNSUPPORTED,
+                    FV_WHAT(cfv, "FileSystemGuid is neither FIRMWARE_FILE_SYSTEM2 nor 3"), section);
+    }
+    if (revision != TDVF_FV_REVISION) {
+        return fail(err, TDS_ERR_UNSUPPORTED, FV_WHAT(cfv, "Revision is not 2"), section);
+    }
+    if (reserved != 0) {
+        return fail(err, TDS_ERR_MALFORMED, FV_WHAT(cfv, "Reserved byte is not 0"), section);
+    }
+    if (fv_length != (uint64_t)fv.len) {
+        return fail(err, TDS_ERR_MISMATCH, FV_WHAT(cfv, "FvLength is not the size of the volume"),
+                    section);
+    }
+    if ((hlen & 1u) != 0) {
+        return fail(err, TDS_ERR_MALFORMED, FV_WHAT(cfv, "HeaderLength is odd"), section);
+    }
+    if (hlen < TDVF_FV_MIN_HEADER) {
+        return fail(err, TDS_ERR_MALFORMED,
+                    FV_WHAT(cfv, "HeaderLength below the header, one block and the terminator"),
+                    section);
+    }
+    if (hlen > fv.len) {
+        return fail(err, TDS_ERR_OUT_OF_BOUNDS, FV_WHAT(cfv, "HeaderLength is past the volume"),
+                    section);
+    }
+    uint16_t sum;
+    TDS_TRY(fv_header_sum(fv, hlen, &sum));
+    if (sum != 0) {
+        return fail(err, TDS_ERR_MISMATCH, FV_WHAT(cfv, "header Checksum does not sum to 0"),
+                    section);
+    }
+    if (ext != 0) {
+        TDS_TRY(fv_check_ext(fv, hlen, ext, cfv, section, err));
+    }
+    return fv_check_block_map(fv, hlen, fv_length, cfv, section, err);
+}
+
+tds_status tdvf_fv_check(tds_bytes fv, tdvf_error *err)
+{
+    if (!tds_bytes_valid(fv)) {
+        return TDS_ERR_INVALID_ARG;
+    }
+    return fv_check(fv, false, UINT32_MAX, err);
+}
+
+/* ---- One checker (tdvf.h) ---- */
+
+tds_status tdvf_image_size_from_top(tds_bytes top, uint64_t max_size, uint64_t *size,
+                                    tdvf_error *err)
+{
+    if (!tds_bytes_valid(top) || size == NULL) {
+        return TDS_ERR_INVALID_ARG;
+    }
+    uint32_t desc;
+    if (tdvf_locate_qemu(top, &desc) != TDS_OK) {
+        return fail(err, TDS_ERR_NOT_FOUND, "TDVF metadata not found through the OVMF footer table",
+                    UINT32_MAX);
+    }
+    /* The footer table was found, so `top` holds the tail and the pointer at end-0x20. */
+    tds_cursor c = tds_cursor_make(top);
+    uint32_t from_start;
+    uint64_t total;
+    tds_bytes guid;
+    if (tds_cursor_seek(&c, top.len - TDVF_TAIL_TDSHIM_PTR) != TDS_OK ||
+        tds_cursor_le32(&c, &from_start) != TDS_OK ||
+        tds_add_u64(from_start, (uint64_t)(top.len - desc), &total) != TDS_OK || total < top.len ||
+        total > max_size || total > FOUR_GIB) {
+        return fail(err, TDS_ERR_MISMATCH, "footer table and td-shim pointer disagree", UINT32_MAX);
+    }
+    if (desc < 16 || tds_cursor_seek(&c, (size_t)desc - 16) != TDS_OK ||
+        tds_cursor_take(&c, 16, &guid) != TDS_OK ||
+        !tds_guid_equal_bytes(&tdvf_guid_metadata_hdr, guid.ptr)) {
+        return fail(err, TDS_ERR_MALFORMED, "metadata GUID does not precede the descriptor",
+                    UINT32_MAX);
+    }
+    *size = total;
+    return TDS_OK;
+}
+
+tds_status tdvf_check_image(const tdvf_meta *m, tds_bytes image, tdvf_error *err)
+{
+    if (m == NULL || m->count > TDVF_MAX_SECTIONS || !tds_bytes_valid(image)) {
+        return TDS_ERR_INVALID_ARG;
+    }
+    TDS_TRY(tdvf_check_tdshim(m, image.len, err));
+    TDS_TRY(tdvf_check_layout(m, image.len, err));
+    for (uint32_t i = 0; i < m->count; i++) {
+        const tdvf_section *s = &m->sec[i];
+        tds_bytes cfv;
+        if (s->type != TDVF_SEC_CFV) {
+            continue;
+        }
+        if (tds_bytes_sub(image, s->data_offset, s->raw_size, &cfv) != TDS_OK) {
+            return fail(err, TDS_ERR_OUT_OF_BOUNDS, "raw data outside the image", i);
+        }
+        TDS_TRY(fv_check(cfv, true, i, err));
+    }
+    return TDS_OK;
+}
+
+static bool has_type5(const tdvf_meta *m)
+{
+    for (uint32_t i = 0; i < m->count; i++) {
+        if (m->sec[i].type == TDVF_SEC_PAYLOAD) {
+            return true;
+        }
+    }
+    return false;
+}
+
+#define TDVF_OPEN_KNOWN (TDVF_OPEN_LOCATE_BOTH | TDVF_OPEN_QEMU_RULES)
+
+static tds_status open_locate(tds_bytes image, uint32_t flags, uint32_t *off, tdvf_error *err)
+{
+    tds_status st;
+    if ((flags & TDVF_OPEN_LOCATE_BOTH) == TDVF_OPEN_LOCATE_BOTH) {
+        uint64_t size;
+        TDS_TRY(tdvf_image_size_from_top(image, FOUR_GIB, &size, err));
+        if (size != image.len) {
+            return fail(err, TDS_ERR_MISMATCH,
+                        "footer table and td-shim pointer give an image size other than its "
+                        "length (truncated or padded image)",
+                        UINT32_MAX);
+        }
+    }
+    if ((flags & TDVF_OPEN_LOCATE_QEMU) != 0) {
+        st = tdvf_locate_qemu(image, off);
+        return st == TDS_OK ? TDS_OK
+                            : fail(err, st, "TDVF metadata not found through the OVMF footer table",
+                                   UINT32_MAX);
+    }
+    st = tdvf_locate_tdshim(image, off);
+    return st == TDS_OK ? TDS_OK
+                        : fail(err, st,
+                               "TDVF metadata not found through the td-shim pointer and metadata "
+                               "GUID",
+                               UINT32_MAX);
+}
+
+tds_status tdvf_open(tds_bytes image, uint32_t flags, tdvf_meta *out, tdvf_error *err)
+{
+    if (!tds_bytes_valid(image) || out == NULL || (flags & ~TDVF_OPEN_KNOWN) != 0 ||
+        (flags & TDVF_OPEN_LOCATE_BOTH) == 0) {
+        return fail(err, TDS_ERR_INVALID_ARG, "invalid argument", UINT32_MAX);
+    }
+    uint32_t off;
+    tdvf_meta m;
+    TDS_TRY(open_locate(image, flags, &off, err));
+    TDS_TRY(tdvf_parse(image, off, &m, err));
+    if ((flags & TDVF_OPEN_QEMU_RULES) != 0 && !has_type5(&m)) {
+        TDS_TRY(tdvf_check_qemu(&m, image.len, err));
+    }
+    TDS_TRY(tdvf_check_image(&m, image, err));
+    *out = m;
+    return TDS_OK;
+}

@@ -20,6 +20,8 @@ uint64_t shim_pdpt[512] TDS_ALIGNED(4096) __attribute__((section(".bss.pagetable
 uint64_t shim_pd[4 * 512] TDS_ALIGNED(4096) __attribute__((section(".bss.pagetables")));
 
 #define FOUR_GIB ((uint64_t)1 << 32)
+/* The largest image the shim accepts its metadata to describe (td-shim's default image size). */
+#define SHIM_IMAGE_MAX 0x1000000u
 
 /* Runtime page tables (paging.c), replacing the early ones once in C. */
 static shim_pt_page shim_pt_pool[PT_PAGES_NEEDED] TDS_ALIGNED(4096);
@@ -72,34 +74,35 @@ static shim_image shim_own_image;
 /* Our own BFV (trusted: measured into MRTD). Its metadata tells where the TD HOB is. */
 static const shim_image *read_own_metadata(const shim_boot_regs *regs)
 {
-    /* Find the descriptor both ways a VMM does and require them to agree; that also gives the
-     * image size (the BFV is only the top of it), so the whole image can be checked. */
+    /*
+     * Find the descriptor both ways a VMM does and require them to agree; that also gives the
+     * image size (the BFV is only the top of it). Then the whole image [4 GiB - size, 4 GiB) is
+     * held to the checker the tools use on image files (tdvf_open, tdvf_check_image): td-shim's
+     * section rules, the layout rules and a CFV that is a firmware volume, which it is not when
+     * the VMM loaded a file cut at the front (the locators at the end still agree then).
+     */
     const uint64_t bfv = CPU_SYMBOL_ADDR(shim_bfv_start);
     const tds_bytes window = tds_bytes_make((const void *)(uintptr_t)bfv, FOUR_GIB - bfv);
-    uint32_t off;
     tdvf_meta *const mp = &shim_own_image.meta;
     tdvf_error err = {"", UINT32_MAX};
-    if (tdvf_locate_qemu(window, &off) != TDS_OK) {
+    uint64_t image_size = 0;
+    const tds_status st = tdvf_image_size_from_top(window, SHIM_IMAGE_MAX, &image_size, &err);
+    if (st == TDS_ERR_NOT_FOUND || st == TDS_ERR_INVALID_ARG) {
         shim_fatal(0x1001, "own TDVF metadata not found through the footer table");
     }
-    const uint64_t from_end = window.len - off;
-    const uint64_t from_start = tds_load_le32(window.ptr + window.len - TDVF_TAIL_TDSHIM_PTR);
-    const uint64_t image_size = from_start + from_end;
-    if (image_size < window.len || image_size > 0x1000000u) {
+    if (st == TDS_ERR_MISMATCH) {
         shim_fatal(0x1004, "own metadata: footer table and td-shim pointer disagree");
+    }
+    if (st != TDS_OK) {
+        shim_fatal(0x1004, "own metadata: td-shim pointer or metadata GUID wrong");
     }
     const tds_bytes image =
         tds_bytes_make((const void *)(uintptr_t)(FOUR_GIB - image_size), (size_t)image_size);
-    if (tdvf_locate_tdshim(image, &off) != TDS_OK || off != from_start) {
-        shim_fatal(0x1004, "own metadata: td-shim pointer or metadata GUID wrong");
-    }
-    if (tdvf_parse(image, off, mp, &err) != TDS_OK ||
-        tdvf_check_tdshim(mp, image_size, &err) != TDS_OK ||
-        tdvf_check_layout(mp, image_size, &err) != TDS_OK) {
+    if (tdvf_open(image, TDVF_OPEN_LOCATE_BOTH, mp, &err) != TDS_OK) {
         shim_fatal(0x1002, err.what);
     }
     shim_log("tdshim: metadata at 0x%lx, %u sections, image 0x%lx bytes",
-             FOUR_GIB - image_size + off, mp->count, image_size);
+             FOUR_GIB - image_size + mp->desc_offset, mp->count, image_size);
     shim_own_image.size = image_size;
     const tdvf_section *hob = NULL;
     for (uint32_t i = 0; i < mp->count; i++) {

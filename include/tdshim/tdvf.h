@@ -3,8 +3,9 @@
  * TDVF image metadata: the OVMF GUIDed footer table, the td-shim metadata pointer, the
  * TDVF_DESCRIPTOR and its TDVF_SECTIONs (tdx-abi.md 6.1-6.3, td-shim-formats.md 2.2-2.4).
  *
- * One reader for three users: the image builder's self-check, the reference-MRTD tool and (later)
- * the shim reading its own metadata. Builds hosted and freestanding. The image bytes are
+ * One reader and one checker for three users: the image builder's self-check, the reference-MRTD
+ * and RTMR tool, and the shim reading its own metadata (tdvf_image_size_from_top, tdvf_open,
+ * tdvf_check_image). Builds hosted and freestanding. The image bytes are
  * untrusted: every read goes through tds_cursor, every number through checked arithmetic, and
  * nothing is written to an out-parameter unless the call returns TDS_OK.
  */
@@ -168,5 +169,106 @@ const char *tdvf_payload_kind_name(tdvf_payload_kind kind);
 TDS_MUST_USE tds_status tdvf_find_payload(const tdvf_meta *m, uint64_t image_size,
                                           const tdvf_section **out, tdvf_payload_kind *kind,
                                           tdvf_error *err);
+
+/*
+ * ---- PI firmware volumes (UEFI PI spec vol. 3, 3.2.1 EFI_FIRMWARE_VOLUME_HEADER) ---------------
+ * Wire layout (little-endian): ZeroVector[16] at 0, FileSystemGuid at 16, FvLength u64 at 32,
+ * Signature u32 at 40, Attributes u32 at 44, HeaderLength u16 at 48, Checksum u16 at 50,
+ * ExtHeaderOffset u16 at 52, Reserved u8 at 54, Revision u8 at 55, then the block map: {NumBlocks
+ * u32, Length u32} entries ending with {0, 0}. The optional EFI_FIRMWARE_VOLUME_EXT_HEADER at
+ * ExtHeaderOffset is FvName (GUID) then ExtHeaderSize u32.
+ */
+#define TDVF_FV_FIXED_HEADER 56u /* the header up to BlockMap[] */
+#define TDVF_FV_BLOCK_ENTRY 8u   /* one EFI_FV_BLOCK_MAP_ENTRY */
+#define TDVF_FV_MIN_HEADER 72u   /* fixed header + one block-map entry + the {0,0} terminator */
+#define TDVF_FV_EXT_HEADER 20u   /* EFI_FIRMWARE_VOLUME_EXT_HEADER without entries */
+#define TDVF_FV_SIGNATURE 0x4856465Fu   /* '_FVH' */
+#define TDVF_FV_REVISION 2u             /* EFI_FVH_REVISION */
+#define TDVF_FVB2_ERASE_POLARITY 0x800u /* erased bytes read as 0xFF */
+
+extern const tds_guid
+    tdvf_guid_ffs2; /* EFI_FIRMWARE_FILE_SYSTEM2_GUID 8c8ce578-8a3d-4f1c-9935-896185c32dd3 */
+extern const tds_guid
+    tdvf_guid_ffs3; /* EFI_FIRMWARE_FILE_SYSTEM3_GUID 5473c07a-3dcb-4dca-bd6f-1e9689e7349a */
+
+/*
+ * Is `fv` exactly one well-formed firmware volume header's volume? Rules, each with its own
+ * err->what ("firmware volume: ..."; err->section is UINT32_MAX): the fixed header fits; Signature
+ * '_FVH'; ZeroVector all zero; FileSystemGuid EFI_FIRMWARE_FILE_SYSTEM2_GUID or _3_GUID; Revision
+ * 2; Reserved 0; FvLength == fv.len; HeaderLength even, >= TDVF_FV_MIN_HEADER and <= fv.len; the
+ * 16-bit sum of the HeaderLength header bytes is 0 (Checksum); ExtHeaderOffset 0, or at or past
+ * HeaderLength with the extended header (ExtHeaderSize >= 20) inside the volume; the block map,
+ * read up to its {0,0} terminator inside HeaderLength, has at least one entry, no entry with
+ * NumBlocks or Length 0, and its sum of NumBlocks * Length (64-bit, checked) equals FvLength.
+ * Only the header is judged, not the files in the volume; Attributes are not judged.
+ *
+ * TDS_OK: the volume is well formed. TDS_ERR_TRUNCATED: shorter than the fixed header.
+ * TDS_ERR_UNSUPPORTED: another file system or revision. TDS_ERR_MISMATCH: FvLength, Checksum or
+ * the block-map total disagree. TDS_ERR_OUT_OF_BOUNDS: HeaderLength or the extended header past
+ * the volume. TDS_ERR_OVERFLOW: the block-map total overflows 64 bits. TDS_ERR_MALFORMED: any
+ * other rule. TDS_ERR_INVALID_ARG: an invalid slice.
+ */
+TDS_MUST_USE tds_status tdvf_fv_check(tds_bytes fv, tdvf_error *err);
+
+/*
+ * ---- One checker for the firmware and the tools -----------------------------------------------
+ * The shim holds its own image to these (shim/main.c read_own_metadata), and tdshim-image (its
+ * self-check) and tdshim-measure (mrtd, rtmr --image) hold image files to the same functions, so
+ * an image one refuses the other refuses too (docs/image-layout.md "One checker").
+ */
+
+/*
+ * The size of the image that ends where `top` ends, the way the firmware finds its own image from
+ * the bytes below 4 GiB it runs from (its BFV window), or the size an image file's metadata claims
+ * (`top` = the whole file). The OVMF footer table gives the descriptor's distance from the end
+ * (QEMU's way, tdvf_locate_qemu on `top`), the td-shim pointer at end-0x20 its offset from the
+ * image start (td-shim's way): the image size is their sum. Both locators live in the last bytes,
+ * so a file cut at the front still gives the size of the whole image; the caller compares it with
+ * what it has (tdvf_open) or maps [4 GiB - size, 4 GiB) and checks that (tdvf_check_image).
+ *
+ * TDS_OK: *size is the image size, top.len <= *size <= max_size and <= 4 GiB (the image ends
+ * at 4 GiB), and the 16 bytes before the descriptor (inside `top`) are the metadata GUID.
+ * TDS_ERR_NOT_FOUND: no footer table, no metadata-offset entry, a broken table, or an entry
+ * pointing outside `top`. TDS_ERR_MISMATCH: the two locators disagree (the sum is below top.len, or
+ * above max_size or 4 GiB). TDS_ERR_MALFORMED: the metadata GUID does not precede the descriptor
+ * inside `top`. TDS_ERR_INVALID_ARG: an invalid slice or size == NULL. err says which (section
+ * UINT32_MAX); *size is written only on success.
+ */
+TDS_MUST_USE tds_status tdvf_image_size_from_top(tds_bytes top, uint64_t max_size, uint64_t *size,
+                                                 tdvf_error *err);
+
+/*
+ * Every rule an image is held to by the firmware and by the tools, with `image` the whole image
+ * (image.len its size, mapped at 4 GiB - image.len), in this order: tdvf_check_tdshim (which
+ * includes every section's raw data inside `image`), tdvf_check_layout (with the payload rule),
+ * then every CFV section's RawDataSize bytes at DataOffset must be one firmware volume
+ * (tdvf_fv_check's rules; err->what "CFV is not a valid firmware volume: <rule>", err->section the
+ * CFV's index). A CFV that is not in the loaded file (an image cut at the front, whose CFV pages
+ * the VMM never filled) fails the last rule. TDS_ERR_INVALID_ARG for m == NULL, a count above
+ * TDVF_MAX_SECTIONS or an invalid slice; otherwise the failing rule's status.
+ */
+TDS_MUST_USE tds_status tdvf_check_image(const tdvf_meta *m, tds_bytes image, tdvf_error *err);
+
+/* tdvf_open flags. At least one locator. */
+#define TDVF_OPEN_LOCATE_QEMU 0x1u   /* the descriptor through the OVMF footer table */
+#define TDVF_OPEN_LOCATE_TDSHIM 0x2u /* through the td-shim pointer at end-0x20 and the GUID */
+/* Both, as the shim does: tdvf_image_size_from_top on `image` must give exactly image.len. */
+#define TDVF_OPEN_LOCATE_BOTH (TDVF_OPEN_LOCATE_QEMU | TDVF_OPEN_LOCATE_TDSHIM)
+/*
+ * Also QEMU's rules (tdvf_check_qemu), before the others, unless the image has a Payload (type 5)
+ * section: QEMU refuses the type, so such an image is for VMMs that implement the td-shim metadata.
+ */
+#define TDVF_OPEN_QEMU_RULES 0x4u
+
+/*
+ * Locate (flags), parse and check (tdvf_check_image, after tdvf_check_qemu with
+ * TDVF_OPEN_QEMU_RULES) the image `image`, and return its metadata. With TDVF_OPEN_LOCATE_BOTH an
+ * image whose locators describe an image of another size than image.len (a file cut at the front
+ * or padded) is refused with TDS_ERR_MISMATCH. Locator failures: the locator's status (see
+ * tdvf_image_size_from_top for both) and "TDVF metadata not found through the OVMF footer table" /
+ * "... through the td-shim pointer and metadata GUID". TDS_ERR_INVALID_ARG for an invalid slice,
+ * out == NULL, unknown flags or no locator. *out is written only on success; err says why not.
+ */
+TDS_MUST_USE tds_status tdvf_open(tds_bytes image, uint32_t flags, tdvf_meta *out, tdvf_error *err);
 
 #endif /* TDSHIM_TDVF_H */

@@ -2,6 +2,8 @@
 # SPDX-License-Identifier: BSD-2-Clause-Patent
 # Make one corrupted TDVF image from the default test image (0x210000 bytes; descriptor at file
 # offset 0x10010, sections from 0x10020, 32 bytes each). usage: hostile-image.sh IMAGE CASE OUT
+# Case "truncated": the first 64 KiB (the CFV) cut off; the BFV with both metadata locators stays,
+# so the firmware derives the whole image's size and finds no firmware volume at the CFV's GPA.
 set -euo pipefail
 img="$1"; case_="$2"; out="$3"
 cp "$img" "$out"
@@ -22,5 +24,6 @@ case "$case_" in
   bfv-attr)     patch 0x1003C 00000000 ;;             # BFV without MR.EXTEND
   no-td-hob)    patch 0x10078 03000000 ;;             # TD_HOB section turned into TempMem
   overlap)      patch 0x10088 0080800000000000 ;;     # TempMem moved onto the TD_HOB
+  truncated)    tail -c +$(( 0x10000 + 1 )) "$img" > "$out" ;; # the CFV cut off the front
   *) echo "hostile-image.sh: unknown case $case_" >&2; exit 2 ;;
 esac

@@ -158,6 +158,20 @@ image-hostile)
     refuse 1 "TDVF metadata not found" --hob hob.bin --image trunc.bin --log-out log.bin
     tail -c 65536 good.bin > tailonly.bin                 # the tail kept, the payload cut off
     refuse 1 "image 'tailonly.bin'" --hob hob.bin --image tailonly.bin --log-out log.bin
+    # The first 64 KiB cut off (the CFV and the payload gone, the tail intact): both locators
+    # still agree, on an image larger than the file; the shim refuses such an image (its CFV is
+    # not there), so does the tool, and mrtd (the sections leave the file).
+    tail -c +65537 good.bin > front.bin
+    refuse 1 "footer table and td-shim pointer give an image size other than its length" \
+        --hob hob.bin --image front.bin --log-out log.bin
+    set +e; "$measure" mrtd front.bin > out.txt 2> err.txt; rc=$?; set -e
+    [ "$rc" = 1 ] && [ ! -s out.txt ] && grep -q "BFV/CFV data outside the image (section 0)" err.txt ||
+        { cat err.txt; fail "mrtd of an image cut at the front: exit $rc"; }
+    # A CFV that is not a firmware volume: refused as the shim refuses it, naming the CFV.
+    cp good.bin nocfv.bin
+    dd if=/dev/zero of=nocfv.bin bs=4096 count=1 conv=notrunc status=none
+    refuse 1 "CFV is not a valid firmware volume: Signature is not '_FVH' (section 1)" \
+        --hob hob.bin --image nocfv.bin --log-out log.bin
     # Two payloads: the 5-section descriptor at 0x1C010 gets a 6th section, a copy of the
     # payload's with type 5 (Length and count patched; the metadata page has room).
     desc=$((0x1C010))

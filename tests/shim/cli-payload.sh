@@ -21,7 +21,14 @@ for kind in bfv payload; do
     # 64 KiB CFV + 8 KiB (5000 padded) + 16 KiB firmware = 0x16000; the CFV grows by 0xA000 so
     # the image is 0x20000 (QEMU -bios needs a 64 KiB multiple): payload at 0x1A000.
     [ "$(stat -c %s img.bin)" = $((0x20000)) ] || fail "$kind: image size"
-    cmp -n $((0x1A000)) img.bin /dev/zero || fail "$kind: CFV not zero"
+    # The CFV (grown to 0x1A000) is an empty firmware volume of that size: '_FVH' at 40,
+    # FvLength at 32, one block-map entry {0x1A, 4 KiB}, erased (0xFF) after the 72-byte header.
+    [ "$(od -An -c -j 40 -N4 img.bin | tr -d ' ')" = _FVH ] || fail "$kind: CFV signature"
+    [ "$(u32 img.bin 32)" = $((0x1A000)) ] && [ "$(u32 img.bin 36)" = 0 ] ||
+        fail "$kind: CFV FvLength"
+    [ "$(u32 img.bin 56)" = 26 ] && [ "$(u32 img.bin 60)" = 4096 ] || fail "$kind: block map"
+    cmp -n $((0x1A000 - 72)) -i 72:0 img.bin <(head -c $((0x1A000)) /dev/zero | tr '\0' '\377') ||
+        fail "$kind: CFV not erased after its header"
     cmp -n 5000 -i $((0x1A000)):0 img.bin payload.bin || fail "$kind: payload bytes not at 0x1A000"
     cmp -n $((8192 - 5000)) -i $((0x1A000 + 5000)):0 img.bin /dev/zero || fail "$kind: padding"
     cmp -n 16 -i $((0x20000 - 16)):$((16384 - 16)) img.bin fw.bin || fail "$kind: reset vector"

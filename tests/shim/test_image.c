@@ -49,6 +49,40 @@ static const uint8_t offset_guid[16] = {0x35, 0x65, 0x7A, 0xE4, 0x4A, 0x98, 0x98
 static const uint8_t meta_guid[16] = {0xF3, 0xF9, 0xEA, 0xE9, 0x8E, 0x16, 0xD5, 0x44,
                                       0xA8, 0xEB, 0x7F, 0x4D, 0x87, 0x38, 0xF6, 0xAE};
 
+/* EFI_FIRMWARE_FILE_SYSTEM3_GUID 5473c07a-3dcb-4dca-bd6f-1e9689e7349a, wire bytes. */
+static const uint8_t ffs3_guid[16] = {0x7A, 0xC0, 0x73, 0x54, 0xCB, 0x3D, 0xCA, 0x4D,
+                                      0xBD, 0x6F, 0x1E, 0x96, 0x89, 0xE7, 0x34, 0x9A};
+
+/*
+ * An empty firmware volume of len bytes, every header field at its offset in the UEFI PI spec's
+ * EFI_FIRMWARE_VOLUME_HEADER (vol. 3, 3.2.1), then erased (0xFF) to the end.
+ */
+static void expect_empty_fv(const uint8_t *p, size_t len)
+{
+    for (size_t i = 0; i < 16; i++) {
+        assert_int_equal(p[i], 0); /* ZeroVector */
+    }
+    assert_memory_equal(p + 16, ffs3_guid, 16);
+    assert_int_equal(le64(p + 32), len);    /* FvLength */
+    assert_memory_equal(p + 40, "_FVH", 4); /* Signature */
+    assert_int_equal(le32(p + 44), 0xC06);  /* Attributes: read enabled, mapped, erase pol. */
+    assert_int_equal(le16(p + 48), 72);     /* HeaderLength: 56 + one entry + terminator */
+    uint32_t sum = 0;
+    for (size_t i = 0; i < 72; i += 2) {
+        sum += le16(p + i);
+    }
+    assert_int_equal(sum & 0xFFFF, 0);            /* Checksum */
+    assert_int_equal(le16(p + 52), 0);            /* ExtHeaderOffset */
+    assert_int_equal(p[54], 0);                   /* Reserved */
+    assert_int_equal(p[55], 2);                   /* Revision */
+    assert_int_equal(le32(p + 56), len / 0x1000); /* NumBlocks */
+    assert_int_equal(le32(p + 60), 0x1000);       /* Length */
+    assert_int_equal(le64(p + 64), 0);            /* {0,0} */
+    for (size_t i = 72; i < len; i++) {
+        assert_int_equal(p[i], 0xFF);
+    }
+}
+
 static size_t build_default(image_config *cfg)
 {
     size_t total = 0;
@@ -117,11 +151,9 @@ static void test_default_layout_every_field(void **state)
     for (size_t i = desc + 144; i < 0x11000; i++) {
         assert_int_equal(img[i], 0);
     }
-    /* Firmware bytes copied verbatim outside the two owned areas; CFV zero. */
+    /* Firmware bytes copied verbatim outside the two owned areas; the CFV an empty FV. */
     assert_memory_equal(img + 0x11000, fw + 0x1000, FW_SIZE - 0x1000 - 0x60);
-    for (size_t i = 0; i < 0x10000; i++) {
-        assert_int_equal(img[i], 0);
-    }
+    expect_empty_fv(img, 0x10000);
     /* Not one byte past the image written. */
     assert_int_equal(img[E], 0xEE);
 }
@@ -129,11 +161,15 @@ static void test_default_layout_every_field(void **state)
 static void test_custom_cfv_and_ram(void **state)
 {
     (void)state;
-    static const uint8_t cfv[5] = {1, 2, 3, 4, 5};
+    /* A firmware volume of the section's size with something in it, copied byte for byte. */
+    static uint8_t cfv[0x2000];
     image_config cfg;
     tdvf_meta meta;
     tdvf_error err;
     size_t total;
+    assert_int_equal(image_write_empty_fv(tds_mut_bytes_make(cfv, sizeof cfv)), TDS_OK);
+    static const uint8_t file[5] = {1, 2, 3, 4, 5};
+    memcpy(cfv + 72, file, sizeof file);
     make_fw();
     image_config_default(&cfg, tds_bytes_make(fw, sizeof fw));
     cfg.cfv = tds_bytes_make(cfv, sizeof cfv);
@@ -148,7 +184,6 @@ static void test_custom_cfv_and_ram(void **state)
     assert_int_equal(total, 0x2000 + FW_SIZE);
     assert_int_equal(image_build(&cfg, tds_mut_bytes_make(img, total), &meta, &err), TDS_OK);
     assert_memory_equal(img, cfv, sizeof cfv);
-    assert_int_equal(img[5], 0);
     const uint8_t *d = img + 0x2000 + 16;
     assert_int_equal(le32(d + 12), 5);
     const uint64_t base = 0x100000000ull - total;
@@ -177,6 +212,26 @@ static tds_status build_with(image_config *cfg)
         assert_non_null(err.what);
     }
     return st;
+}
+
+/* The empty volume: any non-zero 4 KiB multiple; nothing written for anything else. */
+static void test_empty_fv(void **state)
+{
+    (void)state;
+    static uint8_t fv[0x3000];
+    assert_int_equal(image_write_empty_fv(tds_mut_bytes_make(fv, 0x1000)), TDS_OK);
+    expect_empty_fv(fv, 0x1000);
+    assert_int_equal(image_write_empty_fv(tds_mut_bytes_make(fv, sizeof fv)), TDS_OK);
+    expect_empty_fv(fv, sizeof fv);
+    tdvf_error err = {NULL, 0};
+    assert_int_equal(tdvf_fv_check(tds_bytes_make(fv, sizeof fv), &err), TDS_OK);
+    memset(fv, 0x5A, sizeof fv);
+    assert_int_equal(image_write_empty_fv(tds_mut_bytes_make(fv, 0)), TDS_ERR_ALIGNMENT);
+    assert_int_equal(image_write_empty_fv(tds_mut_bytes_make(fv, 0x1800)), TDS_ERR_ALIGNMENT);
+    assert_int_equal(image_write_empty_fv(tds_mut_bytes_make(NULL, 0x1000)), TDS_ERR_INVALID_ARG);
+    for (size_t i = 0; i < sizeof fv; i++) {
+        assert_int_equal(fv[i], 0x5A);
+    }
 }
 
 static void test_rejects_bad_firmware(void **state)
@@ -216,9 +271,24 @@ static void test_rejects_bad_sections(void **state)
     cfg.cfv_size = 0;
     assert_int_equal(build_with(&cfg), TDS_ERR_ALIGNMENT);
     cfg.cfv_size = 0x1000;
-    static const uint8_t big[0x1001];
-    cfg.cfv = tds_bytes_make(big, sizeof big);
-    assert_int_equal(build_with(&cfg), TDS_ERR_NO_SPACE);
+    /* CFV content must be a firmware volume of exactly the section's size. */
+    static uint8_t fv[0x2000];
+    assert_int_equal(image_write_empty_fv(tds_mut_bytes_make(fv, sizeof fv)), TDS_OK);
+    cfg.cfv = tds_bytes_make(fv, sizeof fv); /* a valid volume, larger than the section */
+    assert_int_equal(build_with(&cfg), TDS_ERR_MISMATCH);
+    cfg.cfv = tds_bytes_make(fv, 0x1000); /* the section's size, but FvLength says 0x2000 */
+    assert_int_equal(build_with(&cfg), TDS_ERR_MISMATCH);
+    cfg.cfv_size = 0x2000; /* a volume of the section's size */
+    cfg.cfv = tds_bytes_make(fv, sizeof fv);
+    assert_int_equal(build_with(&cfg), TDS_OK);
+    fv[40] = 'X'; /* not a volume: tdvf_fv_check's reason */
+    size_t total = 0;
+    tdvf_meta meta;
+    tdvf_error err = {NULL, 0};
+    assert_int_equal(image_total_size(&cfg, &total), TDS_OK);
+    assert_int_equal(image_build(&cfg, tds_mut_bytes_make(img, total), &meta, &err),
+                     TDS_ERR_MALFORMED);
+    assert_string_equal(err.what, "firmware volume: Signature is not '_FVH'");
     cfg.cfv = tds_bytes_make(NULL, 0);
 
     image_config_default(&cfg, tds_bytes_make(fw, sizeof fw));
@@ -304,10 +374,9 @@ static void check_payload_image(uint32_t type)
     assert_int_equal(image_build(&cfg, tds_mut_bytes_make(img, E), &meta, &err), TDS_OK);
     const uint8_t *end = img + E;
     const uint64_t base = 0x100000000ull - E;
-    /* CFV zero; payload bytes at file 0x1E000 (GPA base + 0x1E000), zero padding to 0x20000. */
-    for (size_t i = 0; i < 0x1E000; i++) {
-        assert_int_equal(img[i], 0);
-    }
+    /* The CFV an empty FV of its grown size; payload bytes at file 0x1E000 (GPA base +
+     * 0x1E000), zero padding to 0x20000. */
+    expect_empty_fv(img, 0x1E000);
     assert_memory_equal(img + 0x1E000, payload, sizeof payload);
     for (size_t i = 0x1E000 + sizeof payload; i < 0x20000; i++) {
         assert_int_equal(img[i], 0);
@@ -503,6 +572,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_default_layout_every_field),
         cmocka_unit_test(test_custom_cfv_and_ram),
+        cmocka_unit_test(test_empty_fv),
         cmocka_unit_test(test_rejects_bad_firmware),
         cmocka_unit_test(test_rejects_bad_sections),
         cmocka_unit_test(test_size_limits),

@@ -293,8 +293,8 @@ static void test_image_payload_hostile(void **state)
     /* No metadata at all; a footer and a pointer that disagree. */
     assert_int_equal(
         measure_image_payload(tds_bytes_make(img, 0x2000), &meta, &sec, &kind, &bytes, &err),
-        TDS_ERR_OUT_OF_BOUNDS); /* no footer; the would-be pointer reads 0 */
-    assert_string_equal(err.what, "TDVF metadata not found");
+        TDS_ERR_MALFORMED); /* no footer (not TDS_ERR_NOT_FOUND: that is "no payload") */
+    assert_string_equal(err.what, "TDVF metadata not found through the OVMF footer table");
     tds_store_le32(img + 0x3000 - 0x20, 0x1010 + 0x20); /* td-shim pointer off by 0x20 */
     memcpy(img + 0x1010 + 0x10, img + 0x1000, 16);      /* with a GUID in front of it */
     assert_int_equal(

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: BSD-2-Clause-Patent */
 /*
- * libFuzzer: arbitrary bytes as a TDVF image through both locators, the parser, every check and
- * the payload finder.
+ * libFuzzer: arbitrary bytes as a TDVF image through both locators, the parser, every check, the
+ * payload finder and the one checker the shim and the tools share (tdvf_image_size_from_top,
+ * tdvf_open, tdvf_check_image).
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -10,9 +11,60 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
+/* What tdvf_check_image promises: the td-shim and layout rules hold, every CFV is a volume. */
+static void check_image_oracle(const tdvf_meta *m, tds_bytes img)
+{
+    tdvf_error err;
+    if (tdvf_check_tdshim(m, img.len, &err) != TDS_OK ||
+        tdvf_check_layout(m, img.len, &err) != TDS_OK) {
+        __builtin_trap();
+    }
+    for (uint32_t s = 0; s < m->count; s++) {
+        const tdvf_section *x = &m->sec[s];
+        if (x->type == TDVF_SEC_CFV &&
+            ((uint64_t)x->data_offset + x->raw_size > img.len ||
+             tdvf_fv_check(tds_bytes_make(img.ptr + x->data_offset, x->raw_size), &err) !=
+                 TDS_OK)) {
+            __builtin_trap();
+        }
+    }
+}
+
+/* The shared checker: the size from the top, then tdvf_open with both locators. */
+static void one_checker(tds_bytes img)
+{
+    uint64_t isize = 0;
+    tdvf_error err;
+    if (tdvf_image_size_from_top(img, UINT64_MAX, &isize, &err) == TDS_OK &&
+        (isize < img.len || isize > 0x100000000ull)) {
+        __builtin_trap();
+    }
+    tdvf_meta m;
+    m.count = 0xDEAD;
+    const uint32_t flags[] = {TDVF_OPEN_LOCATE_BOTH, TDVF_OPEN_LOCATE_QEMU | TDVF_OPEN_QEMU_RULES,
+                              TDVF_OPEN_LOCATE_TDSHIM};
+    for (size_t f = 0; f < sizeof flags / sizeof flags[0]; f++) {
+        if (tdvf_open(img, flags[f], &m, &err) != TDS_OK) {
+            if (m.count != 0xDEAD) {
+                __builtin_trap(); /* nothing written on failure */
+            }
+            continue;
+        }
+        if (flags[f] == TDVF_OPEN_LOCATE_BOTH && isize != img.len) {
+            __builtin_trap(); /* both locators: the image is exactly as large as they say */
+        }
+        if (tdvf_check_image(&m, img, &err) != TDS_OK) {
+            __builtin_trap();
+        }
+        check_image_oracle(&m, img);
+        m.count = 0xDEAD;
+    }
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     tds_bytes img = tds_bytes_make(data, size);
+    one_checker(img);
     uint32_t offs[2];
     tds_status found[2] = {tdvf_locate_qemu(img, &offs[0]), tdvf_locate_tdshim(img, &offs[1])};
     for (int i = 0; i < 2; i++) {

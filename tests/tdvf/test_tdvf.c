@@ -252,6 +252,238 @@ static void test_tdshim_only_types(void **state)
     assert_int_equal(tdvf_check_layout(&m, 0x100000001ull, &err), TDS_ERR_INVALID_ARG);
 }
 
+/* ---- One checker: tdvf_image_size_from_top, tdvf_check_image, tdvf_open ---- */
+
+static void test_image_size_from_top(void **state)
+{
+    (void)state;
+    tdvf_error err = {NULL, 0};
+    uint64_t size = 7;
+    build();
+    /* The whole image, the BFV window the firmware runs from, and a file cut at the front (its
+     * CFV gone): the locators at the end give the whole image's size every time. */
+    assert_int_equal(tdvf_image_size_from_top(image(), UINT64_MAX, &size, &err), TDS_OK);
+    assert_int_equal(size, IMG_SIZE);
+    size = 7;
+    const tds_bytes bfv = tds_bytes_make(img + 0x1000, FW_SIZE);
+    assert_int_equal(tdvf_image_size_from_top(bfv, 0x1000000, &size, &err), TDS_OK);
+    assert_int_equal(size, IMG_SIZE);
+    /* At the limit, and one byte under it. */
+    assert_int_equal(tdvf_image_size_from_top(bfv, IMG_SIZE, &size, &err), TDS_OK);
+    size = 7;
+    err.what = NULL;
+    assert_int_equal(tdvf_image_size_from_top(bfv, IMG_SIZE - 1, &size, &err), TDS_ERR_MISMATCH);
+    assert_string_equal(err.what, "footer table and td-shim pointer disagree");
+    assert_int_equal(err.section, UINT32_MAX);
+    assert_int_equal(size, 7);
+    /* A window that does not reach down to the descriptor: the entry points outside it. */
+    const tds_bytes high = tds_bytes_make(img + 0x2000, IMG_SIZE - 0x2000);
+    assert_int_equal(tdvf_image_size_from_top(high, UINT64_MAX, &size, &err), TDS_ERR_NOT_FOUND);
+    assert_string_equal(err.what, "TDVF metadata not found through the OVMF footer table");
+    /* A window starting at the descriptor: its GUID is below the window. */
+    const tds_bytes at_desc = tds_bytes_make(img + DESC, IMG_SIZE - DESC);
+    assert_int_equal(tdvf_image_size_from_top(at_desc, UINT64_MAX, &size, &err), TDS_ERR_MALFORMED);
+    assert_string_equal(err.what, "metadata GUID does not precede the descriptor");
+    /* The td-shim pointer: 0 (an image smaller than the window), one less than the descriptor's
+     * offset, at a 16 MiB limit, and past 4 GiB even without a limit. */
+    tds_store_le32(img + IMG_SIZE - 0x20, 0);
+    assert_int_equal(tdvf_image_size_from_top(bfv, UINT64_MAX, &size, &err), TDS_ERR_MISMATCH);
+    tds_store_le32(img + IMG_SIZE - 0x20, DESC - 1);
+    assert_int_equal(tdvf_image_size_from_top(image(), UINT64_MAX, &size, &err), TDS_ERR_MISMATCH);
+    tds_store_le32(img + IMG_SIZE - 0x20, 0x1000000);
+    assert_int_equal(tdvf_image_size_from_top(bfv, 0x1000000, &size, &err), TDS_ERR_MISMATCH);
+    tds_store_le32(img + IMG_SIZE - 0x20, UINT32_MAX);
+    assert_int_equal(tdvf_image_size_from_top(bfv, UINT64_MAX, &size, &err), TDS_ERR_MISMATCH);
+    assert_int_equal(size, 7);
+    /* The footer (0x1001 in the shim) and the GUID (0x1004). */
+    build();
+    img[IMG_SIZE - 0x30] ^= 1;
+    assert_int_equal(tdvf_image_size_from_top(bfv, UINT64_MAX, &size, &err), TDS_ERR_NOT_FOUND);
+    build();
+    img[IMG_SIZE - 0x32] = 17;
+    assert_int_equal(tdvf_image_size_from_top(bfv, UINT64_MAX, &size, &err), TDS_ERR_NOT_FOUND);
+    build();
+    tds_store_le32(img + IMG_SIZE - 0x48, UINT32_MAX);
+    assert_int_equal(tdvf_image_size_from_top(bfv, UINT64_MAX, &size, &err), TDS_ERR_NOT_FOUND);
+    build();
+    img[DESC - 16] ^= 1;
+    assert_int_equal(tdvf_image_size_from_top(bfv, UINT64_MAX, &size, &err), TDS_ERR_MALFORMED);
+    assert_int_equal(size, 7);
+    /* Too small for a footer, invalid arguments. */
+    assert_int_equal(tdvf_image_size_from_top(tds_bytes_make(img, 0x2F), UINT64_MAX, &size, &err),
+                     TDS_ERR_NOT_FOUND);
+    assert_int_equal(tdvf_image_size_from_top(tds_bytes_make(NULL, 8), UINT64_MAX, &size, &err),
+                     TDS_ERR_INVALID_ARG);
+    assert_int_equal(tdvf_image_size_from_top(image(), UINT64_MAX, NULL, &err),
+                     TDS_ERR_INVALID_ARG);
+}
+
+static tds_status check_image(tdvf_meta *m, tdvf_error *err)
+{
+    err->what = NULL;
+    err->section = 77;
+    TDS_TRY(tdvf_parse(image(), DESC, m, err));
+    return tdvf_check_image(m, image(), err);
+}
+
+static void test_check_image(void **state)
+{
+    (void)state;
+    tdvf_meta m;
+    tdvf_error err;
+    build();
+    assert_int_equal(check_image(&m, &err), TDS_OK);
+    assert_null(err.what);
+    /* The CFV (section 1, file [0, 0x1000)) must be one firmware volume, named as the CFV. */
+    img[40] = 'X';
+    assert_int_equal(check_image(&m, &err), TDS_ERR_MALFORMED);
+    assert_string_equal(err.what, "CFV is not a valid firmware volume: Signature is not '_FVH'");
+    assert_int_equal(err.section, 1);
+    build();
+    img[50] ^= 1;
+    assert_int_equal(check_image(&m, &err), TDS_ERR_MISMATCH);
+    assert_string_equal(err.what,
+                        "CFV is not a valid firmware volume: header Checksum does not sum to 0");
+    assert_int_equal(err.section, 1);
+    build();
+    tds_store_le64(img + 32, 0x2000); /* FvLength past the section */
+    assert_int_equal(check_image(&m, &err), TDS_ERR_MISMATCH);
+    assert_string_equal(
+        err.what, "CFV is not a valid firmware volume: FvLength is not the size of the volume");
+    /* What the firmware sees when its image was cut at the front: the CFV's pages hold whatever
+     * the VMM left there, nothing of the file: zeros, or 0xFF. */
+    for (int fill = 0; fill <= 0xFF; fill += 0xFF) {
+        build();
+        memset(img, fill, 0x1000);
+        assert_int_equal(check_image(&m, &err), TDS_ERR_MALFORMED);
+        assert_string_equal(err.what,
+                            "CFV is not a valid firmware volume: Signature is not '_FVH'");
+        assert_int_equal(err.section, 1);
+    }
+    /* The section rules come first, with their own texts, before the CFV is looked at. */
+    corrupt32(0, 28, 0);
+    memset(img, 0, 0x1000);
+    assert_int_equal(check_image(&m, &err), TDS_ERR_MALFORMED);
+    assert_string_equal(err.what, "BFV needs raw data and attributes MR.EXTEND");
+    corrupt64(3, 8, 0x801000);
+    memset(img, 0, 0x1000);
+    assert_int_equal(check_image(&m, &err), TDS_ERR_MALFORMED);
+    assert_string_equal(err.what, "two sections overlap in guest memory");
+    corrupt32(0, 0, IMG_SIZE - 0x1000);
+    assert_int_equal(check_image(&m, &err), TDS_ERR_OUT_OF_BOUNDS);
+    assert_string_equal(err.what, "raw data outside the image");
+    /* The same metadata against an image without its first page (a file cut at the front). */
+    build();
+    assert_int_equal(tdvf_parse(image(), DESC, &m, &err), TDS_OK);
+    assert_int_equal(tdvf_check_image(&m, tds_bytes_make(img + 0x1000, FW_SIZE), &err),
+                     TDS_ERR_OUT_OF_BOUNDS);
+    assert_string_equal(err.what, "raw data outside the image");
+    assert_int_equal(err.section, 0);
+    /* No CFV at all is not an error of this rule (td-shim does not require one). */
+    m.sec[1].type = TDVF_SEC_TEMP_MEM;
+    m.sec[1].data_offset = 0;
+    m.sec[1].raw_size = 0;
+    m.sec[1].mem_addr = 0x2000000;
+    assert_int_equal(tdvf_check_image(&m, image(), &err), TDS_OK);
+    assert_int_equal(tdvf_check_image(NULL, image(), &err), TDS_ERR_INVALID_ARG);
+    assert_int_equal(tdvf_check_image(&m, tds_bytes_make(NULL, 4), &err), TDS_ERR_INVALID_ARG);
+    m.count = TDVF_MAX_SECTIONS + 1;
+    assert_int_equal(tdvf_check_image(&m, image(), &err), TDS_ERR_INVALID_ARG);
+}
+
+static tds_status open_image(tds_bytes b, uint32_t flags, tdvf_meta *m, tdvf_error *err)
+{
+    m->count = 0xDEAD;
+    err->what = NULL;
+    err->section = 77;
+    const tds_status st = tdvf_open(b, flags, m, err);
+    if (st != TDS_OK) {
+        assert_int_equal(m->count, 0xDEAD); /* untouched */
+        assert_non_null(err->what);
+    }
+    return st;
+}
+
+static void test_open(void **state)
+{
+    (void)state;
+    tdvf_meta m;
+    tdvf_meta want;
+    tdvf_error err;
+    build();
+    memset(&want, 0, sizeof want);
+    assert_int_equal(tdvf_parse(image(), DESC, &want, &err), TDS_OK);
+    const uint32_t ways[] = {TDVF_OPEN_LOCATE_QEMU, TDVF_OPEN_LOCATE_TDSHIM, TDVF_OPEN_LOCATE_BOTH,
+                             TDVF_OPEN_LOCATE_BOTH | TDVF_OPEN_QEMU_RULES};
+    for (size_t i = 0; i < TDS_ARRAY_LEN(ways); i++) {
+        assert_int_equal(open_image(image(), ways[i], &m, &err), TDS_OK);
+        assert_int_equal(m.desc_offset, DESC);
+        assert_int_equal(m.count, want.count);
+        assert_memory_equal(m.sec, want.sec, sizeof m.sec[0] * want.count);
+    }
+    /* Cut at the front: both locators still agree, on a larger image than the bytes given. */
+    const tds_bytes cut = tds_bytes_make(img + 0x1000, FW_SIZE);
+    assert_int_equal(open_image(cut, TDVF_OPEN_LOCATE_BOTH, &m, &err), TDS_ERR_MISMATCH);
+    assert_string_equal(err.what, "footer table and td-shim pointer give an image size other than "
+                                  "its length (truncated or padded image)");
+    /* ... QEMU's locator alone finds a descriptor there, whose sections leave the file ... */
+    assert_int_equal(open_image(cut, TDVF_OPEN_LOCATE_QEMU, &m, &err), TDS_ERR_OUT_OF_BOUNDS);
+    assert_string_equal(err.what, "raw data outside the image");
+    assert_int_equal(err.section, 0);
+    /* ... and td-shim's pointer lands on code, not on the GUID. */
+    assert_int_equal(open_image(cut, TDVF_OPEN_LOCATE_TDSHIM, &m, &err), TDS_ERR_MALFORMED);
+    assert_string_equal(err.what,
+                        "TDVF metadata not found through the td-shim pointer and metadata GUID");
+    /* Cut at the end, and padded in front (one more page than the metadata describes). */
+    const tds_bytes head = tds_bytes_make(img, IMG_SIZE - 0x1000);
+    assert_int_equal(open_image(head, TDVF_OPEN_LOCATE_BOTH, &m, &err), TDS_ERR_NOT_FOUND);
+    assert_string_equal(err.what, "TDVF metadata not found through the OVMF footer table");
+    assert_int_equal(open_image(head, TDVF_OPEN_LOCATE_QEMU, &m, &err), TDS_ERR_NOT_FOUND);
+    assert_string_equal(err.what, "TDVF metadata not found through the OVMF footer table");
+    static uint8_t padded[0x1000 + IMG_SIZE];
+    memset(padded, 0, 0x1000);
+    memcpy(padded + 0x1000, img, IMG_SIZE);
+    assert_int_equal(
+        open_image(tds_bytes_make(padded, sizeof padded), TDVF_OPEN_LOCATE_BOTH, &m, &err),
+        TDS_ERR_MISMATCH);
+    /* The locators disagree; the metadata GUID is wrong. */
+    tds_store_le32(img + IMG_SIZE - 0x20, 0);
+    assert_int_equal(open_image(image(), TDVF_OPEN_LOCATE_BOTH, &m, &err), TDS_ERR_MISMATCH);
+    assert_string_equal(err.what, "footer table and td-shim pointer disagree");
+    assert_int_equal(open_image(image(), TDVF_OPEN_LOCATE_QEMU, &m, &err), TDS_OK);
+    build();
+    img[DESC - 1] ^= 1;
+    assert_int_equal(open_image(image(), TDVF_OPEN_LOCATE_BOTH, &m, &err), TDS_ERR_MALFORMED);
+    assert_string_equal(err.what, "metadata GUID does not precede the descriptor");
+    /* Parse errors and the image rules come through with their own texts. */
+    build();
+    img[DESC] = 'X';
+    assert_int_equal(open_image(image(), TDVF_OPEN_LOCATE_BOTH, &m, &err), TDS_ERR_MALFORMED);
+    assert_string_equal(err.what, "descriptor signature is not 'TDVF'");
+    build();
+    memset(img, 0xFF, 0x1000);
+    assert_int_equal(open_image(image(), TDVF_OPEN_LOCATE_BOTH, &m, &err), TDS_ERR_MALFORMED);
+    assert_string_equal(err.what, "CFV is not a valid firmware volume: Signature is not '_FVH'");
+    assert_int_equal(err.section, 1);
+    /* QEMU's rules only on request: a TD_HOB size that is not a page multiple (QEMU refuses it,
+     * td-shim's and the layout rules do not). */
+    corrupt64(2, 16, 0x20800);
+    assert_int_equal(open_image(image(), TDVF_OPEN_LOCATE_BOTH, &m, &err), TDS_OK);
+    assert_int_equal(open_image(image(), TDVF_OPEN_LOCATE_BOTH | TDVF_OPEN_QEMU_RULES, &m, &err),
+                     TDS_ERR_ALIGNMENT);
+    assert_string_equal(err.what, "memory address or size not 4 KiB aligned");
+    assert_int_equal(err.section, 2);
+    /* Invalid arguments. */
+    build();
+    assert_int_equal(open_image(image(), 0, &m, &err), TDS_ERR_INVALID_ARG);
+    assert_int_equal(open_image(image(), TDVF_OPEN_QEMU_RULES, &m, &err), TDS_ERR_INVALID_ARG);
+    assert_int_equal(open_image(image(), TDVF_OPEN_LOCATE_BOTH | 0x8u, &m, &err),
+                     TDS_ERR_INVALID_ARG);
+    assert_int_equal(open_image(tds_bytes_make(NULL, 4), TDVF_OPEN_LOCATE_BOTH, &m, &err),
+                     TDS_ERR_INVALID_ARG);
+    assert_int_equal(tdvf_open(image(), TDVF_OPEN_LOCATE_BOTH, NULL, &err), TDS_ERR_INVALID_ARG);
+}
+
 /*
  * An image [CFV][payload 8K][fw 16K] with the payload as `type`; sections BFV CFV HOB Temp P. The
  * 4 KiB CFV asked for grows to 0xA000 so the image is 64 KiB (QEMU's -bios granule).
@@ -788,6 +1020,9 @@ int main(void)
         cmocka_unit_test(test_descriptor_hostile),
         cmocka_unit_test(test_section_rules),
         cmocka_unit_test(test_tdshim_only_types),
+        cmocka_unit_test(test_image_size_from_top),
+        cmocka_unit_test(test_check_image),
+        cmocka_unit_test(test_open),
         cmocka_unit_test(test_find_payload),
         cmocka_unit_test(test_find_payload_hostile),
         cmocka_unit_test(test_payload_bytes_hostile),

@@ -63,9 +63,6 @@ static tds_status check_config(const image_config *cfg, tdvf_error *err)
     if (cfg->cfv_size == 0 || !tds_is_aligned_u64(cfg->cfv_size, TDVF_PAGE)) {
         return fail(err, TDS_ERR_ALIGNMENT, "CFV size is not a non-zero 4 KiB multiple");
     }
-    if (cfg->cfv.len > cfg->cfv_size) {
-        return fail(err, TDS_ERR_NO_SPACE, "CFV content is larger than the CFV size");
-    }
     if (cfg->ram_count > IMAGE_MAX_RAM_SECTIONS) {
         return fail(err, TDS_ERR_INVALID_ARG, "too many RAM sections");
     }
@@ -143,6 +140,40 @@ tds_status image_total_size(const image_config *cfg, size_t *out)
         return TDS_ERR_NO_SPACE;
     }
     *out = total;
+    return TDS_OK;
+}
+
+tds_status image_write_empty_fv(tds_mut_bytes out)
+{
+    if (!tds_bytes_valid(tds_bytes_const(out))) {
+        return TDS_ERR_INVALID_ARG;
+    }
+    if (out.len == 0 || !tds_is_aligned_u64(out.len, TDVF_PAGE) ||
+        out.len / TDVF_PAGE > UINT32_MAX) {
+        return TDS_ERR_ALIGNMENT;
+    }
+    uint8_t hdr[TDVF_FV_MIN_HEADER];
+    tds_writer w = tds_writer_make(tds_mut_bytes_make(hdr, sizeof hdr));
+    TDS_TRY(tds_writer_zero(&w, 16)); /* ZeroVector */
+    TDS_TRY(tds_writer_put(&w, tdvf_guid_ffs3.b, 16));
+    TDS_TRY(tds_writer_le64(&w, out.len));
+    TDS_TRY(tds_writer_le32(&w, TDVF_FV_SIGNATURE));
+    TDS_TRY(tds_writer_le32(&w, IMAGE_CFV_FV_ATTRIBUTES));
+    TDS_TRY(tds_writer_le16(&w, TDVF_FV_MIN_HEADER));
+    TDS_TRY(tds_writer_le16(&w, 0)); /* Checksum, set below */
+    TDS_TRY(tds_writer_le16(&w, 0)); /* ExtHeaderOffset: none */
+    TDS_TRY(tds_writer_u8(&w, 0));   /* Reserved */
+    TDS_TRY(tds_writer_u8(&w, TDVF_FV_REVISION));
+    TDS_TRY(tds_writer_le32(&w, (uint32_t)(out.len / TDVF_PAGE)));
+    TDS_TRY(tds_writer_le32(&w, TDVF_PAGE));
+    TDS_TRY(tds_writer_zero(&w, TDVF_FV_BLOCK_ENTRY)); /* the {0,0} terminator */
+    uint16_t sum = 0;
+    for (size_t i = 0; i < sizeof hdr; i += 2) {
+        sum = (uint16_t)(sum + tds_load_le16(hdr + i));
+    }
+    tds_store_le16(hdr + 50, (uint16_t)(0u - sum));
+    memset(out.ptr, 0xFF, out.len);
+    memcpy(out.ptr, hdr, sizeof hdr);
     return TDS_OK;
 }
 
@@ -246,9 +277,19 @@ tds_status image_build(const image_config *cfg, tds_mut_bytes out, tdvf_meta *me
     parts.cfv_size = (uint32_t)cfv_size;
     parts.payload_size = (uint32_t)payload_size;
     parts.fw_off = parts.cfv_size + parts.payload_size;
-    memset(out.ptr, 0, parts.fw_off);
+    /* The CFV: the caller's firmware volume, exactly the section's size, or an empty one. */
+    if (cfg->cfv.len != 0 && cfg->cfv.len != cfv_size) {
+        return fail(err, TDS_ERR_MISMATCH,
+                    "CFV content is not exactly the CFV section's size (a whole firmware volume)");
+    }
+    if (cfg->cfv.len != 0) {
+        TDS_TRY(tdvf_fv_check(cfg->cfv, err));
+    }
+    memset(out.ptr + parts.cfv_size, 0, parts.payload_size);
     if (cfg->cfv.len != 0) {
         memcpy(out.ptr, cfg->cfv.ptr, cfg->cfv.len);
+    } else {
+        TDS_TRY(image_write_empty_fv(tds_mut_bytes_make(out.ptr, parts.cfv_size)));
     }
     if (cfg->has_payload) {
         memcpy(out.ptr + parts.cfv_size, cfg->payload.ptr, cfg->payload.len);
@@ -257,24 +298,14 @@ tds_status image_build(const image_config *cfg, tds_mut_bytes out, tdvf_meta *me
     TDS_TRY(write_metadata(cfg, out, &parts));
     TDS_TRY(write_tail(out, parts.fw_off + 16u));
 
-    /* Read it back the way each VMM would, and hold it to every rule set. */
+    /*
+     * Read it back the way each VMM would (both locators, agreeing on this size) and hold it to
+     * QEMU's rules (not for an image with a type-5 section, which QEMU refuses: it is for td-shim
+     * metadata VMMs only) and to the one checker the shim applies to itself (tdvf_check_image).
+     */
     const tds_bytes img = tds_bytes_const(out);
-    uint32_t off_qemu;
-    uint32_t off_tdshim;
     tdvf_meta m;
-    if (tdvf_locate_qemu(img, &off_qemu) != TDS_OK ||
-        tdvf_locate_tdshim(img, &off_tdshim) != TDS_OK || off_qemu != off_tdshim) {
-        return fail(err, TDS_ERR_MISMATCH, "metadata not found identically by both locators");
-    }
-    TDS_TRY(tdvf_parse(img, off_qemu, &m, err));
-    /* QEMU refuses type 5, so an image carrying one is for td-shim metadata VMMs only. */
-    const bool type5 =
-        (cfg->has_payload && cfg->payload_type == TDVF_SEC_PAYLOAD) || cfg->has_payload_region;
-    if (!type5) {
-        TDS_TRY(tdvf_check_qemu(&m, img.len, err));
-    }
-    TDS_TRY(tdvf_check_tdshim(&m, img.len, err));
-    TDS_TRY(tdvf_check_layout(&m, img.len, err));
+    TDS_TRY(tdvf_open(img, TDVF_OPEN_LOCATE_BOTH | TDVF_OPEN_QEMU_RULES, &m, err));
     /* The shim's rule finds the payload where it was put, of the kind it was put as, or none. */
     const tdvf_section *found = NULL;
     tdvf_payload_kind kind = TDVF_PAYLOAD_IMAGE;

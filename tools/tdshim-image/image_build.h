@@ -4,7 +4,8 @@
  * so its last byte is at 0xFFFFFFFF. The builder writes the metadata page (GUID + TDVF_DESCRIPTOR +
  * sections) into the first page of the firmware blob and the tail (OVMF GUIDed footer table,
  * td-shim metadata pointer, 'VTF\0') into its last 0x60 bytes, then re-reads the result with the
- * independent reader in libtdvf and checks it against QEMU's, td-shim's and this project's rules.
+ * independent reader in libtdvf (tdvf_open: both locators, QEMU's rules, and tdvf_check_image, the
+ * checker the shim applies to its own image).
  */
 #ifndef TDSHIM_TOOLS_IMAGE_BUILD_H
 #define TDSHIM_TOOLS_IMAGE_BUILD_H
@@ -26,8 +27,12 @@ typedef struct image_ram_section {
 
 typedef struct image_config {
     tds_bytes firmware; /* the BFV: 4 KiB multiple, page 0 and the tail reserve zero */
-    tds_bytes cfv;      /* CFV content; zero-padded to cfv_size */
-    uint64_t cfv_size;  /* > 0, 4 KiB multiple, >= cfv.len */
+    /*
+     * CFV content: empty for an empty firmware volume (image_write_empty_fv); otherwise a firmware
+     * volume of exactly the CFV section's size (image_cfv_size) that passes tdvf_fv_check.
+     */
+    tds_bytes cfv;
+    uint64_t cfv_size; /* > 0, 4 KiB multiple */
     image_ram_section ram[IMAGE_MAX_RAM_SECTIONS];
     uint32_t ram_count;
     /*
@@ -58,6 +63,21 @@ typedef struct image_config {
 #define IMAGE_DEFAULT_TEMP_ADDR 0x100000u
 #define IMAGE_DEFAULT_TEMP_SIZE 0x700000u
 
+/*
+ * The CFV of an image built without CFV content: an empty PI firmware volume of exactly out.len
+ * bytes (UEFI PI spec vol. 3, 3.2.1 EFI_FIRMWARE_VOLUME_HEADER), the way td-shim's tools lay out
+ * a CFV header: ZeroVector 0; FileSystemGuid EFI_FIRMWARE_FILE_SYSTEM3_GUID; FvLength out.len;
+ * Signature '_FVH'; Attributes IMAGE_CFV_FV_ATTRIBUTES; HeaderLength 72; Checksum making the
+ * header's 16-bit sum 0; ExtHeaderOffset 0 (no extended header); Reserved 0; Revision 2; the
+ * block map {out.len / 4 KiB, 4 KiB}, {0, 0}. Every byte after the header is 0xFF: an erased
+ * volume with no files (erase polarity 1). It passes tdvf_fv_check. out.len MUST be a non-zero
+ * 4 KiB multiple (TDS_ERR_ALIGNMENT), the slice valid (TDS_ERR_INVALID_ARG); nothing is written
+ * on failure.
+ */
+#define IMAGE_CFV_FV_ATTRIBUTES                                                                    \
+    0x00000C06u /* EFI_FVB2_READ_ENABLED_CAP | READ_STATUS | MEMORY_MAPPED | ERASE_POLARITY */
+TDS_MUST_USE tds_status image_write_empty_fv(tds_mut_bytes out);
+
 /* Fill cfg with the default layout for `firmware` (no CFV content, no payload). */
 void image_config_default(image_config *cfg, tds_bytes firmware);
 
@@ -68,17 +88,20 @@ TDS_MUST_USE tds_status image_total_size(const image_config *cfg, size_t *out);
 TDS_MUST_USE tds_status image_payload_size(const image_config *cfg, size_t *out);
 
 /*
- * CFV size in the image: cfg->cfv_size, and with a payload grown (zero-filled) so the image size
- * is a multiple of IMAGE_ROM_ALIGN, which QEMU requires of -bios ("could not load PC BIOS").
+ * CFV size in the image: cfg->cfv_size, and with a payload grown so the image size is a multiple
+ * of IMAGE_ROM_ALIGN, which QEMU requires of -bios ("could not load PC BIOS"). CFV content
+ * (cfg->cfv) must be a firmware volume of exactly this size.
  */
 #define IMAGE_ROM_ALIGN 0x10000u
 TDS_MUST_USE tds_status image_cfv_size(const image_config *cfg, size_t *out);
 
 /*
  * Build the image into out (exactly image_total_size bytes) and return the decoded metadata the
- * reader found in it (with a payload or a payload region, tdvf_find_payload on it returns the last
- * section, of kind TDVF_PAYLOAD_IMAGE or TDVF_PAYLOAD_VMM respectively). On
- * failure err says why; out may be partly written.
+ * reader found in it. The CFV is cfg->cfv, or an empty firmware volume (image_write_empty_fv)
+ * without content; content of another size than image_cfv_size is refused (TDS_ERR_MISMATCH),
+ * content that is not a valid firmware volume with tdvf_fv_check's reason (with a payload or a
+ * payload region, tdvf_find_payload on it returns the last section, of kind TDVF_PAYLOAD_IMAGE or
+ * TDVF_PAYLOAD_VMM respectively). On failure err says why; out may be partly written.
  */
 TDS_MUST_USE tds_status image_build(const image_config *cfg, tds_mut_bytes out, tdvf_meta *meta,
                                     tdvf_error *err);

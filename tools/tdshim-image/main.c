@@ -14,8 +14,10 @@ static void usage(FILE *f)
     fprintf(f, "usage: tdshim-image --firmware FW.bin -o IMAGE [options]\n"
                "  --firmware FILE     shim firmware blob (the BFV; page 0 and tail reserved)\n"
                "  -o, --output FILE   image to write\n"
-               "  --cfv FILE          CFV content (zero-padded to --cfv-size)\n"
-               "  --cfv-size N        CFV size, 4 KiB multiple (default 64K)\n"
+               "  --cfv FILE          CFV content: a firmware volume of exactly the CFV size\n"
+               "                      (default: an empty firmware volume)\n"
+               "  --cfv-size N        CFV size, 4 KiB multiple (default 64K, or the size of\n"
+               "                      the --cfv file)\n"
                "  --td-hob ADDR,SIZE  TD_HOB section (default 0x800000,0x20000)\n"
                "  --tempmem ADDR,SIZE TempMem section; repeatable (default 0x100000,0x700000)\n"
                "  --payload FILE      payload (ELF/PE) placed between the CFV and the BFV,\n"
@@ -86,6 +88,32 @@ static void print_layout(const tdvf_meta *m, size_t image_size, size_t payload_f
            TDVF_TAIL_VTF_SIG);
 }
 
+/*
+ * --cfv content must already be the whole CFV: a firmware volume of exactly the CFV section's
+ * size (docs/image-layout.md). image_build refuses anything else too; here it is said with the
+ * file's name and the size wanted.
+ */
+static tds_status check_cfv(const image_config *cfg, const char *path)
+{
+    size_t want = 0;
+    tdvf_error err = {"", UINT32_MAX};
+    if (image_cfv_size(cfg, &want) != TDS_OK || cfg->cfv.len != want) {
+        fprintf(stderr,
+                "tdshim-image: CFV '%s' is %zu bytes, but the CFV section is %zu bytes%s: give a "
+                "firmware volume of exactly that size\n",
+                path, cfg->cfv.len, want,
+                cfg->has_payload ? " (grown with the payload to make the image a 64 KiB multiple)"
+                                 : " (--cfv-size)");
+        return TDS_ERR_MISMATCH;
+    }
+    const tds_status st = tdvf_fv_check(cfg->cfv, &err);
+    if (st != TDS_OK) {
+        fprintf(stderr, "tdshim-image: CFV '%s' is not a valid firmware volume: %s: %s\n", path,
+                tds_status_str(st), err.what);
+    }
+    return st;
+}
+
 int main(int argc, char **argv)
 {
     enum {
@@ -122,6 +150,7 @@ int main(int argc, char **argv)
     uint64_t region_addr = 0;
     uint64_t region_size = 0;
     uint64_t cfv_size = IMAGE_DEFAULT_CFV_SIZE;
+    bool have_cfv_size = false;
     bool quiet = false;
     bool have_hob = false;
     image_ram_section temps[IMAGE_MAX_RAM_SECTIONS];
@@ -159,6 +188,7 @@ int main(int argc, char **argv)
                 fprintf(stderr, "tdshim-image: bad --cfv-size '%s'\n", optarg);
                 return 2;
             }
+            have_cfv_size = true;
             break;
         case OPT_HOB:
             if (have_hob || tool_parse_range(optarg, &hob.addr, &hob.size) != TDS_OK) {
@@ -232,7 +262,7 @@ int main(int argc, char **argv)
     cfg.region_addr = region_addr;
     cfg.region_size = region_size;
     cfg.cfv = tds_bytes_make(cfv, cfv_len);
-    cfg.cfv_size = cfv_size;
+    cfg.cfv_size = cfv_path != NULL && !have_cfv_size ? cfv_len : cfv_size;
     cfg.ram[0] = hob;
     if (ntemps != 0) {
         memcpy(&cfg.ram[1], temps, ntemps * sizeof temps[0]);
@@ -248,6 +278,9 @@ int main(int argc, char **argv)
         } else {
             fprintf(stderr, "tdshim-image: image would exceed %u bytes\n", IMAGE_MAX_SIZE);
         }
+        goto out;
+    }
+    if (cfv_path != NULL && check_cfv(&cfg, cfv_path) != TDS_OK) {
         goto out;
     }
     img = calloc(1, total);

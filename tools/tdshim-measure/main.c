@@ -15,8 +15,8 @@ static void usage(FILE *f)
                "       tdshim-measure rtmr --hob FILE ... (tdshim-measure rtmr --help)\n"
                "  prints the reference MRTD (96 hex digits) of a TDVF image\n"
                "  --locate  how to find the metadata (default qemu: the OVMF footer table)\n"
-               "  --any     measure even what QEMU would refuse to load (an image with a\n"
-               "            type-5 Payload section is held to td-shim's rules instead)\n");
+               "  --any     skip QEMU's acceptance rules (an image with a type-5 Payload\n"
+               "            section skips them anyway); the shim's rules always apply\n");
 }
 
 static void report(const char *what, tds_status st, const tdvf_error *err)
@@ -27,23 +27,6 @@ static void report(const char *what, tds_status st, const tdvf_error *err)
     } else {
         fprintf(stderr, "tdshim-measure: %s: %s: %s\n", what, tds_status_str(st), err->what);
     }
-}
-
-/*
- * QEMU's acceptance rules; but an image with a type-5 Payload section (the payload with data, or
- * VMM-placed without) is meant for a VMM that implements the td-shim metadata (QEMU refuses type
- * 5), so it is held to td-shim's and this project's rules instead (docs/image-layout.md), which
- * also name what is wrong with a bad payload section.
- */
-static tds_status check_rules(const tdvf_meta *m, size_t len, tdvf_error *err)
-{
-    for (uint32_t i = 0; i < m->count; i++) {
-        if (m->sec[i].type == TDVF_SEC_PAYLOAD) {
-            TDS_TRY(tdvf_check_tdshim(m, len, err));
-            return tdvf_check_layout(m, len, err);
-        }
-    }
-    return tdvf_check_qemu(m, len, err);
 }
 
 int main(int argc, char **argv)
@@ -89,20 +72,18 @@ int main(int argc, char **argv)
     }
     int rc = 1;
     const tds_bytes image = tds_bytes_make(img, len);
-    uint32_t off;
     tdvf_meta m;
     tdvf_error err = {"", UINT32_MAX};
     uint8_t mrtd[MRTD_SIZE];
-    st = tdshim_way ? tdvf_locate_tdshim(image, &off) : tdvf_locate_qemu(image, &off);
-    if (st != TDS_OK) {
-        err.what = "TDVF metadata not found";
-        report("locate", st, &err);
-        goto out;
-    }
-    st = tdvf_parse(image, off, &m, &err);
-    if (st == TDS_OK && !any) {
-        st = check_rules(&m, len, &err);
-    }
+    /*
+     * The descriptor the way the chosen VMM finds it, then QEMU's acceptance rules (not with
+     * --any, nor for an image with a type-5 Payload section: QEMU refuses the type, such an image
+     * is for VMMs that implement the td-shim metadata), then the rules the shim holds its own image
+     * to (tdvf_check_image): an MRTD is only worth predicting for an image the shim would boot.
+     */
+    const uint32_t flags = (tdshim_way ? TDVF_OPEN_LOCATE_TDSHIM : TDVF_OPEN_LOCATE_QEMU) |
+                           (any ? 0u : TDVF_OPEN_QEMU_RULES);
+    st = tdvf_open(image, flags, &m, &err);
     if (st != TDS_OK) {
         report("metadata", st, &err);
         goto out;

@@ -17,20 +17,13 @@ tds_status measure_image_payload(tds_bytes image, tdvf_meta *meta, const tdvf_se
     if (!tds_bytes_valid(image) || meta == NULL || sec == NULL || kind == NULL || bytes == NULL) {
         return fail(err, TDS_ERR_INVALID_ARG, "invalid argument");
     }
-    uint32_t off_qemu = 0;
-    uint32_t off_tdshim = 0;
-    const tds_status sq = tdvf_locate_qemu(image, &off_qemu);
-    const tds_status st = tdvf_locate_tdshim(image, &off_tdshim);
-    if (sq != TDS_OK && st != TDS_OK) {
-        return fail(err, sq == TDS_ERR_NOT_FOUND ? st : sq, "TDVF metadata not found");
-    }
-    if (sq == TDS_OK && st == TDS_OK && off_qemu != off_tdshim) {
-        return fail(err, TDS_ERR_MISMATCH, "footer table and td-shim pointer disagree");
-    }
+    /* The shim's way: both locators, agreeing on the file's size, then the shim's rules. */
     tdvf_meta m;
-    TDS_TRY(tdvf_parse(image, sq == TDS_OK ? off_qemu : off_tdshim, &m, err));
-    TDS_TRY(tdvf_check_tdshim(&m, image.len, err));
-    TDS_TRY(tdvf_check_layout(&m, image.len, err));
+    const tds_status so = tdvf_open(image, TDVF_OPEN_LOCATE_BOTH, &m, err);
+    if (so != TDS_OK) {
+        /* TDS_ERR_NOT_FOUND means "no payload section" here: no metadata is an image error. */
+        return so == TDS_ERR_NOT_FOUND ? TDS_ERR_MALFORMED : so;
+    }
     const tdvf_section *p = NULL;
     tdvf_payload_kind k = TDVF_PAYLOAD_IMAGE;
     const tds_status s = tdvf_find_payload(&m, image.len, &p, &k, err);

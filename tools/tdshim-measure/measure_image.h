@@ -11,13 +11,16 @@
 #include "tdshim/tdvf.h"
 
 /*
- * Locate the descriptor (the OVMF footer table as QEMU does; the td-shim pointer at end-0x20 if
- * there is no footer; both must agree when both exist), parse it, hold it to the td-shim and layout
- * rules (which include tdvf_find_payload's), and return the payload section and its kind. For a
+ * Open the image the way the shim opens its own (tdvf_open with TDVF_OPEN_LOCATE_BOTH: the OVMF
+ * footer table and the td-shim pointer must both find the descriptor and agree on an image of
+ * exactly image.len bytes; then tdvf_check_image: td-shim's and the layout rules, which include
+ * tdvf_find_payload's, and the CFV a firmware volume), and return the payload section and its
+ * kind. For a
  * payload in the image (TDVF_PAYLOAD_IMAGE) *bytes are the MemoryDataSize bytes at DataOffset
  * (file + zero padding), exactly what the shim hashes; for a VMM-placed one (TDVF_PAYLOAD_VMM)
  * the image holds no bytes and *bytes is empty (the caller supplies what the VMM loads, see
- * measure_vmm_region). TDS_ERR_NOT_FOUND: a valid image without a payload section. Other errors:
+ * measure_vmm_region). TDS_ERR_NOT_FOUND: a valid image without a payload section (metadata not
+ * found is TDS_ERR_MALFORMED here, with tdvf_open's reason). Other errors:
  * err says why (err->section UINT32_MAX when no section is concerned). Nothing is written on
  * failure.
  */
