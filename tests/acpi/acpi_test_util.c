@@ -59,6 +59,15 @@ void put_sdt(uint8_t *p, const char *sig, uint32_t len, uint8_t rev)
     put_le32(p + 32, 1);
 }
 
+bool tables_eq(const acpi_tables *a, const acpi_tables *b)
+{
+    return a->space.regions == b->space.regions && a->space.count == b->space.count &&
+           a->rsdp_addr == b->rsdp_addr && a->rsdp_revision == b->rsdp_revision &&
+           a->rsdp_length == b->rsdp_length && a->rsdt_addr == b->rsdt_addr &&
+           a->xsdt_addr == b->xsdt_addr && a->count == b->count && a->fadt_addr == b->fadt_addr &&
+           a->dsdt_addr == b->dsdt_addr && a->facs_addr == b->facs_addr;
+}
+
 /* ---- script writer -------------------------------------------------------------------------- */
 
 void sc_init(script *s)

@@ -130,6 +130,8 @@ uint32_t get_le32(const uint8_t *p);
 uint64_t get_le64(const uint8_t *p);
 /* Make p[0 .. len) sum to zero by setting p[at]. */
 void fix_sum(uint8_t *p, size_t len, size_t at);
+/* Field-wise equality of two table views (no memcmp over padding). */
+bool tables_eq(const acpi_tables *a, const acpi_tables *b);
 /* A header with checksum fixed later: signature, length, revision, "BOCHS " / "BXPC    ". */
 void put_sdt(uint8_t *p, const char *sig, uint32_t len, uint8_t rev);
 
