@@ -5,11 +5,26 @@
 
 #include "tdshim/acpi.h"
 
-/* Record a refusal (err may be NULL) and return its status. */
-tds_status acpi_fail(acpi_error *err, acpi_reason r, uint32_t index, uint64_t addr);
-/* The same with an explicit status (an op's own error). */
-tds_status acpi_fail_status(acpi_error *err, acpi_reason r, tds_status s, uint32_t index,
-                            uint64_t addr);
+/* Write a refusal into err (which may be NULL). */
+void acpi_record(acpi_error *err, acpi_reason r, tds_status s, uint32_t index, uint64_t addr);
+
+/* Record a refusal with an explicit status (an op's own error) and return it; never TDS_OK
+ * (visibly so, for the callers' flow and for the static analysers). */
+static inline tds_status acpi_fail_status(acpi_error *err, acpi_reason r, tds_status s,
+                                          uint32_t index, uint64_t addr)
+{
+    if (s == TDS_OK) {
+        s = TDS_ERR_STATE;
+    }
+    acpi_record(err, r, s, index, addr);
+    return s;
+}
+
+/* Record a refusal with its reason's status and return that status (never TDS_OK). */
+static inline tds_status acpi_fail(acpi_error *err, acpi_reason r, uint32_t index, uint64_t addr)
+{
+    return acpi_fail_status(err, r, acpi_reason_status(r), index, addr);
+}
 /* Record success (and start every entry point with it). */
 void acpi_ok(acpi_error *err);
 

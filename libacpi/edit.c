@@ -130,9 +130,12 @@ static tds_status check_room(const acpi_list *l, const acpi_tables *links, uint6
 static tds_status map_room(const acpi_space *s, uint64_t addr, uint64_t have, uint64_t need,
                            tds_mut_bytes *out, acpi_error *err)
 {
-    if (addr == 0 || have < need || acpi_space_map(s, addr, need, out) != TDS_OK) {
+    tds_mut_bytes m = {NULL, 0};
+    if (addr == 0 || have < need || acpi_space_map(s, addr, need, &m) != TDS_OK || m.ptr == NULL ||
+        m.len < need) {
         return acpi_fail(err, ACPI_R_ROOM, ACPI_NO_INDEX, addr);
     }
+    *out = m;
     return TDS_OK;
 }
 
@@ -141,6 +144,10 @@ static tds_status write_root(tds_mut_bytes out, tds_mut_bytes old_hdr, bool xsdt
                              const acpi_list *l)
 {
     uint32_t esz = xsdt ? 8u : 4u;
+    if (old_hdr.ptr == NULL || old_hdr.len < ACPI_SDT_HEADER_SIZE || out.ptr == NULL ||
+        out.len < ACPI_SDT_HEADER_SIZE + (size_t)l->n * esz) {
+        return TDS_ERR_STATE;
+    }
     memcpy(out.ptr, old_hdr.ptr, ACPI_SDT_HEADER_SIZE);
     tds_store_le32(out.ptr + ACPI_SDT_OFF_LENGTH, (uint32_t)out.len);
     for (uint32_t i = 0; i < l->n; i++) {
@@ -249,8 +256,9 @@ tds_status acpi_tables_edit(acpi_tables *t, const acpi_edit *e, acpi_error *err)
     }
 
     /* Write: the new roots, then the RSDP that points at them. */
-    tds_mut_bytes rsdp;
-    if (acpi_space_map(s, t->rsdp_addr, t->rsdp_length, &rsdp) != TDS_OK ||
+    tds_mut_bytes rsdp = {NULL, 0};
+    if (acpi_space_map(s, t->rsdp_addr, t->rsdp_length, &rsdp) != TDS_OK || rsdp.ptr == NULL ||
+        rsdp.len < t->rsdp_length || rsdp.len < ACPI_RSDP_V1_SIZE ||
         (rsdt.len != 0 && write_root(rsdt, old_rsdt, false, &l) != TDS_OK) ||
         (xsdt.len != 0 && write_root(xsdt, old_xsdt, true, &l) != TDS_OK)) {
         return acpi_fail(err, ACPI_R_INPUT_CHANGED, ACPI_NO_INDEX, 0);
@@ -293,22 +301,26 @@ tds_status acpi_build_root(const acpi_space *s, const uint64_t *tables, size_t n
     if (n > ACPI_MAX_TABLES) {
         return acpi_fail(err, ACPI_R_TOO_MANY_TABLES, ACPI_NO_INDEX, 0);
     }
+    static const uint64_t none[1] = {0};
+    if (tables == NULL) { /* n == 0 */
+        tables = none;
+    }
     acpi_list l = {s, array_entry, tables, (uint32_t)n};
     acpi_tables links;
     memset(&links, 0, sizeof links);
     TDS_TRY(acpi_check_entries(&l, NULL, 0, &links, err));
-    for (uint32_t i = 0; i < l.n; i++) {
-        tds_mut_bytes h;
-        if (acpi_space_map(s, tables[i], 4, &h) != TDS_OK) {
-            return acpi_fail(err, ACPI_R_INPUT_CHANGED, i, tables[i]);
+    for (size_t i = 0; i < n; i++) {
+        tds_mut_bytes h = {NULL, 0};
+        if (acpi_space_map(s, tables[i], 4, &h) != TDS_OK || h.ptr == NULL) {
+            return acpi_fail(err, ACPI_R_INPUT_CHANGED, (uint32_t)i, tables[i]);
         }
         if (unlisted_signature(h.ptr)) {
-            return acpi_fail(err, ACPI_R_TABLE_SIGNATURE, i, tables[i]);
+            return acpi_fail(err, ACPI_R_TABLE_SIGNATURE, (uint32_t)i, tables[i]);
         }
     }
     uint32_t xlen = ACPI_SDT_HEADER_SIZE + 8u * (uint32_t)n;
-    tds_mut_bytes rsdp;
-    tds_mut_bytes xsdt;
+    tds_mut_bytes rsdp = {NULL, 0};
+    tds_mut_bytes xsdt = {NULL, 0};
     TDS_TRY(map_room(s, rsdp_addr, ACPI_RSDP_V2_SIZE, ACPI_RSDP_V2_SIZE, &rsdp, err));
     TDS_TRY(map_room(s, xsdt_addr, xlen, xlen, &xsdt, err));
     acpi_range rr = {rsdp_addr, ACPI_RSDP_V2_SIZE};

@@ -75,7 +75,7 @@ static tds_status rdname(tds_bytes e, size_t off, char *out)
         return TDS_ERR_MALFORMED;
     }
     for (size_t i = 0; i < sizeof raw; i++) {
-        out[i] = (i <= len) ? (char)raw[i] : '\0';
+        out[i] = (char)(i <= len ? raw[i] : 0u);
     }
     return TDS_OK;
 }

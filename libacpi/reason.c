@@ -84,8 +84,7 @@ const char *acpi_reason_str(acpi_reason r)
     return k_reasons[r].name;
 }
 
-tds_status acpi_fail_status(acpi_error *err, acpi_reason r, tds_status s, uint32_t index,
-                            uint64_t addr)
+void acpi_record(acpi_error *err, acpi_reason r, tds_status s, uint32_t index, uint64_t addr)
 {
     if (err != NULL) {
         err->reason = r;
@@ -93,12 +92,6 @@ tds_status acpi_fail_status(acpi_error *err, acpi_reason r, tds_status s, uint32
         err->index = index;
         err->addr = addr;
     }
-    return s;
-}
-
-tds_status acpi_fail(acpi_error *err, acpi_reason r, uint32_t index, uint64_t addr)
-{
-    return acpi_fail_status(err, r, acpi_reason_status(r), index, addr);
 }
 
 void acpi_ok(acpi_error *err)

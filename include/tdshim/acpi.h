@@ -187,16 +187,20 @@ typedef struct acpi_loader_ops {
                                 uint64_t value);
 } acpi_loader_ops;
 
-/* One ALLOCATEd file. Caller-owned array; filled by the library. */
+/*
+ * One ALLOCATEd file. The caller's array is the library's working memory: pass 1 fills name,
+ * size, align, zone, max_last and command; the allocate op's answer fills addr and mem. After a
+ * failure the first acpi_error.allocated entries hold what the op handed out (to release).
+ */
 typedef struct acpi_loader_blob {
     char name[ACPI_LOADER_NAME_SIZE]; /* NUL-terminated */
-    uint32_t size;
-    uint32_t align;
-    uint8_t zone;
     uint64_t max_last;
-    uint32_t command;  /* the ALLOCATE's entry number */
     uint64_t addr;     /* from the allocate op */
     tds_mut_bytes mem; /* from the allocate op; the file is mem.ptr[0 .. size) */
+    uint32_t size;
+    uint32_t align;
+    uint32_t command; /* the ALLOCATE's entry number */
+    uint8_t zone;
 } acpi_loader_blob;
 
 typedef struct acpi_loader_result {
