@@ -36,6 +36,13 @@ uint64_t get_le64(const uint8_t *p)
     return (uint64_t)get_le32(p) | (uint64_t)get_le32(p + 4) << 32;
 }
 
+void put_str(uint8_t *p, const char *s)
+{
+    for (size_t i = 0; s[i] != '\0'; i++) {
+        p[i] = (uint8_t)s[i];
+    }
+}
+
 void fix_sum(uint8_t *p, size_t len, size_t at)
 {
     unsigned sum = 0;
@@ -326,7 +333,7 @@ void q35_build(q35_input *in)
 
     /* FACS (ACPI 6.5 5.2.10): 64 bytes, no checksum, first so it is 64-byte aligned. */
     in->facs = 0;
-    memcpy(t, "FACS", 4);
+    put_str(t, "FACS");
     put_le32(t + 4, 64);
 
     /* DSDT: header + Name(_S5, Package(4){0, 0, 0, 0}). */
@@ -410,7 +417,7 @@ void q35_build(q35_input *in)
     const uint32_t entries[] = {in->facp, in->apic, in->mcfg, in->waet};
     put_sdt(r, "RSDT", 36 + 4 * 4, 1);
     for (uint32_t i = 0; i < 4; i++) {
-        put_le32(r + 36 + 4 * i, entries[i]);
+        put_le32(r + 36 + (size_t)4 * i, entries[i]);
         add_ptr(in, false, in->rsdt + 36 + 4 * i, 4);
     }
     end_table(in, in->rsdt);

@@ -128,6 +128,8 @@ void put_le32(uint8_t *p, uint32_t v);
 void put_le64(uint8_t *p, uint64_t v);
 uint32_t get_le32(const uint8_t *p);
 uint64_t get_le64(const uint8_t *p);
+/* Copy the characters of s (not its NUL) to p. */
+void put_str(uint8_t *p, const char *s);
 /* Make p[0 .. len) sum to zero by setting p[at]. */
 void fix_sum(uint8_t *p, size_t len, size_t at);
 /* Field-wise equality of two table views (no memcmp over padding). */

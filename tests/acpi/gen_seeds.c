@@ -88,13 +88,13 @@ static void q35_xsdt(void)
     uint8_t *xs = g_in.tables + x;
     put_sdt(xs, "XSDT", 36 + 8 * 4, 1);
     for (uint32_t i = 0; i < 4; i++) {
-        put_le64(xs + 36 + 8 * i, get_le32(g_in.tables + g_in.rsdt + 36 + 4 * i));
+        put_le64(xs + 36 + (size_t)8 * i, get_le32(g_in.tables + g_in.rsdt + 36 + (size_t)4 * i));
         sc_ptr(&g_sc, Q35_TABLES, Q35_TABLES, x + 36 + 8 * i, 8);
     }
     sc_cksum(&g_sc, Q35_TABLES, x + 9, x, 36 + 8 * 4);
     static uint8_t rsdp[36];
-    memcpy(rsdp, "RSD PTR ", 8);
-    memcpy(rsdp + 9, "BOCHS ", 6);
+    put_str(rsdp, "RSD PTR ");
+    put_str(rsdp + 9, "BOCHS ");
     rsdp[15] = 2;
     put_le32(rsdp + 16, g_in.rsdt);
     put_le32(rsdp + 20, 36);

@@ -360,7 +360,7 @@ static void test_unknown_command(void **state)
 {
     (void)state;
     script sc = g_in.sc;
-    uint8_t *e = sc.b + 20 * ACPI_LOADER_ENTRY_SIZE; /* a padding entry */
+    uint8_t *e = sc.b + (size_t)20 * ACPI_LOADER_ENTRY_SIZE; /* a padding entry */
     put_le32(e, 7);
     expect_refused(&sc, 0, false, ACPI_R_UNKNOWN_COMMAND, 20, 0);
     /* Command 0 with a non-zero body is not padding either. */
@@ -416,14 +416,14 @@ static void test_name_unterminated(void **state)
 {
     (void)state;
     script sc = g_in.sc;
-    memset(sc.b + 1 * ACPI_LOADER_ENTRY_SIZE + 4, 'x', 56); /* ALLOCATE's file */
+    memset(sc.b + (size_t)1 * ACPI_LOADER_ENTRY_SIZE + 4, 'x', 56); /* ALLOCATE's file */
     expect_refused(&sc, 0, false, ACPI_R_NAME, 1, 0);
     sc = g_in.sc;
-    memset(sc.b + 3 * ACPI_LOADER_ENTRY_SIZE + 60, 'y', 56); /* an ADD_POINTER's src */
+    memset(sc.b + (size_t)3 * ACPI_LOADER_ENTRY_SIZE + 60, 'y', 56); /* an ADD_POINTER's src */
     expect_refused(&sc, 0, false, ACPI_R_NAME, 3, 0);
     sc = g_in.sc;
     /* 55 characters and a NUL is the longest name: accepted by the format, unknown here. */
-    memset(sc.b + 1 * ACPI_LOADER_ENTRY_SIZE + 4, 'z', 55);
+    memset(sc.b + (size_t)1 * ACPI_LOADER_ENTRY_SIZE + 4, 'z', 55);
     expect_refused(&sc, 0, false, ACPI_R_FILE_NOT_FOUND, 1, 0);
 }
 
@@ -431,7 +431,8 @@ static void test_name_empty(void **state)
 {
     (void)state;
     script sc = g_in.sc;
-    memset(sc.b + 2 * ACPI_LOADER_ENTRY_SIZE + 4, 0, 56); /* the first ADD_CHECKSUM's file */
+    memset(sc.b + (size_t)2 * ACPI_LOADER_ENTRY_SIZE + 4, 0,
+           56); /* the first ADD_CHECKSUM's file */
     expect_refused(&sc, 0, false, ACPI_R_NAME, 2, 0);
 }
 
@@ -459,7 +460,7 @@ static void test_duplicate_allocate(void **state)
 {
     (void)state;
     script sc = g_in.sc;
-    uint8_t *e = sc.b + 20 * ACPI_LOADER_ENTRY_SIZE;
+    uint8_t *e = sc.b + (size_t)20 * ACPI_LOADER_ENTRY_SIZE;
     memcpy(e, sc.b, ACPI_LOADER_ENTRY_SIZE); /* ALLOCATE rsdp again, after everything */
     expect_refused(&sc, 0, false, ACPI_R_DUPLICATE_ALLOCATE, 20, 0);
 }
@@ -468,7 +469,7 @@ static void test_alignment(void **state)
 {
     (void)state;
     script sc = g_in.sc;
-    uint8_t *align = sc.b + 1 * ACPI_LOADER_ENTRY_SIZE + 60;
+    uint8_t *align = sc.b + (size_t)1 * ACPI_LOADER_ENTRY_SIZE + 60;
     put_le32(align, 3);
     expect_refused(&sc, 0, false, ACPI_R_ALIGN_NOT_POW2, 1, 0);
     put_le32(align, 0);

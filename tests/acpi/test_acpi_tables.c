@@ -100,7 +100,7 @@ static void fix_rsdp(void)
 
 static void set_rsdt_entry(uint32_t i, uint32_t v)
 {
-    put_le32(g_tb + g_in.rsdt + 36 + 4 * i, v);
+    put_le32(g_tb + g_in.rsdt + 36 + (size_t)4 * i, v);
     fix_table(g_tb + g_in.rsdt);
 }
 
@@ -173,7 +173,7 @@ static void test_rsdp_scan(void **state)
     /* A decoy with a bad checksum, earlier in the list of regions, is skipped. */
     acpi_region regs[3] = {g_regions[2], g_regions[0], g_regions[1]};
     acpi_space s = {regs, 3};
-    memcpy(g_mem + 0x30, "RSD PTR ", 8);
+    put_str(g_mem + 0x30, "RSD PTR ");
     uint64_t at = 0;
     assert_int_equal(acpi_rsdp_scan(&s, &at), TDS_OK);
     assert_int_equal(at, FW_FSEG_ADDR);
@@ -459,7 +459,7 @@ static void test_root_entries(void **state)
     expect_open(FW_FSEG_ADDR, ACPI_R_ROOT_ENTRIES, ACPI_NO_INDEX, TB(g_in.rsdt));
     /* A root table with the wrong signature. */
     put_le32(g_tb + g_in.rsdt + 4, 52);
-    memcpy(g_tb + g_in.rsdt, "XSDT", 4);
+    put_str(g_tb + g_in.rsdt, "XSDT");
     fix_table(g_tb + g_in.rsdt);
     expect_open(FW_FSEG_ADDR, ACPI_R_TABLE_SIGNATURE, ACPI_NO_INDEX, TB(g_in.rsdt));
 }
@@ -544,7 +544,7 @@ static void test_too_many_tables(void **state)
     uint8_t *r = g_mem + SPARE;
     put_sdt(r, "RSDT", 36 + 4 * 257, 1);
     for (uint32_t i = 0; i < 257; i++) {
-        put_le32(r + 36 + 4 * i, (uint32_t)TB(g_in.waet));
+        put_le32(r + 36 + (size_t)4 * i, (uint32_t)TB(g_in.waet));
     }
     fix_table(r);
     put_le32(g_rs + 16, (uint32_t)MEM(SPARE));
@@ -567,15 +567,15 @@ static void make_rev2(void)
     put_sdt(x, "XSDT", 36 + 8 * 4, 1);
     put_sdt(r, "RSDT", 36 + 4 * 4, 1);
     for (uint32_t i = 0; i < 4; i++) {
-        uint32_t e = get_le32(g_tb + g_in.rsdt + 36 + 4 * i);
-        put_le64(x + 36 + 8 * i, e);
-        put_le32(r + 36 + 4 * i, e);
+        uint32_t e = get_le32(g_tb + g_in.rsdt + 36 + (size_t)4 * i);
+        put_le64(x + 36 + (size_t)8 * i, e);
+        put_le32(r + 36 + (size_t)4 * i, e);
     }
     fix_table(x);
     fix_table(r);
     uint8_t *p = g_mem + R2_RSDP;
     memcpy(p, "RSD PTR ", 8);
-    memcpy(p + 9, "TDSHIM", 6);
+    put_str(p + 9, "TDSHIM");
     p[15] = 2;
     put_le32(p + 16, (uint32_t)MEM(R2_RSDT));
     put_le32(p + 20, 36);
@@ -702,7 +702,7 @@ static void test_edit_td(void **state)
     memcpy(want, s_high + g_in.rsdt, 36);
     put_le32(want + 4, 56);
     for (uint32_t i = 0; i < 5; i++) {
-        put_le32(want + 36 + 4 * i, (uint32_t)addrs[i]);
+        put_le32(want + 36 + (size_t)4 * i, (uint32_t)addrs[i]);
     }
     fix_sum(want, 56, 9);
     assert_memory_equal(g_mem + RSDT_ROOM, want, 56);
@@ -801,8 +801,8 @@ static void test_edit_rev2(void **state)
     /* With a table above 4 GiB there can be no RSDT: refused, nothing written. */
     memcpy(g_hi, g_mem + CCEL_OFF, CCEL_ACPI_SIZE);
     memcpy(g_hi + 0x100, g_mem + CCEL_OFF, CCEL_ACPI_SIZE);
-    memcpy(g_hi + 0x100, "SSDT", 4); /* two SSDTs (allowed to repeat) above 4 GiB */
-    memcpy(g_hi, "SSDT", 4);
+    put_str(g_hi + 0x100, "SSDT"); /* two SSDTs (allowed to repeat) above 4 GiB */
+    put_str(g_hi, "SSDT");
     fix_table(g_hi);
     fix_table(g_hi + 0x100);
     acpi_tables t2;
@@ -928,8 +928,8 @@ static void test_edit_signatures(void **state)
     /* Two SSDTs are fine. */
     memcpy(g_mem + SPARE, g_mem + CCEL_OFF, CCEL_ACPI_SIZE);
     memcpy(g_mem + SPARE + 0x100, g_mem + CCEL_OFF, CCEL_ACPI_SIZE);
-    memcpy(g_mem + SPARE, "SSDT", 4);
-    memcpy(g_mem + SPARE + 0x100, "SSDT", 4);
+    put_str(g_mem + SPARE, "SSDT");
+    put_str(g_mem + SPARE + 0x100, "SSDT");
     fix_table(g_mem + SPARE);
     fix_table(g_mem + SPARE + 0x100);
     const uint64_t ssdts[] = {MEM(SPARE), MEM(SPARE + 0x100)};
@@ -1003,7 +1003,7 @@ static void test_build_root(void **state)
     assert_int_equal(x[8], 1);
     assert_memory_equal(x + 10, "TDSHIMTDSHXSDT", 14);
     for (uint32_t i = 0; i < 4; i++) {
-        assert_int_equal(get_le64(x + 36 + 8 * i), list[i]);
+        assert_int_equal(get_le64(x + 36 + (size_t)8 * i), list[i]);
     }
     acpi_tables t;
     assert_int_equal(acpi_tables_open(&g_space, MEM(SPARE), &t, &err), TDS_OK);
