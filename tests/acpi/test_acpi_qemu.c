@@ -304,6 +304,49 @@ static void test_tables(void **state)
     assert_int_equal(mc.end_bus, 255);
 }
 
+/* With ACPI_DUMP_DIR set, write the root table, DSDT, FACS and every listed table, one per
+ * file as iasl -d reads them, for acpi_iasl (iasl 20200925 does not decode an RSDP file). */
+static void dump_one(const char *dir, const char *name, const uint8_t *p, size_t n)
+{
+    char path[4096];
+    snprintf(path, sizeof path, "%s/%s.dat", dir, name);
+    FILE *f = fopen(path, "wb");
+    assert_non_null(f);
+    assert_int_equal(fwrite(p, 1, n, f), n);
+    assert_int_equal(fclose(f), 0);
+}
+
+static void dump_sdt(const acpi_space *s, const char *dir, const char *name, uint64_t addr)
+{
+    tds_mut_bytes h;
+    assert_int_equal(acpi_space_map(s, addr, 8, &h), TDS_OK);
+    uint32_t len = get_le32(h.ptr + 4);
+    assert_int_equal(acpi_space_map(s, addr, len, &h), TDS_OK);
+    dump_one(dir, name, h.ptr, len);
+}
+
+static void dump_tables(const acpi_tables *t, const char *root_name, uint64_t root)
+{
+    const char *dir = getenv("ACPI_DUMP_DIR");
+    if (dir == NULL || dir[0] == '\0') {
+        return;
+    }
+    dump_sdt(&t->space, dir, root_name, root);
+    dump_sdt(&t->space, dir, "dsdt", t->dsdt_addr);
+    dump_sdt(&t->space, dir, "facs", t->facs_addr);
+    for (uint32_t i = 0; i < t->count; i++) {
+        acpi_table_ref r;
+        assert_int_equal(acpi_tables_entry(t, i, &r), TDS_OK);
+        char name[5];
+        for (int k = 0; k < 4; k++) {
+            char c = (char)r.signature[k];
+            name[k] = (c >= 'A' && c <= 'Z') ? (char)(c - 'A' + 'a') : c;
+        }
+        name[4] = '\0';
+        dump_one(dir, name, r.bytes.ptr, r.length);
+    }
+}
+
 static void test_td_edit(void **state)
 {
     (void)state;
@@ -349,6 +392,30 @@ static void test_td_edit(void **state)
     acpi_tables again;
     assert_int_equal(acpi_tables_open(&space, rsdp, &again, NULL), TDS_OK);
     assert_true(tables_eq(&again, &t));
+    dump_tables(&t, "rsdt", t.rsdt_addr);
+
+    /* The same list under a fresh RSDP 2 + XSDT. */
+    uint64_t list[16];
+    assert_true(t.count <= 16);
+    for (uint32_t i = 0; i < t.count; i++) {
+        assert_int_equal(acpi_tables_entry(&t, i, &r), TDS_OK);
+        list[i] = r.addr;
+    }
+    acpi_ids ids;
+    memcpy(ids.oem_id, "TDSHIM", 6);
+    memcpy(ids.oem_table_id, "TDSHXSDT", 8);
+    ids.oem_revision = 1;
+    memcpy(ids.creator_id, "TDSH", 4);
+    ids.creator_revision = 1;
+    assert_int_equal(
+        acpi_build_root(&space, list, t.count, &ids, MEM_ADDR + 0x1800, MEM_ADDR + 0x1840, &err),
+        TDS_OK);
+    acpi_tables rebuilt;
+    assert_int_equal(acpi_tables_open(&space, MEM_ADDR + 0x1800, &rebuilt, &err), TDS_OK);
+    assert_int_equal(rebuilt.count, t.count);
+    assert_int_equal(rebuilt.xsdt_addr, MEM_ADDR + 0x1840);
+    assert_int_equal(rebuilt.fadt_addr, t.fadt_addr);
+    dump_tables(&rebuilt, "xsdt", rebuilt.xsdt_addr);
 }
 
 /* Hostile changes to the real script: refused, nothing patched. */
