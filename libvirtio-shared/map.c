@@ -78,7 +78,7 @@ tds_status vshared_map(vshared_pool *pool, vshared_op op, void *host, size_t len
         if (!inside_allocation(pool, host, len, &offset)) {
             return TDS_ERR_INVALID_ARG;
         }
-        m.device_addr = (pool->gpa + (uint64_t)offset) | pool->ops.shared_mask;
+        m.device_addr = vshared_device_addr(pool, offset); /* no shared bit */
         break;
     }
     default: return TDS_ERR_INVALID_ARG;

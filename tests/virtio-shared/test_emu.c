@@ -40,7 +40,8 @@ typedef struct world {
     uint8_t state[RANGE_PAGES];
     uint8_t *mem; /* backing of the range: the guest's view of its pages */
     bool pte_shared[RANGE_PAGES];
-    unsigned bad_ops; /* an op got a range outside the emulated RAM */
+    unsigned bad_ops;       /* an op got a range outside the emulated RAM */
+    unsigned device_faults; /* the device was given an address it cannot reach */
     unsigned map_calls, accept_pages;
     vshared_ops ops;
     vshared_pool pool;
@@ -233,27 +234,28 @@ static bool zero(const uint8_t *p, size_t n)
     return true;
 }
 
-/* The device: reaches memory by device address only, and only pages the emulator says shared. */
+/*
+ * The device, as a VMM device model sees a TD: it reaches memory by device address only, a device
+ * address is a plain GPA (the shared bit lives in the guest's PTEs and in MapGPA, never in a DMA
+ * address), and only pages the emulator says are shared are reachable. Anything else is a device
+ * fault: NULL, counted.
+ */
 static uint8_t *device_ptr(uint64_t dev, size_t len)
 {
-    uint64_t sb = g->ops.shared_mask;
-    if ((dev & sb) == 0) {
+    if (len == 0 || dev >= g->ops.shared_mask || dev < RANGE_BASE ||
+        dev - RANGE_BASE >= RANGE_SIZE || (uint64_t)len > RANGE_SIZE - (dev - RANGE_BASE)) {
+        g->device_faults++;
         return NULL;
     }
-    uint64_t gpa = dev & ~sb;
-    size_t first = 0;
-    size_t n = 0;
-    uint64_t start = gpa & ~(PG - 1u);
-    uint64_t span = ((gpa + len + PG - 1u) & ~(PG - 1u)) - start;
-    if (!range_pages(start, span, &first, &n)) {
-        return NULL;
-    }
-    for (size_t i = first; i < first + n; i++) {
+    size_t first = (size_t)((dev - RANGE_BASE) / PG);
+    size_t last = (size_t)((dev - RANGE_BASE + (uint64_t)len - 1u) / PG);
+    for (size_t i = first; i <= last; i++) {
         if (emu_state(i) != SHARED) {
+            g->device_faults++;
             return NULL;
         }
     }
-    return g->mem + (gpa - RANGE_BASE);
+    return g->mem + (dev - RANGE_BASE);
 }
 
 /* ---- tests -------------------------------------------------------------------------------- */
@@ -470,7 +472,7 @@ static void test_emu_fragmentation_exhaustion(void **state)
     static vshared_buffer b[POOL_PAGES];
     for (size_t i = 0; i < POOL_PAGES; i++) {
         assert_int_equal(vshared_alloc(&g->pool, 1, &b[i]), TDS_OK);
-        assert_true(b[i].device_addr == ((POOL_GPA + i * PG) | g->ops.shared_mask));
+        assert_true(b[i].device_addr == POOL_GPA + i * PG); /* plain GPA, no shared bit */
     }
     check_pages(true);
     vshared_buffer x;
@@ -506,6 +508,7 @@ static void ring_check(void *ctx)
 {
     (void)ctx;
     check_pages(true);
+    assert_int_equal(g->device_faults, 0);
 }
 
 /* The virtio-style ring (ring.c) with the emulator deciding what the device can reach. */
