@@ -201,7 +201,8 @@ TDS_MUST_USE tds_status vshared_map(vshared_pool *pool, vshared_op op, void *hos
  * reported) from the bounce into the private buffer, once. READ/WRITE: zero the bounce, free it.
  * COMMON: nothing to copy; the allocation stays (free it with vshared_free). *m is cleared on
  * success, so a second unmap of the same struct fails with TDS_ERR_INVALID_ARG.
- * Errors: TDS_ERR_INVALID_ARG (m not a live mapping of this pool), TDS_ERR_STATE.
+ * Errors: TDS_ERR_INVALID_ARG (m not a live mapping of this pool, including a device_addr that
+ * is not the one vshared_map returned), TDS_ERR_STATE.
  */
 TDS_MUST_USE tds_status vshared_unmap(vshared_pool *pool, vshared_mapping *m);
 

@@ -116,6 +116,12 @@ static void test_common_buffer(void **state)
     }
     memcpy(dev, "hello", 6);
     assert_memory_equal(h + 100, "hello", 5); /* the driver sees the device's bytes directly */
+    vshared_mapping t = m;
+    t.device_addr |= MASK48; /* tampered: the shared-bit form of the address */
+    assert_int_equal(vshared_unmap(&e->pool, &t), TDS_ERR_INVALID_ARG);
+    t = m;
+    t.device_addr -= 100; /* the allocation's address, not the mapped range's */
+    assert_int_equal(vshared_unmap(&e->pool, &t), TDS_ERR_INVALID_ARG);
     assert_int_equal(vshared_unmap(&e->pool, &m), TDS_OK);
     assert_memory_equal(h + 100, "hello", 5); /* common buffer: unmap neither copies nor frees */
     assert_int_equal(vshared_pool_free_pages(&e->pool), FAKE_POOL_PAGES - 3u);
@@ -214,6 +220,12 @@ static void test_unmap_rejects_tampered(void **state)
     assert_int_equal(vshared_unmap(&e->pool, &t), TDS_ERR_INVALID_ARG);
     t = m;
     t.len = 0;
+    assert_int_equal(vshared_unmap(&e->pool, &t), TDS_ERR_INVALID_ARG);
+    t = m;
+    t.device_addr |= MASK48; /* the shared-bit form of the address */
+    assert_int_equal(vshared_unmap(&e->pool, &t), TDS_ERR_INVALID_ARG);
+    t = m;
+    t.device_addr += PGSZ; /* another page's address */
     assert_int_equal(vshared_unmap(&e->pool, &t), TDS_ERR_INVALID_ARG);
     assert_int_equal(vshared_unmap(NULL, &m), TDS_ERR_INVALID_ARG);
     assert_int_equal(vshared_unmap(&e->pool, NULL), TDS_ERR_INVALID_ARG);
