@@ -57,8 +57,7 @@ tds_status vshared_alloc(vshared_pool *pool, size_t pages, vshared_buffer *out)
     uint8_t *host = pool->va + vshared_pages_bytes(first);
     tds_memzero_explicit(host, vshared_pages_bytes(pages));
     out->host = host;
-    /* gpa + pool bytes <= shared_mask (checked at init), so no carry reaches the shared bit. */
-    out->device_addr = (pool->gpa + (uint64_t)vshared_pages_bytes(first)) | pool->ops.shared_mask;
+    out->device_addr = vshared_device_addr(pool, vshared_pages_bytes(first)); /* no shared bit */
     out->pages = pages;
     return TDS_OK;
 }

@@ -78,7 +78,7 @@ tds_status vshared_map(vshared_pool *pool, vshared_op op, void *host, size_t len
         if (!inside_allocation(pool, host, len, &offset)) {
             return TDS_ERR_INVALID_ARG;
         }
-        m.device_addr = (pool->gpa + (uint64_t)offset) | pool->ops.shared_mask;
+        m.device_addr = vshared_device_addr(pool, offset); /* no shared bit */
         break;
     }
     default: return TDS_ERR_INVALID_ARG;
@@ -97,6 +97,10 @@ static bool bounce_valid(const vshared_pool *pool, const vshared_mapping *m)
         return false;
     }
     if ((offset & VSHARED_PAGE_MASK) != 0 || !vshared_bit_get(pool->head, index)) {
+        return false;
+    }
+    /* The device address map handed out for this bounce (e.g. not one with the shared bit). */
+    if (m->device_addr != vshared_device_addr(pool, offset)) {
         return false;
     }
     size_t pages = vshared_extent(pool, index);
@@ -133,7 +137,8 @@ tds_status vshared_unmap(vshared_pool *pool, vshared_mapping *m)
         size_t offset = 0;
         if (m->host == NULL || m->len == 0 || m->bounce != NULL ||
             (uintptr_t)m->host > UINTPTR_MAX - (m->len - 1u) ||
-            !inside_allocation(pool, m->host, m->len, &offset)) {
+            !inside_allocation(pool, m->host, m->len, &offset) ||
+            m->device_addr != vshared_device_addr(pool, offset)) {
             return TDS_ERR_INVALID_ARG;
         }
         break;

@@ -55,7 +55,8 @@ static tds_status check_range(const vshared_ops *ops, const void *va, uint64_t g
     }
     uint64_t end;
     TDS_TRY(tds_range_end(gpa, (uint64_t)len, &end));
-    /* The whole range must be private GPAs: below the shared bit (4). */
+    /* The whole range must be private GPAs: below the shared bit (4). This also keeps every
+     * device address (a pool page's private GPA) and the end of every mapping below it. */
     if ((gpa & ops->shared_mask) != 0 || end > ops->shared_mask) {
         return TDS_ERR_INVALID_ARG;
     }

@@ -45,6 +45,18 @@ static inline bool vshared_page_of(const vshared_pool *pool, const void *p, size
     return true;
 }
 
+/*
+ * Device address of the pool byte at `offset` (< pool bytes): its private GPA, shared bit clear.
+ * On TDX the shared bit lives only in the guest's PTEs and in MapGPA; the VMM's device models
+ * address guest memory by the GPA without it (docs/libvirtio-shared.md, "Device addresses").
+ * gpa + pool bytes <= shared_mask (checked at init), so the result is always below the shared
+ * bit, and so is the end of any range inside the pool.
+ */
+static inline uint64_t vshared_device_addr(const vshared_pool *pool, size_t offset)
+{
+    return pool->gpa + (uint64_t)offset;
+}
+
 /* Pages of the allocation whose first page is head_index (that bit MUST be a head). */
 size_t vshared_extent(const vshared_pool *pool, size_t head_index);
 

@@ -5,7 +5,16 @@
  * A pool of 4 KiB pages, taken from a caller-given private (accepted) range and converted to
  * shared (tdx-abi.md 3.4, 4), hands out zeroed shared buffers to device drivers and bounces
  * private data through them in the style of the EDK2 IOMMU protocol (map / unmap with
- * bus-master read, bus-master write and common buffer). Device addresses carry the shared bit.
+ * bus-master read, bus-master write and common buffer).
+ *
+ * Device addresses (vshared_buffer.device_addr, vshared_mapping.device_addr) are plain GPAs: the
+ * page's private GPA with the shared bit CLEAR. On TDX the shared bit exists only in the guest's
+ * page-table entries (set_shared) and in the MapGPA TDVMCALL (map_gpa); the VMM's device models
+ * (QEMU virtio, fw_cfg DMA) address guest memory by the GPA without it and reach the shared page
+ * that way; an address with the shared bit set normally points at no guest RAM in the VMM's view.
+ * Same convention as edk2 (OvmfPkg/IoMmuDxe/CcIoMmu.c, IoMmuMap: DeviceAddress =
+ * MapInfo->PlainTextAddress) and Linux dma-direct (phys_to_dma_unencrypted(): the plain physical
+ * address; the TDX shared bit, cc_mask, is added only to PTEs via pgprot_decrypted()).
  *
  * Ownership: the caller owns the pool struct, the pool pages, the bitmap words and every
  * mapping struct; the library keeps no globals and never allocates. Trust: the caller and its
@@ -17,8 +26,9 @@
 
 #include "tdshim/base.h"
 
-/* Library interface version; bumped on any incompatible change. */
-#define VSHARED_API_VERSION 1u
+/* Library interface version; bumped on any incompatible change. 2: device addresses no longer
+ * carry the shared bit. */
+#define VSHARED_API_VERSION 2u
 
 uint32_t vshared_api_version(void);
 
@@ -135,7 +145,7 @@ size_t vshared_pool_free_pages(const vshared_pool *pool);
 /* A shared allocation. */
 typedef struct vshared_buffer {
     void *host;           /* CPU address (page aligned) */
-    uint64_t device_addr; /* GPA with the shared bit: what a device is given */
+    uint64_t device_addr; /* what a device is given: private GPA of host, shared bit clear */
     size_t pages;
 } vshared_buffer;
 
@@ -167,7 +177,10 @@ typedef struct vshared_mapping {
     size_t len;      /* mapped length: the only bound of the copy back */
     uint8_t *bounce; /* first bounce page (READ/WRITE), NULL for COMMON */
     size_t bounce_pages;
-    uint64_t device_addr; /* what the device is given (shared bit set) */
+    /* What the device is given: the private GPA (shared bit clear) of the bounce (READ/WRITE)
+     * or of host (COMMON: the allocation's device address + the offset of host in it).
+     * The mapped range lies below the shared bit: device_addr + len <= 1 << (GPAW - 1). */
+    uint64_t device_addr;
 } vshared_mapping;
 
 /*
@@ -188,7 +201,8 @@ TDS_MUST_USE tds_status vshared_map(vshared_pool *pool, vshared_op op, void *hos
  * reported) from the bounce into the private buffer, once. READ/WRITE: zero the bounce, free it.
  * COMMON: nothing to copy; the allocation stays (free it with vshared_free). *m is cleared on
  * success, so a second unmap of the same struct fails with TDS_ERR_INVALID_ARG.
- * Errors: TDS_ERR_INVALID_ARG (m not a live mapping of this pool), TDS_ERR_STATE.
+ * Errors: TDS_ERR_INVALID_ARG (m not a live mapping of this pool, including a device_addr that
+ * is not the one vshared_map returned), TDS_ERR_STATE.
  */
 TDS_MUST_USE tds_status vshared_unmap(vshared_pool *pool, vshared_mapping *m);
 

@@ -252,24 +252,22 @@ int fake_first_unsafe(const fake_tdx *f)
 
 uint8_t *fake_device_ptr(fake_tdx *f, uint64_t dev, size_t len)
 {
-    size_t first = 0;
-    size_t n = 0;
-    if (len == 0 || (dev & f->mask) == 0) {
+    /* What the VMM's device model does on TDX: the device address is a plain GPA (no shared
+     * bit), and it reaches only pages the guest has converted to shared. An address carrying
+     * the shared bit (or anything above it) is not guest RAM for the VMM. */
+    uint64_t mem_len = (uint64_t)FAKE_PAGES * PG;
+    if (len == 0 || dev >= f->mask || dev < f->gpa_base || dev - f->gpa_base >= mem_len ||
+        (uint64_t)len > mem_len - (dev - f->gpa_base)) {
         f->device_faults++;
         return NULL;
     }
-    uint64_t gpa = dev & ~f->mask;
-    uint64_t start = gpa & ~(PG - 1);
-    uint64_t span = ((gpa + len + PG - 1) & ~(PG - 1)) - start;
-    if (!gpa_pages(f, start, span, &first, &n)) {
-        f->device_faults++;
-        return NULL;
-    }
-    for (size_t i = first; i < first + n; i++) {
+    size_t first = (size_t)((dev - f->gpa_base) / PG);
+    size_t last = (size_t)((dev - f->gpa_base + (uint64_t)len - 1u) / PG);
+    for (size_t i = first; i <= last; i++) {
         if (!f->page[i].vmm_shared || !f->page[i].pte_shared) {
-            f->device_faults++;
+            f->device_faults++; /* private page: the VMM cannot reach it */
             return NULL;
         }
     }
-    return f->mem + (gpa - f->gpa_base);
+    return f->mem + (dev - f->gpa_base);
 }

@@ -87,8 +87,9 @@ int fake_first_bad(const fake_tdx *f, size_t first, size_t n, bool shared);
  * tdx-abi.md 4), or -1. Must hold at every moment. */
 int fake_first_unsafe(const fake_tdx *f);
 
-/* Device view: host pointer for [dev, dev+len) if it is inside guest memory, carries the shared
- * bit and every page is shared; else NULL and device_faults++. */
+/* Device view (a VMM device model on TDX): host pointer for [dev, dev+len) if dev is a plain GPA
+ * (shared bit clear), the range is inside guest memory and every page it touches is shared (PTE
+ * and MapGPA); else NULL and device_faults++ (an address with the shared bit, a private page). */
 uint8_t *fake_device_ptr(fake_tdx *f, uint64_t dev, size_t len);
 
 /* True when every byte of [p, p+n) is zero. */

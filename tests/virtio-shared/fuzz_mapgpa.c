@@ -4,8 +4,9 @@
  * and success claimed after partial progress (a lying VMM), for the conversions to shared, to
  * private or both. For any answer sequence: no op is ever called outside guest
  * memory, no private byte leaks, the guest never has a private PTE over a shared or unaccepted
- * page, the state matches the pages (READY: pool PTEs all shared; UNINIT: everything private), and
- * a well-behaved VMM afterwards always lets the pool be released back to private.
+ * page, the state matches the pages (READY: pool PTEs all shared; UNINIT: everything private),
+ * device addresses handed out by a READY pool are plain GPAs (no shared bit), and a well-behaved
+ * VMM afterwards always lets the pool be released back to private.
  */
 #include <stdbool.h>
 #include <stdlib.h>
@@ -53,8 +54,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             CHECK(f.page[i].pte_shared == in_pool);
             CHECK(in_pool || (!f.page[i].vmm_shared && f.page[i].accepted));
         }
+        /* Device addresses are plain GPAs whatever the VMM answered: no shared bit. */
         vshared_buffer b;
+        vshared_mapping m;
         CHECK(vshared_alloc(&pool, 2, &b) == TDS_OK);
+        CHECK(b.host == fake_va(&f, FAKE_GUARD) && b.device_addr == fake_gpa(&f, FAKE_GUARD));
+        CHECK(vshared_map(&pool, VSHARED_BUS_MASTER_COMMON, (uint8_t *)b.host + 8191, 1, &m) ==
+              TDS_OK);
+        CHECK(m.device_addr == b.device_addr + 8191 &&
+              ((m.device_addr | b.device_addr) & f.mask) == 0);
+        CHECK(vshared_unmap(&pool, &m) == TDS_OK);
         CHECK(vshared_free(&pool, b.host) == TDS_OK);
     } else if (st == VSHARED_POOL_UNINIT) {
         CHECK(fake_first_bad(&f, 0, 0, false) == -1);

@@ -40,7 +40,8 @@ typedef struct world {
     uint8_t state[RANGE_PAGES];
     uint8_t *mem; /* backing of the range: the guest's view of its pages */
     bool pte_shared[RANGE_PAGES];
-    unsigned bad_ops; /* an op got a range outside the emulated RAM */
+    unsigned bad_ops;       /* an op got a range outside the emulated RAM */
+    unsigned device_faults; /* the device was given an address it cannot reach */
     unsigned map_calls, accept_pages;
     vshared_ops ops;
     vshared_pool pool;
@@ -117,9 +118,12 @@ static tds_status op_accept(void *ctx, uint64_t gpa, uint64_t len)
     return TDS_OK;
 }
 
+/* GPAW of the emulated TD: 48, or the value the test's initial state points at. */
+static const uint32_t gpaw52 = 52;
+
 static int setup(void **state)
 {
-    (void)state;
+    const uint32_t gpaw = *state != NULL ? *(const uint32_t *)*state : 48u;
     g = calloc(1, sizeof(*g));
     if (g == NULL) {
         return -1;
@@ -131,7 +135,7 @@ static int setup(void **state)
     memset(g->mem, 0x11, RANGE_SIZE); /* the TD's private data */
     g->range = (struct tdx_emu_range){RANGE_BASE,     RANGE_SIZE, TDX_EMU_PAGE_ACCEPTED,
                                       TDCALL_PAGE_4K, g->state,   g->mem};
-    g->cfg.gpaw = 48;
+    g->cfg.gpaw = gpaw;
     g->cfg.num_vcpus = 1;
     g->cfg.ranges = &g->range;
     g->cfg.range_count = 1;
@@ -233,27 +237,28 @@ static bool zero(const uint8_t *p, size_t n)
     return true;
 }
 
-/* The device: reaches memory by device address only, and only pages the emulator says shared. */
+/*
+ * The device, as a VMM device model sees a TD: it reaches memory by device address only, a device
+ * address is a plain GPA (the shared bit lives in the guest's PTEs and in MapGPA, never in a DMA
+ * address), and only pages the emulator says are shared are reachable. Anything else is a device
+ * fault: NULL, counted.
+ */
 static uint8_t *device_ptr(uint64_t dev, size_t len)
 {
-    uint64_t sb = g->ops.shared_mask;
-    if ((dev & sb) == 0) {
+    if (len == 0 || dev >= g->ops.shared_mask || dev < RANGE_BASE ||
+        dev - RANGE_BASE >= RANGE_SIZE || (uint64_t)len > RANGE_SIZE - (dev - RANGE_BASE)) {
+        g->device_faults++;
         return NULL;
     }
-    uint64_t gpa = dev & ~sb;
-    size_t first = 0;
-    size_t n = 0;
-    uint64_t start = gpa & ~(PG - 1u);
-    uint64_t span = ((gpa + len + PG - 1u) & ~(PG - 1u)) - start;
-    if (!range_pages(start, span, &first, &n)) {
-        return NULL;
-    }
-    for (size_t i = first; i < first + n; i++) {
+    size_t first = (size_t)((dev - RANGE_BASE) / PG);
+    size_t last = (size_t)((dev - RANGE_BASE + (uint64_t)len - 1u) / PG);
+    for (size_t i = first; i <= last; i++) {
         if (emu_state(i) != SHARED) {
+            g->device_faults++;
             return NULL;
         }
     }
-    return g->mem + (gpa - RANGE_BASE);
+    return g->mem + (dev - RANGE_BASE);
 }
 
 /* ---- tests -------------------------------------------------------------------------------- */
@@ -297,6 +302,7 @@ static void test_emu_round_trip_all_directions(void **state)
         out[i] = (uint8_t)(in[i % sizeof(req)] ^ 0xFF);
     }
     log[0] = 0xD0;
+    assert_int_equal(g->device_faults, 0);
     assert_int_equal(((uint8_t *)ring.host)[0], 0xD0);
 
     assert_int_equal(vshared_unmap(&g->pool, &mr), TDS_OK);
@@ -470,7 +476,7 @@ static void test_emu_fragmentation_exhaustion(void **state)
     static vshared_buffer b[POOL_PAGES];
     for (size_t i = 0; i < POOL_PAGES; i++) {
         assert_int_equal(vshared_alloc(&g->pool, 1, &b[i]), TDS_OK);
-        assert_true(b[i].device_addr == ((POOL_GPA + i * PG) | g->ops.shared_mask));
+        assert_true(b[i].device_addr == POOL_GPA + i * PG); /* plain GPA, no shared bit */
     }
     check_pages(true);
     vshared_buffer x;
@@ -496,6 +502,54 @@ static void test_emu_fragmentation_exhaustion(void **state)
     check_pages(false);
 }
 
+/* Device addresses on the emulator (run for GPAW 48 and 52): plain GPAs below the shared bit,
+ * each reaching exactly its bytes; the shared-bit form, a guard page, ranges running off either
+ * end of the pool and, after release, a former pool page are all device faults. */
+static void test_emu_device_addresses(void **state)
+{
+    const uint32_t gpaw = *state != NULL ? *(const uint32_t *)*state : 48u;
+    const uint64_t sb = g->ops.shared_mask;
+    assert_true(sb == 1ull << (gpaw - 1u));
+    const uint64_t pool_end = POOL_GPA + POOL_PAGES * PG;
+    assert_int_equal(pool_init(), TDS_OK);
+    vshared_buffer first;
+    vshared_buffer rest;
+    assert_int_equal(vshared_alloc(&g->pool, 1, &first), TDS_OK);
+    assert_int_equal(vshared_alloc(&g->pool, POOL_PAGES - 1u, &rest), TDS_OK);
+    assert_true(first.device_addr == POOL_GPA);
+    assert_true(rest.device_addr == POOL_GPA + PG);
+    assert_true(((first.device_addr | rest.device_addr) & sb) == 0);
+    uint8_t *p = device_ptr(first.device_addr, PG);
+    assert_ptr_equal(p, first.host);
+    assert_ptr_equal(device_ptr(rest.device_addr, (POOL_PAGES - 1u) * PG), rest.host);
+    if (p == NULL) {
+        return;
+    }
+    p[PG - 1u] = 0xA5; /* the device's write is what the driver sees */
+    assert_int_equal(((const uint8_t *)first.host)[PG - 1u], 0xA5);
+    assert_int_equal(g->device_faults, 0);
+
+    assert_null(device_ptr(first.device_addr | sb, 1)); /* the shared-bit form */
+    assert_null(device_ptr(RANGE_BASE, 1));             /* a guard page */
+    assert_null(device_ptr(POOL_GPA - 1u, 2));          /* off the bottom of the pool */
+    assert_null(device_ptr(pool_end - 1u, 2));          /* off the top of the pool */
+    assert_int_equal(g->device_faults, 4);
+
+    vshared_mapping m;
+    uint8_t *last = (uint8_t *)rest.host + (POOL_PAGES - 1u) * PG - 1u;
+    assert_int_equal(vshared_map(&g->pool, VSHARED_BUS_MASTER_COMMON, last, 1, &m), TDS_OK);
+    assert_true(m.device_addr == pool_end - 1u);
+    assert_ptr_equal(device_ptr(m.device_addr, 1), last);
+    assert_int_equal(vshared_unmap(&g->pool, &m), TDS_OK);
+    assert_int_equal(vshared_free(&g->pool, first.host), TDS_OK);
+    assert_int_equal(vshared_free(&g->pool, rest.host), TDS_OK);
+    check_pages(true);
+    assert_int_equal(vshared_pool_release(&g->pool), TDS_OK);
+    check_pages(false);
+    assert_null(device_ptr(POOL_GPA, 1)); /* private again: out of the device's reach */
+    assert_int_equal(g->device_faults, 5);
+}
+
 static uint8_t *ring_translate(void *ctx, uint64_t dev, size_t len)
 {
     (void)ctx;
@@ -506,6 +560,7 @@ static void ring_check(void *ctx)
 {
     (void)ctx;
     check_pages(true);
+    assert_int_equal(g->device_faults, 0);
 }
 
 /* The virtio-style ring (ring.c) with the emulator deciding what the device can reach. */
@@ -520,6 +575,16 @@ static void test_emu_ring(void **state)
     assert_true(zero(g->mem + GUARD * PG, POOL_PAGES * PG));
 }
 
+static void test_emu_device_addresses_gpaw52(void **state)
+{
+    test_emu_device_addresses(state);
+}
+
+static void test_emu_ring_gpaw52(void **state)
+{
+    test_emu_ring(state);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -532,6 +597,11 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_emu_accept_fails, setup, teardown),
         cmocka_unit_test_setup_teardown(test_emu_fragmentation_exhaustion, setup, teardown),
         cmocka_unit_test_setup_teardown(test_emu_ring, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_emu_device_addresses, setup, teardown),
+        cmocka_unit_test_prestate_setup_teardown(test_emu_device_addresses_gpaw52, setup, teardown,
+                                                 (void *)&gpaw52),
+        cmocka_unit_test_prestate_setup_teardown(test_emu_ring_gpaw52, setup, teardown,
+                                                 (void *)&gpaw52),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -43,7 +43,8 @@ static void test_bus_master_read(void **state)
     vshared_mapping m;
     assert_int_equal(vshared_map(&e->pool, VSHARED_BUS_MASTER_READ, priv, LEN, &m), TDS_OK);
     assert_int_equal(m.bounce_pages, 2);
-    assert_true((m.device_addr & MASK48) != 0);
+    assert_true(m.device_addr == fake_gpa(&e->f, FAKE_GUARD)); /* bounce's GPA, no shared bit */
+    assert_true((m.device_addr & MASK48) == 0);
     assert_int_equal(vshared_pool_free_pages(&e->pool), FAKE_POOL_PAGES - 2u);
     const uint8_t *dev = fake_device_ptr(&e->f, m.device_addr, LEN);
     assert_non_null(dev);
@@ -115,6 +116,12 @@ static void test_common_buffer(void **state)
     }
     memcpy(dev, "hello", 6);
     assert_memory_equal(h + 100, "hello", 5); /* the driver sees the device's bytes directly */
+    vshared_mapping t = m;
+    t.device_addr |= MASK48; /* tampered: the shared-bit form of the address */
+    assert_int_equal(vshared_unmap(&e->pool, &t), TDS_ERR_INVALID_ARG);
+    t = m;
+    t.device_addr -= 100; /* the allocation's address, not the mapped range's */
+    assert_int_equal(vshared_unmap(&e->pool, &t), TDS_ERR_INVALID_ARG);
     assert_int_equal(vshared_unmap(&e->pool, &m), TDS_OK);
     assert_memory_equal(h + 100, "hello", 5); /* common buffer: unmap neither copies nor frees */
     assert_int_equal(vshared_pool_free_pages(&e->pool), FAKE_POOL_PAGES - 3u);
@@ -214,6 +221,12 @@ static void test_unmap_rejects_tampered(void **state)
     t = m;
     t.len = 0;
     assert_int_equal(vshared_unmap(&e->pool, &t), TDS_ERR_INVALID_ARG);
+    t = m;
+    t.device_addr |= MASK48; /* the shared-bit form of the address */
+    assert_int_equal(vshared_unmap(&e->pool, &t), TDS_ERR_INVALID_ARG);
+    t = m;
+    t.device_addr += PGSZ; /* another page's address */
+    assert_int_equal(vshared_unmap(&e->pool, &t), TDS_ERR_INVALID_ARG);
     assert_int_equal(vshared_unmap(NULL, &m), TDS_ERR_INVALID_ARG);
     assert_int_equal(vshared_unmap(&e->pool, NULL), TDS_ERR_INVALID_ARG);
     assert_int_equal(priv[0], 0x33); /* nothing copied */
@@ -271,6 +284,88 @@ static void test_interleaved_mappings(void **state)
     env_free(e);
 }
 
+/*
+ * Device addresses are plain GPAs (shared bit clear) for GPAW 48 and 52, both for a pool in low
+ * memory and for one that ends exactly at the shared bit: every page, the last byte of the pool
+ * through COMMON, a bounce covering the whole pool. Each resolves through the fake device (a VMM
+ * device model) to the right host bytes; the same address with the shared bit set is refused.
+ */
+static void device_addrs_plain(uint32_t gpaw, bool at_top)
+{
+    uint64_t mask = 0;
+    assert_int_equal(vshared_shared_mask_from_gpaw(gpaw, &mask), TDS_OK);
+    env *e = env_new(at_top ? mask - (uint64_t)FAKE_PAGES * PGSZ : BASE_GPA, mask);
+    size_t n = at_top ? FAKE_PAGES - FAKE_GUARD : FAKE_POOL_PAGES;
+    assert_int_equal(vshared_pool_init(&e->pool, &e->ops, fake_va(&e->f, FAKE_GUARD),
+                                       fake_gpa(&e->f, FAKE_GUARD), n, e->bitmap,
+                                       VSHARED_BITMAP_WORDS(FAKE_PAGES)),
+                     TDS_OK);
+    assert_int_equal(fake_first_bad(&e->f, FAKE_GUARD, n, true), -1);
+    uint64_t pool_end = fake_gpa(&e->f, FAKE_GUARD + n);
+    if (at_top) {
+        assert_true(pool_end == mask);
+    }
+
+    static vshared_buffer b[FAKE_PAGES];
+    for (size_t i = 0; i < n; i++) {
+        assert_int_equal(vshared_alloc(&e->pool, 1, &b[i]), TDS_OK);
+        uint64_t dev = b[i].device_addr;
+        assert_true(dev == fake_gpa(&e->f, FAKE_GUARD + i));
+        assert_true((dev & mask) == 0);
+        assert_true(dev + PGSZ <= mask);
+        assert_ptr_equal(fake_device_ptr(&e->f, dev, PGSZ), b[i].host);
+        assert_null(fake_device_ptr(&e->f, dev | mask, 1)); /* the old, wrong form */
+    }
+    assert_int_equal(e->f.device_faults, n);
+
+    /* COMMON: the very last byte of the pool, and the whole last page. */
+    uint8_t *last = (uint8_t *)b[n - 1u].host + PGSZ - 1u;
+    vshared_mapping m;
+    assert_int_equal(vshared_map(&e->pool, VSHARED_BUS_MASTER_COMMON, last, 1, &m), TDS_OK);
+    assert_true(m.device_addr == pool_end - 1u);
+    assert_true((m.device_addr & mask) == 0);
+    assert_ptr_equal(fake_device_ptr(&e->f, m.device_addr, 1), last);
+    assert_int_equal(vshared_unmap(&e->pool, &m), TDS_OK);
+    assert_int_equal(vshared_map(&e->pool, VSHARED_BUS_MASTER_COMMON, b[n - 1u].host, PGSZ, &m),
+                     TDS_OK);
+    assert_true(m.device_addr + m.len == pool_end);
+    assert_int_equal(vshared_unmap(&e->pool, &m), TDS_OK);
+    for (size_t i = 0; i < n; i++) {
+        assert_int_equal(vshared_free(&e->pool, b[i].host), TDS_OK);
+    }
+
+    /* A READ bounce over the whole pool: [device_addr, device_addr + len) ends at pool_end. */
+    size_t len = n * PGSZ;
+    uint8_t *priv = malloc(len);
+    assert_non_null(priv);
+    fill(priv, len, (uint8_t)gpaw);
+    assert_int_equal(vshared_map(&e->pool, VSHARED_BUS_MASTER_READ, priv, len, &m), TDS_OK);
+    assert_true(m.device_addr == fake_gpa(&e->f, FAKE_GUARD));
+    assert_true(m.device_addr + m.len == pool_end);
+    const uint8_t *dev = fake_device_ptr(&e->f, m.device_addr, len);
+    assert_non_null(dev);
+    assert_memory_equal(dev, priv, len);
+    assert_null(fake_device_ptr(&e->f, m.device_addr | mask, len));
+    assert_int_equal(vshared_unmap(&e->pool, &m), TDS_OK);
+    free(priv);
+    assert_int_equal(e->f.device_faults, n + 1u);
+
+    assert_int_equal(vshared_pool_release(&e->pool), TDS_OK);
+    assert_int_equal(fake_first_bad(&e->f, 0, 0, false), -1);
+    assert_null(fake_device_ptr(&e->f, fake_gpa(&e->f, FAKE_GUARD), 1)); /* private again */
+    assert_int_equal(e->f.violations, 0);
+    env_free(e);
+}
+
+static void test_device_addr_never_shared(void **state)
+{
+    (void)state;
+    device_addrs_plain(48, false);
+    device_addrs_plain(48, true);
+    device_addrs_plain(52, false);
+    device_addrs_plain(52, true);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -280,6 +375,7 @@ int main(void)
         cmocka_unit_test(test_map_rejects),
         cmocka_unit_test(test_unmap_rejects_tampered),
         cmocka_unit_test(test_interleaved_mappings),
+        cmocka_unit_test(test_device_addr_never_shared),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -31,16 +31,25 @@ static void test_ring_all_directions(void **state)
     env_free(e);
 }
 
-/* Control: a device that reaches a page the pool never shared is caught by the fake. */
+/* Control: the fake device refuses what a VMM device model could not reach: a private page,
+ * an address carrying the shared bit, a range running off the pool into a private page. */
 static void test_ring_device_check_fires(void **state)
 {
     (void)state;
     env *e = env_new(BASE_GPA, MASK48);
     assert_int_equal(env_pool_init(e), TDS_OK);
-    assert_null(translate(e, fake_gpa(&e->f, 0) | MASK48, 8));              /* guard page */
-    assert_null(translate(e, fake_gpa(&e->f, FAKE_GUARD), 8));              /* no shared bit */
-    assert_non_null(translate(e, fake_gpa(&e->f, FAKE_GUARD) | MASK48, 8)); /* pool page */
-    assert_int_equal(e->f.device_faults, 2);
+    uint64_t pool0 = fake_gpa(&e->f, FAKE_GUARD);
+    uint64_t pool_end = fake_gpa(&e->f, FAKE_GUARD + FAKE_POOL_PAGES);
+    assert_null(translate(e, fake_gpa(&e->f, 0), 8)); /* guard page: private */
+    assert_null(translate(e, pool0 | MASK48, 8));     /* shared bit set */
+    assert_null(translate(e, pool_end - 4, 8));       /* last pool page into the guard */
+    assert_null(translate(e, pool0, 0));              /* empty */
+    assert_non_null(translate(e, pool0, 8));          /* pool page, plain GPA */
+    assert_non_null(translate(e, pool_end - 8, 8));   /* last bytes of the pool */
+    assert_int_equal(e->f.device_faults, 4);
+    assert_int_equal(vshared_pool_release(&e->pool), TDS_OK);
+    assert_null(translate(e, pool0, 8)); /* private again */
+    assert_int_equal(e->f.device_faults, 5);
     env_free(e);
 }
 
