@@ -9,9 +9,10 @@ const ccel_boot_plan ccel_boot_plan_exec = {
 const ccel_boot_plan ccel_boot_plan_no_payload = {
     "no-payload", 2, {CCEL_BOOT_TD_HOB, CCEL_BOOT_SEPARATORS}};
 const ccel_boot_plan ccel_boot_plan_linux = {"linux",
-                                             5,
-                                             {CCEL_BOOT_TD_HOB, CCEL_BOOT_KERNEL, CCEL_BOOT_INITRD,
-                                              CCEL_BOOT_CMDLINE, CCEL_BOOT_SEPARATORS}};
+                                             6,
+                                             {CCEL_BOOT_TD_HOB, CCEL_BOOT_ACPI, CCEL_BOOT_KERNEL,
+                                              CCEL_BOOT_INITRD, CCEL_BOOT_CMDLINE,
+                                              CCEL_BOOT_SEPARATORS}};
 
 const char *ccel_boot_step_name(ccel_boot_step step)
 {
@@ -24,6 +25,7 @@ const char *ccel_boot_step_name(ccel_boot_step step)
     case CCEL_BOOT_KERNEL: return "kernel";
     case CCEL_BOOT_INITRD: return "initrd";
     case CCEL_BOOT_CMDLINE: return "cmdline";
+    case CCEL_BOOT_ACPI: return "acpi";
     }
     return "unknown";
 }
@@ -34,6 +36,11 @@ tds_status ccel_boot_begin(ccel_boot_seq *s, const ccel_boot_plan *plan, ccel_lo
     if (s == NULL || plan == NULL || log == NULL || ops == NULL || plan->n == 0 ||
         plan->n > CCEL_BOOT_MAX_STEPS) {
         return TDS_ERR_INVALID_ARG;
+    }
+    for (uint32_t i = 1; i < plan->n; i++) {
+        if (plan->step[i] == CCEL_BOOT_ACPI && plan->step[i - 1u] == CCEL_BOOT_ACPI) {
+            return TDS_ERR_INVALID_ARG; /* ACPI calls could not say which step they are for */
+        }
     }
     memset(s, 0, sizeof *s);
     s->plan = plan;
@@ -51,12 +58,28 @@ ccel_boot_step ccel_boot_next(const ccel_boot_seq *s)
     return s->plan->step[s->next];
 }
 
-bool ccel_boot_complete(const ccel_boot_seq *s)
+/* On an ACPI step that has at least one event (so the next call may leave it)? */
+static bool acpi_step_recorded(const ccel_boot_seq *s)
 {
-    return s != NULL && s->plan != NULL && s->err == TDS_OK && s->next == s->plan->n;
+    return ccel_boot_next(s) == CCEL_BOOT_ACPI && s->acpi_events > 0;
 }
 
-/* Is `step` the next one? Records a refusal (sticky) if not. */
+bool ccel_boot_complete(const ccel_boot_seq *s)
+{
+    if (s == NULL || s->plan == NULL || s->err != TDS_OK || s->next > s->plan->n) {
+        return false;
+    }
+    if (s->next == s->plan->n) {
+        return true;
+    }
+    /* A plan ending with ACPI: the step stays open for more events, and counts once it has one. */
+    return s->plan->n - s->next == 1u && acpi_step_recorded(s);
+}
+
+/*
+ * May the call for `step` record now? A call for another step than ACPI first leaves an ACPI
+ * step that has its events. Records a refusal (sticky) if not; nothing changes on a refusal.
+ */
 static tds_status expect(ccel_boot_seq *s, ccel_boot_step step)
 {
     if (s == NULL || s->plan == NULL) {
@@ -65,9 +88,16 @@ static tds_status expect(ccel_boot_seq *s, ccel_boot_step step)
     if (s->err != TDS_OK) {
         return s->err;
     }
-    if (ccel_boot_next(s) != step) {
+    const uint32_t skip = step != CCEL_BOOT_ACPI && acpi_step_recorded(s) ? 1u : 0u;
+    /* s->next < plan->n <= CCEL_BOOT_MAX_STEPS whenever skip is 1: no wrap. */
+    const uint32_t at = s->next + skip;
+    if (at >= s->plan->n || s->plan->step[at] != step) {
         s->err = TDS_ERR_STATE;
         return s->err;
+    }
+    if (skip != 0u) {
+        s->next = at;
+        s->acpi_events = 0;
     }
     return TDS_OK;
 }
@@ -124,4 +154,38 @@ tds_status ccel_boot_linux_blob(ccel_boot_seq *s, ccel_linux_blob which, const r
     }
     TDS_TRY(expect(s, step));
     return done(s, ccel_event_linux_blob_digest(s->log, &s->ops, which, digest));
+}
+
+/* After an ACPI event: stay on the step, or make its error stick. */
+static tds_status acpi_done(ccel_boot_seq *s, tds_status st)
+{
+    if (st != TDS_OK) {
+        s->err = st;
+        return st;
+    }
+    s->acpi_events++; /* below UINT32_MAX: checked before the event */
+    return TDS_OK;
+}
+
+/* The ACPI step is next and can count one more event? Records a refusal (sticky) if not. */
+static tds_status expect_acpi(ccel_boot_seq *s)
+{
+    TDS_TRY(expect(s, CCEL_BOOT_ACPI));
+    if (s->acpi_events == UINT32_MAX) {
+        s->err = TDS_ERR_OVERFLOW;
+        return s->err;
+    }
+    return TDS_OK;
+}
+
+tds_status ccel_boot_acpi_data(ccel_boot_seq *s, tds_bytes data)
+{
+    TDS_TRY(expect_acpi(s));
+    return acpi_done(s, ccel_event_acpi_data(s->log, &s->ops, data));
+}
+
+tds_status ccel_boot_acpi_data_digest(ccel_boot_seq *s, const rtmr_digest *digest)
+{
+    TDS_TRY(expect_acpi(s));
+    return acpi_done(s, ccel_event_acpi_data_digest(s->log, &s->ops, digest));
 }

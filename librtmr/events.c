@@ -2,7 +2,8 @@
 /*
  * The events the shim records: td-shim's descriptors (td-shim-formats.md 1.6, tdx-abi.md 9.5) and
  * OVMF's Linux direct-boot blobs (EDK2 OvmfPkg BlobMeasurementLibTdx: PCR 4 -> MR 2,
- * EV_PLATFORM_CONFIG_FLAGS, event data = UTF-16 blob name).
+ * EV_PLATFORM_CONFIG_FLAGS, event data = UTF-16 blob name) and QEMU's ACPI data (EDK2 OvmfPkg
+ * QemuFwCfgAcpi.c: PCR 1 -> MR 1, EV_PLATFORM_CONFIG_FLAGS, event data "ACPI DATA").
  */
 #include "tdshim/ccel_events.h"
 
@@ -137,4 +138,30 @@ tds_status ccel_event_linux_blob_digest(ccel_log *log, const rtmr_extend_ops *op
     tds_bytes data = tds_bytes_make(utf16, len);
     return ccel_log_measure(log, ops, RTMR_MR_RTMR1, CCEL_EV_PLATFORM_CONFIG_FLAGS, digest, &data,
                             1);
+}
+
+/* The event data of an ACPI event: the 9 ASCII bytes "ACPI DATA", no NUL (EDK2 passes
+ * sizeof ("ACPI DATA") - 1). */
+static tds_bytes acpi_data_event(void)
+{
+    static const char data[] = CCEL_ACPI_DATA_EVENT;
+    TDS_STATIC_ASSERT(sizeof data - 1u == CCEL_ACPI_DATA_EVENT_SIZE, "ACPI DATA is 9 bytes");
+    return tds_bytes_make(data, CCEL_ACPI_DATA_EVENT_SIZE);
+}
+
+tds_status ccel_event_acpi_data(ccel_log *log, const rtmr_extend_ops *ops, tds_bytes data)
+{
+    const tds_bytes ev = acpi_data_event();
+    return ccel_log_hash_measure(log, ops, RTMR_MR_RTMR0, CCEL_EV_PLATFORM_CONFIG_FLAGS, data, &ev,
+                                 1);
+}
+
+tds_status ccel_event_acpi_data_digest(ccel_log *log, const rtmr_extend_ops *ops,
+                                       const rtmr_digest *digest)
+{
+    if (digest == NULL) {
+        return TDS_ERR_INVALID_ARG;
+    }
+    const tds_bytes ev = acpi_data_event();
+    return ccel_log_measure(log, ops, RTMR_MR_RTMR0, CCEL_EV_PLATFORM_CONFIG_FLAGS, digest, &ev, 1);
 }

@@ -5,8 +5,19 @@
  * plan its image calls for, and the reference tool (tdshim-measure) replays the same plan, so
  * the log a verifier predicts and the log the firmware writes cannot disagree on order.
  *
- * A sequencer is caller-owned, single-threaded state; an event out of the plan's order is
- * refused (TDS_ERR_STATE) and the error sticks: every later call returns it.
+ * A sequencer is caller-owned, single-threaded state. Its rules:
+ *  - Each step is recorded by its call (ccel_boot_td_hob for CCEL_BOOT_TD_HOB, ...); a call that
+ *    is not for the plan's next step is refused with TDS_ERR_STATE before the log or a register
+ *    changes.
+ *  - Every step but one records a fixed set of events and then moves on. The exception is
+ *    CCEL_BOOT_ACPI, which has one or more events: while it is the next step, each
+ *    ccel_boot_acpi_data(_digest) call records one event and the sequencer stays on the step. The
+ *    step is left by the call for the plan's following step, and only once at least one ACPI event
+ *    was recorded: with none, that call is refused (TDS_ERR_STATE). An ACPI call after the step
+ *    was left is out of order like any other. A plan may not have two ACPI steps in a row (the
+ *    calls could not say which one they are for): ccel_boot_begin refuses it.
+ *  - Every refusal and every event's own error sticks: every later call returns it, and
+ *    ccel_boot_complete stays false.
  */
 #ifndef TDSHIM_CCEL_BOOT_H
 #define TDSHIM_CCEL_BOOT_H
@@ -22,6 +33,9 @@ typedef enum ccel_boot_step {
     CCEL_BOOT_KERNEL = 5,        /* MR 2: the Linux kernel file (setup + kernel), a linux blob */
     CCEL_BOOT_INITRD = 6,        /* MR 2: the initrd (empty when the VMM gives none) */
     CCEL_BOOT_CMDLINE = 7,       /* MR 2: the command line with its terminating NUL */
+    CCEL_BOOT_ACPI = 8,          /* MR 1: QEMU's ACPI data, one or more ccel_event_acpi_data: the
+                                  * table-loader script first, then each ALLOCATEd blob in script
+                                  * order */
 } ccel_boot_step;
 
 #define CCEL_BOOT_MAX_STEPS 8u
@@ -37,24 +51,29 @@ typedef struct ccel_boot_plan {
 extern const ccel_boot_plan ccel_boot_plan_exec;
 /* An image without a payload section (the test image ends its boot there): td_hob, separators. */
 extern const ccel_boot_plan ccel_boot_plan_no_payload;
-/* A Linux kernel from the VMM (QEMU fw_cfg): td_hob, kernel, initrd, cmdline, separators. The
- * three blobs use the event of the proposed OVMF TDX blob measurement (ccel_event_linux_blob:
- * EV_PLATFORM_CONFIG_FLAGS into MR 2, data = the UTF-16 name), each measured before use. */
+/* A Linux kernel from the VMM (QEMU fw_cfg): td_hob, acpi, kernel, initrd, cmdline, separators.
+ * The ACPI step is QEMU's table-loader script and the blobs it ALLOCATEs, as OVMF measures them
+ * (ccel_event_acpi_data: MR 1, "ACPI DATA") before the kernel; the three blobs use the event of
+ * the proposed OVMF TDX blob measurement (ccel_event_linux_blob: EV_PLATFORM_CONFIG_FLAGS into
+ * MR 2, data = the UTF-16 name), each measured before use. */
 extern const ccel_boot_plan ccel_boot_plan_linux;
 
-/* Stable name of a step ("td_hob", "payload", "payload_param", "separators", "done"). */
+/* Stable name of a step ("td_hob", "payload", "payload_param", "separators", "kernel", "initrd",
+ * "cmdline", "acpi", "done"; "unknown" for any other value). */
 const char *ccel_boot_step_name(ccel_boot_step step);
 
 typedef struct ccel_boot_seq {
     const ccel_boot_plan *plan;
     ccel_log *log;
     rtmr_extend_ops ops;
-    uint32_t next;
+    uint32_t next;        /* index of the plan's next step */
+    uint32_t acpi_events; /* ACPI events recorded on the current ACPI step */
     tds_status err;
 } ccel_boot_seq;
 
 /* Start a sequence over `plan` recording into `log` (initialised, owned by the caller) through
- * `ops`. TDS_ERR_INVALID_ARG for NULL arguments or a plan with no steps or too many. */
+ * `ops`. TDS_ERR_INVALID_ARG for NULL arguments, a plan with no steps or too many, or a plan with
+ * two ACPI steps in a row. */
 TDS_MUST_USE tds_status ccel_boot_begin(ccel_boot_seq *s, const ccel_boot_plan *plan, ccel_log *log,
                                         const rtmr_extend_ops *ops);
 
@@ -69,12 +88,21 @@ TDS_MUST_USE tds_status ccel_boot_separators(ccel_boot_seq *s);
  * the caller. */
 TDS_MUST_USE tds_status ccel_boot_linux_blob(ccel_boot_seq *s, ccel_linux_blob which,
                                              const rtmr_digest *digest);
+/* One ACPI event (CCEL_BOOT_ACPI: the table-loader script, then each ALLOCATEd blob in script
+ * order, as downloaded); the sequencer stays on the step (rules above). The _digest variant takes
+ * a digest the caller computed. TDS_ERR_OVERFLOW (sticky) at 2^32 - 1 events on one step. */
+TDS_MUST_USE tds_status ccel_boot_acpi_data(ccel_boot_seq *s, tds_bytes data);
+TDS_MUST_USE tds_status ccel_boot_acpi_data_digest(ccel_boot_seq *s, const rtmr_digest *digest);
 
 /* The step the plan expects next (CCEL_BOOT_DONE when every step is recorded or after an error:
- * check ccel_boot_complete). */
+ * check ccel_boot_complete). On an ACPI step it stays CCEL_BOOT_ACPI after ACPI events were
+ * recorded (more may follow; the caller knows when its ACPI data ends and then makes the
+ * following step's call). */
 ccel_boot_step ccel_boot_next(const ccel_boot_seq *s);
 
-/* True when every step of the plan was recorded without an error. */
+/* True when every step of the plan was recorded without an error. A plan's last step, if it is
+ * ACPI, counts as recorded once it has one event (it still takes more); an ACPI step without an
+ * event never does. */
 bool ccel_boot_complete(const ccel_boot_seq *s);
 
 #endif

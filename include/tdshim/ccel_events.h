@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: BSD-2-Clause-Patent */
 /*
  * The events the shim records, bit-compatible with td-shim (td-shim-formats.md 1.6) and with
- * what OVMF records for a Linux direct boot (EDK2 BlobMeasurementLibTdx). Each helper hashes the
+ * what OVMF records for a Linux direct boot (EDK2 BlobMeasurementLibTdx) and for QEMU's ACPI tables
+ * (EDK2 QemuFwCfgAcpi.c). Each helper hashes the
  * measured bytes with SHA-384, extends through ops and logs (reserve -> extend -> commit, see
  * ccel_log_measure). The exact digest input and event data of each is in docs/librtmr.md so a
  * verifier can compute reference values.
@@ -72,5 +73,21 @@ TDS_MUST_USE tds_status ccel_event_linux_blob(ccel_log *log, const rtmr_extend_o
 TDS_MUST_USE tds_status ccel_event_linux_blob_digest(ccel_log *log, const rtmr_extend_ops *ops,
                                                      ccel_linux_blob which,
                                                      const rtmr_digest *digest);
+
+/*
+ * QEMU's ACPI tables as OVMF measures them (EDK2 OvmfPkg/Library/AcpiPlatformLib/QemuFwCfgAcpi.c):
+ * the fw_cfg "etc/table-loader" script and then every blob the script ALLOCATEs, each as
+ * downloaded from fw_cfg (before any pointer or checksum is patched), one event each:
+ * EV_PLATFORM_CONFIG_FLAGS into MR 1 (PCR 1 -> RTMR0), event data = the 9 ASCII bytes
+ * "ACPI DATA" (no NUL), digest = SHA-384(data).
+ */
+#define CCEL_ACPI_DATA_EVENT "ACPI DATA"
+#define CCEL_ACPI_DATA_EVENT_SIZE 9u
+
+TDS_MUST_USE tds_status ccel_event_acpi_data(ccel_log *log, const rtmr_extend_ops *ops,
+                                             tds_bytes data);
+/* The same event with the digest computed by the caller (e.g. while it read the blob). */
+TDS_MUST_USE tds_status ccel_event_acpi_data_digest(ccel_log *log, const rtmr_extend_ops *ops,
+                                                    const rtmr_digest *digest);
 
 #endif

@@ -249,6 +249,67 @@ image-vmm-hostile)
     refuse 1 "larger than this tool's limit" --hob hob.bin --image huge.bin \
         --payload-file payload.bin --log-out log.bin
     ;;
+linux)  # ccel_boot_plan_linux: td_hob, ACPI data (script, then ALLOCATEd files), kernel, initrd,
+        # cmdline, separators
+    head -c 20000 /dev/urandom > kernel.bin; head -c 3000 /dev/urandom > initrd.bin
+    head -c 384 /dev/urandom > loader.bin    # three 128-byte table-loader entries
+    head -c 36 /dev/urandom > rsdp.bin; head -c 5000 /dev/urandom > tables.bin
+    printf 'console=ttyS0\0' > cmdline.bin    # QEMU's CMDLINE_DATA: the string and its NUL
+    acpi=(--acpi-file loader.bin --acpi-file rsdp.bin --acpi-file tables.bin)
+    "$measure" rtmr --hob hob.bin --linux-kernel kernel.bin --linux-initrd initrd.bin \
+        --linux-cmdline console=ttyS0 "${acpi[@]}" --log-out log.bin > out.txt
+    dl=$(h loader.bin); dr=$(h rsdp.bin); dt=$(h tables.bin)
+    dk=$(h kernel.bin); di=$(h initrd.bin); dc=$(h cmdline.bin)
+    expect 0 "$(fold "$(fold "$(fold "$(fold "$r0" "$dl")" "$dr")" "$dt")" "$dsep")"
+    expect 1 "$(fold "$(fold "$(fold "$(fold "$zero" "$dk")" "$di")" "$dc")" "$dsep")"
+    expect 2 "$zero"; expect 3 "$zero"
+    verify_log
+    # The exact bytes: the HOB-only log, then every event built here (EV_PLATFORM_CONFIG_FLAGS
+    # 0xA; ACPI: MR 1, data "ACPI DATA" without NUL; blobs: MR 2, data the UTF-16LE name + NUL).
+    "$measure" rtmr --hob hob.bin --log-out head.bin > /dev/null
+    ad=$(printf 'ACPI DATA' | od -An -v -tx1 | tr -d ' \n')
+    [ "$ad" = 414350492044415441 ] || fail "ACPI DATA hex"
+    u16() { printf '%s' "$1" | od -An -v -tx1 | tr -d ' \n' | sed 's/../&00/g; s/$/0000/'; }
+    { cat head.bin
+      unhex "$(event 1 10 "$dl" "$ad")"; unhex "$(event 1 10 "$dr" "$ad")"
+      unhex "$(event 1 10 "$dt" "$ad")"
+      unhex "$(event 2 10 "$dk" "$(u16 kernel)")"; unhex "$(event 2 10 "$di" "$(u16 initrd)")"
+      unhex "$(event 2 10 "$dc" "$(u16 cmdline)")"
+      unhex "$(event 1 4 "$dsep" 00000000)"; unhex "$(event 2 4 "$dsep" 00000000)"; } > want.bin
+    cmp log.bin want.bin || fail "event log bytes differ from the Linux plan"
+    [ "$("$eventlog" dump --json log.bin | grep -o '"event":' | wc -l)" = 9 ] || fail "9 events"
+    # The order of --acpi-file is the order measured: swapped, RTMR0 differs (RTMR1 does not).
+    "$measure" rtmr --hob hob.bin --linux-kernel kernel.bin --linux-initrd initrd.bin \
+        --linux-cmdline console=ttyS0 --acpi-file loader.bin --acpi-file tables.bin \
+        --acpi-file rsdp.bin > out2.txt
+    [ "$(grep '^RTMR0 ' out2.txt)" != "$(grep '^RTMR0 ' out.txt)" ] || fail "ACPI order ignored"
+    [ "$(grep '^RTMR1 ' out2.txt)" = "$(grep '^RTMR1 ' out.txt)" ] || fail "ACPI in RTMR1"
+    # One ACPI file (the script alone), no initrd (an empty one), no command line ("" + NUL).
+    "$measure" rtmr --hob hob.bin --linux-kernel kernel.bin --acpi-file loader.bin \
+        --log-out log.bin > out.txt
+    dnul=$(printf '\0' | openssl dgst -sha384 -binary | od -An -v -tx1 | tr -d ' \n')
+    dempty=$(: | openssl dgst -sha384 -binary | od -An -v -tx1 | tr -d ' \n')
+    expect 0 "$(fold "$(fold "$r0" "$dl")" "$dsep")"
+    expect 1 "$(fold "$(fold "$(fold "$(fold "$zero" "$dk")" "$dempty")" "$dnul")" "$dsep")"
+    verify_log
+    ;;
+linux-hostile)
+    head -c 1000 /dev/urandom > kernel.bin; head -c 128 /dev/urandom > loader.bin
+    refuse 2 "the Linux plan measures QEMU's ACPI tables before the kernel" \
+        --hob hob.bin --linux-kernel kernel.bin --log-out log.bin
+    refuse 2 "acpi-file goes with --linux-kernel" --hob hob.bin --acpi-file loader.bin
+    refuse 2 "acpi-file goes with --linux-kernel" --hob hob.bin --payload payload.bin \
+        --acpi-file loader.bin
+    refuse 2 "missing value" --hob hob.bin --linux-kernel kernel.bin --acpi-file
+    refuse 2 "is the shim's Linux plan" --hob hob.bin --linux-kernel kernel.bin \
+        --acpi-file loader.bin --separators
+    refuse 1 "cannot read ACPI file 'missing.bin'" --hob hob.bin --linux-kernel kernel.bin \
+        --acpi-file loader.bin --acpi-file missing.bin --log-out log.bin
+    refuse 1 "cannot read kernel 'missing.bin'" --hob hob.bin --linux-kernel missing.bin \
+        --acpi-file loader.bin --log-out log.bin
+    refuse 1 "invalid TD HOB" --hob payload.bin --linux-kernel kernel.bin \
+        --acpi-file loader.bin --log-out log.bin
+    ;;
 hostile)
     head -c 208 /dev/urandom > rnd.bin
     refuse 1 "invalid TD HOB" --hob rnd.bin --log-out log.bin

@@ -158,6 +158,97 @@ static void test_tdshim_and_linux_events_exact(void **state)
     test_free(w);
 }
 
+/*
+ * QEMU's ACPI data (EDK2 QemuFwCfgAcpi.c): EV_PLATFORM_CONFIG_FLAGS into MR 1, data "ACPI DATA"
+ * (9 bytes, no NUL), digest SHA-384 of the blob. The event is laid out byte by byte here and the
+ * digest and RTMR0 values were computed outside this project (Python hashlib, checked with
+ * openssl dgst -sha384), so neither the library's nor ref.c's SHA-384 decides what is expected.
+ */
+static void test_acpi_data_event_exact(void **state)
+{
+    (void)state;
+    static const char script[] = "QEMU table-loader script (test bytes)";
+    /* hashlib.sha384(b"QEMU table-loader script (test bytes)") */
+    static const char digest_hex[] = "447f75188287ea55a4def2632869dce02d6ac34022ebf93728ff2d8b"
+                                     "8996e346eeecc0b0a3da24e878044d9b3f5c8d4c";
+    /* sha384(48 zero bytes || that digest): RTMR0 after the one event */
+    static const char rtmr0_one_hex[] = "93f8b01c74c2ecc8319d8f0bc00dee91afce46f68fba7666363deae"
+                                        "a6bb950d5cbeed2ef6abe3c2db9067dedc061d983";
+    /* then || sha384(b"") (an empty blob): RTMR0 after the second event */
+    static const char rtmr0_two_hex[] = "ce3023cedff0a72462f9e4795d444817f7b734ae23d848f087e8046"
+                                        "4b03d69eb870f8477e74a5b9eca52a5fa92b14917";
+    uint8_t digest[48], rtmr0_one[48], rtmr0_two[48];
+    assert_true(ref_unhex(digest_hex, digest, sizeof digest));
+    assert_true(ref_unhex(rtmr0_one_hex, rtmr0_one, sizeof rtmr0_one));
+    assert_true(ref_unhex(rtmr0_two_hex, rtmr0_two, sizeof rtmr0_two));
+
+    counting_ops c;
+    rtmr_extend_ops ops = counting_ops_make(&c);
+    ccel_log log;
+    assert_int_equal(
+        ccel_log_init(&log, tds_mut_bytes_make(area, sizeof area), str(CCEL_VENDOR_INFO_TDSHIM)),
+        TDS_OK);
+    const size_t head = ccel_log_bytes(&log).len;
+    assert_int_equal(ccel_event_acpi_data(&log, &ops, tds_bytes_make(script, sizeof script - 1)),
+                     TDS_OK);
+    assert_int_equal(c.calls, 1);
+
+    /* The CC_EVENT: MrIndex 1, EventType 0xA, one digest (SHA-384 0x000C), EventSize 9. */
+    uint8_t want[66 + 9];
+    memset(want, 0, sizeof want);
+    want[0] = 1;
+    want[4] = 0x0A;
+    want[8] = 1;
+    want[12] = 0x0C;
+    memcpy(want + 14, digest, 48);
+    want[62] = 9;
+    memcpy(want + 66, "ACPI DATA", 9);
+    const tds_bytes got = ccel_log_bytes(&log);
+    assert_int_equal(got.len, head + sizeof want);
+    assert_memory_equal(got.ptr + head, want, sizeof want);
+    assert_memory_equal(c.bank.r[0].b, rtmr0_one, 48);
+    static const uint8_t zero48[48] = {0};
+    for (int i = 1; i < 4; i++) {
+        assert_memory_equal(c.bank.r[i].b, zero48, 48);
+    }
+
+    /* The digest variant writes the same event for the same digest; an empty blob is measured as
+     * H(""). */
+    rtmr_digest dd;
+    assert_int_equal(rtmr_sha384(tds_bytes_make(NULL, 0), &dd), TDS_OK);
+    assert_int_equal(ccel_event_acpi_data_digest(&log, &ops, &dd), TDS_OK);
+    ccel_log log2;
+    static uint8_t area2[1u << 12];
+    counting_ops c2;
+    rtmr_extend_ops ops2 = counting_ops_make(&c2);
+    assert_int_equal(ccel_log_init(&log2, tds_mut_bytes_make(area2, sizeof area2),
+                                   str(CCEL_VENDOR_INFO_TDSHIM)),
+                     TDS_OK);
+    memcpy(dd.b, digest, 48);
+    assert_int_equal(ccel_event_acpi_data_digest(&log2, &ops2, &dd), TDS_OK);
+    assert_int_equal(ccel_event_acpi_data(&log2, &ops2, tds_bytes_make(NULL, 0)), TDS_OK);
+    const tds_bytes got2 = ccel_log_bytes(&log2);
+    assert_int_equal(got2.len, ccel_log_bytes(&log).len);
+    assert_memory_equal(got2.ptr, ccel_log_bytes(&log).ptr, got2.len);
+    assert_memory_equal(c.bank.r[0].b, rtmr0_two, 48);
+    assert_memory_equal(c2.bank.r[0].b, rtmr0_two, 48);
+
+    /* The log replays to the same RTMR0. */
+    ccel_view v;
+    rtmr_bank replayed;
+    assert_int_equal(ccel_parse(got2, CCEL_PARSE_EXACT, &v, NULL), TDS_OK);
+    assert_int_equal(ccel_replay(&v, &replayed), TDS_OK);
+    assert_memory_equal(replayed.r[0].b, rtmr0_two, 48);
+
+    /* Refused before anything is extended: no digest, a blob whose bytes wrap the address space. */
+    assert_int_equal(ccel_event_acpi_data_digest(&log2, &ops2, NULL), TDS_ERR_INVALID_ARG);
+    assert_int_equal(
+        ccel_event_acpi_data(&log2, &ops2, tds_bytes_make((const void *)(uintptr_t)UINTPTR_MAX, 2)),
+        TDS_ERR_INVALID_ARG);
+    assert_int_equal(c2.calls, 2);
+    assert_int_equal(ccel_log_bytes(&log2).len, got2.len);
+}
+
 static void test_full_buffer_refused_before_extend(void **state)
 {
     (void)state;
@@ -351,6 +442,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_init_spec_id_exact),
         cmocka_unit_test(test_tdshim_and_linux_events_exact),
+        cmocka_unit_test(test_acpi_data_event_exact),
         cmocka_unit_test(test_full_buffer_refused_before_extend),
         cmocka_unit_test(test_extend_failure_is_sticky),
         cmocka_unit_test(test_reservation_protocol),

@@ -20,7 +20,7 @@ static void rtmr_usage(FILE *f)
             "                            [--separators] [--payload FILE [--payload-base GPA]]\n"
             "                            [--payload-param FILE | --cmdline STR] |\n"
             "                            --linux-kernel FILE [--linux-initrd FILE]\n"
-            "                            [--linux-cmdline STR]]\n"
+            "                            [--linux-cmdline STR] --acpi-file FILE...]\n"
             "                           [--json] [--log-out FILE] [--cbor FILE]\n"
             "  prints the reference RTMR0..3 (96 hex digits each) for a TD HOB and, with --image,\n"
             "  the image's payload section in the shim's executable-payload order (HOB, payload,\n"
@@ -30,6 +30,9 @@ static void rtmr_usage(FILE *f)
             "  --linux-kernel/--linux-initrd/--linux-cmdline: the shim booting a kernel from\n"
             "  QEMU fw_cfg (-kernel -initrd -append; the command line as QEMU passes it, with\n"
             "  its NUL; no initrd is an empty one), in the shim's Linux plan\n"
+            "  --acpi-file (repeatable, at least one with --linux-kernel): QEMU's ACPI data as\n"
+            "  fw_cfg serves it, one ACPI DATA event (RTMR0) per file in the order given: the\n"
+            "  etc/table-loader script first, then each file it ALLOCATEs in script order\n"
             "  --log-out writes the expected CC event log\n"
             "  --cbor writes the reference values (MRTD with --image, RTMR0..3, SHA-384 of\n"
             "         the log, event count) as one CBOR map for a verifier\n");
@@ -71,16 +74,19 @@ typedef struct rtmr_args {
     const char *linux_kernel;
     const char *linux_initrd;
     const char *linux_cmdline;
+    const char **acpi_files; /* --acpi-file, in the order given (room for argc entries) */
+    size_t acpi_n;
     const char *log_out;
     const char *cbor_out; /* --cbor: reference values for a verifier (refvalues.h) */
     bool json;
     rtmr_ref_input in;
 } rtmr_args;
 
-/* 0 on success, 2 on a usage error (reported). */
-static int parse_args(int argc, char **argv, rtmr_args *a)
+/* 0 on success, 2 on a usage error (reported). acpi_slots has room for argc entries. */
+static int parse_args(int argc, char **argv, rtmr_args *a, const char **acpi_slots)
 {
     memset(a, 0, sizeof *a);
+    a->acpi_files = acpi_slots;
     a->in.gpaw = 48;
     for (int i = 2; i < argc; i++) {
         const char *o = argv[i];
@@ -110,6 +116,8 @@ static int parse_args(int argc, char **argv, rtmr_args *a)
             a->linux_initrd = v;
         } else if (strcmp(o, "--linux-cmdline") == 0) {
             a->linux_cmdline = v;
+        } else if (strcmp(o, "--acpi-file") == 0) {
+            a->acpi_files[a->acpi_n++] = v; /* fewer than argc options */
         } else if (strcmp(o, "--log-out") == 0) {
             a->log_out = v;
         } else if (strcmp(o, "--cbor") == 0) {
@@ -151,6 +159,15 @@ static int parse_args(int argc, char **argv, rtmr_args *a)
     }
     if ((a->linux_initrd != NULL || a->linux_cmdline != NULL) && a->linux_kernel == NULL) {
         return usage_error("--linux-initrd and --linux-cmdline go with --linux-kernel");
+    }
+    if (a->acpi_n != 0 && a->linux_kernel == NULL) {
+        return usage_error("--acpi-file goes with --linux-kernel (only the shim's Linux plan "
+                           "measures QEMU's ACPI tables)");
+    }
+    if (a->linux_kernel != NULL && a->acpi_n == 0) {
+        return usage_error("the Linux plan measures QEMU's ACPI tables before the kernel: give "
+                           "the fw_cfg etc/table-loader script and then each file it ALLOCATEs, "
+                           "in script order, with --acpi-file FILE (at least one)");
     }
     if (a->linux_kernel != NULL && (a->image != NULL || a->payload != NULL || a->param != NULL ||
                                     a->cmdline != NULL || a->in.separators)) {
@@ -372,6 +389,42 @@ static int write_cbor(const rtmr_args *a, tds_bytes image, refvalues *ref)
     return 0;
 }
 
+/* --acpi-file: read every file, in the order given, into in->acpi (*bufs and *acpi malloc'd here,
+ * freed by the caller with free_acpi). 0 or 1 (reported). */
+static int read_acpi(rtmr_args *a, uint8_t ***bufs, tds_bytes **acpi)
+{
+    if (a->acpi_n == 0) {
+        return 0;
+    }
+    *bufs = calloc(a->acpi_n, sizeof **bufs);
+    *acpi = calloc(a->acpi_n, sizeof **acpi);
+    if (*bufs == NULL || *acpi == NULL) {
+        fprintf(stderr, "tdshim-measure rtmr: out of memory\n");
+        return 1;
+    }
+    for (size_t i = 0; i < a->acpi_n; i++) {
+        size_t len = 0;
+        if (read_input("ACPI file", a->acpi_files[i], &(*bufs)[i], &len) != 0) {
+            return 1;
+        }
+        (*acpi)[i] = tds_bytes_make((*bufs)[i], len);
+    }
+    a->in.acpi = *acpi;
+    a->in.acpi_count = a->acpi_n;
+    return 0;
+}
+
+static void free_acpi(size_t n, uint8_t **bufs, tds_bytes *acpi)
+{
+    if (bufs != NULL) {
+        for (size_t i = 0; i < n; i++) {
+            free(bufs[i]);
+        }
+    }
+    free(bufs);
+    free(acpi);
+}
+
 int rtmr_main(int argc, char **argv)
 {
     rtmr_args a;
@@ -379,8 +432,14 @@ int rtmr_main(int argc, char **argv)
         rtmr_usage(stdout);
         return 0;
     }
-    int rc = parse_args(argc, argv, &a);
+    const char **acpi_slots = calloc(argc > 0 ? (size_t)argc : 1u, sizeof *acpi_slots);
+    if (acpi_slots == NULL) {
+        fprintf(stderr, "tdshim-measure rtmr: out of memory\n");
+        return 1;
+    }
+    int rc = parse_args(argc, argv, &a, acpi_slots);
     if (rc != 0) {
+        free(acpi_slots);
         return rc;
     }
     uint8_t *hob = NULL;
@@ -439,6 +498,11 @@ int rtmr_main(int argc, char **argv)
             a.in.cmdline = tds_bytes_make(cmdline, cmdline_len);
         }
     }
+    uint8_t **acpi_bufs = NULL;
+    tds_bytes *acpi = NULL;
+    if (rc == 0) {
+        rc = read_acpi(&a, &acpi_bufs, &acpi);
+    }
     if (rc == 0) {
         a.in.hob = tds_bytes_make(hob, hob_len);
         if (a.image == NULL) {
@@ -468,5 +532,7 @@ int rtmr_main(int argc, char **argv)
     free(cmdline);
     free(file);
     free(region);
+    free_acpi(a.acpi_n, acpi_bufs, acpi);
+    free(acpi_slots);
     return rc;
 }

@@ -14,10 +14,14 @@ tds_status rtmr_ref_area_size(const rtmr_ref_input *in, size_t *out)
         return TDS_ERR_INVALID_ARG;
     }
     /* Spec ID event (< 128 bytes), each event header (< 128), its data: HOB + 20-byte config
-     * header, 28-byte blob, param + 20, two 4-byte separators. */
+     * header, 28-byte blob, param + 20, two 4-byte separators, the Linux blob names (<= 16);
+     * then each ACPI event (66-byte header + 9 bytes of data < 128). */
     size_t n = 4096;
+    size_t acpi = 0;
     TDS_TRY(tds_add_size(n, in->hob.len, &n));
     TDS_TRY(tds_add_size(n, in->param.len, &n));
+    TDS_TRY(tds_mul_size(in->acpi_count, 128u, &acpi));
+    TDS_TRY(tds_add_size(n, acpi, &n));
     *out = n;
     return TDS_OK;
 }
@@ -40,14 +44,16 @@ static tds_status log_linux_order(const rtmr_ref_input *in, ccel_log *log,
     return TDS_OK;
 }
 
-/* The firmware's plan, step by step, through the same sequencer the shim records with. */
+/* The firmware's plan, step by step, through the same sequencer the shim records with (which
+ * refuses anything out of order: the plan's steps are walked here, since an ACPI step stays the
+ * sequencer's next step until the following step's call leaves it). */
 static tds_status log_plan(const rtmr_ref_input *in, ccel_log *log, const rtmr_extend_ops *ops,
                            tds_bytes hob)
 {
     ccel_boot_seq seq;
     TDS_TRY(ccel_boot_begin(&seq, in->plan, log, ops));
-    for (ccel_boot_step st = ccel_boot_next(&seq); st != CCEL_BOOT_DONE;
-         st = ccel_boot_next(&seq)) {
+    for (uint32_t i = 0; i < in->plan->n; i++) {
+        const ccel_boot_step st = in->plan->step[i];
         switch (st) {
         case CCEL_BOOT_TD_HOB: TDS_TRY(ccel_boot_td_hob(&seq, hob)); break;
         case CCEL_BOOT_PAYLOAD:
@@ -81,7 +87,15 @@ static tds_status log_plan(const rtmr_ref_input *in, ccel_log *log, const rtmr_e
             TDS_TRY(ccel_boot_linux_blob(&seq, which, &d));
             break;
         }
-        case CCEL_BOOT_DONE: break;
+        case CCEL_BOOT_ACPI:
+            if (in->acpi_count == 0 || in->acpi == NULL) {
+                return TDS_ERR_INVALID_ARG;
+            }
+            for (size_t k = 0; k < in->acpi_count; k++) {
+                TDS_TRY(ccel_boot_acpi_data(&seq, in->acpi[k]));
+            }
+            break;
+        case CCEL_BOOT_DONE: return TDS_ERR_INVALID_ARG; /* not a step (begin took the plan) */
         }
     }
     return ccel_boot_complete(&seq) ? TDS_OK : TDS_ERR_STATE;

@@ -28,9 +28,14 @@ typedef struct rtmr_ref_input {
     tds_bytes kernel;
     tds_bytes initrd;
     tds_bytes cmdline;
+    /* The plan's ACPI step (ccel_boot_plan_linux): QEMU's fw_cfg "etc/table-loader" script, then
+     * each blob it ALLOCATEs in script order, as downloaded; one ACPI DATA event each. */
+    const tds_bytes *acpi;
+    size_t acpi_count;
     /*
      * The firmware's boot plan (tdshim/ccel_boot.h, the one the shim follows): every step's
-     * input must be given (has_payload for a payload step, has_param for a parameter step; the
+     * input must be given (has_payload for a payload step, has_param for a parameter step,
+     * has_linux for the kernel, initrd and cmdline steps, acpi_count >= 1 for the ACPI step; the
      * separators need none). NULL: the flags above in td-shim's Linux-boot order (td_hob,
      * separators, payload, param), each present or not.
      */
