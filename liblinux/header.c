@@ -190,3 +190,30 @@ tds_status lnx_split_bzimage(tds_bytes file, tds_bytes *setup, tds_bytes *kernel
     *kernel = k;
     return lnx_ok(err);
 }
+
+/* The loader-owned header fields (linux_boot.h lnx_measured_form): offset, size. */
+static const struct {
+    uint16_t off;
+    uint8_t len;
+} lnx_loader_fields[] = {
+    {LNX_OFF_VID_MODE, 2},      {LNX_OFF_TYPE_OF_LOADER, 2}, {LNX_OFF_CODE32_START, 4},
+    {LNX_OFF_RAMDISK_IMAGE, 8}, {LNX_OFF_HEAP_END_PTR, 4},   {LNX_OFF_CMD_LINE_PTR, 4},
+    {LNX_OFF_SETUP_DATA, 8},
+};
+
+tds_status lnx_measured_form(tds_mut_bytes setup, lnx_error *err)
+{
+    if (err == NULL) {
+        return TDS_ERR_INVALID_ARG;
+    }
+    if (!tds_bytes_valid(tds_bytes_const(setup))) {
+        return lnx_fail(err, LNX_R_BAD_ARG, 0);
+    }
+    if (setup.len < LNX_OFF_SETUP_DATA + 8u) {
+        return lnx_fail(err, LNX_R_SETUP_TRUNCATED, (uint64_t)setup.len);
+    }
+    for (size_t i = 0; i < TDS_ARRAY_LEN(lnx_loader_fields); i++) {
+        memset(setup.ptr + lnx_loader_fields[i].off, 0, lnx_loader_fields[i].len);
+    }
+    return lnx_ok(err);
+}

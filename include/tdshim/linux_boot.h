@@ -238,6 +238,22 @@ TDS_MUST_USE tds_status lnx_parse_header(tds_bytes setup, uint64_t kernel_size, 
 TDS_MUST_USE tds_status lnx_split_bzimage(tds_bytes file, tds_bytes *setup, tds_bytes *kernel,
                                           lnx_error *err);
 
+/*
+ * The measured form of the setup bytes (in place): the header fields a boot loader writes are
+ * zeroed, so the digest of a kernel does not depend on the VMM's loader. QEMU fills some of them
+ * in fw_cfg SETUP_DATA (hw/i386/x86-common.c x86_load_linux: type_of_loader, loadflags'
+ * CAN_USE_HEAP, heap_end_ptr, cmd_line_ptr, ramdisk_image/size, setup_data, vid_mode for
+ * "vga="), and lnx_build_boot_params writes its own values into all of them: vid_mode (0x1FA, 2
+ * bytes), type_of_loader and loadflags (0x210, 2), code32_start (0x214, 4), ramdisk_image and
+ * ramdisk_size (0x218, 8), heap_end_ptr, ext_loader_ver and ext_loader_type (0x224, 4),
+ * cmd_line_ptr (0x228, 4), setup_data (0x250, 8). Every other byte is the file's, so the
+ * measurement covers everything the kernel takes from its header. The shim hashes this form of
+ * SETUP_DATA followed by KERNEL_DATA; a verifier applies it to the setup part of the bzImage file
+ * (lnx_split_bzimage). Needs setup.len >= 0x258 (LNX_R_SETUP_TRUNCATED); nothing is written on
+ * failure.
+ */
+TDS_MUST_USE tds_status lnx_measured_form(tds_mut_bytes setup, lnx_error *err);
+
 /* ---- 4. the command line ------------------------------------------------------------------ */
 
 /*

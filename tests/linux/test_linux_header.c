@@ -5,6 +5,7 @@
  * struct left untouched). Every strict prefix of the setup bytes is refused.
  */
 #include <setjmp.h>
+#include <stdbool.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -427,6 +428,50 @@ static void test_reason_table(void **state)
     assert_int_equal(lnx_reason_status(LNX_R_COUNT_), TDS_ERR_INVALID_ARG);
 }
 
+/* The measured form zeroes exactly the loader-owned fields (offsets from boot.rst's table, not
+ * from the library's macros) and keeps every other byte; short setups are refused untouched. */
+static void test_measured_form(void **state)
+{
+    (void)state;
+    static uint8_t a[0x400];
+    static uint8_t b[0x400];
+    for (size_t i = 0; i < sizeof a; i++) {
+        a[i] = (uint8_t)(0x80u | (i * 7u));
+    }
+    memcpy(b, a, sizeof b);
+    lnx_error e;
+    assert_int_equal(lnx_measured_form(tds_mut_bytes_make(b, sizeof b), &e), TDS_OK);
+    assert_int_equal(e.reason, LNX_R_NONE);
+    static const struct {
+        size_t off, len;
+    } zeroed[] = {{0x1FA, 2}, {0x210, 2}, {0x214, 4}, {0x218, 4}, {0x21C, 4},
+                  {0x224, 2}, {0x226, 1}, {0x227, 1}, {0x228, 4}, {0x250, 8}};
+    size_t n_zero = 0;
+    for (size_t i = 0; i < sizeof a; i++) {
+        bool z = false;
+        for (size_t k = 0; k < sizeof zeroed / sizeof zeroed[0]; k++) {
+            z = z || (i >= zeroed[k].off && i < zeroed[k].off + zeroed[k].len);
+        }
+        if (z) {
+            assert_int_equal(b[i], 0);
+            n_zero++;
+        } else {
+            assert_int_equal(b[i], a[i]);
+        }
+    }
+    assert_int_equal(n_zero, 32);
+    /* Too short for setup_data (0x250 + 8): refused, nothing written. */
+    memcpy(b, a, sizeof b);
+    assert_int_equal(lnx_measured_form(tds_mut_bytes_make(b, 0x257), &e), TDS_ERR_TRUNCATED);
+    assert_int_equal(e.reason, LNX_R_SETUP_TRUNCATED);
+    assert_int_equal(e.offset, 0x257);
+    assert_memory_equal(a, b, sizeof a);
+    assert_int_equal(lnx_measured_form(tds_mut_bytes_make(b, 0x258), &e), TDS_OK);
+    assert_int_equal(lnx_measured_form(tds_mut_bytes_make(NULL, 8), &e), TDS_ERR_INVALID_ARG);
+    assert_int_equal(e.reason, LNX_R_BAD_ARG);
+    assert_int_equal(lnx_measured_form(tds_mut_bytes_make(b, 0x400), NULL), TDS_ERR_INVALID_ARG);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -457,6 +502,7 @@ int main(void)
         cmocka_unit_test(test_every_prefix),
         cmocka_unit_test(test_bad_args),
         cmocka_unit_test(test_split),
+        cmocka_unit_test(test_measured_form),
         cmocka_unit_test(test_reason_table),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -251,7 +251,18 @@ image-vmm-hostile)
     ;;
 linux)  # ccel_boot_plan_linux: td_hob, ACPI data (script, then ALLOCATEd files), kernel, initrd,
         # cmdline, separators
+    # A bzImage as fw_cfg splits it: setup_sects (0x1F1) = 1, so 1024 setup bytes, then the rest.
+    # The shim measures it with the loader-owned setup-header fields zeroed (boot.rst: vid_mode
+    # 0x1FA/2, type_of_loader+loadflags 0x210/2, code32_start 0x214/4, ramdisk 0x218/8,
+    # heap_end_ptr+ext_loader_* 0x224/4, cmd_line_ptr 0x228/4, setup_data 0x250/8).
     head -c 20000 /dev/urandom > kernel.bin; head -c 3000 /dev/urandom > initrd.bin
+    printf '\001' | dd of=kernel.bin bs=1 seek=$((0x1F1)) conv=notrunc 2>/dev/null
+    cp kernel.bin kmeasured.bin
+    for f in 0x1FA:2 0x210:2 0x214:4 0x218:8 0x224:4 0x228:4 0x250:8; do
+        dd if=/dev/zero of=kmeasured.bin bs=1 seek=$((${f%:*})) count="${f#*:}" conv=notrunc \
+            2>/dev/null
+    done
+    cmp -s kernel.bin kmeasured.bin && fail "the masked fields were already zero"
     head -c 384 /dev/urandom > loader.bin    # three 128-byte table-loader entries
     head -c 36 /dev/urandom > rsdp.bin; head -c 5000 /dev/urandom > tables.bin
     printf 'console=ttyS0\0' > cmdline.bin    # QEMU's CMDLINE_DATA: the string and its NUL
@@ -259,7 +270,7 @@ linux)  # ccel_boot_plan_linux: td_hob, ACPI data (script, then ALLOCATEd files)
     "$measure" rtmr --hob hob.bin --linux-kernel kernel.bin --linux-initrd initrd.bin \
         --linux-cmdline console=ttyS0 "${acpi[@]}" --log-out log.bin > out.txt
     dl=$(h loader.bin); dr=$(h rsdp.bin); dt=$(h tables.bin)
-    dk=$(h kernel.bin); di=$(h initrd.bin); dc=$(h cmdline.bin)
+    dk=$(h kmeasured.bin); di=$(h initrd.bin); dc=$(h cmdline.bin)
     expect 0 "$(fold "$(fold "$(fold "$(fold "$r0" "$dl")" "$dr")" "$dt")" "$dsep")"
     expect 1 "$(fold "$(fold "$(fold "$(fold "$zero" "$dk")" "$di")" "$dc")" "$dsep")"
     expect 2 "$zero"; expect 3 "$zero"
@@ -294,7 +305,11 @@ linux)  # ccel_boot_plan_linux: td_hob, ACPI data (script, then ALLOCATEd files)
     verify_log
     ;;
 linux-hostile)
-    head -c 1000 /dev/urandom > kernel.bin; head -c 128 /dev/urandom > loader.bin
+    head -c 2000 /dev/urandom > kernel.bin; head -c 128 /dev/urandom > loader.bin
+    printf '\001' | dd of=kernel.bin bs=1 seek=$((0x1F1)) conv=notrunc 2>/dev/null
+    head -c 1000 kernel.bin > short.bin    # ends inside its 1024 setup bytes
+    refuse 1 "short.bin is not a bzImage: the setup bytes end before" --hob hob.bin \
+        --linux-kernel short.bin --acpi-file loader.bin --log-out log.bin
     refuse 2 "the Linux plan measures QEMU's ACPI tables before the kernel" \
         --hob hob.bin --linux-kernel kernel.bin --log-out log.bin
     refuse 2 "acpi-file goes with --linux-kernel" --hob hob.bin --acpi-file loader.bin

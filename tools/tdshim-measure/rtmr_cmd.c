@@ -10,6 +10,7 @@
 #include "refvalues.h"
 #include "mrtd.h"
 #include "rtmr_ref.h"
+#include "tdshim/linux_boot.h"
 #include "tool_io.h"
 
 static void rtmr_usage(FILE *f)
@@ -29,7 +30,8 @@ static void rtmr_usage(FILE *f)
             "  --payload/--separators/--payload-param give td-shim's Linux order;\n"
             "  --linux-kernel/--linux-initrd/--linux-cmdline: the shim booting a kernel from\n"
             "  QEMU fw_cfg (-kernel -initrd -append; the command line as QEMU passes it, with\n"
-            "  its NUL; no initrd is an empty one), in the shim's Linux plan\n"
+            "  its NUL; no initrd is an empty one), in the shim's Linux plan; the kernel is\n"
+            "  measured with the loader-owned fields of its setup header zeroed\n"
             "  --acpi-file (repeatable, at least one with --linux-kernel): QEMU's ACPI data as\n"
             "  fw_cfg serves it, one ACPI DATA event (RTMR0) per file in the order given: the\n"
             "  etc/table-loader script first, then each file it ALLOCATEs in script order\n"
@@ -51,6 +53,23 @@ static int read_input(const char *what, const char *path, uint8_t **buf, size_t 
     if (st != TDS_OK) {
         fprintf(stderr, "tdshim-measure rtmr: cannot read %s '%s': %s\n", what, path,
                 tds_status_str(st));
+        return 1;
+    }
+    return 0;
+}
+
+/* The kernel file as the shim measures it: its setup part in liblinux's measured form (the
+ * loader-owned header fields zeroed), then the rest unchanged. */
+static int kernel_measured_form(const char *path, uint8_t *file, size_t len)
+{
+    tds_bytes setup;
+    tds_bytes rest;
+    lnx_error err;
+    if (lnx_split_bzimage(tds_bytes_make(file, len), &setup, &rest, &err) != TDS_OK ||
+        lnx_measured_form(tds_mut_bytes_make(file, setup.len), &err) != TDS_OK) {
+        fprintf(stderr, "tdshim-measure rtmr: %s is not a bzImage: %s (%s at 0x%llx)\n", path,
+                lnx_reason_text(err.reason), lnx_reason_str(err.reason),
+                (unsigned long long)err.offset);
         return 1;
     }
     return 0;
@@ -478,6 +497,9 @@ int rtmr_main(int argc, char **argv)
     size_t cmdline_len = 0;
     if (rc == 0 && a.linux_kernel != NULL) {
         rc = read_input("kernel", a.linux_kernel, &kernel, &kernel_len);
+        if (rc == 0) {
+            rc = kernel_measured_form(a.linux_kernel, kernel, kernel_len);
+        }
         if (rc == 0 && a.linux_initrd != NULL) {
             rc = read_input("initrd", a.linux_initrd, &initrd, &initrd_len);
         }
