@@ -340,7 +340,7 @@ static void dump_tables(const acpi_tables *t, const char *root_name, uint64_t ro
         char name[5];
         for (int k = 0; k < 4; k++) {
             char c = (char)r.signature[k];
-            name[k] = (c >= 'A' && c <= 'Z') ? (char)(c - 'A' + 'a') : c;
+            name[k] = (char)((c >= 'A' && c <= 'Z') ? c - 'A' + 'a' : c);
         }
         name[4] = '\0';
         dump_one(dir, name, r.bytes.ptr, r.length);

@@ -139,5 +139,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             }
         }
     }
-    return 0;
+    /* clang-analyzer takes tds_bytes_make for a va_start (no va_list exists in this file). */
+    return 0; // NOLINT(clang-analyzer-valist.Unterminated)
 }
