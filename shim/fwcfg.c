@@ -54,7 +54,7 @@ static tds_status dma_xfer(shim_fwcfg *f, bool select, uint16_t sel, uint64_t to
         d[i] = desc[i];
     }
     __atomic_thread_fence(__ATOMIC_SEQ_CST); /* the descriptor before the port write */
-    uint8_t be[4];
+    uint8_t be[4] = {0};
     tds_store_be32(be, (uint32_t)(f->dma_gpa >> 32));
     TDS_TRY(out32(f, PORT_DMA_HI, tds_load_le32(be)));
     tds_store_be32(be, (uint32_t)f->dma_gpa);
@@ -115,8 +115,8 @@ tds_status shim_fwcfg_open(shim_fwcfg *f, shim_pio io)
     }
     memset(f, 0, sizeof *f);
     f->io = io;
-    uint8_t sig[4];
-    uint8_t id[4];
+    uint8_t sig[4] = {0};
+    uint8_t id[4] = {0};
     TDS_TRY(out16(f, PORT_SEL, SHIM_FWCFG_SIGNATURE));
     pio_read(f, sig, sizeof sig);
     if (sig[0] != 'Q' || sig[1] != 'E' || sig[2] != 'M' || sig[3] != 'U') {
@@ -169,14 +169,14 @@ tds_status shim_fwcfg_find(shim_fwcfg *f, const char *name, uint16_t *sel, uint3
     if (!f->present) {
         return TDS_ERR_NOT_FOUND;
     }
-    uint8_t be[4];
+    uint8_t be[4] = {0};
     TDS_TRY(read_into(f, true, SHIM_FWCFG_FILE_DIR, be, sizeof be));
     const uint32_t count = tds_load_be32(be);
     if (count > SHIM_FWCFG_MAX_FILES) {
         return TDS_ERR_VMM;
     }
     for (uint32_t i = 0; i < count; i++) {
-        uint8_t ent[64];
+        uint8_t ent[64] = {0};
         TDS_TRY(read_into(f, false, SHIM_FWCFG_FILE_DIR, ent, sizeof ent));
         if (name_equal(ent + 8, name)) {
             *size = tds_load_be32(ent);
@@ -198,6 +198,17 @@ tds_status shim_fwcfg_read(shim_fwcfg *f, uint16_t sel, void *dst, size_t n)
     return read_into(f, true, sel, dst, n);
 }
 
+tds_status shim_fwcfg_read_part(shim_fwcfg *f, uint16_t sel, bool first, void *dst, size_t n)
+{
+    if (f == NULL || (dst == NULL && n != 0)) {
+        return TDS_ERR_INVALID_ARG;
+    }
+    if (!f->present) {
+        return TDS_ERR_NOT_FOUND;
+    }
+    return read_into(f, first, sel, dst, n);
+}
+
 tds_status shim_fwcfg_read_file(shim_fwcfg *f, const char *name, uint8_t *buf, size_t cap,
                                 size_t *size)
 {
@@ -216,7 +227,7 @@ tds_status shim_fwcfg_read_file(shim_fwcfg *f, const char *name, uint8_t *buf, s
 
 tds_status shim_fwcfg_read_u32(shim_fwcfg *f, uint16_t sel, uint32_t *v)
 {
-    uint8_t le[4];
+    uint8_t le[4] = {0};
     if (v == NULL) {
         return TDS_ERR_INVALID_ARG;
     }

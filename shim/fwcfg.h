@@ -81,6 +81,11 @@ TDS_MUST_USE tds_status shim_fwcfg_find(shim_fwcfg *f, const char *name, uint16_
  * device is TDS_ERR_DEVICE. */
 TDS_MUST_USE tds_status shim_fwcfg_read(shim_fwcfg *f, uint16_t sel, void *dst, size_t n);
 
+/* Part of a longer read: `first` selects `sel` and starts at its offset 0; later parts (first =
+ * false) continue where the previous one stopped. Lets a caller hash each part as it arrives. */
+TDS_MUST_USE tds_status shim_fwcfg_read_part(shim_fwcfg *f, uint16_t sel, bool first, void *dst,
+                                             size_t n);
+
 /* The whole file `name` into buf[0..cap), its size into *size. TDS_ERR_NO_SPACE: larger than cap
  * (nothing read; *size says how large). */
 TDS_MUST_USE tds_status shim_fwcfg_read_file(shim_fwcfg *f, const char *name, uint8_t *buf,

@@ -7,6 +7,7 @@
 #include "handoff.h"
 #include "hob.h"
 #include "idt.h"
+#include "linux.h"
 #include "log.h"
 #include "measure.h"
 #include "paging.h"
@@ -273,12 +274,15 @@ static void log_tdreport_rtmr0(void)
     shim_log("tdshim: tdreport rtmr0=%s", hex);
 }
 
-/* A plain VM (no TDX module): the shim has no TD HOB, no memory to accept and no RTMRs there;
- * booting a payload on a plain VM is not implemented yet, so say so and stop. */
+/* A plain VM (no TDX module): no TD HOB, no memory to accept, no RTMRs. It boots a Linux kernel
+ * from fw_cfg; there is nothing else for it to boot. */
 static TDS_NORETURN void plain_vm(void)
 {
     shim_log("tdshim: tdx=%s", is_tdx() ? "yes (but entered through the 16-bit path)" : "no");
-    shim_fatal(0x1100, "plain VM: no TD to boot (payload boot without TDX is not implemented)");
+    if (shim_linux_kernel_present(false)) {
+        shim_linux_boot(false, NULL);
+    }
+    shim_fatal(0x1100, "plain VM: no kernel in fw_cfg to boot");
 }
 
 void shim_main(const shim_boot_regs *regs)
@@ -314,7 +318,11 @@ void shim_main(const shim_boot_regs *regs)
     if (pst != TDS_OK && pst != TDS_ERR_NOT_FOUND) {
         shim_fatal(0x7003, perr.what);
     }
-    shim_measure_init(pst == TDS_OK); /* the boot plan: with or without a payload */
+    /* The boot plan: the image's payload; else a kernel from fw_cfg; else nothing to boot. */
+    const bool boot_linux = pst != TDS_OK && shim_linux_kernel_present(true);
+    shim_measure_init(pst == TDS_OK ? &ccel_boot_plan_exec
+                      : boot_linux  ? &ccel_boot_plan_linux
+                                    : &ccel_boot_plan_no_payload);
     /* Copy, measure into RTMR0, then validate (hob.h); fatal on any failure. */
     shim_hob_take(img->hob.mem_addr, img->hob.mem_size, info.gpaw, &img->meta);
     accept_memory(fw, vcpus);
@@ -325,6 +333,9 @@ void shim_main(const shim_boot_regs *regs)
                                .cpus = vcpus,
                                .gpaw = info.gpaw,
                                .bsp_apic_id = bsp_apic_id()};
+    if (boot_linux) {
+        shim_linux_boot(true, &h);
+    }
     shim_handoff(&h); /* enters the payload when the image has one; returns otherwise */
-    shim_fatal(0x1FFF, "no payload to hand off to (the image has no payload section)");
+    shim_fatal(0x1FFF, "nothing to boot (no payload section in the image, no kernel in fw_cfg)");
 }

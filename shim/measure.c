@@ -18,6 +18,7 @@ uint64_t shim_measure_area(void)
 #include "tdshim/ccel.h"
 #include "tdshim/ccel_boot.h"
 #include "tdshim/rtmr_tdcall.h"
+#include "tdshim/tdcall.h"
 
 /* The td_hob event carries the whole list as its data (td-shim's event): the log must hold the
  * largest HOB the shim takes, with room for everything else. */
@@ -28,10 +29,9 @@ static ccel_log shim_ccel;
 static rtmr_tdcall_ctx shim_log_tctx;
 static ccel_boot_seq shim_seq; /* the boot plan's sequencer (ccel_boot.h) */
 
-void shim_measure_init(bool has_payload)
+void shim_measure_init(const ccel_boot_plan *plan)
 {
     const char vendor[] = CCEL_VENDOR_INFO_TDSHIM;
-    const ccel_boot_plan *plan = has_payload ? &ccel_boot_plan_exec : &ccel_boot_plan_no_payload;
     const rtmr_extend_ops ops = rtmr_tdcall_ops(&shim_log_tctx);
     if (ccel_log_init(&shim_ccel, tds_mut_bytes_make(shim_log_area, sizeof shim_log_area),
                       tds_bytes_make(vendor, sizeof vendor - 1)) != TDS_OK ||
@@ -87,6 +87,36 @@ void shim_measure_separators(void)
 {
     const uint32_t before = shim_ccel.events - 1u; /* measured events so far (not the Spec ID) */
     logged("separator", 4, before, ccel_boot_separators(&shim_seq));
+}
+
+void shim_measure_linux_blob(ccel_linux_blob which, uint64_t measured, const rtmr_digest *digest)
+{
+    const uint32_t before = shim_ccel.events - 1u;
+    const char *what = which == CCEL_LINUX_KERNEL   ? "kernel"
+                       : which == CCEL_LINUX_INITRD ? "initrd"
+                                                    : "cmdline";
+    logged(what, measured, before, ccel_boot_linux_blob(&shim_seq, which, digest));
+}
+
+void shim_measure_acpi_data(tds_bytes data)
+{
+    const uint32_t before = shim_ccel.events - 1u;
+    logged("acpi", data.len, before, ccel_boot_acpi_data(&shim_seq, data));
+}
+
+void shim_measure_report_rtmrs(void)
+{
+    static struct tdcall_tdreport report;
+    static struct tdcall_reportdata reportdata;
+    tdcall_status hw;
+    if (tdcall_mr_report(&report, &reportdata, &hw) != TDS_OK) {
+        shim_fatal(0x3004, "TDG.MR.REPORT failed");
+    }
+    for (uint32_t i = 0; i < TDCALL_RTMR_COUNT; i++) {
+        char hex[2 * RTMR_SHA384_SIZE + 1];
+        (void)shim_hex(hex, sizeof hex, report.tdinfo.rtmr[i], sizeof report.tdinfo.rtmr[i]);
+        shim_log("tdshim: tdreport rtmr%u=%s", i, hex);
+    }
 }
 
 void shim_measure_require_complete(void)

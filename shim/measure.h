@@ -13,16 +13,26 @@
 #include <stdint.h>
 
 #include "tdshim/base.h"
+#include "tdshim/ccel_boot.h"
 
 /* LAML of the CCEL table: 192 KiB, the largest TD HOB (SHIM_HOB_MAX, 128 KiB, which the td_hob
  * event carries whole) and 64 KiB for every other event (measure.c checks the relation). */
 #define SHIM_LOG_AREA_SIZE 0x30000u
 
 /* Start the log (Spec ID event only) and the boot plan its events follow (tdshim/ccel_boot.h,
- * shared with tdshim-measure): ccel_boot_plan_exec with a payload section, else
- * ccel_boot_plan_no_payload. A TD entry only: TDG.MR.RTMR.EXTEND must be answered. An event out
- * of the plan's order is fatal (0x6004). */
-void shim_measure_init(bool has_payload);
+ * shared with tdshim-measure): ccel_boot_plan_exec with a payload section, ccel_boot_plan_linux
+ * for a kernel from fw_cfg, else ccel_boot_plan_no_payload. A TD entry only: TDG.MR.RTMR.EXTEND
+ * must be answered. An event out of the plan's order is fatal (0x6004). */
+void shim_measure_init(const ccel_boot_plan *plan);
+
+/* RTMR1 <- a Linux blob from fw_cfg whose SHA-384 the caller computed while copying it
+ * (`measured` bytes: printed only). */
+void shim_measure_linux_blob(ccel_linux_blob which, uint64_t measured, const rtmr_digest *digest);
+/* One ACPI DATA event (RTMR0): the table-loader script, then each file it loads, in order. */
+void shim_measure_acpi_data(tds_bytes data);
+
+/* Print RTMR0..3 as the TDX module reports them in a TDREPORT (for the boot report). */
+void shim_measure_report_rtmrs(void);
 
 /* RTMR0 <- the TD HOB bytes (tdhob_measured_length of the copy, before validation), event
  * "td_hob" (td-shim's descriptor). */

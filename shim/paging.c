@@ -265,6 +265,14 @@ tds_status shim_paging_map(uint64_t va, uint64_t pa, uint64_t len, uint64_t flag
     return TDS_OK;
 }
 
+tds_status shim_paging_map_large(uint64_t va, uint64_t pa, uint64_t len, uint64_t flags)
+{
+    TDS_TRY(
+        shim_pt_map(cpu_read_cr3(), &shim_pt_extra_alloc, va, pa, len, flags, cpu_has_1g_pages()));
+    flush_tlb();
+    return TDS_OK;
+}
+
 tds_status shim_paging_protect(uint64_t va, uint64_t len, uint64_t flags)
 {
     TDS_TRY(shim_pt_map(cpu_read_cr3(), &shim_pt_extra_alloc, va, va, len, flags, false));

@@ -108,6 +108,10 @@ TDS_MUST_USE tds_status shim_paging_map_ram(uint64_t top);
 /* Map [va, va+len) to [pa, ...) on the live tables with 4 KiB or 2 MiB leaves, then flush. */
 TDS_MUST_USE tds_status shim_paging_map(uint64_t va, uint64_t pa, uint64_t len, uint64_t flags);
 
+/* The same with 1 GiB leaves too where the CPU has them (large RAM ranges: fewer table pages). */
+TDS_MUST_USE tds_status shim_paging_map_large(uint64_t va, uint64_t pa, uint64_t len,
+                                              uint64_t flags);
+
 /* Change the leaf flags of [va, va+len) on the live tables (4 KiB pages), then flush. */
 TDS_MUST_USE tds_status shim_paging_protect(uint64_t va, uint64_t len, uint64_t flags);
 

@@ -4,8 +4,10 @@
 # usage: run-qemu.sh QEMU IMAGE TIMEOUT_SECONDS [extra qemu args...]
 # Environment: TDSHIM_SMP (vCPUs, default 1), TDSHIM_MEM (RAM, default 256M),
 #   TDSHIM_SHARED_ALIAS=1: back guest RAM with a shared file (memory-backend-file, share=on) and
-#   map the same file again with a pc-dimm at 0x800000000000 (bit 47: the shared bit with GPAW 48),
-#   so a GPA with the shared bit reads and writes the same bytes as the private GPA without it.
+#   give the file's first MiB to an ivshmem-plain device in slot 0x10, whose BAR the test image
+#   puts at 0x800000000000 (bit 47: the shared bit with GPAW 48), so a GPA below 1 MiB with the
+#   shared bit reads and writes the same bytes as the private GPA without it (no SRAT, no memory
+#   hotplug: the guest sees a plain q35 machine).
 #   TDSHIM_HOB=FILE: load FILE at the TD_HOB section (0x800000), as the VMM does.
 # Every boot also gets the writable BFV the test image's TD start needs (tests/fw/td_entry.nasm):
 # an ivshmem-plain device whose 2 MiB memory (a temporary file) holds a copy of the image's BFV
@@ -36,12 +38,11 @@ if [ "${TDSHIM_SHARED_ALIAS:-0}" = 1 ]; then
   ram="$(mktemp "${TMPDIR:-/tmp}/tdshim-ram.XXXXXX")"
   tmpfiles+=("$ram")
   truncate -s "$mem" "$ram"
-  # maxmem reaches past 2^47 so the DIMM fits the device-memory window above RAM.
   machine=q35,memory-backend=ram0
-  memargs=(-m "$mem,slots=1,maxmem=129T"
+  memargs=(-m "$mem"
     -object "memory-backend-file,id=ram0,size=$mem,mem-path=$ram,share=on"
-    -object "memory-backend-file,id=alias0,size=$mem,mem-path=$ram,share=on"
-    -device pc-dimm,memdev=alias0,addr=0x800000000000)
+    -object "memory-backend-file,id=alias0,size=1M,mem-path=$ram,share=on"
+    -device ivshmem-plain,memdev=alias0,addr=0x10)
 fi
 timeout --kill-after=2 "$limit" "$qemu" \
   -accel tcg -machine "$machine" -cpu max,phys-bits=48 "${memargs[@]}" -smp "${TDSHIM_SMP:-1}" \

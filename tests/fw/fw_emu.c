@@ -15,6 +15,7 @@
 
 #include "fatal.h"
 #include "fwcfg.h"
+#include "pio.h"
 #include "log.h"
 #include "tdshim/endian.h"
 #include "tdshim/mem.h"
@@ -120,6 +121,9 @@ static uint64_t hook_io(void *ctx, uint32_t vcpu, uint16_t port, uint32_t size, 
 {
     (void)ctx;
     (void)vcpu;
+    if (tdtest_vmm_io(port, size, write, value)) {
+        return 0;
+    }
     if (write) {
         switch (size) {
         case 1: cpu_outb(port, (uint8_t)*value); break;
@@ -266,6 +270,32 @@ static size_t vm_ram(ram_range *out, size_t cap)
     return n;
 }
 
+/*
+ * The harness's shared alias (run-qemu.sh TDSHIM_SHARED_ALIAS=1): an ivshmem-plain device in slot
+ * TDTEST_ALIAS_SLOT whose memory is the first MiB of the guest-RAM file. Its 64-bit BAR 2 goes at
+ * the shared bit (GPAW 48), so GPA (shared bit | x) reaches the same bytes as private GPA x for
+ * x below 1 MiB, as a TD's shared mapping of a page reaches the memory the VMM sees. No alias
+ * device: nothing is mapped there (the negative control).
+ */
+static void map_shared_alias(void)
+{
+    uint32_t id = 0;
+    if (shim_pci_read32(SHIM_PIO_DIRECT, TDTEST_ALIAS_SLOT, 0, 0, &id) != TDS_OK ||
+        id != 0x11101AF4u) {
+        return;
+    }
+    uint32_t cmd = 0;
+    if (shim_pci_write32(SHIM_PIO_DIRECT, TDTEST_ALIAS_SLOT, 0, 0x18, 0) != TDS_OK ||
+        shim_pci_write32(SHIM_PIO_DIRECT, TDTEST_ALIAS_SLOT, 0, 0x1C,
+                         (uint32_t)(TDTEST_ALIAS_GPA >> 32)) != TDS_OK ||
+        shim_pci_read32(SHIM_PIO_DIRECT, TDTEST_ALIAS_SLOT, 0, 0x04, &cmd) != TDS_OK ||
+        shim_pci_write32(SHIM_PIO_DIRECT, TDTEST_ALIAS_SLOT, 0, 0x04, cmd | 0x2u) != TDS_OK) {
+        tdtest_log("tdtest: emulator: cannot program the shared-alias device");
+        tdtest_exit(TDTEST_EXIT_FATAL);
+    }
+    tdtest_log("tdshim: emulator shared alias: [0, 0x100000) again at 0x%lx", TDTEST_ALIAS_GPA);
+}
+
 /* Describe the VM to the emulator: low RAM 0-1 MiB pending, the TempMem and TD_HOB sections
  * accepted (the VMM added them), then pending (2 MiB leaves from 0xA00000 when the size allows);
  * every range above it pending with 2 MiB leaves where aligned. */
@@ -333,6 +363,8 @@ static void emu_setup(void)
         cfg.num_vcpus = v;
     }
     cfg.max_vcpus = cfg.num_vcpus;
+    tdtest_vmm_setup();
+    map_shared_alias();
     cfg.ranges = tdtest_ranges;
     cfg.range_count = (uint32_t)k;
     cfg.hooks.io = hook_io;

@@ -184,8 +184,9 @@ static void cross_check(const shim_accept_report *rep)
  * converted to shared through the shim's page-table op (PTE = gpa | shared bit, same VA, TLB
  * flushed) and MapGPA answered by the emulator; a pattern written through the shared mapping is
  * read back through a second, private mapping of the same GPA. With the harness's alias (guest
- * RAM in a shared file, mapped again by a pc-dimm at the shared bit) both read the same bytes;
- * without it they differ. Then the pool is released (back to private, accepted, scrubbed).
+ * RAM in a shared file whose first MiB an ivshmem BAR maps again at the shared bit) both read the
+ * same bytes; without it they differ. Then the pool is released (back to private, accepted,
+ * scrubbed).
  */
 tds_status tdtest_shared_alias_test(uint64_t page, bool *same)
 {
@@ -231,6 +232,9 @@ tds_status tdtest_shared_alias_test(uint64_t page, bool *same)
     return TDS_OK;
 }
 
+/* Inside the alias, in conventional memory nothing else uses before the hand-off. */
+#define TDTEST_SHARED_TEST_PAGE 0x90000ull
+
 /* NOLINTNEXTLINE(bugprone-reserved-identifier,cert-dcl37-c,cert-dcl51-cpp): ld --wrap's name */
 tds_status __wrap_shim_accept_run(mbox_fw *fw, uint32_t cpus, uint64_t limit,
                                   shim_accept_report *rep)
@@ -249,7 +253,7 @@ tds_status __wrap_shim_accept_run(mbox_fw *fw, uint32_t cpus, uint64_t limit,
     char any[4];
     bool same = false;
     if (tdtest_knob("opt/tdshim/shared-test", any, sizeof any) == TDS_OK &&
-        tdtest_shared_alias_test(0x1000000ull, &same) != TDS_OK) {
+        tdtest_shared_alias_test(TDTEST_SHARED_TEST_PAGE, &same) != TDS_OK) {
         shim_fatal(0x5007, "shared alias test: conversion failed");
     }
     return st;

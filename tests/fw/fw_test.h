@@ -52,6 +52,12 @@ uint64_t tdtest_emu_io_calls(void);
 void tdtest_emu_counters(struct tdx_emu_counters *out);
 TDS_MUST_USE tds_status tdtest_emu_count_pending(uint64_t base, uint64_t len, uint64_t *pending);
 
+/* The harness's shared alias (fw_emu.c, run-qemu.sh): slot of its ivshmem device, where it maps
+ * the first MiB of guest RAM again (the shared bit with GPAW 48). */
+#define TDTEST_ALIAS_SLOT 0x10u
+#define TDTEST_ALIAS_GPA ((uint64_t)1 << 47)
+#define TDTEST_ALIAS_SIZE ((uint64_t)0x100000)
+
 /* The shared-alias check (docs/shim.md): see fw_hooks.c. */
 #define TDTEST_ALIAS_PRIVATE_VA 0x7F0000000000ull
 TDS_MUST_USE tds_status tdtest_shared_alias_test(uint64_t page, bool *same);
@@ -72,7 +78,19 @@ tds_status __wrap_shim_accept_run(struct mbox_fw *fw, uint32_t cpus, uint64_t li
                                   struct shim_accept_report *rep);
 void __real_shim_handoff(const struct shim_handoff_in *in);
 void __wrap_shim_handoff(const struct shim_handoff_in *in);
+TDS_NORETURN void __real_shim_enter_linux(uint64_t entry, uint64_t boot_params,
+                                          const void *gdt_desc);
+TDS_NORETURN void __wrap_shim_enter_linux(uint64_t entry, uint64_t boot_params,
+                                          const void *gdt_desc);
 /* NOLINTEND(bugprone-reserved-identifier,cert-dcl37-c,cert-dcl51-cpp) */
+
+/* ---- the emulated VMM's fw_cfg (fw_vmm.c) ---- */
+
+/* Read opt/tdshim/vmm-fwcfg (from emu_setup, before the shim uses fw_cfg). */
+void tdtest_vmm_setup(void);
+/* A fw_cfg port access the TD made through TDG.VP.VMCALL<IO>: performed (with the checks and lies
+ * of fw_vmm.c) and true, or false when `port` is not fw_cfg's. */
+bool tdtest_vmm_io(uint16_t port, uint32_t size, bool write, uint64_t *value);
 
 /* ---- test commands ---- */
 

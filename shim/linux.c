@@ -1,0 +1,396 @@
+/* SPDX-License-Identifier: BSD-2-Clause-Patent */
+/* Linux from QEMU fw_cfg, in a TD and on a plain VM (linux.h, docs/linux-boot.md). */
+#include "linux.h"
+
+#include "acpi.h"
+#include "arch/cpu.h"
+#include "e820.h"
+#include "fatal.h"
+#include "log.h"
+#include "measure.h"
+#include "paging.h"
+#include "q35.h"
+#include "shared.h"
+#include "tdshim/checked.h"
+#include "tdshim/endian.h"
+#include "tdshim/linux_boot.h"
+#include "tdshim/mem.h"
+#include "tdshim/rtmr.h"
+#include "tdshim/virtio_shared.h"
+
+#define PAGE ((uint64_t)0x1000)
+#define FOUR_GIB ((uint64_t)1 << 32)
+/* A TD's fw_cfg bounce buffer: 256 KiB of conventional memory. Linux never uses the first MiB
+ * as general RAM and liblinux plans nothing below it, so the pages stay RAM in the map the
+ * kernel gets (private and zeroed again before it runs) and the plan is made on the final map. */
+#define BOUNCE_BASE 0x60000u
+#define BOUNCE_PAGES 64u
+#define CHUNK ((size_t)256u * 4096u) /* bytes hashed per fw_cfg read */
+#define SETUP_MAX 0x20000u           /* (255 + 1) * 512: the largest setup_sects allows */
+#define CMDLINE_MAX 0x100000u        /* 1 MiB: far above any cmdline_size a kernel states */
+#define E820_FILE_MAX 64u            /* entries of QEMU's etc/e820 the shim takes */
+
+/* One boot, one BSP: the shim's own state for it. */
+static shim_fwcfg shim_lx_fw;
+static bool shim_lx_fw_open;
+static shim_e820 shim_lx_map;
+static lnx_header shim_lx_hdr;
+static lnx_plan shim_lx_plan;
+static lnx_e820_entry shim_lx_e820[SHIM_E820_MAX];
+static vshared_pool shim_lx_pool;
+static uint64_t shim_lx_bitmap[VSHARED_BITMAP_WORDS(BOUNCE_PAGES)];
+static vshared_buffer shim_lx_bounce;
+static uint64_t shim_lx_mask;
+static uint64_t shim_lx_gdt[4] TDS_ALIGNED(16);
+static uint8_t shim_lx_gdt_desc[10] TDS_ALIGNED(8);
+
+/* entry64.nasm: the protocol's GDT, CS/DS, RSI = boot_params, jump. */
+TDS_NORETURN void shim_enter_linux(uint64_t entry, uint64_t boot_params, const void *gdt_desc);
+
+static TDS_NORETURN void lx_fatal(uint32_t code, const char *what, tds_status st)
+{
+    shim_log("tdshim: %s: %s", what, tds_status_str(st));
+    shim_fatal(code, what);
+}
+
+static TDS_NORETURN void lnx_fatal(uint32_t code, const char *what, const lnx_error *err)
+{
+    shim_log("tdshim: %s: %s (%s, at 0x%lx)", what, lnx_reason_text(err->reason),
+             lnx_reason_str(err->reason), err->offset);
+    shim_fatal(code, what);
+}
+
+bool shim_linux_kernel_present(bool td)
+{
+    if (!shim_lx_fw_open) {
+        if (shim_fwcfg_open(&shim_lx_fw, td ? SHIM_PIO_TDVMCALL : SHIM_PIO_DIRECT) != TDS_OK) {
+            return false;
+        }
+        shim_lx_fw_open = true;
+    }
+    uint32_t k = 0;
+    return shim_fwcfg_read_u32(&shim_lx_fw, SHIM_FWCFG_KERNEL_SIZE, &k) == TDS_OK && k != 0;
+}
+
+/* A plain VM's memory: QEMU's etc/e820 (RAM from 0, the legacy hole included), the hole
+ * [0xA0000, 1 MiB) and the shim's RAM image reserved. */
+static void plain_memory_map(shim_e820 *m)
+{
+    static uint8_t raw[20u * E820_FILE_MAX];
+    size_t n = 0;
+    const tds_status st = shim_fwcfg_read_file(&shim_lx_fw, "etc/e820", raw, sizeof raw, &n);
+    if (st != TDS_OK) {
+        lx_fatal(0x8002, "linux: fw_cfg etc/e820 missing or longer than 64 entries", st);
+    }
+    shim_e820_init(m);
+    tds_status s = TDS_OK;
+    for (size_t off = 0; off + 20u <= n && s == TDS_OK; off += 20u) {
+        const uint64_t addr = tds_load_le64(raw + off);
+        const uint64_t len = tds_load_le64(raw + off + 8);
+        const uint32_t type = tds_load_le32(raw + off + 16);
+        if (len == 0) {
+            continue;
+        }
+        s = shim_e820_set(m, addr, len,
+                          type >= TDHOB_E820_RAM && type <= TDHOB_E820_NVS ? type
+                                                                           : TDHOB_E820_RESERVED);
+    }
+    const uint64_t ram0 = CPU_SYMBOL_ADDR(__shim_ram_start);
+    const uint64_t ram1 = CPU_SYMBOL_ADDR(__shim_ram_end);
+    if (s == TDS_OK) {
+        s = shim_e820_set(m, 0xA0000, 0x60000, TDHOB_E820_RESERVED);
+    }
+    if (s == TDS_OK) {
+        s = shim_e820_set(m, ram0, ram1 - ram0, TDHOB_E820_RESERVED);
+    }
+    if (s != TDS_OK) {
+        lx_fatal(0x8002, "linux: fw_cfg etc/e820: not a usable memory map", s);
+    }
+}
+
+/* A firmware allocation below 4 GiB that the OS keeps (E820 `type`). */
+static uint64_t alloc(uint64_t size, uint32_t type, const char *what)
+{
+    uint64_t a = 0;
+    uint64_t rounded = 0;
+    if (tds_align_up_u64(size, PAGE, &rounded) != TDS_OK ||
+        shim_e820_alloc(&shim_lx_map, rounded, PAGE, FOUR_GIB, type, &a) != TDS_OK) {
+        shim_log("tdshim: linux: no RAM below 4 GiB for %s (0x%lx bytes)", what, size);
+        shim_fatal(0x8003, "linux: firmware allocation failed");
+    }
+    if (a < BOUNCE_BASE + (uint64_t)BOUNCE_PAGES * PAGE) {
+        shim_fatal(0x8003,
+                   "linux: firmware allocation reached the first MiB (RAM below 4 GiB exhausted)");
+    }
+    return a;
+}
+
+/* The DMA path: a TD bounces through shared memory, a plain VM reads in place. */
+static void setup_dma(bool td)
+{
+    if (!shim_lx_fw.dma_ok) {
+        shim_log("tdshim: linux: fw_cfg has no DMA: port I/O, one byte per access");
+        return;
+    }
+    if (!td) {
+        const uint64_t d = alloc(PAGE, TDHOB_E820_RESERVED, "the fw_cfg DMA descriptor");
+        if (shim_fwcfg_use_dma(&shim_lx_fw, (uint8_t *)(uintptr_t)d, d, 0) != TDS_OK) {
+            shim_fatal(0x8004, "linux: fw_cfg DMA refused");
+        }
+        return;
+    }
+    const uint64_t base = BOUNCE_BASE;
+    if (shim_e820_run_end(&shim_lx_map, base, TDHOB_E820_RAM) <
+        base + (uint64_t)BOUNCE_PAGES * PAGE) {
+        shim_fatal(0x8004,
+                   "linux: fw_cfg bounce buffer: [0x60000, 0xA0000) is not RAM in the TD HOB");
+    }
+    const vshared_ops ops = shim_shared_ops(&shim_lx_mask);
+    vshared_buffer *buf = &shim_lx_bounce;
+    tds_status st = vshared_pool_init(&shim_lx_pool, &ops, (void *)(uintptr_t)base, base,
+                                      BOUNCE_PAGES, shim_lx_bitmap, TDS_ARRAY_LEN(shim_lx_bitmap));
+    if (st == TDS_OK) {
+        st = vshared_alloc(&shim_lx_pool, BOUNCE_PAGES, buf);
+    }
+    if (st == TDS_OK) {
+        st = shim_fwcfg_use_dma(&shim_lx_fw, buf->host, buf->device_addr,
+                                (size_t)BOUNCE_PAGES * PAGE - 16u);
+    }
+    if (st != TDS_OK) {
+        lx_fatal(0x8004, "linux: fw_cfg bounce buffer: shared conversion failed", st);
+    }
+    shim_log("tdshim: linux: fw_cfg dma through shared 0x%lx-0x%lx (vmm sees gpa 0x%lx)", base,
+             base + (uint64_t)BOUNCE_PAGES * PAGE, buf->device_addr);
+}
+
+/* Back to private: MapGPA, ACCEPT (the module zeroes), PTE: RAM for the OS again. */
+static void release_dma(bool td)
+{
+    if (!td || shim_lx_pool.state != VSHARED_POOL_READY) {
+        return;
+    }
+    tds_status st = vshared_free(&shim_lx_pool, shim_lx_bounce.host);
+    if (st == TDS_OK) {
+        st = vshared_pool_release(&shim_lx_pool);
+    }
+    shim_lx_fw.dma = NULL;
+    if (st != TDS_OK) {
+        lx_fatal(0x8004, "linux: fw_cfg bounce buffer: conversion back to private failed", st);
+    }
+}
+
+/* Read n bytes of fw_cfg item `sel` into private dst, hashing each part as it lands. */
+static void read_hashed(uint16_t sel, uint8_t *dst, uint64_t n, rtmr_sha384_ctx *h,
+                        const char *what)
+{
+    tds_status st = TDS_OK;
+    for (uint64_t off = 0; off < n && st == TDS_OK; off += CHUNK) {
+        const size_t len = (size_t)(n - off < CHUNK ? n - off : CHUNK);
+        st = shim_fwcfg_read_part(&shim_lx_fw, sel, off == 0, dst + off, len);
+        if (st == TDS_OK && h != NULL) {
+            st = rtmr_sha384_update(h, tds_bytes_make(dst + off, len));
+        }
+    }
+    if (st != TDS_OK) {
+        shim_log("tdshim: linux: reading the %s failed", what);
+        lx_fatal(0x8005, "linux: fw_cfg read failed", st);
+    }
+}
+
+static uint32_t size_item(uint16_t sel, const char *what)
+{
+    uint32_t v = 0;
+    const tds_status st = shim_fwcfg_read_u32(&shim_lx_fw, sel, &v);
+    if (st != TDS_OK) {
+        shim_log("tdshim: linux: fw_cfg %s size unreadable", what);
+        lx_fatal(0x8005, "linux: fw_cfg read failed", st);
+    }
+    return v;
+}
+
+static void hash_final(rtmr_sha384_ctx *h, rtmr_digest *d)
+{
+    if (rtmr_sha384_final(h, d) != TDS_OK) {
+        shim_fatal(0x8006, "linux: hashing failed");
+    }
+}
+
+static void hash_start(rtmr_sha384_ctx *h)
+{
+    if (rtmr_sha384_init(h) != TDS_OK) {
+        shim_fatal(0x8006, "linux: hashing failed");
+    }
+}
+
+void shim_linux_boot(bool td, const shim_handoff_in *h)
+{
+    if (!shim_linux_kernel_present(td)) {
+        shim_fatal(0x8001, "linux: no kernel in fw_cfg");
+    }
+    if (td && h == NULL) {
+        shim_fatal(0x8001, "linux: no hand-off context");
+    }
+    /* The memory the kernel gets: a TD's from its (measured, validated) HOB, all of it accepted;
+     * a plain VM's from QEMU. The q35 ECAM window is kept out of RAM either way. */
+    if (td) {
+        shim_handoff_memory_map(&shim_lx_map, h);
+        if (shim_e820_bytes(&shim_lx_map, TDHOB_E820_UNACCEPTED) != 0) {
+            shim_fatal(0x8007, "linux: memory left unaccepted (Linux has no E820 type for it)");
+        }
+        if (vshared_shared_mask_from_gpaw(h->gpaw, &shim_lx_mask) != TDS_OK) {
+            shim_fatal(0x8007, "linux: bad GPAW");
+        }
+    } else {
+        plain_memory_map(&shim_lx_map);
+    }
+    if (shim_e820_set(&shim_lx_map, SHIM_Q35_ECAM_BASE, SHIM_Q35_ECAM_SIZE, TDHOB_E820_RESERVED) !=
+        TDS_OK) {
+        shim_fatal(0x8002, "linux: memory map full");
+    }
+    uint64_t top = 0;
+    for (size_t i = 0; i < shim_lx_map.n; i++) {
+        const tdhob_e820_entry *e = &shim_lx_map.e[i];
+        if (e->type == TDHOB_E820_RAM && e->addr + e->size > top) {
+            top = e->addr + e->size;
+        }
+    }
+    const tds_status mst = shim_paging_map_ram(top);
+    if (mst != TDS_OK) {
+        lx_fatal(0x8008, "linux: RAM above 4 GiB cannot be mapped", mst);
+    }
+    setup_dma(td);
+
+    /* Sizes (untrusted), then the setup header, then the command line. */
+    const uint32_t setup_size = size_item(SHIM_FWCFG_SETUP_SIZE, "setup");
+    const uint32_t kernel_size = size_item(SHIM_FWCFG_KERNEL_SIZE, "kernel");
+    const uint32_t initrd_size = size_item(SHIM_FWCFG_INITRD_SIZE, "initrd");
+    const uint32_t cmdline_size = size_item(SHIM_FWCFG_CMDLINE_SIZE, "command line");
+    shim_log("tdshim: linux: fw_cfg setup 0x%x kernel 0x%x initrd 0x%x cmdline 0x%x bytes%s",
+             setup_size, kernel_size, initrd_size, cmdline_size,
+             shim_lx_fw.dma != NULL ? "" : " (no dma)");
+    if (setup_size == 0 || setup_size > SETUP_MAX) {
+        shim_fatal(0x8009, "linux: setup size is 0 or larger than 128 KiB");
+    }
+    if (cmdline_size == 0 || cmdline_size > CMDLINE_MAX) {
+        shim_fatal(0x800A, "linux: command line size is 0 (no terminator) or larger than 1 MiB");
+    }
+    rtmr_sha384_ctx kh;
+    rtmr_sha384_ctx ih;
+    rtmr_sha384_ctx ch;
+    hash_start(&kh);
+    uint8_t *setup = (uint8_t *)(uintptr_t)alloc(setup_size, TDHOB_E820_RESERVED, "the setup");
+    read_hashed(SHIM_FWCFG_SETUP_DATA, setup, setup_size, NULL, "setup");
+    lnx_error err = {LNX_R_NONE, 0};
+    if (lnx_parse_header(tds_bytes_make(setup, setup_size), kernel_size, &shim_lx_hdr, &err) !=
+        TDS_OK) {
+        lnx_fatal(0x800B, "linux: bad setup header", &err);
+    }
+    /* The kernel's digest: the setup in its measured form (the loader-owned fields QEMU patches
+     * zeroed; boot_params gets the shim's own values for them), then KERNEL_DATA. */
+    if (lnx_measured_form(tds_mut_bytes_make(setup, setup_size), &err) != TDS_OK ||
+        rtmr_sha384_update(&kh, tds_bytes_make(setup, setup_size)) != TDS_OK) {
+        lnx_fatal(0x800B, "linux: bad setup header", &err);
+    }
+    const uint64_t cmdline = alloc(cmdline_size, TDHOB_E820_RESERVED, "the command line");
+    hash_start(&ch);
+    read_hashed(SHIM_FWCFG_CMDLINE_DATA, (uint8_t *)(uintptr_t)cmdline, cmdline_size, &ch,
+                "command line");
+    if (lnx_check_cmdline(&shim_lx_hdr,
+                          tds_bytes_make((const void *)(uintptr_t)cmdline, cmdline_size),
+                          &err) != TDS_OK) {
+        lnx_fatal(0x800A, "linux: bad command line", &err);
+    }
+    const uint64_t boot_params = alloc(LNX_BOOT_PARAMS_SIZE, TDHOB_E820_RESERVED, "boot_params");
+
+    /* ACPI: the chipset state the tables describe, then QEMU's tables (acpi.c). */
+    if (shim_q35_setup(td ? SHIM_PIO_TDVMCALL : SHIM_PIO_DIRECT) != TDS_OK) {
+        shim_fatal(0x800C, "linux: not a q35 machine, or its PMBASE/PCIEXBAR did not take");
+    }
+    const shim_acpi_td acpi_td = {shim_handoff_os_mailbox(), shim_handoff_os_reset_vector()};
+    const uint64_t rsdp = shim_acpi_load(&shim_lx_fw, &shim_lx_map, td ? &acpi_td : NULL);
+
+    /* Where everything goes, from the map the kernel will get. */
+    for (size_t i = 0; i < shim_lx_map.n; i++) {
+        shim_lx_e820[i].addr = shim_lx_map.e[i].addr;
+        shim_lx_e820[i].size = shim_lx_map.e[i].size;
+        shim_lx_e820[i].type = shim_lx_map.e[i].type;
+    }
+    const lnx_plan_request req = {.map = shim_lx_e820,
+                                  .map_count = shim_lx_map.n,
+                                  .initrd_size = initrd_size,
+                                  .cmdline_size = cmdline_size,
+                                  .boot_params_addr = boot_params,
+                                  .cmdline_addr = cmdline,
+                                  .setup_data_addr = 0,
+                                  .mapped_last = (top > FOUR_GIB ? top : FOUR_GIB) - 1u};
+    if (lnx_plan_placement(&shim_lx_hdr, &req, &shim_lx_plan, &err) != TDS_OK) {
+        lnx_fatal(0x800D, "linux: kernel or initrd does not fit in memory", &err);
+    }
+    const lnx_plan *p = &shim_lx_plan;
+    shim_log("tdshim: linux: protocol %u.%02u, kernel at 0x%lx (init_size 0x%lx), initrd at 0x%lx, "
+             "boot_params at 0x%lx",
+             (uint32_t)(shim_lx_hdr.version >> 8), (uint32_t)(shim_lx_hdr.version & 0xFFu),
+             p->kernel_addr, p->init_size, p->initrd_addr, p->boot_params_addr);
+
+    /* The kernel (hashed after its setup: the file), the initrd. */
+    read_hashed(SHIM_FWCFG_KERNEL_DATA, (uint8_t *)(uintptr_t)p->kernel_addr, kernel_size, &kh,
+                "kernel");
+    hash_start(&ih);
+    if (initrd_size != 0) {
+        read_hashed(SHIM_FWCFG_INITRD_DATA, (uint8_t *)(uintptr_t)p->initrd_addr, initrd_size, &ih,
+                    "initrd");
+    }
+    rtmr_digest dk;
+    rtmr_digest di;
+    rtmr_digest dc;
+    hash_final(&kh, &dk);
+    hash_final(&ih, &di);
+    hash_final(&ch, &dc);
+    if (td) {
+        shim_measure_linux_blob(CCEL_LINUX_KERNEL, setup_size + (uint64_t)kernel_size, &dk);
+        shim_measure_linux_blob(CCEL_LINUX_INITRD, initrd_size, &di);
+        shim_measure_linux_blob(CCEL_LINUX_CMDLINE, cmdline_size, &dc);
+        shim_measure_separators();
+    }
+    release_dma(td);
+
+    /* boot_params from the map the plan was made on. */
+    if (lnx_build_boot_params(
+            &shim_lx_hdr, p, shim_lx_e820, shim_lx_map.n, rsdp,
+            tds_mut_bytes_make((void *)(uintptr_t)p->boot_params_addr, LNX_BOOT_PARAMS_SIZE),
+            tds_mut_bytes_make((void *)(uintptr_t)p->setup_data_addr, (size_t)p->setup_data_size),
+            &err) != TDS_OK) {
+        lnx_fatal(0x800E, "linux: boot_params", &err);
+    }
+    for (size_t i = 0; i < shim_lx_map.n; i++) {
+        shim_log("tdshim: linux: e820 0x%lx-0x%lx type %u", shim_lx_map.e[i].addr,
+                 shim_lx_map.e[i].addr + shim_lx_map.e[i].size, shim_lx_map.e[i].type);
+    }
+
+    /* The kernel runs on these tables until it installs its own: boot.rst's 64-bit protocol
+     * wants RAM identity-mapped, and the decompressor executes in its window and in a trampoline
+     * it copies below 1 MiB (arch/x86/boot/compressed: paging_prepare). Every RAM range of the
+     * map the kernel gets becomes writable and executable; the shim's own ranges (reserved) keep
+     * their protection. */
+    for (size_t i = 0; i < shim_lx_map.n; i++) {
+        const tdhob_e820_entry *e = &shim_lx_map.e[i];
+        if (e->type == TDHOB_E820_RAM &&
+            shim_paging_map_large(e->addr, e->addr, e->size, PT_P | PT_RW) != TDS_OK) {
+            shim_fatal(0x800F, "linux: cannot map RAM executable for the kernel");
+        }
+    }
+    if (td) {
+        shim_handoff_move_aps(h);
+        shim_measure_require_complete();
+        shim_measure_report_rtmrs();
+    }
+    shim_lx_gdt[0] = 0;
+    shim_lx_gdt[1] = 0;
+    shim_lx_gdt[2] = LNX_GDT_CODE64;
+    shim_lx_gdt[3] = LNX_GDT_DATA;
+    tds_store_le16(shim_lx_gdt_desc, (uint16_t)(sizeof shim_lx_gdt - 1u));
+    tds_store_le64(shim_lx_gdt_desc + 2, (uint64_t)(uintptr_t)shim_lx_gdt);
+    shim_log("tdshim: linux: jump to 0x%lx with boot_params 0x%lx",
+             p->kernel_addr + LNX_ENTRY64_OFFSET, p->boot_params_addr);
+    shim_enter_linux(p->kernel_addr + LNX_ENTRY64_OFFSET, p->boot_params_addr, shim_lx_gdt_desc);
+}

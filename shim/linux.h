@@ -1,0 +1,34 @@
+/* SPDX-License-Identifier: BSD-2-Clause-Patent */
+/*
+ * Booting a Linux kernel that QEMU gives through fw_cfg (-kernel, -initrd, -append), in a TD and on
+ * a plain VM, with the Linux x86-64 boot protocol (docs/linux-boot.md; liblinux does the setup
+ * header, the placement and boot_params, libacpi QEMU's ACPI tables).
+ *
+ * What is untrusted and how it is handled: the fw_cfg directory, every size and every byte (read
+ * once, into private memory, hashed as it is copied; in a TD measured into RTMR1 before use:
+ * kernel, initrd, command line, in that order, ccel_boot_plan_linux), the setup header (liblinux),
+ * the ACPI table-loader script and blobs (libacpi).
+ */
+#ifndef TDSHIM_SHIM_LINUX_H
+#define TDSHIM_SHIM_LINUX_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "fwcfg.h"
+#include "handoff.h"
+
+/*
+ * Open fw_cfg the way this vCPU reaches it (`td`: TDG.VP.VMCALL<IO>) and tell whether it holds a
+ * kernel (KERNEL_SIZE != 0). false without fw_cfg. The context is the shim's (one per boot).
+ */
+bool shim_linux_kernel_present(bool td);
+
+/*
+ * Load, measure (TD) and enter the kernel. TD: `h` is the hand-off context (APs, GPAW, the BSP's
+ * APIC ID); every RAM byte must have been accepted already. Plain VM: h is NULL. Never returns:
+ * enters the kernel or ends on the fatal path with a line naming the failure.
+ */
+TDS_NORETURN void shim_linux_boot(bool td, const shim_handoff_in *h);
+
+#endif

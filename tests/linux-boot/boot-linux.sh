@@ -1,0 +1,66 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause-Patent
+# boot-linux.sh QEMU IMAGE BIN_DIR KERNEL INITRD td|plain SMP MEM CMDLINE [QEMU_ARGS...]
+#
+# One Linux boot through the shim (docs/linux-boot.md), QEMU TCG, -kernel KERNEL -initrd INITRD
+# -append CMDLINE:
+#   td     the test image through the TD entry, with a TD HOB for MEM (test-vmm-hob.args) and guest
+#          RAM in a shared file mapped again at the shared bit (the fw_cfg DMA bounce buffer is
+#          shared memory: TDSHIM_SHARED_ALIAS=1);
+#   plain  the production image on a plain VM.
+# Requires QEMU's exit status 0 (ACPI power-off from the initramfs's /init), and check-linux.py's
+# checks (userspace, the exact command line, SMP CPUs, MemTotal); in a TD also that the CC event
+# log the kernel finds through its CCEL table is byte for byte the one tdshim-measure predicts
+# for this HOB, QEMU's ACPI files (as the emulated VMM dumped them), kernel, initrd and command
+# line, that it replays (tdshim-eventlog verify, tpm2_eventlog) to the RTMRs the TDX module
+# reported before the hand-off, and that every fw_cfg DMA went to shared memory.
+set -u
+here="$(cd "$(dirname "$0")" && pwd)"
+qemu="$1"; image="$2"; bin="$3"; kernel="$4"; initrd="$5"; mode="$6"; smp="$7"; mem="$8"
+cmdline="$9"; shift 9
+tool() { echo "$bin/tools/$1/$1"; }
+work="$(mktemp -d)"
+trap '[ -n "${TDSHIM_KEEP:-}" ] && echo "boot-linux: kept $work" || rm -rf "$work"' EXIT
+env=(TDSHIM_SMP="$smp" TDSHIM_MEM="$mem")
+if [ "$mode" = td ]; then
+  mapfile -t vmm_hob < "$here/../e2e/test-vmm-hob.args"
+  "$(tool tdshim-hob)" gen --mem "$mem" "${vmm_hob[@]}" -o "$work/hob.bin" ||
+    { echo "boot-linux: tdshim-hob gen failed"; exit 2; }
+  env+=(TDSHIM_HOB="$work/hob.bin" TDSHIM_SHARED_ALIAS=1)
+fi
+start=$(date +%s.%N)
+env "${env[@]}" "$here/../e2e/run-qemu.sh" "$qemu" "$image" "${TDSHIM_LINUX_TIMEOUT:-60}" -kernel "$kernel" \
+  -initrd "$initrd" -append "$cmdline" "$@" > "$work/console" 2>&1
+rc=$?
+end=$(date +%s.%N)
+tr -d '\r' < "$work/console" | grep -v '^tdinit: log \|^tdtest: acpi-data '
+printf 'boot-linux: %s, %s vCPUs, %s: qemu exit %s after %.2f s\n' "$mode" "$smp" "$mem" "$rc" \
+  "$(awk -v a="$start" -v b="$end" 'BEGIN { print b - a }')"
+[ "$rc" = 0 ] || { echo "boot-linux: FAIL: QEMU exit status $rc, expected 0 (ACPI power-off)"; exit 1; }
+if [ "$mode" != td ]; then
+  exec python3 "$here/check-linux.py" "$work/console" "$smp" "$mem" "$cmdline"
+fi
+python3 "$here/check-linux.py" "$work/console" "$smp" "$mem" "$cmdline" --ccel-log "$work/ccel.bin" \
+  --acpi-dir "$work/acpi" || exit 1
+grep -q "^tdtest: vmm: [0-9]* fw_cfg DMA transfers, every one into shared memory" "$work/console" ||
+  { echo "boot-linux: FAIL: no report of the fw_cfg DMA check"; exit 1; }
+acpi=()
+while read -r f; do acpi+=(--acpi-file "$f"); done < "$work/acpi/order"
+"$(tool tdshim-measure)" rtmr --hob "$work/hob.bin" "${acpi[@]}" --linux-kernel "$kernel" \
+  --linux-initrd "$initrd" --linux-cmdline "$cmdline" --log-out "$work/ref.bin" > "$work/ref.txt" ||
+  { cat "$work/ref.txt"; echo "boot-linux: FAIL: tdshim-measure refused"; exit 1; }
+cmp -s "$work/ref.bin" "$work/ccel.bin" ||
+  { echo "boot-linux: FAIL: the kernel's CC event log differs from tdshim-measure's reference"; exit 1; }
+args=()
+for i in 0 1 2 3; do
+  got="$(sed -nE "s/^tdshim: tdreport rtmr$i=([0-9a-f]{96})\r?$/\1/p" "$work/console" | tail -1)"
+  want="$(sed -nE "s/^RTMR$i ([0-9a-f]{96})$/\1/p" "$work/ref.txt")"
+  [ -n "$got" ] && [ "$got" = "$want" ] ||
+    { echo "boot-linux: FAIL: RTMR$i: module $got, reference $want"; exit 1; }
+  args+=("--rtmr$i" "$got")
+done
+"$(tool tdshim-eventlog)" verify "${args[@]}" "$work/ccel.bin" > "$work/verify" ||
+  { cat "$work/verify"; echo "boot-linux: FAIL: the log does not replay to the RTMRs"; exit 1; }
+tpm2_eventlog "$work/ccel.bin" > /dev/null 2>&1 ||
+  { echo "boot-linux: FAIL: tpm2_eventlog cannot read the log"; exit 1; }
+echo "boot-linux: ok: the log the kernel found equals tdshim-measure's reference byte for byte and replays to RTMR0..3"
