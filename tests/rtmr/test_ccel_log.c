@@ -202,7 +202,9 @@ static void test_acpi_data_event_exact(void **state)
     want[12] = 0x0C;
     memcpy(want + 14, digest, 48);
     want[62] = 9;
-    memcpy(want + 66, "ACPI DATA", 9);
+    /* The event data: the 9 ASCII bytes of "ACPI DATA", no NUL. */
+    static const uint8_t acpi_data[9] = {'A', 'C', 'P', 'I', ' ', 'D', 'A', 'T', 'A'};
+    memcpy(want + 66, acpi_data, sizeof acpi_data);
     const tds_bytes got = ccel_log_bytes(&log);
     assert_int_equal(got.len, head + sizeof want);
     assert_memory_equal(got.ptr + head, want, sizeof want);
@@ -221,9 +223,9 @@ static void test_acpi_data_event_exact(void **state)
     static uint8_t area2[1u << 12];
     counting_ops c2;
     rtmr_extend_ops ops2 = counting_ops_make(&c2);
-    assert_int_equal(ccel_log_init(&log2, tds_mut_bytes_make(area2, sizeof area2),
-                                   str(CCEL_VENDOR_INFO_TDSHIM)),
-                     TDS_OK);
+    assert_int_equal(
+        ccel_log_init(&log2, tds_mut_bytes_make(area2, sizeof area2), str(CCEL_VENDOR_INFO_TDSHIM)),
+        TDS_OK);
     memcpy(dd.b, digest, 48);
     assert_int_equal(ccel_event_acpi_data_digest(&log2, &ops2, &dd), TDS_OK);
     assert_int_equal(ccel_event_acpi_data(&log2, &ops2, tds_bytes_make(NULL, 0)), TDS_OK);
