@@ -274,10 +274,13 @@ void shim_linux_boot(bool td, const shim_handoff_in *h)
     if (cmdline_size == 0 || cmdline_size > CMDLINE_MAX) {
         shim_fatal(0x800A, "linux: command line size is 0 (no terminator) or larger than 1 MiB");
     }
+    /* Hashed only in a TD (a plain VM has nothing to measure into). */
     rtmr_sha384_ctx kh;
     rtmr_sha384_ctx ih;
     rtmr_sha384_ctx ch;
-    hash_start(&kh);
+    rtmr_sha384_ctx *const khp = td ? &kh : NULL;
+    rtmr_sha384_ctx *const ihp = td ? &ih : NULL;
+    rtmr_sha384_ctx *const chp = td ? &ch : NULL;
     uint8_t *setup = (uint8_t *)(uintptr_t)alloc(setup_size, TDHOB_E820_RESERVED, "the setup");
     read_hashed(SHIM_FWCFG_SETUP_DATA, setup, setup_size, NULL, "setup");
     lnx_error err = {LNX_R_NONE, 0};
@@ -287,13 +290,17 @@ void shim_linux_boot(bool td, const shim_handoff_in *h)
     }
     /* The kernel's digest: the setup in its measured form (the loader-owned fields QEMU patches
      * zeroed; boot_params gets the shim's own values for them), then KERNEL_DATA. */
-    if (lnx_measured_form(tds_mut_bytes_make(setup, setup_size), &err) != TDS_OK ||
-        rtmr_sha384_update(&kh, tds_bytes_make(setup, setup_size)) != TDS_OK) {
-        lnx_fatal(0x800B, "linux: bad setup header", &err);
+    if (td) {
+        hash_start(&kh);
+        hash_start(&ih);
+        hash_start(&ch);
+        if (lnx_measured_form(tds_mut_bytes_make(setup, setup_size), &err) != TDS_OK ||
+            rtmr_sha384_update(&kh, tds_bytes_make(setup, setup_size)) != TDS_OK) {
+            lnx_fatal(0x800B, "linux: bad setup header", &err);
+        }
     }
     const uint64_t cmdline = alloc(cmdline_size, TDHOB_E820_RESERVED, "the command line");
-    hash_start(&ch);
-    read_hashed(SHIM_FWCFG_CMDLINE_DATA, (uint8_t *)(uintptr_t)cmdline, cmdline_size, &ch,
+    read_hashed(SHIM_FWCFG_CMDLINE_DATA, (uint8_t *)(uintptr_t)cmdline, cmdline_size, chp,
                 "command line");
     if (lnx_check_cmdline(&shim_lx_hdr,
                           tds_bytes_make((const void *)(uintptr_t)cmdline, cmdline_size),
@@ -333,20 +340,19 @@ void shim_linux_boot(bool td, const shim_handoff_in *h)
              p->kernel_addr, p->init_size, p->initrd_addr, p->boot_params_addr);
 
     /* The kernel (hashed after its setup: the file), the initrd. */
-    read_hashed(SHIM_FWCFG_KERNEL_DATA, (uint8_t *)(uintptr_t)p->kernel_addr, kernel_size, &kh,
+    read_hashed(SHIM_FWCFG_KERNEL_DATA, (uint8_t *)(uintptr_t)p->kernel_addr, kernel_size, khp,
                 "kernel");
-    hash_start(&ih);
     if (initrd_size != 0) {
-        read_hashed(SHIM_FWCFG_INITRD_DATA, (uint8_t *)(uintptr_t)p->initrd_addr, initrd_size, &ih,
+        read_hashed(SHIM_FWCFG_INITRD_DATA, (uint8_t *)(uintptr_t)p->initrd_addr, initrd_size, ihp,
                     "initrd");
     }
-    rtmr_digest dk;
-    rtmr_digest di;
-    rtmr_digest dc;
-    hash_final(&kh, &dk);
-    hash_final(&ih, &di);
-    hash_final(&ch, &dc);
     if (td) {
+        rtmr_digest dk;
+        rtmr_digest di;
+        rtmr_digest dc;
+        hash_final(&kh, &dk);
+        hash_final(&ih, &di);
+        hash_final(&ch, &dc);
         shim_measure_linux_blob(CCEL_LINUX_KERNEL, setup_size + (uint64_t)kernel_size, &dk);
         shim_measure_linux_blob(CCEL_LINUX_INITRD, initrd_size, &di);
         shim_measure_linux_blob(CCEL_LINUX_CMDLINE, cmdline_size, &dc);

@@ -291,7 +291,7 @@ bool tdtest_vmm_io(uint16_t port, uint32_t size, bool write, uint64_t *value)
 
 /*
  * The ACPI files as QEMU serves them (read by the emulated VMM itself, through the ports), for the
- * harness's reference measurement (tests/linux-boot/boot-linux.sh): "tdtest: acpi-file NAME SIZE",
+ * harness's reference measurement (tests/linux-boot/boot-linux.sh passes opt/tdshim/dump-acpi=1): "tdtest: acpi-file NAME SIZE",
  * then "tdtest: acpi-data NAME OFFSET HEX" for each 64-byte row that is not all zero. Only after
  * the shim has read everything: reading moves the device's selection.
  */
@@ -336,8 +336,11 @@ TDS_NORETURN void __wrap_shim_enter_linux(uint64_t entry, uint64_t boot_params,
 {
     tdtest_log("tdtest: vmm: %lu fw_cfg DMA transfers, every one into shared memory",
                tdtest_fw_dma_checked);
-    dump_acpi_file("etc/table-loader");
-    dump_acpi_file("etc/acpi/rsdp");
-    dump_acpi_file("etc/acpi/tables");
+    char on[4];
+    if (tdtest_knob("opt/tdshim/dump-acpi", on, sizeof on) == TDS_OK && tdtest_str_eq(on, "1")) {
+        dump_acpi_file("etc/table-loader");
+        dump_acpi_file("etc/acpi/rsdp");
+        dump_acpi_file("etc/acpi/tables");
+    }
     __real_shim_enter_linux(entry, boot_params, gdt_desc);
 }

@@ -27,6 +27,8 @@ if [ "$mode" = td ]; then
   "$(tool tdshim-hob)" gen --mem "$mem" "${vmm_hob[@]}" -o "$work/hob.bin" ||
     { echo "boot-linux: tdshim-hob gen failed"; exit 2; }
   env+=(TDSHIM_HOB="$work/hob.bin" TDSHIM_SHARED_ALIAS=1)
+  # The emulated VMM dumps QEMU's ACPI files for the reference (tests/fw/fw_vmm.c).
+  set -- -fw_cfg name=opt/tdshim/dump-acpi,string=1 "$@"
 fi
 start=$(date +%s.%N)
 env "${env[@]}" "$here/../e2e/run-qemu.sh" "$qemu" "$image" "${TDSHIM_LINUX_TIMEOUT:-60}" -kernel "$kernel" \
