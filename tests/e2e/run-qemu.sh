@@ -17,8 +17,13 @@
 set -u
 qemu="$1"; image="$2"; limit="$3"; shift 3
 tmpfiles=()
+# Guest memory files on tmpfs when there is one: a file on a disk file system makes every first
+# touch of a guest page a page-cache fault with writeback behind it (the kernel's decompression
+# alone took 0.8 s longer in a TD boot).
+shm="${TMPDIR:-/tmp}"
+if [ -z "${TMPDIR:-}" ] && [ -d /dev/shm ] && [ -w /dev/shm ]; then shm=/dev/shm; fi
 trap 'rm -f "${tmpfiles[@]}"' EXIT
-bfv="$(mktemp "${TMPDIR:-/tmp}/tdshim-bfv.XXXXXX")"
+bfv="$(mktemp "$shm/tdshim-bfv.XXXXXX")"
 tmpfiles+=("$bfv")
 size=$(stat -c %s "$image")
 if [ "$size" -lt 2097152 ]; then
@@ -35,7 +40,7 @@ mem="${TDSHIM_MEM:-256M}"
 memargs=(-m "$mem")
 machine=q35
 if [ "${TDSHIM_SHARED_ALIAS:-0}" = 1 ]; then
-  ram="$(mktemp "${TMPDIR:-/tmp}/tdshim-ram.XXXXXX")"
+  ram="$(mktemp "$shm/tdshim-ram.XXXXXX")"
   tmpfiles+=("$ram")
   truncate -s "$mem" "$ram"
   machine=q35,memory-backend=ram0
