@@ -53,7 +53,9 @@ static tds_status dma_xfer(shim_fwcfg *f, bool select, uint16_t sel, uint64_t to
     for (size_t i = 0; i < DMA_DESC; i++) {
         d[i] = desc[i];
     }
-    __atomic_thread_fence(__ATOMIC_SEQ_CST); /* the descriptor before the port write */
+    /* The descriptor before the port write. A compiler barrier is enough: x86 does not reorder
+     * stores with stores, and the port write (OUT, or TDCALL in a TD) is serializing. */
+    __atomic_signal_fence(__ATOMIC_SEQ_CST);
     uint8_t be[4] = {0};
     tds_store_be32(be, (uint32_t)(f->dma_gpa >> 32));
     TDS_TRY(out32(f, PORT_DMA_HI, tds_load_le32(be)));
@@ -61,7 +63,7 @@ static tds_status dma_xfer(shim_fwcfg *f, bool select, uint16_t sel, uint64_t to
     TDS_TRY(out32(f, PORT_DMA_LO, tds_load_le32(be))); /* starts the transfer */
     f->dma_calls++;
     for (uint32_t i = 0; i < DMA_POLL; i++) {
-        __atomic_thread_fence(__ATOMIC_SEQ_CST);
+        __atomic_signal_fence(__ATOMIC_SEQ_CST); /* re-read the control word every round */
         uint8_t c[4];
         for (size_t k = 0; k < 4; k++) {
             c[k] = d[k];

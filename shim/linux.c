@@ -275,9 +275,9 @@ void shim_linux_boot(bool td, const shim_handoff_in *h)
         shim_fatal(0x800A, "linux: command line size is 0 (no terminator) or larger than 1 MiB");
     }
     /* Hashed only in a TD (a plain VM has nothing to measure into). */
-    rtmr_sha384_ctx kh;
-    rtmr_sha384_ctx ih;
-    rtmr_sha384_ctx ch;
+    rtmr_sha384_ctx kh = {0};
+    rtmr_sha384_ctx ih = {0};
+    rtmr_sha384_ctx ch = {0};
     rtmr_sha384_ctx *const khp = td ? &kh : NULL;
     rtmr_sha384_ctx *const ihp = td ? &ih : NULL;
     rtmr_sha384_ctx *const chp = td ? &ch : NULL;

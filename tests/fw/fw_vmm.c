@@ -37,10 +37,10 @@
 #define KNOB_MAX 256u
 
 typedef struct vmm_lie {
-    uint16_t sel;
-    bool error;
     uint64_t off;
     uint32_t len;
+    uint16_t sel;
+    bool error;
     uint8_t bytes[MAX_LIE_BYTES];
 } vmm_lie;
 
@@ -291,9 +291,10 @@ bool tdtest_vmm_io(uint16_t port, uint32_t size, bool write, uint64_t *value)
 
 /*
  * The ACPI files as QEMU serves them (read by the emulated VMM itself, through the ports), for the
- * harness's reference measurement (tests/linux-boot/boot-linux.sh passes opt/tdshim/dump-acpi=1): "tdtest: acpi-file NAME SIZE",
- * then "tdtest: acpi-data NAME OFFSET HEX" for each 64-byte row that is not all zero. Only after
- * the shim has read everything: reading moves the device's selection.
+ * harness's reference measurement (tests/linux-boot/boot-linux.sh passes opt/tdshim/dump-acpi=1):
+ * "tdtest: acpi-file NAME SIZE", then "tdtest: acpi-data NAME OFFSET HEX" for each 64-byte row
+ * that is not all zero. Only after the shim has read everything: reading moves the device's
+ * selection.
  */
 static void dump_acpi_file(const char *name)
 {
@@ -316,12 +317,12 @@ static void dump_acpi_file(const char *name)
         bool zero = true;
         char hex[2 * sizeof row + 1];
         static const char digits[] = "0123456789abcdef";
-        for (uint32_t i = 0; i < n; i++) {
+        for (size_t i = 0; i < n; i++) {
             zero = zero && row[i] == 0;
             hex[2 * i] = digits[row[i] >> 4];
-            hex[2 * i + 1] = digits[row[i] & 0xFu];
+            hex[(2 * i) + 1] = digits[row[i] & 0xFu];
         }
-        hex[2 * n] = '\0';
+        hex[(size_t)2 * n] = '\0';
         if (!zero) {
             tdtest_log("tdtest: acpi-data %s %u %s", name, off, hex);
         }
