@@ -49,7 +49,7 @@ def command(fw, a, smp, mem, hob):
               "-no-reboot", "-kernel", a.kernel, "-initrd", a.initrd, "-append", CMDLINE]
     env = dict(os.environ)
     if fw == "shim-td":
-        env.update(TDSHIM_SMP=str(smp), TDSHIM_MEM=mem, TDSHIM_HOB=hob, TDSHIM_SHARED_ALIAS="1")
+        env.update(TDSHIM_SMP=str(smp), TDSHIM_MEM=mem, TDSHIM_HOB=hob, TDSHIM_SHARED_ALIAS="separate")
         return [os.path.join(ROOT, "tests", "e2e", "run-qemu.sh"), a.qemu,
                 os.path.join(a.build, "tdshim-test.img"), str(TIMEOUT), "-kernel", a.kernel,
                 "-initrd", a.initrd, "-append", CMDLINE], env

@@ -8,6 +8,11 @@
 #   puts at 0x800000000000 (bit 47: the shared bit with GPAW 48), so a GPA below 1 MiB with the
 #   shared bit reads and writes the same bytes as the private GPA without it (no SRAT, no memory
 #   hotplug: the guest sees a plain q35 machine).
+#   TDSHIM_SHARED_ALIAS=separate: shared memory apart from private RAM, as in a TD: guest RAM is
+#   anonymous memory (transparent huge pages: no per-page fault in the guest's first touches, which
+#   cost a Linux boot 0.3 s on a shared file), and the ivshmem-plain device in slot 0x10 has its own
+#   1 MiB file; the emulated VMM (tests/fw/fw_vmm.c, knob opt/tdshim/shared-separate) points QEMU's
+#   fw_cfg DMA at it, so the shim sees a transfer only through its shared mappings.
 #   TDSHIM_HOB=FILE: load FILE at the TD_HOB section (0x800000), as the VMM does.
 # Every boot also gets the writable BFV the test image's TD start needs (tests/fw/td_entry.nasm):
 # an ivshmem-plain device whose 2 MiB memory (a temporary file) holds a copy of the image's BFV
@@ -39,7 +44,15 @@ fi
 mem="${TDSHIM_MEM:-256M}"
 memargs=(-m "$mem")
 machine=q35
-if [ "${TDSHIM_SHARED_ALIAS:-0}" = 1 ]; then
+if [ "${TDSHIM_SHARED_ALIAS:-0}" = separate ]; then
+  shared="$(mktemp "$shm/tdshim-shared.XXXXXX")"
+  tmpfiles+=("$shared")
+  truncate -s 1M "$shared"
+  memargs=(-m "$mem"
+    -object "memory-backend-file,id=alias0,size=1M,mem-path=$shared,share=on"
+    -device ivshmem-plain,memdev=alias0,addr=0x10
+    -fw_cfg name=opt/tdshim/shared-separate,string=1)
+elif [ "${TDSHIM_SHARED_ALIAS:-0}" = 1 ]; then
   ram="$(mktemp "$shm/tdshim-ram.XXXXXX")"
   tmpfiles+=("$ram")
   truncate -s "$mem" "$ram"

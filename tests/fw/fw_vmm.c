@@ -53,6 +53,10 @@ static uint64_t tdtest_fw_off;
 static uint32_t tdtest_fw_dma_hi;
 static uint64_t tdtest_fw_dma_checked;
 static bool tdtest_fw_all_private;
+/* The harness keeps shared memory apart from private RAM (run-qemu.sh TDSHIM_SHARED_ALIAS=
+ * separate): the VMM reaches the shared page at GPA x in the ivshmem BAR at TDTEST_ALIAS_GPA + x,
+ * as a real VMM keeps a TD's shared memory outside the private pages. */
+static bool tdtest_fw_separate;
 
 static TDS_NORETURN void knob_error(const char *what)
 {
@@ -142,6 +146,14 @@ static const char *parse_item(const char *p, uint16_t *sel)
 void tdtest_vmm_setup(void)
 {
     char knob[KNOB_MAX];
+    char sep[4];
+    if (tdtest_knob("opt/tdshim/shared-separate", sep, sizeof sep) == TDS_OK &&
+        tdtest_str_eq(sep, "1")) {
+        tdtest_fw_separate = true;
+        tdtest_log("tdtest: vmm: shared memory apart from private RAM (fw_cfg DMA lands at "
+                   "0x%lx + gpa)",
+                   TDTEST_ALIAS_GPA);
+    }
     const tds_status st = tdtest_knob("opt/tdshim/vmm-fwcfg", knob, sizeof knob);
     if (st == TDS_ERR_NOT_FOUND) {
         return;
@@ -252,7 +264,28 @@ static void dma(uint32_t lo_be)
         require_shared(addr, len, "data");
     }
     tdtest_fw_dma_checked++;
-    cpu_outl(PORT_DMA_LO, lo_be); /* QEMU transfers now, synchronously */
+    if (tdtest_fw_separate) {
+        /* The shim reads and writes the descriptor and the data through its shared mappings,
+         * which reach the harness's shared memory; QEMU is pointed there too. Private RAM at
+         * the same GPAs keeps whatever it held, so a shim reading the private view sees stale
+         * bytes, not the transfer. */
+        if (gpa + 16u > TDTEST_ALIAS_SIZE || (len != 0 && addr + len > TDTEST_ALIAS_SIZE)) {
+            tdtest_log("tdtest: vmm: fw_cfg DMA at 0x%lx (+0x%x): outside the harness's shared "
+                       "window [0, 0x%lx)",
+                       addr, len, TDTEST_ALIAS_SIZE);
+            tdtest_exit(TDTEST_EXIT_FATAL);
+        }
+        tds_store_be64(d + 8, addr | TDTEST_ALIAS_GPA);
+        uint8_t hi[4];
+        tds_store_be32(hi, (uint32_t)(TDTEST_ALIAS_GPA >> 32));
+        cpu_outl(PORT_DMA_HI, tds_load_le32(hi));
+        cpu_outl(PORT_DMA_LO, lo_be); /* QEMU transfers now, synchronously */
+        tds_store_be64(d + 8, addr);
+        tds_store_be32(hi, tdtest_fw_dma_hi);
+        cpu_outl(PORT_DMA_HI, tds_load_le32(hi));
+    } else {
+        cpu_outl(PORT_DMA_LO, lo_be); /* QEMU transfers now, synchronously */
+    }
     apply_lies((uint8_t *)(uintptr_t)addr, tdtest_fw_off, len);
     tdtest_fw_off += len;
     if (lie_error()) {

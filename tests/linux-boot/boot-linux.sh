@@ -4,9 +4,9 @@
 #
 # One Linux boot through the shim (docs/linux-boot.md), QEMU TCG, -kernel KERNEL -initrd INITRD
 # -append CMDLINE:
-#   td     the test image through the TD entry, with a TD HOB for MEM (test-vmm-hob.args) and guest
-#          RAM in a shared file mapped again at the shared bit (the fw_cfg DMA bounce buffer is
-#          shared memory: TDSHIM_SHARED_ALIAS=1);
+#   td     the test image through the TD entry, with a TD HOB for MEM (test-vmm-hob.args) and
+#          shared memory apart from private RAM, where the emulated VMM points QEMU's fw_cfg DMA
+#          (the bounce buffer is shared memory: TDSHIM_SHARED_ALIAS=separate, run-qemu.sh);
 #   plain  the production image on a plain VM.
 # Requires QEMU's exit status 0 (ACPI power-off from the initramfs's /init), and check-linux.py's
 # checks (userspace, the exact command line, SMP CPUs, MemTotal); in a TD also that the CC event
@@ -26,7 +26,7 @@ if [ "$mode" = td ]; then
   mapfile -t vmm_hob < "$here/../e2e/test-vmm-hob.args"
   "$(tool tdshim-hob)" gen --mem "$mem" "${vmm_hob[@]}" -o "$work/hob.bin" ||
     { echo "boot-linux: tdshim-hob gen failed"; exit 2; }
-  env+=(TDSHIM_HOB="$work/hob.bin" TDSHIM_SHARED_ALIAS=1)
+  env+=(TDSHIM_HOB="$work/hob.bin" TDSHIM_SHARED_ALIAS=separate)
   # The emulated VMM dumps QEMU's ACPI files for the reference (tests/fw/fw_vmm.c).
   set -- -fw_cfg name=opt/tdshim/dump-acpi,string=1 "$@"
 fi
