@@ -230,3 +230,45 @@ uint64_t shim_acpi_load(shim_fwcfg *fw, shim_e820 *map, const shim_acpi_td *td)
     }
     return t.rsdp_addr;
 }
+
+/*
+ * A VMM without fw_cfg gives no ACPI tables: the minimum a TD kernel needs, from nothing the VMM
+ * wrote: the MADT with the MP wakeup structure (every vCPU, its APIC ID as the AP reported it),
+ * the CCEL table, an XSDT listing both and a revision-2 RSDP, in one ACPI NVS allocation below
+ * 4 GiB, checked by opening them as the kernel will (docs/linux-boot.md "ACPI without fw_cfg").
+ */
+uint64_t shim_acpi_build_td(shim_e820 *map, const shim_handoff_in *h)
+{
+    const tds_bytes madt = shim_handoff_madt(h);
+    const uint64_t rsdp_off = 0;
+    const uint64_t xsdt_off = 0x40;
+    const uint64_t madt_off = 0x100;
+    const uint64_t ccel_off = (madt_off + madt.len + 15u) & ~(uint64_t)15u;
+    uint64_t len = 0;
+    uint64_t a = 0;
+    if (tds_align_up_u64(ccel_off + CCEL_ACPI_SIZE, PAGE, &len) != TDS_OK ||
+        shim_e820_alloc(map, len, PAGE, FOUR_GIB, TDHOB_E820_NVS, &a) != TDS_OK) {
+        shim_fatal(0x8105, "acpi: no room below 4 GiB for the TD's own tables");
+    }
+    uint8_t *p = (uint8_t *)(uintptr_t)a;
+    memset(p, 0, (size_t)len);
+    memcpy(p + madt_off, madt.ptr, madt.len);
+    shim_handoff_ccel(p + ccel_off);
+    shim_acpi_regions[0] = (acpi_region){a, tds_mut_bytes_make(p, (size_t)len)};
+    const acpi_space s = {shim_acpi_regions, 1};
+    const uint64_t tables[2] = {a + madt_off, a + ccel_off};
+    const acpi_ids ids = {.oem_id = {'T', 'D', 'S', 'H', 'I', 'M'},
+                          .oem_table_id = {'T', 'D', 'S', 'H', 'X', 'S', 'D', 'T'},
+                          .oem_revision = 1,
+                          .creator_id = {'T', 'D', 'S', 'H'},
+                          .creator_revision = 1};
+    acpi_error err;
+    if (acpi_build_root(&s, tables, TDS_ARRAY_LEN(tables), &ids, a + rsdp_off, a + xsdt_off,
+                        &err) != TDS_OK) {
+        acpi_fatal(0x8105, "acpi: the TD's own root tables", &err);
+    }
+    shim_log("tdshim: acpi: no fw_cfg: own tables at 0x%lx: rsdp rev 2, xsdt, MADT with MP wakeup "
+             "(0x%lx bytes, %u cpus), CCEL",
+             a, (uint64_t)madt.len, h->cpus);
+    return a + rsdp_off;
+}
