@@ -17,6 +17,10 @@
  *    check: the VMM then sees every page as private, so the first DMA must be refused. Parsed
  *    once, when the emulator is set up, before the shim uses fw_cfg (the emulated VMM reads
  *    fw_cfg itself, which moves the device's selection).
+ *  - opt/tdshim/vmm-no-fwcfg = "1": a VMM without fw_cfg (docs/linux-boot.md "From a VMM-placed
+ *    region"): every access the TD makes to the fw_cfg ports is answered as by an absent device
+ *    (reads all ones, writes dropped), so the shim finds no "QEMU" signature. The emulated VMM
+ *    still reads its own knobs through the real device.
  */
 #include "fw_test.h"
 
@@ -53,6 +57,7 @@ static uint64_t tdtest_fw_off;
 static uint32_t tdtest_fw_dma_hi;
 static uint64_t tdtest_fw_dma_checked;
 static bool tdtest_fw_all_private;
+static bool tdtest_fw_hidden;
 
 static TDS_NORETURN void knob_error(const char *what)
 {
@@ -142,6 +147,11 @@ static const char *parse_item(const char *p, uint16_t *sel)
 void tdtest_vmm_setup(void)
 {
     char knob[KNOB_MAX];
+    if (tdtest_knob("opt/tdshim/vmm-no-fwcfg", knob, sizeof knob) == TDS_OK &&
+        tdtest_str_eq(knob, "1")) {
+        tdtest_fw_hidden = true;
+        tdtest_log("tdtest: vmm: no fw_cfg for the TD (its ports answer as an absent device)");
+    }
     const tds_status st = tdtest_knob("opt/tdshim/vmm-fwcfg", knob, sizeof knob);
     if (st == TDS_ERR_NOT_FOUND) {
         return;
@@ -262,6 +272,12 @@ static void dma(uint32_t lo_be)
 
 bool tdtest_vmm_io(uint16_t port, uint32_t size, bool write, uint64_t *value)
 {
+    if (tdtest_fw_hidden && port >= PORT_SEL && port < PORT_DMA_LO + 4u) {
+        if (!write) {
+            *value = size >= 4u ? 0xFFFFFFFFu : ((uint64_t)1 << (8u * size)) - 1u;
+        }
+        return true;
+    }
     if (port == PORT_SEL && write && size == 2) {
         tdtest_fw_sel = (uint16_t)*value;
         tdtest_fw_off = 0;
