@@ -5,6 +5,30 @@
 
 #include "tdshim/endian.h"
 
+/*
+ * The Authenticode signature a signed bzImage carries after its kernel (sbsign appends the PE
+ * Certificate Table to the file, so the file is longer than setup + syssize * 16; Debian's kernels
+ * are signed). When the EFI stub's PE header lies inside `head` and its Certificate Table (data
+ * directory 4) starts exactly where the kernel ends, the file ends where the table ends: returns
+ * that length, else `end`. Nothing but `head` is read.
+ */
+static uint64_t signed_end(tds_bytes head, uint64_t end)
+{
+    if (head.ptr[0] != 'M' || head.ptr[1] != 'Z') {
+        return end;
+    }
+    const uint64_t pe = tds_load_le32(head.ptr + 0x3Cu); /* e_lfanew */
+    const uint64_t opt = pe + 24u;                       /* "PE\0\0" + the COFF header */
+    const uint64_t cert = opt + 112u + 4u * 8u;          /* PE32+: directories from 112 */
+    if (cert + 8u > head.len || tds_load_le32(head.ptr + pe) != 0x00004550u ||
+        tds_load_le16(head.ptr + opt) != 0x020Bu || tds_load_le32(head.ptr + opt + 108u) < 5u) {
+        return end;
+    }
+    const uint64_t off = tds_load_le32(head.ptr + cert);
+    const uint64_t size = tds_load_le32(head.ptr + cert + 4u);
+    return off == end && size != 0 ? off + size : end; /* < 2^33: no wrap */
+}
+
 tds_status lnx_region_kernel(tds_bytes head, uint64_t region_size, uint32_t *setup_size,
                              uint64_t *kernel_size, lnx_error *err)
 {
@@ -29,12 +53,12 @@ tds_status lnx_region_kernel(tds_bytes head, uint64_t region_size, uint32_t *set
     if (kernel == 0) {
         return lnx_fail(err, LNX_R_KERNEL_TOO_SMALL, LNX_OFF_SYSSIZE);
     }
-    const uint64_t total = setup + kernel; /* < 2^37: no wrap */
+    const uint64_t total = signed_end(head, setup + kernel); /* < 2^37: no wrap */
     if (total > region_size) {
         return lnx_fail(err, LNX_R_PAST_REGION, total);
     }
     *setup_size = setup;
-    *kernel_size = kernel;
+    *kernel_size = total - setup;
     return lnx_ok(err);
 }
 

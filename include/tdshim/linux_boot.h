@@ -280,9 +280,13 @@ TDS_MUST_USE tds_status lnx_check_cmdline(const lnx_header *h, tds_bytes cmdline
  * A bzImage has the boot-sector signature 0xAA55 at 0x1FE and "HdrS" at 0x202; otherwise
  * LNX_R_BOOT_FLAG or LNX_R_MAGIC (offset 0x1FE / 0x202): not a kernel, the caller tries the region
  * as an executable payload. A bzImage's bytes are its setup, ((setup_sects or 4 when 0) + 1) *
- * 512, then syssize * 16 bytes of protected-mode kernel: exactly the file's size
- * (arch/x86/boot/tools/build.c), and the split QEMU's fw_cfg makes. *setup_size and *kernel_size
- * get them (kernel_size 0: LNX_R_KERNEL_TOO_SMALL); their sum must be at most region_size, else
+ * 512, then syssize * 16 bytes of protected-mode kernel (arch/x86/boot/tools/build.c), then, for a
+ * signed kernel, the Authenticode signature sbsign appends: when the EFI stub's PE32+ header is
+ * inside `head` and its Certificate Table (data directory 4) starts exactly at setup + syssize *
+ * 16, the file ends at the table's end. That is the file's size, so the split is the one QEMU's
+ * fw_cfg makes of the same file (SETUP_SIZE, KERNEL_SIZE = the rest) and the measurement is the
+ * same. *setup_size and *kernel_size get the two parts (syssize 0: LNX_R_KERNEL_TOO_SMALL); their
+ * sum must be at most region_size, else
  * LNX_R_PAST_REGION (offset = the sum, saturated). head.len < LNX_REGION_HEAD:
  * LNX_R_SETUP_TRUNCATED. Everything else about the header is lnx_parse_header's, on the whole
  * setup once the caller has copied it.
