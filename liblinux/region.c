@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-2-Clause-Patent */
 /* A kernel the VMM placed in a payload region, and its command line from a PayloadParam section
- * (linux_boot.h section 5, docs/linux-boot.md). */
+ * (linux_boot.h section 6, docs/linux-boot.md). */
 #include "linux_int.h"
 
 #include "tdshim/endian.h"

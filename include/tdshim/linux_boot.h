@@ -269,7 +269,7 @@ TDS_MUST_USE tds_status lnx_measured_form(tds_mut_bytes setup, lnx_error *err);
  */
 TDS_MUST_USE tds_status lnx_check_cmdline(const lnx_header *h, tds_bytes cmdline, lnx_error *err);
 
-/* ---- 5. a kernel placed by the VMM in a payload region (docs/linux-boot.md) ---------------- */
+/* ---- 6. a kernel placed by the VMM in a payload region (docs/linux-boot.md) ---------------- */
 
 /* Bytes of a region's start that lnx_region_kernel reads (through the setup header's syssize and
  * the "HdrS" magic): a caller copies this much of the region into private memory first. */

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-2-Clause-Patent */
 /*
- * libFuzzer target for liblinux's region helpers (linux_boot.h section 5), over a payload region's
+ * libFuzzer target for liblinux's region helpers (linux_boot.h section 6), over a payload region's
  * first bytes and a PayloadParam section the VMM wrote. Input: u64 region size, u16 copy limit,
  * then the bytes (the head for lnx_region_kernel, the section for lnx_region_cmdline). Checks: an
  * accepted kernel fits the region, its setup is (setup_sects or 4, + 1) * 512 and its kernel at

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-2-Clause-Patent */
 /*
- * liblinux's region helpers (linux_boot.h section 5): a bzImage recognised and sized from the
+ * liblinux's region helpers (linux_boot.h section 6): a bzImage recognised and sized from the
  * first bytes of a VMM-placed region (the signatures, setup_sects 0, syssize, a signed kernel's
  * Authenticode table, past the region), and the command line copied out of a PayloadParam
  * section (up to its first NUL, never past the section or the copy limit).
