@@ -19,7 +19,7 @@ static uint64_t signed_end(tds_bytes head, uint64_t end)
     }
     const uint64_t pe = tds_load_le32(head.ptr + 0x3Cu); /* e_lfanew */
     const uint64_t opt = pe + 24u;                       /* "PE\0\0" + the COFF header */
-    const uint64_t cert = opt + 112u + 4u * 8u;          /* PE32+: directories from 112 */
+    const uint64_t cert = opt + 144u; /* PE32+: directories from 112, the 5th (index 4) */
     if (cert + 8u > head.len || tds_load_le32(head.ptr + pe) != 0x00004550u ||
         tds_load_le16(head.ptr + opt) != 0x020Bu || tds_load_le32(head.ptr + opt + 108u) < 5u) {
         return end;

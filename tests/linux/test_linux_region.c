@@ -61,7 +61,7 @@ static void test_sizes(void **state)
     assert_int_equal(setup, 5u * 512u);
     /* The largest syssize cannot wrap. */
     tds_store_le32(g_setup + LNX_OFF_SYSSIZE, UINT32_MAX);
-    expect_fail(h0, 0x1000000, LNX_R_PAST_REGION, 5u * 512u + (uint64_t)UINT32_MAX * 16u);
+    expect_fail(h0, 0x1000000, LNX_R_PAST_REGION, (uint64_t)5u * 512u + (uint64_t)UINT32_MAX * 16u);
     tds_store_le32(g_setup + LNX_OFF_SYSSIZE, 0);
     expect_fail(h0, UINT64_MAX, LNX_R_KERNEL_TOO_SMALL, LNX_OFF_SYSSIZE);
 }
@@ -96,7 +96,8 @@ static void put_pe(uint32_t off, uint32_t size, uint16_t magic, uint32_t ndirs)
     g_setup[0] = 'M';
     g_setup[1] = 'Z';
     tds_store_le32(g_setup + 0x3C, 0x40);
-    memcpy(g_setup + 0x40, "PE\0\0", 4);
+    static const uint8_t pe_sig[4] = {'P', 'E', 0, 0};
+    memcpy(g_setup + 0x40, pe_sig, sizeof pe_sig);
     tds_store_le16(g_setup + 0x40 + 24, magic);
     tds_store_le32(g_setup + 0x40 + 24 + 108, ndirs);
     tds_store_le32(g_setup + 0x40 + 24 + 112 + 32, off);
@@ -108,7 +109,8 @@ static void test_signed(void **state)
     (void)state;
     fx_kernel k = fx_default();
     const tds_bytes head = head_of(&k);
-    const uint64_t setup_sz = ((k.setup_sects_byte == 0 ? 4u : k.setup_sects_byte) + 1u) * 512u;
+    const uint64_t setup_sz =
+        (uint64_t)((k.setup_sects_byte == 0 ? 4u : k.setup_sects_byte) + 1u) * 512u;
     const uint64_t end = setup_sz + (uint64_t)k.syssize * 16u;
     uint32_t setup = 0;
     uint64_t kernel = 0;
