@@ -13,6 +13,11 @@ const ccel_boot_plan ccel_boot_plan_linux = {"linux",
                                              {CCEL_BOOT_TD_HOB, CCEL_BOOT_ACPI, CCEL_BOOT_KERNEL,
                                               CCEL_BOOT_INITRD, CCEL_BOOT_CMDLINE,
                                               CCEL_BOOT_SEPARATORS}};
+const ccel_boot_plan ccel_boot_plan_linux_no_acpi = {"linux-no-acpi",
+                                                     5,
+                                                     {CCEL_BOOT_TD_HOB, CCEL_BOOT_KERNEL,
+                                                      CCEL_BOOT_INITRD, CCEL_BOOT_CMDLINE,
+                                                      CCEL_BOOT_SEPARATORS}};
 
 const char *ccel_boot_step_name(ccel_boot_step step)
 {
@@ -47,6 +52,30 @@ tds_status ccel_boot_begin(ccel_boot_seq *s, const ccel_boot_plan *plan, ccel_lo
     s->log = log;
     s->ops = *ops;
     s->err = TDS_OK;
+    return TDS_OK;
+}
+
+tds_status ccel_boot_replan(ccel_boot_seq *s, const ccel_boot_plan *plan)
+{
+    if (s == NULL || s->plan == NULL) {
+        return TDS_ERR_INVALID_ARG;
+    }
+    if (s->err != TDS_OK) {
+        return s->err;
+    }
+    bool ok = plan != NULL && plan->n > 0 && plan->n <= CCEL_BOOT_MAX_STEPS && s->next <= plan->n &&
+              s->acpi_events == 0;
+    for (uint32_t i = 1; ok && i < plan->n; i++) {
+        ok = !(plan->step[i] == CCEL_BOOT_ACPI && plan->step[i - 1u] == CCEL_BOOT_ACPI);
+    }
+    for (uint32_t i = 0; ok && i < s->next; i++) {
+        ok = plan->step[i] == s->plan->step[i];
+    }
+    if (!ok) {
+        s->err = TDS_ERR_STATE;
+        return s->err;
+    }
+    s->plan = plan;
     return TDS_OK;
 }
 

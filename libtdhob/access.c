@@ -10,6 +10,10 @@ const tds_guid tdhob_guid_e820_table =
 const tds_guid tdhob_guid_payload_info =
     TDS_GUID_INIT(0xb96fa412u, 0x461fu, 0x4be3u, 0x8c, 0x0d, 0xad, 0x80, 0x5a, 0x49, 0x7a, 0xc0);
 
+/* This project's own GUID (a fixed random value, docs/libtdhob.md "Linux command line"). */
+const tds_guid tdhob_guid_linux_cmdline =
+    TDS_GUID_INIT(0x9186f69au, 0xeae9u, 0x48aeu, 0x82, 0xf2, 0x47, 0x22, 0xa0, 0xcf, 0x56, 0x73);
+
 static tds_status decode_body(tds_cursor *c, tdhob_item *it)
 {
     switch (it->type) {
@@ -257,4 +261,30 @@ tds_status tdhob_e820_hob_entry(tds_bytes data, size_t index, tdhob_e820_entry *
     out->size = tds_load_le64(e.ptr + offsetof(tdhob_wire_e820, size));
     out->type = tds_load_le32(e.ptr + offsetof(tdhob_wire_e820, type));
     return TDS_OK;
+}
+
+tds_status tdhob_get_linux_cmdline(const tdhob_view *v, tds_bytes *cmdline)
+{
+    if (cmdline == NULL) {
+        return TDS_ERR_STATE;
+    }
+    tds_bytes d;
+    TDS_TRY(tdhob_find_guid(v, &tdhob_guid_linux_cmdline, 0, &d));
+    tds_bytes second;
+    if (tdhob_find_guid(v, &tdhob_guid_linux_cmdline, 1, &second) == TDS_OK) {
+        return TDS_ERR_MALFORMED; /* two command lines: which one would the VMM mean? */
+    }
+    size_t n = 0;
+    while (n < d.len && d.ptr[n] != 0) {
+        n++;
+    }
+    if (n == d.len) {
+        return TDS_ERR_MALFORMED; /* no NUL */
+    }
+    for (size_t i = n + 1u; i < d.len; i++) {
+        if (d.ptr[i] != 0) {
+            return TDS_ERR_MALFORMED; /* only zero padding after the NUL */
+        }
+    }
+    return tds_bytes_sub(d, 0, n + 1u, cmdline);
 }

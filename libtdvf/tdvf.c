@@ -272,8 +272,11 @@ static tds_status check_tdshim_one(const tdvf_meta *m, uint32_t i, uint64_t imag
         }
         break;
     case TDVF_SEC_PAYLOAD_PARAM:
-        if (a != 0) {
-            return fail(err, TDS_ERR_MALFORMED, "PayloadParam attributes != 0", i);
+        /* td-shim: attributes 0. This project also takes MR.EXTEND for one with data in the
+         * image (its bytes then go into MRTD), as it does for a Payload. */
+        if (a != 0 && (a != TDVF_ATTR_MR_EXTEND || s->raw_size == 0)) {
+            return fail(err, TDS_ERR_MALFORMED,
+                        "PayloadParam attributes not 0 (or MR.EXTEND with data in the image)", i);
         }
         break;
     default: /* TD_INFO, TD_PARAMS */
@@ -320,7 +323,7 @@ static bool has_memory(const tdvf_section *s)
 static bool image_mapped(const tdvf_section *s)
 {
     return s->type == TDVF_SEC_BFV || s->type == TDVF_SEC_CFV ||
-           (s->type == TDVF_SEC_PAYLOAD && s->raw_size != 0);
+           ((s->type == TDVF_SEC_PAYLOAD || s->type == TDVF_SEC_PAYLOAD_PARAM) && s->raw_size != 0);
 }
 
 tds_status tdvf_check_layout(const tdvf_meta *m, uint64_t image_size, tdvf_error *err)
@@ -337,6 +340,11 @@ tds_status tdvf_check_layout(const tdvf_meta *m, uint64_t image_size, tdvf_error
     const tds_status st = tdvf_find_payload(m, image_size, &payload, &kind, err);
     if (st != TDS_OK && st != TDS_ERR_NOT_FOUND) {
         return st;
+    }
+    const tdvf_section *param;
+    const tds_status pst = tdvf_find_payload_param(m, image_size, &param, &kind, err);
+    if (pst != TDS_OK && pst != TDS_ERR_NOT_FOUND) {
+        return pst;
     }
     uint64_t image_base = FOUR_GIB - image_size;
     for (uint32_t i = 0; i < m->count; i++) {
@@ -572,6 +580,102 @@ tds_status tdvf_find_payload(const tdvf_meta *m, uint64_t image_size, const tdvf
     }
     *out = &m->sec[payload];
     *kind = vmm ? TDVF_PAYLOAD_VMM : TDVF_PAYLOAD_IMAGE;
+    return TDS_OK;
+}
+
+/* The PayloadParam section's own geometry (tdvf.h tdvf_find_payload_param). */
+static tds_status check_param(const tdvf_meta *m, uint32_t p, uint64_t image_size, tdvf_error *err)
+{
+    const tdvf_section *s = &m->sec[p];
+    const uint64_t image_base = FOUR_GIB - image_size;
+    const bool vmm = s->raw_size == 0;
+    uint64_t end;
+    if (vmm && (s->attributes != 0 || s->data_offset != 0)) {
+        return fail(err, TDS_ERR_MALFORMED,
+                    "VMM-filled PayloadParam (RawDataSize 0) with attributes or DataOffset != 0",
+                    p);
+    }
+    if (!vmm && s->mem_size != s->raw_size) {
+        return fail(err, TDS_ERR_MALFORMED, "PayloadParam MemoryDataSize != RawDataSize", p);
+    }
+    if (s->mem_size == 0) {
+        return fail(err, TDS_ERR_MALFORMED, "PayloadParam region is empty (MemoryDataSize 0)", p);
+    }
+    if (!tds_is_aligned_u64(s->mem_addr, TDVF_PAGE) ||
+        !tds_is_aligned_u64(s->mem_size, TDVF_PAGE) ||
+        !tds_is_aligned_u64(s->data_offset, TDVF_PAGE)) {
+        return fail(err, TDS_ERR_ALIGNMENT,
+                    "PayloadParam address, size or offset not 4 KiB aligned", p);
+    }
+    if (tds_range_end(s->mem_addr, s->mem_size, &end) != TDS_OK) {
+        return fail(err, TDS_ERR_OVERFLOW, "PayloadParam region wraps", p);
+    }
+    if (vmm && end > image_base) {
+        return fail(err, TDS_ERR_OUT_OF_BOUNDS,
+                    "VMM-filled PayloadParam region not below the image (4 GiB - image size)", p);
+    }
+    if (!vmm) {
+        if (!has_image_bytes(s, image_size, s->raw_size)) {
+            return fail(err, TDS_ERR_OUT_OF_BOUNDS, "PayloadParam data outside the image", p);
+        }
+        if (s->mem_addr != image_base + s->data_offset) {
+            return fail(err, TDS_ERR_MISMATCH,
+                        "PayloadParam address is not where the image is mapped", p);
+        }
+        if (tds_ranges_overlap(s->data_offset, s->raw_size, m->desc_offset, m->length)) {
+            return fail(err, TDS_ERR_MALFORMED,
+                        "PayloadParam data overlaps the metadata descriptor", p);
+        }
+    }
+    for (uint32_t j = 0; j < m->count; j++) {
+        const tdvf_section *o = &m->sec[j];
+        if (j == p || !has_memory(o) || o->mem_size == 0) {
+            continue;
+        }
+        if (!vmm && o->raw_size != 0 &&
+            tds_ranges_overlap(s->data_offset, s->raw_size, o->data_offset, o->raw_size)) {
+            return fail(err, TDS_ERR_MALFORMED, "PayloadParam data overlaps another section's data",
+                        p);
+        }
+        if (tds_ranges_overlap(s->mem_addr, s->mem_size, o->mem_addr, o->mem_size)) {
+            return fail(err, TDS_ERR_MALFORMED, "PayloadParam memory overlaps another section", p);
+        }
+    }
+    return TDS_OK;
+}
+
+tds_status tdvf_find_payload_param(const tdvf_meta *m, uint64_t image_size,
+                                   const tdvf_section **out, tdvf_payload_kind *kind,
+                                   tdvf_error *err)
+{
+    if (m == NULL || out == NULL || kind == NULL || m->count > TDVF_MAX_SECTIONS) {
+        return TDS_ERR_INVALID_ARG;
+    }
+    if (image_size == 0 || image_size > FOUR_GIB) {
+        return fail(err, TDS_ERR_INVALID_ARG, "image size is 0 or above 4 GiB", UINT32_MAX);
+    }
+    uint32_t param = UINT32_MAX;
+    bool payload = false;
+    for (uint32_t i = 0; i < m->count; i++) {
+        payload = payload || m->sec[i].type == TDVF_SEC_PAYLOAD;
+        if (m->sec[i].type != TDVF_SEC_PAYLOAD_PARAM) {
+            continue;
+        }
+        if (param != UINT32_MAX) {
+            return fail(err, TDS_ERR_MALFORMED, "two PayloadParam sections", i);
+        }
+        param = i;
+    }
+    if (param == UINT32_MAX) {
+        return TDS_ERR_NOT_FOUND;
+    }
+    if (!payload) {
+        return fail(err, TDS_ERR_MALFORMED, "PayloadParam without a Payload (type 5) section",
+                    param);
+    }
+    TDS_TRY(check_param(m, param, image_size, err));
+    *out = &m->sec[param];
+    *kind = m->sec[param].raw_size == 0 ? TDVF_PAYLOAD_VMM : TDVF_PAYLOAD_IMAGE;
     return TDS_OK;
 }
 

@@ -9,6 +9,7 @@
 #include "q35.h"
 #include "tdshim/acpi.h"
 #include "tdshim/ccel.h"
+#include "tdshim/endian.h"
 #include "tdshim/madt.h"
 #include "tdshim/mem.h"
 
@@ -229,4 +230,110 @@ uint64_t shim_acpi_load(shim_fwcfg *fw, shim_e820 *map, const shim_acpi_td *td)
         }
     }
     return t.rsdp_addr;
+}
+
+/*
+ * The HPET table (IA-PC HPET specification 1.0a, 3.2.4; 56 bytes) for the q35 chipset's HPET at
+ * its fixed address: the reference the kernel calibrates the TSC against when nothing else gives
+ * its frequency (docs/linux-boot.md "ACPI without fw_cfg": without it the kernel stops before it
+ * starts the APs).
+ */
+static void sdt_checksum(uint8_t *t, uint32_t len);
+#define HPET_TABLE_SIZE 56u
+#define HPET_BASE 0xFED00000u
+static void build_hpet(uint8_t *t)
+{
+    memset(t, 0, HPET_TABLE_SIZE);
+    memcpy(t, "HPET", 4);
+    tds_store_le32(t + ACPI_SDT_OFF_LENGTH, HPET_TABLE_SIZE);
+    t[ACPI_SDT_OFF_REVISION] = 1;
+    memcpy(t + ACPI_SDT_OFF_OEM_ID, "TDSHIM", 6);
+    memcpy(t + 16, "TDSHHPET", 8);
+    tds_store_le32(t + 24, 1);
+    memcpy(t + 28, "TDSH", 4);
+    tds_store_le32(t + 32, 1);
+    /* Event Timer Block ID: vendor 0x8086, legacy replacement capable, 64-bit counter, 3
+     * comparators (index 2), revision 1: the q35 HPET as QEMU models it. */
+    tds_store_le32(t + 36, 0x8086A201u);
+    t[40] = ACPI_GAS_MEMORY; /* Base Address: GAS, system memory */
+    tds_store_le64(t + 44, HPET_BASE);
+    sdt_checksum(t, HPET_TABLE_SIZE);
+}
+
+static void sdt_checksum(uint8_t *t, uint32_t len)
+{
+    uint8_t sum = 0;
+    t[ACPI_SDT_OFF_CHECKSUM] = 0;
+    for (uint32_t i = 0; i < len; i++) {
+        sum = (uint8_t)(sum + t[i]);
+    }
+    t[ACPI_SDT_OFF_CHECKSUM] = (uint8_t)(0u - sum);
+}
+
+/*
+ * The q35 I/O APIC (ACPI 6.5 5.2.12.3, 12 bytes: ID 0, address 0xFEC00000, GSI base 0) and the ISA
+ * override of IRQ 0 to GSI 2 (5.2.12.5, 10 bytes, conforming polarity and trigger), as QEMU's MADT
+ * has them, appended to the shim's MADT: the timer interrupt the kernel checks its LAPIC timer
+ * against arrives through it (docs/linux-boot.md "ACPI without fw_cfg").
+ */
+#define MADT_IOAPIC_EXTRA 22u
+static void add_ioapic(uint8_t *madt, size_t len)
+{
+    uint8_t *e = madt + len;
+    memset(e, 0, MADT_IOAPIC_EXTRA);
+    e[0] = 1; /* I/O APIC */
+    e[1] = 12;
+    tds_store_le32(e + 4, 0xFEC00000u);
+    e[12] = 2; /* Interrupt Source Override */
+    e[13] = 10;
+    e[16] = 2; /* IRQ 0 (byte 15) -> GSI 2 */
+    const uint32_t total = (uint32_t)len + MADT_IOAPIC_EXTRA;
+    tds_store_le32(madt + ACPI_SDT_OFF_LENGTH, total);
+    sdt_checksum(madt, total);
+}
+
+/*
+ * A VMM without fw_cfg gives no ACPI tables: the minimum a TD kernel needs, from nothing the VMM
+ * wrote: the MADT with the MP wakeup structure (every vCPU, its APIC ID as the AP reported it),
+ * the CCEL table, an XSDT listing both and a revision-2 RSDP, in one ACPI NVS allocation below
+ * 4 GiB, checked by opening them as the kernel will (docs/linux-boot.md "ACPI without fw_cfg").
+ */
+uint64_t shim_acpi_build_td(shim_e820 *map, const shim_handoff_in *h)
+{
+    const tds_bytes madt = shim_handoff_madt(h);
+    const uint64_t rsdp_off = 0;
+    const uint64_t xsdt_off = 0x40;
+    const uint64_t hpet_off = 0xC0;
+    const uint64_t madt_off = 0x100;
+    const uint64_t madt_len = madt.len + MADT_IOAPIC_EXTRA;
+    const uint64_t ccel_off = (madt_off + madt_len + 15u) & ~(uint64_t)15u;
+    uint64_t len = 0;
+    uint64_t a = 0;
+    if (tds_align_up_u64(ccel_off + CCEL_ACPI_SIZE, PAGE, &len) != TDS_OK ||
+        shim_e820_alloc(map, len, PAGE, FOUR_GIB, TDHOB_E820_NVS, &a) != TDS_OK) {
+        shim_fatal(0x8105, "acpi: no room below 4 GiB for the TD's own tables");
+    }
+    uint8_t *p = (uint8_t *)(uintptr_t)a;
+    memset(p, 0, (size_t)len);
+    memcpy(p + madt_off, madt.ptr, madt.len);
+    add_ioapic(p + madt_off, madt.len);
+    shim_handoff_ccel(p + ccel_off);
+    build_hpet(p + hpet_off);
+    shim_acpi_regions[0] = (acpi_region){a, tds_mut_bytes_make(p, (size_t)len)};
+    const acpi_space s = {shim_acpi_regions, 1};
+    const uint64_t tables[3] = {a + madt_off, a + ccel_off, a + hpet_off};
+    const acpi_ids ids = {.oem_id = {'T', 'D', 'S', 'H', 'I', 'M'},
+                          .oem_table_id = {'T', 'D', 'S', 'H', 'X', 'S', 'D', 'T'},
+                          .oem_revision = 1,
+                          .creator_id = {'T', 'D', 'S', 'H'},
+                          .creator_revision = 1};
+    acpi_error err;
+    if (acpi_build_root(&s, tables, TDS_ARRAY_LEN(tables), &ids, a + rsdp_off, a + xsdt_off,
+                        &err) != TDS_OK) {
+        acpi_fatal(0x8105, "acpi: the TD's own root tables", &err);
+    }
+    shim_log("tdshim: acpi: no fw_cfg: own tables at 0x%lx: rsdp rev 2, xsdt, MADT with MP wakeup "
+             "and the I/O APIC (0x%lx bytes, %u cpus), CCEL, HPET",
+             a, madt_len, h->cpus);
+    return a + rsdp_off;
 }

@@ -16,6 +16,7 @@
 
 #include "e820.h"
 #include "fwcfg.h"
+#include "handoff.h"
 
 /* What a TD changes (NULL on a plain VM). */
 typedef struct shim_acpi_td {
@@ -30,5 +31,13 @@ typedef struct shim_acpi_td {
  * with libacpi's reason on the console.
  */
 uint64_t shim_acpi_load(shim_fwcfg *fw, shim_e820 *map, const shim_acpi_td *td);
+
+/*
+ * A TD without fw_cfg (a kernel from a VMM-placed region): build the minimum itself, a revision-2
+ * RSDP, an XSDT, the MADT with the MP wakeup structure (shim_handoff_madt) and the CCEL table, in
+ * one ACPI NVS allocation from `map` below 4 GiB, checked with acpi_tables_open. Nothing in them
+ * comes from the VMM, so nothing is measured. Returns the RSDP's address. Fatal (0x8105).
+ */
+uint64_t shim_acpi_build_td(shim_e820 *map, const shim_handoff_in *h);
 
 #endif

@@ -15,6 +15,7 @@ TDS_NORETURN void shim_payload_returned(void)
 #include "arch/cpu.h"
 #include "e820.h"
 #include "hob.h"
+#include "linux.h"
 #include "tdshim/loader.h"
 #include "log.h"
 #include "measure.h"
@@ -155,6 +156,13 @@ static bool hob_added_ram(const tdhob_view *hob, uint64_t base, uint64_t len)
     return at >= end;
 }
 
+bool shim_handoff_hob_added_ram(uint64_t base, uint64_t len)
+{
+    const tdhob_view *td = shim_hob_checked();
+    uint64_t end = 0;
+    return td != NULL && tds_range_end(base, len, &end) == TDS_OK && hob_added_ram(td, base, len);
+}
+
 /*
  * §1: the payload's bytes, read in place. Image payloads are private memory the VMM added before
  * the TD started (and in MRTD when they are a BFV). A VMM-placed region must first be RAM the TD
@@ -243,7 +251,7 @@ static uint64_t load_payload(const shim_e820 *m, tds_bytes image)
 }
 
 /* §6: the MADT (one entry per vCPU, BSP first) with the MP wakeup structure version 1. */
-static tds_bytes build_madt(const shim_handoff_in *in)
+tds_bytes shim_handoff_madt(const shim_handoff_in *in)
 {
     if (in->cpus == 0 || in->cpus > SHIM_MAX_VCPUS) {
         shim_fatal(0x7008, "madt: vCPU count out of range");
@@ -438,6 +446,10 @@ void shim_handoff(const shim_handoff_in *in)
 
     /* §3: measure the payload before anything uses it, then close the firmware's log. */
     const tds_bytes image = payload_bytes(sec, kind, td, m);
+    /* A VMM-placed region that holds a bzImage boots it as Linux (docs/linux-boot.md). */
+    if (kind == TDVF_PAYLOAD_VMM && shim_linux_region_is_kernel(sec)) {
+        shim_linux_boot_region(in, sec);
+    }
     shim_measure_payload(image, sec->mem_addr, sec->mem_size);
     const uint64_t region = load_payload(m, image);
     shim_measure_separators();
@@ -448,7 +460,7 @@ void shim_handoff(const shim_handoff_in *in)
         fatal_status(0x7002, "e820: more than 128 entries", rst);
     }
     log_e820(m);
-    const tds_bytes madt = build_madt(in);
+    const tds_bytes madt = shim_handoff_madt(in);
     uint8_t ccel[CCEL_ACPI_SIZE];
     shim_handoff_ccel(ccel);
     const tds_bytes ccel_t = tds_bytes_make(ccel, sizeof ccel);

@@ -9,6 +9,7 @@
 #ifndef TDSHIM_SHIM_HANDOFF_H
 #define TDSHIM_SHIM_HANDOFF_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "tdshim/ccel.h"
@@ -42,6 +43,14 @@ struct shim_e820;
  * policy left as type 8, the shim's RAM image and the present APs' stack slots reserved, the
  * event log, the OS mailbox and the AP-loop blob as NVS, the ACPI area as ACPI. Fatal on error. */
 void shim_handoff_memory_map(struct shim_e820 *m, const shim_handoff_in *in);
+
+/* The MADT (§6): one entry per vCPU, BSP first, with the MP wakeup structure version 1 (the OS
+ * mailbox and the AP loop's ResetVector). In the shim's own buffer. Fatal on error. */
+tds_bytes shim_handoff_madt(const shim_handoff_in *in);
+
+/* Is [base, base + len) inside RAM the validated TD HOB reports as added by the VMM (accepted
+ * private RAM, §1)? false without a HOB or for a wrapping range. */
+bool shim_handoff_hob_added_ram(uint64_t base, uint64_t len);
 
 /* The CCEL table (§6) for the event-log area. Fatal on error. */
 void shim_handoff_ccel(uint8_t out[CCEL_ACPI_SIZE]);

@@ -15,7 +15,9 @@
 #include "tdshim/endian.h"
 #include "tdshim/linux_boot.h"
 #include "tdshim/mem.h"
+#include "hob.h"
 #include "tdshim/rtmr.h"
+#include "tdshim/tdhob.h"
 #include "tdshim/virtio_shared.h"
 
 #define PAGE ((uint64_t)0x1000)
@@ -43,6 +45,8 @@ static vshared_buffer shim_lx_bounce;
 static uint64_t shim_lx_mask;
 static uint64_t shim_lx_gdt[4] TDS_ALIGNED(16);
 static uint8_t shim_lx_gdt_desc[10] TDS_ALIGNED(8);
+/* The first bytes of a VMM-placed payload region, copied once (shim_linux_region_is_kernel). */
+static uint8_t shim_lx_head[LNX_REGION_HEAD];
 
 /* entry64.nasm: the protocol's GDT, CS/DS, RSI = boot_params, jump. */
 TDS_NORETURN void shim_enter_linux(uint64_t entry, uint64_t boot_params, const void *gdt_desc);
@@ -60,13 +64,22 @@ static TDS_NORETURN void lnx_fatal(uint32_t code, const char *what, const lnx_er
     shim_fatal(code, what);
 }
 
-bool shim_linux_kernel_present(bool td)
+/* Open fw_cfg once; false when there is none (or a VMM without it). */
+static bool fwcfg_present(bool td)
 {
     if (!shim_lx_fw_open) {
         if (shim_fwcfg_open(&shim_lx_fw, td ? SHIM_PIO_TDVMCALL : SHIM_PIO_DIRECT) != TDS_OK) {
             return false;
         }
         shim_lx_fw_open = true;
+    }
+    return true;
+}
+
+bool shim_linux_kernel_present(bool td)
+{
+    if (!fwcfg_present(td)) {
+        return false;
     }
     uint32_t k = 0;
     return shim_fwcfg_read_u32(&shim_lx_fw, SHIM_FWCFG_KERNEL_SIZE, &k) == TDS_OK && k != 0;
@@ -222,16 +235,10 @@ static void hash_start(rtmr_sha384_ctx *h)
     }
 }
 
-void shim_linux_boot(bool td, const shim_handoff_in *h)
+/* The memory the kernel gets: a TD's from its (measured, validated) HOB, all of it accepted; a
+ * plain VM's from QEMU. The q35 ECAM window is kept out of RAM either way. */
+static void lx_memory_map(bool td, const shim_handoff_in *h)
 {
-    if (!shim_linux_kernel_present(td)) {
-        shim_fatal(0x8001, "linux: no kernel in fw_cfg");
-    }
-    if (td && h == NULL) {
-        shim_fatal(0x8001, "linux: no hand-off context");
-    }
-    /* The memory the kernel gets: a TD's from its (measured, validated) HOB, all of it accepted;
-     * a plain VM's from QEMU. The q35 ECAM window is kept out of RAM either way. */
     if (td) {
         shim_handoff_memory_map(&shim_lx_map, h);
         if (shim_e820_bytes(&shim_lx_map, TDHOB_E820_UNACCEPTED) != 0) {
@@ -247,6 +254,11 @@ void shim_linux_boot(bool td, const shim_handoff_in *h)
         TDS_OK) {
         shim_fatal(0x8002, "linux: memory map full");
     }
+}
+
+/* Identity-map every RAM byte of the map; returns the top of RAM. */
+static uint64_t lx_map_ram(void)
+{
     uint64_t top = 0;
     for (size_t i = 0; i < shim_lx_map.n; i++) {
         const tdhob_e820_entry *e = &shim_lx_map.e[i];
@@ -258,6 +270,94 @@ void shim_linux_boot(bool td, const shim_handoff_in *h)
     if (mst != TDS_OK) {
         lx_fatal(0x8008, "linux: RAM above 4 GiB cannot be mapped", mst);
     }
+    return top;
+}
+
+/* Where everything goes, from the map the kernel will get. */
+static const lnx_plan *lx_place(uint64_t initrd_size, uint64_t cmdline_size, uint64_t boot_params,
+                                uint64_t cmdline, uint64_t top)
+{
+    for (size_t i = 0; i < shim_lx_map.n; i++) {
+        shim_lx_e820[i].addr = shim_lx_map.e[i].addr;
+        shim_lx_e820[i].size = shim_lx_map.e[i].size;
+        shim_lx_e820[i].type = shim_lx_map.e[i].type;
+    }
+    const lnx_plan_request req = {.map = shim_lx_e820,
+                                  .map_count = shim_lx_map.n,
+                                  .initrd_size = initrd_size,
+                                  .cmdline_size = cmdline_size,
+                                  .boot_params_addr = boot_params,
+                                  .cmdline_addr = cmdline,
+                                  .setup_data_addr = 0,
+                                  .mapped_last = (top > FOUR_GIB ? top : FOUR_GIB) - 1u};
+    lnx_error err = {LNX_R_NONE, 0};
+    if (lnx_plan_placement(&shim_lx_hdr, &req, &shim_lx_plan, &err) != TDS_OK) {
+        lnx_fatal(0x800D, "linux: kernel or initrd does not fit in memory", &err);
+    }
+    const lnx_plan *p = &shim_lx_plan;
+    shim_log("tdshim: linux: protocol %u.%02u, kernel at 0x%lx (init_size 0x%lx), initrd at 0x%lx, "
+             "boot_params at 0x%lx",
+             (uint32_t)(shim_lx_hdr.version >> 8), (uint32_t)(shim_lx_hdr.version & 0xFFu),
+             p->kernel_addr, p->init_size, p->initrd_addr, p->boot_params_addr);
+    return p;
+}
+
+/* boot_params, the kernel's page tables, the APs (TD), the protocol's GDT, the jump. */
+static TDS_NORETURN void lx_enter(bool td, const shim_handoff_in *h, const lnx_plan *p,
+                                  uint64_t rsdp)
+{
+    lnx_error err = {LNX_R_NONE, 0};
+    /* boot_params from the map the plan was made on. */
+    if (lnx_build_boot_params(
+            &shim_lx_hdr, p, shim_lx_e820, shim_lx_map.n, rsdp,
+            tds_mut_bytes_make((void *)(uintptr_t)p->boot_params_addr, LNX_BOOT_PARAMS_SIZE),
+            tds_mut_bytes_make((void *)(uintptr_t)p->setup_data_addr, (size_t)p->setup_data_size),
+            &err) != TDS_OK) {
+        lnx_fatal(0x800E, "linux: boot_params", &err);
+    }
+    for (size_t i = 0; i < shim_lx_map.n; i++) {
+        shim_log("tdshim: linux: e820 0x%lx-0x%lx type %u", shim_lx_map.e[i].addr,
+                 shim_lx_map.e[i].addr + shim_lx_map.e[i].size, shim_lx_map.e[i].type);
+    }
+
+    /* The kernel runs on these tables until it installs its own: boot.rst's 64-bit protocol
+     * wants RAM identity-mapped, and the decompressor executes in its window and in a trampoline
+     * it copies below 1 MiB (arch/x86/boot/compressed: paging_prepare). Every RAM range of the
+     * map the kernel gets becomes writable and executable; the shim's own ranges (reserved) keep
+     * their protection. */
+    for (size_t i = 0; i < shim_lx_map.n; i++) {
+        const tdhob_e820_entry *e = &shim_lx_map.e[i];
+        if (e->type == TDHOB_E820_RAM &&
+            shim_paging_map_large(e->addr, e->addr, e->size, PT_P | PT_RW) != TDS_OK) {
+            shim_fatal(0x800F, "linux: cannot map RAM executable for the kernel");
+        }
+    }
+    if (td) {
+        shim_handoff_move_aps(h);
+        shim_measure_require_complete();
+        shim_measure_report_rtmrs();
+    }
+    shim_lx_gdt[0] = 0;
+    shim_lx_gdt[1] = 0;
+    shim_lx_gdt[2] = LNX_GDT_CODE64;
+    shim_lx_gdt[3] = LNX_GDT_DATA;
+    tds_store_le16(shim_lx_gdt_desc, (uint16_t)(sizeof shim_lx_gdt - 1u));
+    tds_store_le64(shim_lx_gdt_desc + 2, (uint64_t)(uintptr_t)shim_lx_gdt);
+    shim_log("tdshim: linux: jump to 0x%lx with boot_params 0x%lx",
+             p->kernel_addr + LNX_ENTRY64_OFFSET, p->boot_params_addr);
+    shim_enter_linux(p->kernel_addr + LNX_ENTRY64_OFFSET, p->boot_params_addr, shim_lx_gdt_desc);
+}
+
+void shim_linux_boot(bool td, const shim_handoff_in *h)
+{
+    if (!shim_linux_kernel_present(td)) {
+        shim_fatal(0x8001, "linux: no kernel in fw_cfg");
+    }
+    if (td && h == NULL) {
+        shim_fatal(0x8001, "linux: no hand-off context");
+    }
+    lx_memory_map(td, h);
+    const uint64_t top = lx_map_ram();
     setup_dma(td);
 
     /* Sizes (untrusted), then the setup header, then the command line. */
@@ -316,28 +416,7 @@ void shim_linux_boot(bool td, const shim_handoff_in *h)
     const shim_acpi_td acpi_td = {shim_handoff_os_mailbox(), shim_handoff_os_reset_vector()};
     const uint64_t rsdp = shim_acpi_load(&shim_lx_fw, &shim_lx_map, td ? &acpi_td : NULL);
 
-    /* Where everything goes, from the map the kernel will get. */
-    for (size_t i = 0; i < shim_lx_map.n; i++) {
-        shim_lx_e820[i].addr = shim_lx_map.e[i].addr;
-        shim_lx_e820[i].size = shim_lx_map.e[i].size;
-        shim_lx_e820[i].type = shim_lx_map.e[i].type;
-    }
-    const lnx_plan_request req = {.map = shim_lx_e820,
-                                  .map_count = shim_lx_map.n,
-                                  .initrd_size = initrd_size,
-                                  .cmdline_size = cmdline_size,
-                                  .boot_params_addr = boot_params,
-                                  .cmdline_addr = cmdline,
-                                  .setup_data_addr = 0,
-                                  .mapped_last = (top > FOUR_GIB ? top : FOUR_GIB) - 1u};
-    if (lnx_plan_placement(&shim_lx_hdr, &req, &shim_lx_plan, &err) != TDS_OK) {
-        lnx_fatal(0x800D, "linux: kernel or initrd does not fit in memory", &err);
-    }
-    const lnx_plan *p = &shim_lx_plan;
-    shim_log("tdshim: linux: protocol %u.%02u, kernel at 0x%lx (init_size 0x%lx), initrd at 0x%lx, "
-             "boot_params at 0x%lx",
-             (uint32_t)(shim_lx_hdr.version >> 8), (uint32_t)(shim_lx_hdr.version & 0xFFu),
-             p->kernel_addr, p->init_size, p->initrd_addr, p->boot_params_addr);
+    const lnx_plan *p = lx_place(initrd_size, cmdline_size, boot_params, cmdline, top);
 
     /* The kernel (hashed after its setup: the file), the initrd. */
     read_hashed(SHIM_FWCFG_KERNEL_DATA, (uint8_t *)(uintptr_t)p->kernel_addr, kernel_size, khp,
@@ -360,43 +439,191 @@ void shim_linux_boot(bool td, const shim_handoff_in *h)
     }
     release_dma(td);
 
-    /* boot_params from the map the plan was made on. */
-    if (lnx_build_boot_params(
-            &shim_lx_hdr, p, shim_lx_e820, shim_lx_map.n, rsdp,
-            tds_mut_bytes_make((void *)(uintptr_t)p->boot_params_addr, LNX_BOOT_PARAMS_SIZE),
-            tds_mut_bytes_make((void *)(uintptr_t)p->setup_data_addr, (size_t)p->setup_data_size),
-            &err) != TDS_OK) {
-        lnx_fatal(0x800E, "linux: boot_params", &err);
+    lx_enter(td, h, p, rsdp);
+}
+
+/* ---- A kernel the VMM placed in the payload region (docs/linux-boot.md) ---- */
+
+bool shim_linux_region_is_kernel(const tdvf_section *region)
+{
+    /* The caller checked that the region is accepted private RAM in the TD HOB. One copy of its
+     * first bytes: the detection and the sizes are read from it, and the setup starts with it. */
+    memcpy(shim_lx_head, (const void *)(uintptr_t)region->mem_addr, sizeof shim_lx_head);
+    uint32_t setup = 0;
+    uint64_t kernel = 0;
+    lnx_error err = {LNX_R_NONE, 0};
+    const tds_status st = lnx_region_kernel(tds_bytes_make(shim_lx_head, sizeof shim_lx_head),
+                                            region->mem_size, &setup, &kernel, &err);
+    return st == TDS_OK || (err.reason != LNX_R_BOOT_FLAG && err.reason != LNX_R_MAGIC);
+}
+
+/* A VMM-filled range must be accepted private RAM before a byte of it is read; then it is kept
+ * out of the kernel's RAM (reserved). */
+static void region_take(const tdvf_section *s, uint32_t code, const char *what)
+{
+    uint64_t end = 0;
+    if (tds_range_end(s->mem_addr, s->mem_size, &end) != TDS_OK ||
+        !shim_handoff_hob_added_ram(s->mem_addr, s->mem_size)) {
+        shim_log("tdshim: linux: %s 0x%lx-0x%lx is not RAM the TD HOB reports as added", what,
+                 s->mem_addr, s->mem_addr + s->mem_size);
+        shim_fatal(code, "linux: a VMM-filled region is not accepted private RAM");
     }
-    for (size_t i = 0; i < shim_lx_map.n; i++) {
-        shim_log("tdshim: linux: e820 0x%lx-0x%lx type %u", shim_lx_map.e[i].addr,
-                 shim_lx_map.e[i].addr + shim_lx_map.e[i].size, shim_lx_map.e[i].type);
+    if (shim_e820_set(&shim_lx_map, s->mem_addr, s->mem_size, TDHOB_E820_RESERVED) != TDS_OK) {
+        shim_fatal(0x8002, "linux: memory map full");
+    }
+}
+
+/*
+ * The command line: a PayloadParam section (VMM-filled or in the image), else the TD HOB's
+ * Linux-cmdline GUID HOB (measured with the HOB, parsed only now), else the empty string. Copied
+ * once into a firmware allocation; returns its address, *size = its bytes with the NUL.
+ */
+static uint64_t region_cmdline(const shim_handoff_in *h, uint64_t *size)
+{
+    const tdvf_section *ps = NULL;
+    tdvf_payload_kind pk = TDVF_PAYLOAD_IMAGE;
+    tdvf_error terr = {"", UINT32_MAX};
+    const tds_status pst = tdvf_find_payload_param(h->meta, h->image_size, &ps, &pk, &terr);
+    if (pst != TDS_OK && pst != TDS_ERR_NOT_FOUND) {
+        shim_log("tdshim: linux: PayloadParam section: %s (section %u)", terr.what, terr.section);
+        shim_fatal(0x8011, "linux: PayloadParam section invalid");
+    }
+    lnx_error err = {LNX_R_NONE, 0};
+    if (pst == TDS_OK) {
+        if (pk == TDVF_PAYLOAD_VMM) {
+            region_take(ps, 0x8013, "PayloadParam region (VMM-filled)");
+        }
+        const uint64_t cap = ps->mem_size < CMDLINE_MAX ? ps->mem_size : CMDLINE_MAX;
+        const uint64_t a = alloc(cap, TDHOB_E820_RESERVED, "the command line");
+        size_t len = 0;
+        if (lnx_region_cmdline(tds_bytes_make((const void *)(uintptr_t)ps->mem_addr, (size_t)cap),
+                               tds_mut_bytes_make((void *)(uintptr_t)a, (size_t)cap), &len,
+                               &err) != TDS_OK) {
+            lnx_fatal(0x8011, "linux: PayloadParam section: no NUL-terminated command line", &err);
+        }
+        /* The pages after the string go back to RAM. */
+        uint64_t used = 0;
+        uint64_t whole = 0;
+        if (tds_align_up_u64(len, PAGE, &used) != TDS_OK ||
+            tds_align_up_u64(cap, PAGE, &whole) != TDS_OK ||
+            (whole > used &&
+             shim_e820_set(&shim_lx_map, a + used, whole - used, TDHOB_E820_RAM) != TDS_OK)) {
+            shim_fatal(0x8002, "linux: memory map full");
+        }
+        shim_log("tdshim: linux: command line from the PayloadParam section %u (%s) at 0x%lx, "
+                 "0x%lx bytes",
+                 (uint32_t)(ps - h->meta->sec), tdvf_payload_kind_name(pk), ps->mem_addr,
+                 (uint64_t)len);
+        *size = len;
+        return a;
+    }
+    tds_bytes c = tds_bytes_make("", 1);
+    const tds_status hst = tdhob_get_linux_cmdline(shim_hob_checked(), &c);
+    if (hst != TDS_OK && hst != TDS_ERR_NOT_FOUND) {
+        shim_log("tdshim: linux: TD HOB command line (GUID HOB 9186f69a-...): %s",
+                 tds_status_str(hst));
+        shim_fatal(0x8012, "linux: the TD HOB's command line HOB is malformed");
+    }
+    if (hst == TDS_ERR_NOT_FOUND) {
+        c = tds_bytes_make("", 1);
+    }
+    const uint64_t a = alloc(c.len, TDHOB_E820_RESERVED, "the command line");
+    memcpy((void *)(uintptr_t)a, c.ptr, c.len);
+    shim_log("tdshim: linux: command line from %s, 0x%lx bytes",
+             hst == TDS_OK ? "the TD HOB" : "nowhere (none given: empty)", (uint64_t)c.len);
+    *size = c.len;
+    return a;
+}
+
+void shim_linux_boot_region(const shim_handoff_in *h, const tdvf_section *region)
+{
+    /* The plan: QEMU's ACPI tables when fw_cfg is there, else the shim's own (not measured). */
+    const bool fw = fwcfg_present(true);
+    shim_measure_replan(fw ? &ccel_boot_plan_linux : &ccel_boot_plan_linux_no_acpi);
+    lx_memory_map(true, h);
+    region_take(region, 0x700E, "payload region (VMM-placed)");
+    const uint64_t top = lx_map_ram();
+    if (fw) {
+        setup_dma(true);
     }
 
-    /* The kernel runs on these tables until it installs its own: boot.rst's 64-bit protocol
-     * wants RAM identity-mapped, and the decompressor executes in its window and in a trampoline
-     * it copies below 1 MiB (arch/x86/boot/compressed: paging_prepare). Every RAM range of the
-     * map the kernel gets becomes writable and executable; the shim's own ranges (reserved) keep
-     * their protection. */
-    for (size_t i = 0; i < shim_lx_map.n; i++) {
-        const tdhob_e820_entry *e = &shim_lx_map.e[i];
-        if (e->type == TDHOB_E820_RAM &&
-            shim_paging_map_large(e->addr, e->addr, e->size, PT_P | PT_RW) != TDS_OK) {
-            shim_fatal(0x800F, "linux: cannot map RAM executable for the kernel");
+    uint32_t setup_size = 0;
+    uint64_t kernel_size = 0;
+    lnx_error err = {LNX_R_NONE, 0};
+    if (lnx_region_kernel(tds_bytes_make(shim_lx_head, sizeof shim_lx_head), region->mem_size,
+                          &setup_size, &kernel_size, &err) != TDS_OK) {
+        lnx_fatal(0x8010, "linux: the kernel in the payload region runs past it", &err);
+    }
+    shim_log("tdshim: linux: kernel from the VMM-placed payload region 0x%lx-0x%lx: setup 0x%x "
+             "kernel 0x%lx bytes; fw_cfg %s",
+             region->mem_addr, region->mem_addr + region->mem_size, setup_size, kernel_size,
+             fw ? "present (QEMU's ACPI tables)" : "absent (the shim's own ACPI tables)");
+    /* The setup: its first bytes from the copy already made, the rest from the region, once. */
+    uint8_t *setup = (uint8_t *)(uintptr_t)alloc(setup_size, TDHOB_E820_RESERVED, "the setup");
+    memcpy(setup, shim_lx_head, sizeof shim_lx_head);
+    memcpy(setup + sizeof shim_lx_head,
+           (const void *)(uintptr_t)(region->mem_addr + sizeof shim_lx_head),
+           setup_size - sizeof shim_lx_head);
+    if (lnx_parse_header(tds_bytes_make(setup, setup_size), kernel_size, &shim_lx_hdr, &err) !=
+        TDS_OK) {
+        lnx_fatal(0x800B, "linux: bad setup header", &err);
+    }
+    /* The kernel's digest as the fw_cfg path computes it for the same file (one reference value
+     * whatever the source): the setup's measured form, then the protected-mode kernel. */
+    rtmr_sha384_ctx kh = {0};
+    rtmr_sha384_ctx ih = {0};
+    rtmr_sha384_ctx ch = {0};
+    hash_start(&kh);
+    hash_start(&ih);
+    hash_start(&ch);
+    if (lnx_measured_form(tds_mut_bytes_make(setup, setup_size), &err) != TDS_OK ||
+        rtmr_sha384_update(&kh, tds_bytes_make(setup, setup_size)) != TDS_OK) {
+        lnx_fatal(0x800B, "linux: bad setup header", &err);
+    }
+    uint64_t cmdline_size = 0;
+    const uint64_t cmdline = region_cmdline(h, &cmdline_size);
+    const tds_bytes cl = tds_bytes_make((const void *)(uintptr_t)cmdline, (size_t)cmdline_size);
+    if (lnx_check_cmdline(&shim_lx_hdr, cl, &err) != TDS_OK) {
+        lnx_fatal(0x800A, "linux: bad command line", &err);
+    }
+    if (rtmr_sha384_update(&ch, cl) != TDS_OK) {
+        shim_fatal(0x8006, "linux: hashing failed");
+    }
+    const uint64_t boot_params = alloc(LNX_BOOT_PARAMS_SIZE, TDHOB_E820_RESERVED, "boot_params");
+
+    uint64_t rsdp = 0;
+    if (fw) {
+        if (shim_q35_setup(SHIM_PIO_TDVMCALL) != TDS_OK) {
+            shim_fatal(0x800C, "linux: not a q35 machine, or its PMBASE/PCIEXBAR did not take");
+        }
+        const shim_acpi_td acpi_td = {shim_handoff_os_mailbox(), shim_handoff_os_reset_vector()};
+        rsdp = shim_acpi_load(&shim_lx_fw, &shim_lx_map, &acpi_td);
+    } else {
+        rsdp = shim_acpi_build_td(&shim_lx_map, h);
+    }
+
+    const lnx_plan *p = lx_place(0, cmdline_size, boot_params, cmdline, top);
+    /* The protected-mode kernel: from the region into private memory at the planned address,
+     * once, hashed as it lands; the region is not read again. */
+    uint8_t *const dst = (uint8_t *)(uintptr_t)p->kernel_addr;
+    const uint8_t *const src = (const uint8_t *)(uintptr_t)(region->mem_addr + setup_size);
+    for (uint64_t off = 0; off < kernel_size; off += CHUNK) {
+        const size_t len = (size_t)(kernel_size - off < CHUNK ? kernel_size - off : CHUNK);
+        memcpy(dst + off, src + off, len);
+        if (rtmr_sha384_update(&kh, tds_bytes_make(dst + off, len)) != TDS_OK) {
+            shim_fatal(0x8006, "linux: hashing failed");
         }
     }
-    if (td) {
-        shim_handoff_move_aps(h);
-        shim_measure_require_complete();
-        shim_measure_report_rtmrs();
-    }
-    shim_lx_gdt[0] = 0;
-    shim_lx_gdt[1] = 0;
-    shim_lx_gdt[2] = LNX_GDT_CODE64;
-    shim_lx_gdt[3] = LNX_GDT_DATA;
-    tds_store_le16(shim_lx_gdt_desc, (uint16_t)(sizeof shim_lx_gdt - 1u));
-    tds_store_le64(shim_lx_gdt_desc + 2, (uint64_t)(uintptr_t)shim_lx_gdt);
-    shim_log("tdshim: linux: jump to 0x%lx with boot_params 0x%lx",
-             p->kernel_addr + LNX_ENTRY64_OFFSET, p->boot_params_addr);
-    shim_enter_linux(p->kernel_addr + LNX_ENTRY64_OFFSET, p->boot_params_addr, shim_lx_gdt_desc);
+    rtmr_digest dk;
+    rtmr_digest di;
+    rtmr_digest dc;
+    hash_final(&kh, &dk);
+    hash_final(&ih, &di);
+    hash_final(&ch, &dc);
+    shim_measure_linux_blob(CCEL_LINUX_KERNEL, setup_size + kernel_size, &dk);
+    shim_measure_linux_blob(CCEL_LINUX_INITRD, 0, &di);
+    shim_measure_linux_blob(CCEL_LINUX_CMDLINE, cmdline_size, &dc);
+    shim_measure_separators();
+    release_dma(true);
+    lx_enter(true, h, p, rsdp);
 }

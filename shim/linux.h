@@ -31,4 +31,18 @@ bool shim_linux_kernel_present(bool td);
  */
 TDS_NORETURN void shim_linux_boot(bool td, const shim_handoff_in *h);
 
+/*
+ * A TD whose image has a VMM-placed payload region (docs/linux-boot.md "From a VMM-placed
+ * region"). The caller has checked that the region is accepted private RAM in the TD HOB.
+ * shim_linux_region_is_kernel copies the region's first LNX_REGION_HEAD bytes once and tells
+ * whether they are a bzImage's (0xAA55 at 0x1FE and "HdrS" at 0x202); if so
+ * shim_linux_boot_region boots it: the plan becomes ccel_boot_plan_linux (fw_cfg present: QEMU's
+ * ACPI tables) or ccel_boot_plan_linux_no_acpi (no fw_cfg: the shim's own RSDP, XSDT, MADT and
+ * CCEL); setup and kernel are copied once into private memory, hashed as they are copied, and
+ * measured exactly as the fw_cfg path measures the same file; the command line comes from the
+ * PayloadParam section, else the TD HOB, else is empty; there is no initrd. Never returns.
+ */
+bool shim_linux_region_is_kernel(const tdvf_section *region);
+TDS_NORETURN void shim_linux_boot_region(const shim_handoff_in *h, const tdvf_section *region);
+
 #endif

@@ -42,6 +42,16 @@ void shim_measure_init(const ccel_boot_plan *plan)
              SHIM_LOG_AREA_SIZE, plan->name);
 }
 
+void shim_measure_replan(const ccel_boot_plan *plan)
+{
+    if (ccel_boot_replan(&shim_seq, plan) != TDS_OK) {
+        shim_log("tdshim: eventlog: cannot switch from plan %s to %s", shim_seq.plan->name,
+                 plan->name);
+        shim_fatal(0x6004, "event log: a measurement out of the boot plan's order");
+    }
+    shim_log("tdshim: eventlog: plan %s from here (the recorded events are its start)", plan->name);
+}
+
 /* After a step: fatal on failure, else print the events it committed (the boot report). */
 static void logged(const char *what, uint64_t measured, uint32_t events_before, tds_status st)
 {

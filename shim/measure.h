@@ -25,6 +25,10 @@
  * must be answered. An event out of the plan's order is fatal (0x6004). */
 void shim_measure_init(const ccel_boot_plan *plan);
 
+/* Switch to another plan whose start is what was recorded (ccel_boot_replan): a VMM-placed
+ * payload region turns out to hold a Linux kernel once the TD HOB is taken. Fatal (0x6004). */
+void shim_measure_replan(const ccel_boot_plan *plan);
+
 /* RTMR1 <- a Linux blob from fw_cfg whose SHA-384 the caller computed while copying it
  * (`measured` bytes: printed only). */
 void shim_measure_linux_blob(ccel_linux_blob which, uint64_t measured, const rtmr_digest *digest);

@@ -57,6 +57,10 @@ extern const ccel_boot_plan ccel_boot_plan_no_payload;
  * the proposed OVMF TDX blob measurement (ccel_event_linux_blob: EV_PLATFORM_CONFIG_FLAGS into
  * MR 2, data = the UTF-16 name), each measured before use. */
 extern const ccel_boot_plan ccel_boot_plan_linux;
+/* A Linux kernel the VMM placed in a payload region, on a VMM without fw_cfg (so without QEMU's
+ * ACPI tables: the shim builds its own, from nothing the VMM gave, and measures none): td_hob,
+ * kernel, initrd (empty), cmdline, separators (docs/linux-boot.md). */
+extern const ccel_boot_plan ccel_boot_plan_linux_no_acpi;
 
 /* Stable name of a step ("td_hob", "payload", "payload_param", "separators", "kernel", "initrd",
  * "cmdline", "acpi", "done"; "unknown" for any other value). */
@@ -76,6 +80,16 @@ typedef struct ccel_boot_seq {
  * two ACPI steps in a row. */
 TDS_MUST_USE tds_status ccel_boot_begin(ccel_boot_seq *s, const ccel_boot_plan *plan, ccel_log *log,
                                         const rtmr_extend_ops *ops);
+
+/*
+ * Switch a running sequence to another plan once the firmware knows which boot it is doing (the
+ * shim learns that a VMM-placed payload region holds a Linux kernel only after the TD HOB, the
+ * first event of every plan, is measured and validated). Allowed when every step recorded so far
+ * is also the start of `plan` (same steps, same order), no ACPI step has events, and no error
+ * stuck; the sequence then continues on `plan` from the same position. Otherwise TDS_ERR_STATE,
+ * which sticks like any refusal (TDS_ERR_INVALID_ARG for a NULL or unstarted sequence).
+ */
+TDS_MUST_USE tds_status ccel_boot_replan(ccel_boot_seq *s, const ccel_boot_plan *plan);
 
 /* Record the plan's next event: each is refused with TDS_ERR_STATE unless it is the next step.
  * The event itself is ccel_events.h's (reserve -> extend -> commit); its error sticks too. */

@@ -179,7 +179,14 @@ typedef enum lnx_reason {
     LNX_R_NO_ROOM_SETUP_DATA,  /* no usable RAM for the SETUP_E820_EXT node (NO_SPACE) */
     LNX_R_PLAN,                /* plan inconsistent with the header or the map (INVALID_ARG) */
     /* Builder. */
-    LNX_R_BUFFER_TOO_SMALL, /* boot_params < 4096 bytes or setup_data buffer short (NO_SPACE) */
+    LNX_R_BUFFER_TOO_SMALL,
+    /* A kernel in a VMM-placed region, a command line from a PayloadParam section (lnx_region_*).
+     */
+    LNX_R_PAST_REGION, /* setup + syssize * 16 bytes run past the region (OUT_OF_BOUNDS) */
+    LNX_R_PARAM_NO_NUL,
+    /* no NUL inside the section / before the copy limit (MALFORMED) */ /* boot_params < 4096 bytes
+                                                                           or setup_data buffer
+                                                                           short (NO_SPACE) */
     LNX_R_COUNT_
 } lnx_reason;
 
@@ -261,6 +268,42 @@ TDS_MUST_USE tds_status lnx_measured_form(tds_mut_bytes setup, lnx_error *err);
  * the last byte, and at most h->cmdline_size bytes before it.
  */
 TDS_MUST_USE tds_status lnx_check_cmdline(const lnx_header *h, tds_bytes cmdline, lnx_error *err);
+
+/* ---- 6. a kernel placed by the VMM in a payload region (docs/linux-boot.md) ---------------- */
+
+/* Bytes of a region's start that lnx_region_kernel reads (through the setup header's syssize and
+ * the "HdrS" magic): a caller copies this much of the region into private memory first. */
+#define LNX_REGION_HEAD 0x206u
+
+/*
+ * Is `head` (a private copy of a payload region's first bytes) a bzImage, and how long is it?
+ * A bzImage has the boot-sector signature 0xAA55 at 0x1FE and "HdrS" at 0x202; otherwise
+ * LNX_R_BOOT_FLAG or LNX_R_MAGIC (offset 0x1FE / 0x202): not a kernel, the caller tries the region
+ * as an executable payload. A bzImage's bytes are its setup, ((setup_sects or 4 when 0) + 1) *
+ * 512, then syssize * 16 bytes of protected-mode kernel (arch/x86/boot/tools/build.c), then, for a
+ * signed kernel, the Authenticode signature sbsign appends: when the EFI stub's PE32+ header is
+ * inside `head` and its Certificate Table (data directory 4) starts exactly at setup + syssize *
+ * 16, the file ends at the table's end. That is the file's size, so the split is the one QEMU's
+ * fw_cfg makes of the same file (SETUP_SIZE, KERNEL_SIZE = the rest) and the measurement is the
+ * same. *setup_size and *kernel_size get the two parts (syssize 0: LNX_R_KERNEL_TOO_SMALL); their
+ * sum must be at most region_size, else
+ * LNX_R_PAST_REGION (offset = the sum, saturated). head.len < LNX_REGION_HEAD:
+ * LNX_R_SETUP_TRUNCATED. Everything else about the header is lnx_parse_header's, on the whole
+ * setup once the caller has copied it.
+ */
+TDS_MUST_USE tds_status lnx_region_kernel(tds_bytes head, uint64_t region_size,
+                                          uint32_t *setup_size, uint64_t *kernel_size,
+                                          lnx_error *err);
+
+/*
+ * The command line from a PayloadParam section (untrusted, VMM-written memory): copy src into
+ * dst byte by byte, each byte read once, up to and including the first NUL; *len = the bytes
+ * copied (the NUL included). No NUL among the first min(src.len, dst.len) bytes:
+ * LNX_R_PARAM_NO_NUL (offset = the bytes scanned), and dst holds a partial copy the caller must
+ * discard. The length check against the kernel's cmdline_size is lnx_check_cmdline's, on dst.
+ */
+TDS_MUST_USE tds_status lnx_region_cmdline(tds_bytes src, tds_mut_bytes dst, size_t *len,
+                                           lnx_error *err);
 
 /* ---- 2. placement ------------------------------------------------------------------------- */
 

@@ -304,6 +304,22 @@ extern const tds_guid tdhob_guid_acpi_table;
 extern const tds_guid tdhob_guid_e820_table;
 extern const tds_guid tdhob_guid_payload_info;
 
+/*
+ * This project's GUID HOB for a Linux kernel command line (9186f69a-eae9-48ae-82f2-4722a0cf5673, a
+ * fixed random value; docs/libtdhob.md): data = the command line, its NUL, then zeros up to the
+ * HOB's 8-byte length. A VMM without fw_cfg puts it in the TD HOB for a kernel it placed in the
+ * payload region (docs/linux-boot.md).
+ */
+extern const tds_guid tdhob_guid_linux_cmdline;
+
+/*
+ * The command line of the one Linux-cmdline GUID HOB: *cmdline = its bytes through the first NUL
+ * (a slice of the view's buffer). TDS_ERR_NOT_FOUND without one; TDS_ERR_MALFORMED for two such
+ * HOBs, data without a NUL, or a non-zero byte after the NUL. TDS_ERR_STATE for an invalid view
+ * or cmdline == NULL.
+ */
+TDS_MUST_USE tds_status tdhob_get_linux_cmdline(const tdhob_view *v, tds_bytes *cmdline);
+
 /* Payload image types (td-shim spec). */
 #define TDHOB_PAYLOAD_EXECUTABLE 0u
 #define TDHOB_PAYLOAD_BZIMAGE 1u

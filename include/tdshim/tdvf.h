@@ -171,6 +171,29 @@ TDS_MUST_USE tds_status tdvf_find_payload(const tdvf_meta *m, uint64_t image_siz
                                           tdvf_error *err);
 
 /*
+ * The PayloadParam section (type 6; td-shim: at most one, only with a Payload), whose bytes the
+ * payload takes as its parameter (docs/linux-boot.md "From a VMM-placed region": a Linux kernel's
+ * command line, a NUL-terminated string inside the section). Two kinds, as for the payload:
+ *
+ * TDVF_PAYLOAD_VMM (RawDataSize 0): guest memory the VMM fills before the TD starts; DataOffset 0,
+ * attributes 0, MemoryAddress and MemoryDataSize non-zero 4 KiB multiples, not wrapping, below
+ * 4 GiB - image_size, overlapping no other section's memory. The firmware MUST check that it is
+ * accepted private RAM in the TD HOB before it reads a byte.
+ *
+ * TDVF_PAYLOAD_IMAGE (RawDataSize != 0): data in the image, image-mapped like a Payload with data
+ * (MemoryDataSize == RawDataSize, 4 KiB multiples, MemoryAddress == 4 GiB - image_size +
+ * DataOffset, overlapping neither the descriptor nor another section); attributes 0 (td-shim) or
+ * MR.EXTEND (this project: its bytes are then in MRTD).
+ *
+ * TDS_OK: *out points into m->sec, *kind says which kind. TDS_ERR_NOT_FOUND: none. Any other
+ * status is an image error with err naming the rule and the section (tdvf_check_layout applies
+ * these rules too). TDS_ERR_INVALID_ARG for bad arguments.
+ */
+TDS_MUST_USE tds_status tdvf_find_payload_param(const tdvf_meta *m, uint64_t image_size,
+                                                const tdvf_section **out, tdvf_payload_kind *kind,
+                                                tdvf_error *err);
+
+/*
  * ---- PI firmware volumes (UEFI PI spec vol. 3, 3.2.1 EFI_FIRMWARE_VOLUME_HEADER) ---------------
  * Wire layout (little-endian): ZeroVector[16] at 0, FileSystemGuid at 16, FvLength u64 at 32,
  * Signature u32 at 40, Attributes u32 at 44, HeaderLength u16 at 48, Checksum u16 at 50,

@@ -17,6 +17,10 @@
  *    check: the VMM then sees every page as private, so the first DMA must be refused. Parsed
  *    once, when the emulator is set up, before the shim uses fw_cfg (the emulated VMM reads
  *    fw_cfg itself, which moves the device's selection).
+ *  - opt/tdshim/vmm-no-fwcfg = "1": a VMM without fw_cfg (docs/linux-boot.md "From a VMM-placed
+ *    region"): every access the TD makes to the fw_cfg ports is answered as by an absent device
+ *    (reads all ones, writes dropped), so the shim finds no "QEMU" signature. The emulated VMM
+ *    still reads its own knobs through the real device.
  */
 #include "fw_test.h"
 
@@ -57,6 +61,7 @@ static bool tdtest_fw_all_private;
  * separate): the VMM reaches the shared page at GPA x in the ivshmem BAR at TDTEST_ALIAS_GPA + x,
  * as a real VMM keeps a TD's shared memory outside the private pages. */
 static bool tdtest_fw_separate;
+static bool tdtest_fw_hidden;
 
 static TDS_NORETURN void knob_error(const char *what)
 {
@@ -153,6 +158,11 @@ void tdtest_vmm_setup(void)
         tdtest_log("tdtest: vmm: shared memory apart from private RAM (fw_cfg DMA lands at "
                    "0x%lx + gpa)",
                    TDTEST_ALIAS_GPA);
+    }
+    if (tdtest_knob("opt/tdshim/vmm-no-fwcfg", knob, sizeof knob) == TDS_OK &&
+        tdtest_str_eq(knob, "1")) {
+        tdtest_fw_hidden = true;
+        tdtest_log("tdtest: vmm: no fw_cfg for the TD (its ports answer as an absent device)");
     }
     const tds_status st = tdtest_knob("opt/tdshim/vmm-fwcfg", knob, sizeof knob);
     if (st == TDS_ERR_NOT_FOUND) {
@@ -295,6 +305,12 @@ static void dma(uint32_t lo_be)
 
 bool tdtest_vmm_io(uint16_t port, uint32_t size, bool write, uint64_t *value)
 {
+    if (tdtest_fw_hidden && port >= PORT_SEL && port < PORT_DMA_LO + 4u) {
+        if (!write) {
+            *value = size >= 4u ? 0xFFFFFFFFu : ((uint64_t)1 << (8u * size)) - 1u;
+        }
+        return true;
+    }
     if (port == PORT_SEL && write && size == 2) {
         tdtest_fw_sel = (uint16_t)*value;
         tdtest_fw_off = 0;

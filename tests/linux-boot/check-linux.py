@@ -3,6 +3,7 @@
 """Check one Linux boot's console (tests/linux-boot/boot-linux.sh).
 
 usage: check-linux.py CONSOLE SMP MEM CMDLINE [--ccel-log OUT] [--acpi-dir DIR]
+       check-linux.py --acpi-only CONSOLE --acpi-dir DIR
 
 Requires the test initramfs's report (tests/linux-boot/init.sh): userspace reached, the exact command
 line, SMP processors in /proc/cpuinfo, MemTotal between 80 % and 100 % of MEM (the kernel keeps
@@ -13,7 +14,8 @@ its own image, page tables and reserved ranges out of MemTotal; 256M gives about
 --acpi-dir, QEMU's ACPI files as the test image's emulated VMM dumped them ("tdtest: acpi-file" /
 "tdtest: acpi-data" lines, tests/fw/fw_vmm.c) are written to DIR as 0, 1, 2, ...: the
 table-loader script, then each file it ALLOCATEs in script order (the order the shim measures
-them), and the paths are printed one per line to DIR/order.
+them), and the paths are printed one per line to DIR/order. --acpi-only does only that (a boot
+without userspace: tests/linux-boot/boot-region.sh).
 """
 import re
 import sys
@@ -113,6 +115,12 @@ def main():
         i = args.index("--ccel-log")
         out = args[i + 1]
         del args[i:i + 2]
+    if "--acpi-only" in args:
+        args.remove("--acpi-only")
+        if len(args) != 1 or acpi_dir is None:
+            sys.exit(__doc__)
+        acpi_files(open(args[0], encoding="utf-8", errors="replace").read(), acpi_dir)
+        return
     if len(args) != 4:
         sys.exit(__doc__)
     console, smp, mem, cmdline = args

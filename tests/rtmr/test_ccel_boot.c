@@ -536,6 +536,118 @@ static void test_begin_refuses_bad_arguments(void **state)
     assert_false(ccel_boot_complete(NULL));
 }
 
+/* The no-ACPI Linux plan: td_hob, kernel, initrd, cmdline, separators; no ACPI event accepted. */
+static void test_linux_no_acpi_plan(void **state)
+{
+    (void)state;
+    assert_string_equal(ccel_boot_plan_linux_no_acpi.name, "linux-no-acpi");
+    assert_int_equal(ccel_boot_plan_linux_no_acpi.n, 5);
+    assert_int_equal(ccel_boot_plan_linux_no_acpi.step[0], CCEL_BOOT_TD_HOB);
+    assert_int_equal(ccel_boot_plan_linux_no_acpi.step[1], CCEL_BOOT_KERNEL);
+    assert_int_equal(ccel_boot_plan_linux_no_acpi.step[2], CCEL_BOOT_INITRD);
+    assert_int_equal(ccel_boot_plan_linux_no_acpi.step[3], CCEL_BOOT_CMDLINE);
+    assert_int_equal(ccel_boot_plan_linux_no_acpi.step[4], CCEL_BOOT_SEPARATORS);
+    rtmr_bank bank;
+    rtmr_bank_reset(&bank);
+    const rtmr_extend_ops ops = rtmr_bank_ops(&bank);
+    ccel_log log;
+    start(&log, area_a, sizeof area_a);
+    ccel_boot_seq s;
+    rtmr_digest d;
+    kernel_digest(&d);
+    assert_int_equal(ccel_boot_begin(&s, &ccel_boot_plan_linux_no_acpi, &log, &ops), TDS_OK);
+    assert_int_equal(ccel_boot_td_hob(&s, b(hob, sizeof hob)), TDS_OK);
+    ccel_boot_seq acpi = s;
+    assert_int_equal(ccel_boot_acpi_data(&acpi, b(acpi_script, sizeof acpi_script - 1)),
+                     TDS_ERR_STATE);
+    assert_int_equal(ccel_boot_linux_blob(&s, CCEL_LINUX_KERNEL, &d), TDS_OK);
+    assert_int_equal(ccel_boot_linux_blob(&s, CCEL_LINUX_INITRD, &d), TDS_OK);
+    assert_int_equal(ccel_boot_linux_blob(&s, CCEL_LINUX_CMDLINE, &d), TDS_OK);
+    assert_int_equal(ccel_boot_separators(&s), TDS_OK);
+    assert_true(ccel_boot_complete(&s));
+    assert_int_equal(log.events, 7); /* Spec ID, td_hob, three blobs, two separators */
+}
+
+/* A sequence started on the executable-payload plan switches, after td_hob, to either Linux plan
+ * and writes the log that plan writes from the start; a switch that would rewrite recorded steps,
+ * one inside an ACPI step with events, and one after an error are refused (and stick). */
+static void test_replan(void **state)
+{
+    (void)state;
+    rtmr_bank bank_a;
+    rtmr_bank bank_b;
+    rtmr_bank_reset(&bank_a);
+    rtmr_bank_reset(&bank_b);
+    const rtmr_extend_ops ops_a = rtmr_bank_ops(&bank_a);
+    const rtmr_extend_ops ops_b = rtmr_bank_ops(&bank_b);
+    ccel_log la;
+    ccel_log lb;
+    start(&la, area_a, sizeof area_a);
+    start(&lb, area_b, sizeof area_b);
+    rtmr_digest d;
+    kernel_digest(&d);
+    ccel_boot_seq s;
+    ccel_boot_seq r;
+    assert_int_equal(ccel_boot_begin(&s, &ccel_boot_plan_exec, &la, &ops_a), TDS_OK);
+    assert_int_equal(ccel_boot_begin(&r, &ccel_boot_plan_linux_no_acpi, &lb, &ops_b), TDS_OK);
+    /* Before any event: any plan. */
+    ccel_boot_seq fresh = s;
+    assert_int_equal(ccel_boot_replan(&fresh, &ccel_boot_plan_no_payload), TDS_OK);
+    assert_int_equal(ccel_boot_td_hob(&s, b(hob, sizeof hob)), TDS_OK);
+    assert_int_equal(ccel_boot_replan(&s, &ccel_boot_plan_linux_no_acpi), TDS_OK);
+    assert_int_equal(ccel_boot_next(&s), CCEL_BOOT_KERNEL);
+    assert_int_equal(ccel_boot_td_hob(&r, b(hob, sizeof hob)), TDS_OK);
+    assert_int_equal(ccel_boot_linux_blob(&s, CCEL_LINUX_KERNEL, &d), TDS_OK);
+    assert_int_equal(ccel_boot_linux_blob(&r, CCEL_LINUX_KERNEL, &d), TDS_OK);
+    assert_int_equal(ccel_boot_linux_blob(&s, CCEL_LINUX_INITRD, &d), TDS_OK);
+    assert_int_equal(ccel_boot_linux_blob(&r, CCEL_LINUX_INITRD, &d), TDS_OK);
+    assert_int_equal(ccel_boot_linux_blob(&s, CCEL_LINUX_CMDLINE, &d), TDS_OK);
+    assert_int_equal(ccel_boot_linux_blob(&r, CCEL_LINUX_CMDLINE, &d), TDS_OK);
+    assert_int_equal(ccel_boot_separators(&s), TDS_OK);
+    assert_int_equal(ccel_boot_separators(&r), TDS_OK);
+    assert_true(ccel_boot_complete(&s));
+    assert_int_equal(ccel_log_bytes(&la).len, ccel_log_bytes(&lb).len);
+    assert_memory_equal(ccel_log_bytes(&la).ptr, ccel_log_bytes(&lb).ptr, ccel_log_bytes(&la).len);
+    assert_memory_equal(&bank_a, &bank_b, sizeof bank_a);
+
+    /* To the Linux plan with ACPI after td_hob: fine. */
+    start(&la, area_a, sizeof area_a);
+    assert_int_equal(ccel_boot_begin(&s, &ccel_boot_plan_exec, &la, &ops_a), TDS_OK);
+    assert_int_equal(ccel_boot_td_hob(&s, b(hob, sizeof hob)), TDS_OK);
+    assert_int_equal(ccel_boot_replan(&s, &ccel_boot_plan_linux), TDS_OK);
+    assert_int_equal(ccel_boot_next(&s), CCEL_BOOT_ACPI);
+    /* Inside an ACPI step with events: refused, and the refusal sticks. */
+    assert_int_equal(ccel_boot_acpi_data(&s, b(acpi_script, sizeof acpi_script - 1)), TDS_OK);
+    ccel_boot_seq mid = s;
+    assert_int_equal(ccel_boot_replan(&mid, &ccel_boot_plan_linux), TDS_ERR_STATE);
+    assert_int_equal(ccel_boot_linux_blob(&mid, CCEL_LINUX_KERNEL, &d), TDS_ERR_STATE);
+    /* A plan whose start differs from what was recorded (the payload was recorded). */
+    start(&la, area_a, sizeof area_a);
+    assert_int_equal(ccel_boot_begin(&s, &ccel_boot_plan_exec, &la, &ops_a), TDS_OK);
+    assert_int_equal(ccel_boot_td_hob(&s, b(hob, sizeof hob)), TDS_OK);
+    assert_int_equal(ccel_boot_payload(&s, b(payload, sizeof payload), 0, 0), TDS_OK);
+    ccel_boot_seq other = s;
+    assert_int_equal(ccel_boot_replan(&other, &ccel_boot_plan_linux_no_acpi), TDS_ERR_STATE);
+    assert_int_equal(ccel_boot_separators(&other), TDS_ERR_STATE);
+    assert_false(ccel_boot_complete(&other));
+    /* Shorter than what was recorded, NULL, bad plans. */
+    other = s;
+    const ccel_boot_plan one = {"one", 1, {CCEL_BOOT_TD_HOB}};
+    assert_int_equal(ccel_boot_replan(&other, &one), TDS_ERR_STATE);
+    other = s;
+    assert_int_equal(ccel_boot_replan(&other, NULL), TDS_ERR_STATE);
+    const ccel_boot_plan twice = {
+        "acpi-twice", 3, {CCEL_BOOT_TD_HOB, CCEL_BOOT_ACPI, CCEL_BOOT_ACPI}};
+    fresh = s;
+    fresh.next = 1;
+    assert_int_equal(ccel_boot_replan(&fresh, &twice), TDS_ERR_STATE);
+    assert_int_equal(ccel_boot_replan(NULL, &one), TDS_ERR_INVALID_ARG);
+    /* The same plan again: a no-op. */
+    assert_int_equal(ccel_boot_replan(&s, &ccel_boot_plan_exec), TDS_OK);
+    assert_int_equal(ccel_boot_separators(&s), TDS_OK);
+    assert_true(ccel_boot_complete(&s));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -550,6 +662,8 @@ int main(void)
         cmocka_unit_test(test_out_of_order_refused_and_sticky),
         cmocka_unit_test(test_event_error_sticks),
         cmocka_unit_test(test_begin_refuses_bad_arguments),
+        cmocka_unit_test(test_linux_no_acpi_plan),
+        cmocka_unit_test(test_replan),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

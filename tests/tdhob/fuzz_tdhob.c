@@ -192,8 +192,34 @@ static void check_maps(const tdhob_view *v)
     }
 }
 
+/* The Linux command-line GUID HOB (the shim parses it after the HOB validated): a slice of the
+ * list through the first NUL of the one such HOB, only zeros after it; else a refusal. */
+static void exercise_cmdline(const tdhob_view *v)
+{
+    tds_bytes c = tds_bytes_make(NULL, 0);
+    tds_bytes d;
+    const tds_status s = tdhob_get_linux_cmdline(v, &c);
+    const bool one = tdhob_find_guid(v, &tdhob_guid_linux_cmdline, 0, &d) == TDS_OK;
+    const bool two = tdhob_find_guid(v, &tdhob_guid_linux_cmdline, 1, &d) == TDS_OK;
+    check(s == TDS_OK || s == TDS_ERR_NOT_FOUND || s == TDS_ERR_MALFORMED);
+    check((s == TDS_ERR_NOT_FOUND) == !one);
+    if (s == TDS_OK) {
+        check(!two && tdhob_find_guid(v, &tdhob_guid_linux_cmdline, 0, &d) == TDS_OK);
+        check(c.ptr == d.ptr && c.len >= 1 && c.len <= d.len && c.ptr[c.len - 1] == 0);
+        for (size_t i = 0; i + 1 < c.len; i++) {
+            check(c.ptr[i] != 0);
+        }
+        for (size_t i = c.len; i < d.len; i++) {
+            check(d.ptr[i] == 0);
+        }
+    } else {
+        check(c.ptr == NULL);
+    }
+}
+
 static void exercise(const tdhob_view *v)
 {
+    exercise_cmdline(v);
     tdhob_phit p;
     check(tdhob_get_phit(v, &p) == TDS_OK);
     tdhob_cpu cpu;

@@ -47,6 +47,19 @@ int main(int argc, char **argv)
     if (write_file(dir, "all_types", buf, n) != 0) {
         return 1;
     }
+    /* A Linux command-line GUID HOB (tdhob_get_linux_cmdline's input). */
+    {
+        hb h;
+        hb_init(&h, buf, sizeof buf);
+        hb_phit(&h);
+        hb_res(&h, 0, 0x7, 0x0, 0x800000);
+        hb_guid(&h, &tdhob_guid_linux_cmdline, "console=ttyS0 panic=-1", 23);
+        hb_end(&h);
+        hb_patch_end(&h, 0x900000);
+        if (write_file(dir, "linux_cmdline", buf, h.len) != 0) {
+            return 1;
+        }
+    }
     /* Many resource descriptors in shuffled order (the sorted overlap check's input). */
     static big_res res[TDHOB_SCRATCH_ENTRIES(sizeof buf)];
     big_make(res, TDS_ARRAY_LEN(res), 8, 0x5EED);

@@ -191,12 +191,62 @@ static void test_map_sorting_top(void **state)
     assert_true(s.ram_top_below_4g == 0x4000);
 }
 
+/* A list with `n` Linux command-line GUID HOBs carrying `data` (hb_guid pads it to 8). */
+static tds_status cmdline_view(tdhob_view *v, const void *data, size_t len, int n)
+{
+    hb h;
+    hb_init(&h, g_buf, sizeof g_buf);
+    hb_phit(&h);
+    hb_res(&h, 0, 0x7, 0x0, 0x800000);
+    for (int i = 0; i < n; i++) {
+        hb_guid(&h, &tdhob_guid_linux_cmdline, data, len);
+    }
+    hb_end(&h);
+    hb_patch_end(&h, GPA);
+    g_len = h.len;
+    tdhob_config cfg = {GPA, false, 48, TDHOB_CONV_AUTO, g_scratch, FX_SCRATCH_CAP};
+    tdhob_error err;
+    assert_int_equal(tdhob_validate(tds_bytes_make(g_buf, g_len), &cfg, v, &err), TDS_OK);
+    tds_bytes c = tds_bytes_make(NULL, 0);
+    return tdhob_get_linux_cmdline(v, &c);
+}
+
+/* The Linux command-line GUID HOB: through its first NUL, zero padding only, one of it. */
+static void test_linux_cmdline(void **state)
+{
+    (void)state;
+    tdhob_view v;
+    tds_bytes c;
+    assert_int_equal(cmdline_view(&v, "console=ttyS0", 14, 1), TDS_OK);
+    assert_int_equal(tdhob_get_linux_cmdline(&v, &c), TDS_OK);
+    assert_int_equal(c.len, 14);
+    assert_memory_equal(c.ptr, "console=ttyS0", 14);
+    assert_true(c.ptr >= g_buf && c.ptr + c.len <= g_buf + g_len);
+    /* Exactly 8 bytes with the NUL last: no padding. */
+    assert_int_equal(cmdline_view(&v, "quiet=1", 8, 1), TDS_OK);
+    assert_int_equal(tdhob_get_linux_cmdline(&v, &c), TDS_OK);
+    assert_int_equal(c.len, 8);
+    /* Just the NUL: the empty command line. */
+    assert_int_equal(cmdline_view(&v, "", 1, 1), TDS_OK);
+    assert_int_equal(tdhob_get_linux_cmdline(&v, &c), TDS_OK);
+    assert_int_equal(c.len, 1);
+    /* No NUL at all (8 bytes, no padding), bytes after the NUL, two HOBs, none. */
+    assert_int_equal(cmdline_view(&v, "abcdefgh", 8, 1), TDS_ERR_MALFORMED);
+    assert_int_equal(cmdline_view(&v, "ab\0cd", 5, 1), TDS_ERR_MALFORMED);
+    assert_int_equal(cmdline_view(&v, "ab", 3, 2), TDS_ERR_MALFORMED);
+    assert_int_equal(cmdline_view(&v, "ab", 3, 0), TDS_ERR_NOT_FOUND);
+    /* An empty GUID HOB (no data): no NUL. */
+    assert_int_equal(cmdline_view(&v, "", 0, 1), TDS_ERR_MALFORMED);
+    assert_int_equal(tdhob_get_linux_cmdline(&v, NULL), TDS_ERR_STATE);
+    assert_int_equal(tdhob_get_linux_cmdline(NULL, &c), TDS_ERR_STATE);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_counts),          cmocka_unit_test(test_items),
         cmocka_unit_test(test_guid_lookup),     cmocka_unit_test(test_map_kinds),
-        cmocka_unit_test(test_map_sorting_top),
+        cmocka_unit_test(test_map_sorting_top), cmocka_unit_test(test_linux_cmdline),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1011,6 +1011,109 @@ static void test_vmm_payload_bytes_hostile(void **state)
     assert_int_equal(err.section, 5);
 }
 
+/* PayloadParam sections (tdvf_find_payload_param), built by the image builder: a VMM-filled
+ * region, data in the image (attributes 0 or MR.EXTEND), and every rule refused with its reason. */
+static uint8_t parimg[0x20000];
+static void test_payload_param(void **state)
+{
+    (void)state;
+    tdvf_meta m;
+    tdvf_error err;
+    const tdvf_section *p = NULL;
+    tdvf_payload_kind kind = (tdvf_payload_kind)0;
+    image_config cfg;
+    memset(fw, 0, sizeof fw);
+    memset(fw + FW_SIZE - 16, 0xF4, 16);
+    /* None: NOT_FOUND, nothing written. */
+    build_vmm(&m);
+    assert_int_equal(tdvf_find_payload_param(&m, V_IMG_SIZE, &p, &kind, &err), TDS_ERR_NOT_FOUND);
+    assert_null(p);
+    /* A VMM-filled region. */
+    image_config_default(&cfg, tds_bytes_make(fw, sizeof fw));
+    cfg.cfv_size = 0x1000;
+    cfg.has_payload_region = true;
+    cfg.region_addr = V_GPA;
+    cfg.region_size = V_SIZE;
+    cfg.has_param_region = true;
+    cfg.param_addr = V_GPA - 0x1000;
+    cfg.param_size = 0x1000;
+    assert_int_equal(image_build(&cfg, tds_mut_bytes_make(img, sizeof img), &m, &err), TDS_OK);
+    assert_int_equal(m.count, 6);
+    assert_int_equal(tdvf_find_payload_param(&m, V_IMG_SIZE, &p, &kind, &err), TDS_OK);
+    assert_ptr_equal(p, &m.sec[5]);
+    assert_int_equal(kind, TDVF_PAYLOAD_VMM);
+    assert_int_equal(p->type, TDVF_SEC_PAYLOAD_PARAM);
+    assert_int_equal(p->attributes, 0);
+    tdvf_meta bad = m;
+    bad.sec[5].attributes = TDVF_ATTR_MR_EXTEND; /* MR.EXTEND needs data */
+    assert_int_equal(tdvf_check_tdshim(&bad, V_IMG_SIZE, &err), TDS_ERR_MALFORMED);
+    assert_int_equal(tdvf_find_payload_param(&bad, V_IMG_SIZE, &p, &kind, &err), TDS_ERR_MALFORMED);
+    bad = m;
+    bad.sec[5].mem_addr = V_GPA; /* overlaps the payload region */
+    assert_int_equal(tdvf_find_payload_param(&bad, V_IMG_SIZE, &p, &kind, &err), TDS_ERR_MALFORMED);
+    assert_string_equal(err.what, "PayloadParam memory overlaps another section");
+    assert_int_equal(tdvf_check_layout(&bad, V_IMG_SIZE, &err), TDS_ERR_MALFORMED);
+    bad = m;
+    bad.sec[5].mem_addr = V_BASE; /* in the image window */
+    assert_int_equal(tdvf_find_payload_param(&bad, V_IMG_SIZE, &p, &kind, &err),
+                     TDS_ERR_OUT_OF_BOUNDS);
+    bad = m;
+    bad.sec[5].mem_size = 0x800;
+    assert_int_equal(tdvf_find_payload_param(&bad, V_IMG_SIZE, &p, &kind, &err), TDS_ERR_ALIGNMENT);
+    bad = m;
+    bad.sec[5].mem_size = 0;
+    assert_int_equal(tdvf_find_payload_param(&bad, V_IMG_SIZE, &p, &kind, &err), TDS_ERR_MALFORMED);
+    bad = m;
+    bad.sec[5].mem_addr = 0xFFFFFFFFFFFFF000ull;
+    assert_int_equal(tdvf_find_payload_param(&bad, V_IMG_SIZE, &p, &kind, &err), TDS_ERR_OVERFLOW);
+    bad = m;
+    bad.sec[4].type = TDVF_SEC_PAYLOAD_PARAM; /* two, and no payload */
+    assert_int_equal(tdvf_find_payload_param(&bad, V_IMG_SIZE, &p, &kind, &err), TDS_ERR_MALFORMED);
+    bad.count = 5;
+    assert_int_equal(tdvf_find_payload_param(&bad, V_IMG_SIZE, &p, &kind, &err), TDS_ERR_MALFORMED);
+    assert_string_equal(err.what, "PayloadParam without a Payload (type 5) section");
+    assert_int_equal(tdvf_find_payload_param(NULL, V_IMG_SIZE, &p, &kind, &err),
+                     TDS_ERR_INVALID_ARG);
+    assert_int_equal(tdvf_find_payload_param(&m, 0, &p, &kind, &err), TDS_ERR_INVALID_ARG);
+
+    /* Data in the image, with and without MR.EXTEND: image-mapped, after the CFV. */
+    static const char cmd[] = "console=ttyS0";
+    for (int ext = 0; ext < 2; ext++) {
+        cfg.has_param_region = false;
+        cfg.has_param_data = true;
+        cfg.param = tds_bytes_make(cmd, sizeof cmd);
+        cfg.param_mr_extend = ext != 0;
+        size_t total = 0;
+        assert_int_equal(image_total_size(&cfg, &total), TDS_OK);
+        assert_true(total <= sizeof parimg);
+        assert_int_equal(image_build(&cfg, tds_mut_bytes_make(parimg, total), &m, &err), TDS_OK);
+        assert_int_equal(tdvf_find_payload_param(&m, total, &p, &kind, &err), TDS_OK);
+        assert_int_equal(kind, TDVF_PAYLOAD_IMAGE);
+        assert_int_equal(p->attributes, ext != 0 ? TDVF_ATTR_MR_EXTEND : 0u);
+        assert_int_equal(p->raw_size, 0x1000);
+        assert_memory_equal(parimg + p->data_offset, cmd, sizeof cmd);
+        assert_int_equal(p->mem_addr, 0x100000000ull - total + p->data_offset);
+        assert_int_equal(tdvf_check_image(&m, tds_bytes_make(parimg, total), &err), TDS_OK);
+        bad = m;
+        bad.sec[5].mem_addr += 0x1000; /* not where the image is mapped */
+        assert_int_equal(tdvf_find_payload_param(&bad, total, &p, &kind, &err), TDS_ERR_MISMATCH);
+        bad = m;
+        bad.sec[5].mem_size = 0x2000;
+        assert_int_equal(tdvf_find_payload_param(&bad, total, &p, &kind, &err), TDS_ERR_MALFORMED);
+        bad = m;
+        bad.sec[5].attributes = TDVF_ATTR_PAGE_AUG;
+        assert_int_equal(tdvf_check_tdshim(&bad, total, &err), TDS_ERR_MALFORMED);
+    }
+    /* The builder's own refusals. */
+    cfg.has_param_region = true;
+    assert_int_equal(image_build(&cfg, tds_mut_bytes_make(parimg, sizeof parimg), &m, &err),
+                     TDS_ERR_INVALID_ARG);
+    cfg.has_param_data = false;
+    cfg.has_payload_region = false;
+    assert_int_equal(image_build(&cfg, tds_mut_bytes_make(img, sizeof img), &m, &err),
+                     TDS_ERR_INVALID_ARG);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1027,6 +1130,7 @@ int main(void)
         cmocka_unit_test(test_find_payload_hostile),
         cmocka_unit_test(test_payload_bytes_hostile),
         cmocka_unit_test(test_vmm_payload),
+        cmocka_unit_test(test_payload_param),
         cmocka_unit_test(test_vmm_payload_hostile),
         cmocka_unit_test(test_vmm_payload_bytes_hostile),
     };

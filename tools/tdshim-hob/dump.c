@@ -59,6 +59,9 @@ static const char *guid_label(const tds_guid *g)
     if (tds_guid_equal(g, &tdhob_guid_payload_info)) {
         return "payload_info";
     }
+    if (tds_guid_equal(g, &tdhob_guid_linux_cmdline)) {
+        return "linux_cmdline";
+    }
     return "other";
 }
 

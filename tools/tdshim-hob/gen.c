@@ -139,6 +139,7 @@ int tool_gen(int argc, char **argv)
     uint64_t hob_size = 0x20000;
     uint64_t gpaw = 48;
     const char *out = NULL;
+    const char *cmdline = NULL;
     static uint64_t acc_start[64];
     static uint64_t acc_size[64];
     static const char *acc_arg[64];
@@ -221,6 +222,8 @@ int tool_gen(int argc, char **argv)
             }
         } else if (strcmp(a, "-o") == 0 && has_val) {
             out = argv[++i];
+        } else if (strcmp(a, "--cmdline") == 0 && has_val) {
+            cmdline = argv[++i];
         } else {
             fprintf(stderr, TOOL_NAME " gen: unexpected argument '%s'\n", a);
             return EXIT_USAGE;
@@ -287,7 +290,13 @@ int tool_gen(int argc, char **argv)
 
     /* Resource list: RAM entries and MMIO ranges, merged by address. */
     const size_t count = g.n + mmio.n;
-    const size_t need = 56u + 48u * count + 8u;
+    /* A command line GUID HOB: 24-byte header, the string, its NUL, zeros to 8 bytes. */
+    const size_t cmd_hob = cmdline != NULL ? 24u + ((strlen(cmdline) + 1u + 7u) & ~(size_t)7u) : 0;
+    if (cmdline != NULL && strlen(cmdline) > 0x8000u) {
+        fprintf(stderr, TOOL_NAME " gen: --cmdline longer than 32 KiB\n");
+        return EXIT_USAGE;
+    }
+    const size_t need = 56u + 48u * count + cmd_hob + 8u;
     if (need > hob_size) {
         fprintf(stderr, TOOL_NAME " gen: the HOB needs %zu bytes but --hob-size is 0x%" PRIx64 "\n",
                 need, hob_size);
@@ -347,6 +356,10 @@ int tool_gen(int argc, char **argv)
             r.attribute = TDHOB_ATTR_LEGACY_RAM;
         }
         s = tdhob_add_resource(&b, &r);
+    }
+    if (s == TDS_OK && cmdline != NULL) {
+        s = tdhob_add_guid(&b, &tdhob_guid_linux_cmdline,
+                           tds_bytes_make(cmdline, strlen(cmdline) + 1u));
     }
     tds_bytes hob = {NULL, 0};
     /* Sort scratch for the final validation: one entry per resource. */

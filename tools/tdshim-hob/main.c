@@ -71,7 +71,10 @@ static void usage(FILE *f)
                "                  [--convention auto|current|legacy]\n"
                "  " TOOL_NAME " gen --mem SIZE [--layout qemu|legacy] [--below-4g SIZE]\n"
                "                  [--base GPA] [--hob-size SIZE] [--accepted START:SIZE...]\n"
-               "                  [--mmio START:SIZE...] [--gpaw 48|52] -o FILE\n"
+               "                  [--reserved START:SIZE...] [--mmio START:SIZE...]\n"
+               "                  [--gpaw 48|52] [--cmdline STRING] -o FILE\n"
+               "    --cmdline: a Linux command line GUID HOB (9186f69a-eae9-48ae-82f2-\n"
+               "    4722a0cf5673) for a kernel the VMM placed in the payload region\n"
                "see docs/tools/tdshim-hob.md\n");
 }
 

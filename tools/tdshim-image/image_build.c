@@ -70,6 +70,17 @@ static tds_status check_config(const image_config *cfg, tdvf_error *err)
         return fail(err, TDS_ERR_INVALID_ARG,
                     "a payload in the image and a VMM-placed payload region are exclusive");
     }
+    if (cfg->has_param_region && cfg->has_param_data) {
+        return fail(err, TDS_ERR_INVALID_ARG,
+                    "a PayloadParam region and PayloadParam data in the image are exclusive");
+    }
+    if ((cfg->has_param_region || cfg->has_param_data) &&
+        !(cfg->has_payload || cfg->has_payload_region)) {
+        return fail(err, TDS_ERR_INVALID_ARG, "a PayloadParam section needs a payload");
+    }
+    if (cfg->has_param_data && (!tds_bytes_valid(cfg->param) || cfg->param.len == 0)) {
+        return fail(err, TDS_ERR_MALFORMED, "PayloadParam data is empty");
+    }
     if (cfg->has_payload) {
         if (!tds_bytes_valid(cfg->payload) || cfg->payload.len == 0) {
             return fail(err, TDS_ERR_MALFORMED, "payload is empty");
@@ -103,18 +114,33 @@ tds_status image_payload_size(const image_config *cfg, size_t *out)
     return tds_align_up_size(cfg->payload.len, TDVF_PAGE, out);
 }
 
+tds_status image_param_size(const image_config *cfg, size_t *out)
+{
+    if (cfg == NULL || out == NULL) {
+        return TDS_ERR_INVALID_ARG;
+    }
+    if (!cfg->has_param_data) {
+        *out = 0;
+        return TDS_OK;
+    }
+    return tds_align_up_size(cfg->param.len, TDVF_PAGE, out);
+}
+
 tds_status image_cfv_size(const image_config *cfg, size_t *out)
 {
     size_t cfv;
     size_t payload;
+    size_t param;
     size_t total;
     size_t rounded;
     if (cfg == NULL || out == NULL) {
         return TDS_ERR_INVALID_ARG;
     }
     TDS_TRY(tds_u64_to_size(cfg->cfv_size, &cfv));
-    if (cfg->has_payload) {
+    if (cfg->has_payload || cfg->has_param_data) {
         TDS_TRY(image_payload_size(cfg, &payload));
+        TDS_TRY(image_param_size(cfg, &param));
+        TDS_TRY(tds_add_size(payload, param, &payload));
         TDS_TRY(tds_add_size(cfv, payload, &total));
         TDS_TRY(tds_add_size(total, cfg->firmware.len, &total));
         TDS_TRY(tds_align_up_size(total, IMAGE_ROM_ALIGN, &rounded));
@@ -129,12 +155,15 @@ tds_status image_total_size(const image_config *cfg, size_t *out)
     size_t total;
     size_t cfv;
     size_t payload;
+    size_t param;
     if (cfg == NULL || out == NULL) {
         return TDS_ERR_INVALID_ARG;
     }
     TDS_TRY(image_cfv_size(cfg, &cfv));
     TDS_TRY(image_payload_size(cfg, &payload));
+    TDS_TRY(image_param_size(cfg, &param));
     TDS_TRY(tds_add_size(cfv, payload, &total));
+    TDS_TRY(tds_add_size(total, param, &total));
     TDS_TRY(tds_add_size(total, cfg->firmware.len, &total));
     if (total > IMAGE_MAX_SIZE) {
         return TDS_ERR_NO_SPACE;
@@ -188,18 +217,20 @@ static tds_status put_section(tds_writer *w, uint32_t data_offset, uint32_t raw,
     return tds_writer_le32(w, attr);
 }
 
-/* File offsets of the parts: [CFV at 0][payload at cfv_size][firmware at fw_off]. */
+/* File offsets of the parts: [CFV at 0][payload at cfv_size][param][firmware at fw_off]. */
 typedef struct image_parts {
     uint32_t cfv_size;
     uint32_t payload_size; /* padded; 0 without a payload */
+    uint32_t param_size;   /* padded; 0 without PayloadParam data */
     uint32_t fw_off;
 } image_parts;
 
 static tds_status write_metadata(const image_config *cfg, tds_mut_bytes img, const image_parts *p)
 {
     tds_mut_bytes page;
-    const uint32_t count =
-        2u + cfg->ram_count + (cfg->has_payload || cfg->has_payload_region ? 1u : 0u);
+    const uint32_t count = 2u + cfg->ram_count +
+                           (cfg->has_payload || cfg->has_payload_region ? 1u : 0u) +
+                           (cfg->has_param_region || cfg->has_param_data ? 1u : 0u);
     const uint32_t fw_size = (uint32_t)cfg->firmware.len;
     const uint32_t cfv_size = p->cfv_size;
     const uint64_t base = FOUR_GIB - img.len;
@@ -230,6 +261,16 @@ static tds_status write_metadata(const image_config *cfg, tds_mut_bytes img, con
     /* A VMM-placed payload: no data, attributes 0 (PAGE.ADD only), last for the same reasons. */
     if (cfg->has_payload_region) {
         TDS_TRY(put_section(&w, 0, 0, cfg->region_addr, cfg->region_size, TDVF_SEC_PAYLOAD, 0));
+    }
+    /* The PayloadParam after the payload it belongs to. */
+    if (cfg->has_param_region) {
+        TDS_TRY(put_section(&w, 0, 0, cfg->param_addr, cfg->param_size, TDVF_SEC_PAYLOAD_PARAM, 0));
+    }
+    if (cfg->has_param_data) {
+        const uint32_t off = cfv_size + p->payload_size;
+        TDS_TRY(put_section(&w, off, p->param_size, base + off, p->param_size,
+                            TDVF_SEC_PAYLOAD_PARAM,
+                            cfg->param_mr_extend ? TDVF_ATTR_MR_EXTEND : 0u));
     }
     return TDS_OK;
 }
@@ -269,14 +310,17 @@ tds_status image_build(const image_config *cfg, tds_mut_bytes out, tdvf_meta *me
         return fail(err, TDS_ERR_INVALID_ARG, "output buffer is not the image size");
     }
     size_t payload_size;
+    size_t param_size;
     size_t cfv_size;
     TDS_TRY(image_payload_size(cfg, &payload_size));
+    TDS_TRY(image_param_size(cfg, &param_size));
     TDS_TRY(image_cfv_size(cfg, &cfv_size));
     /* All three parts fit in IMAGE_MAX_SIZE (checked above), so the casts are exact. */
     image_parts parts;
     parts.cfv_size = (uint32_t)cfv_size;
     parts.payload_size = (uint32_t)payload_size;
-    parts.fw_off = parts.cfv_size + parts.payload_size;
+    parts.param_size = (uint32_t)param_size;
+    parts.fw_off = parts.cfv_size + parts.payload_size + parts.param_size;
     /* The CFV: the caller's firmware volume, exactly the section's size, or an empty one. */
     if (cfg->cfv.len != 0 && cfg->cfv.len != cfv_size) {
         return fail(err, TDS_ERR_MISMATCH,
@@ -285,7 +329,7 @@ tds_status image_build(const image_config *cfg, tds_mut_bytes out, tdvf_meta *me
     if (cfg->cfv.len != 0) {
         TDS_TRY(tdvf_fv_check(cfg->cfv, err));
     }
-    memset(out.ptr + parts.cfv_size, 0, parts.payload_size);
+    memset(out.ptr + parts.cfv_size, 0, (size_t)parts.payload_size + parts.param_size);
     if (cfg->cfv.len != 0) {
         memcpy(out.ptr, cfg->cfv.ptr, cfg->cfv.len);
     } else {
@@ -293,6 +337,9 @@ tds_status image_build(const image_config *cfg, tds_mut_bytes out, tdvf_meta *me
     }
     if (cfg->has_payload) {
         memcpy(out.ptr + parts.cfv_size, cfg->payload.ptr, cfg->payload.len);
+    }
+    if (cfg->has_param_data) {
+        memcpy(out.ptr + parts.cfv_size + parts.payload_size, cfg->param.ptr, cfg->param.len);
     }
     memcpy(out.ptr + parts.fw_off, cfg->firmware.ptr, cfg->firmware.len);
     TDS_TRY(write_metadata(cfg, out, &parts));
@@ -311,17 +358,30 @@ tds_status image_build(const image_config *cfg, tds_mut_bytes out, tdvf_meta *me
     tdvf_payload_kind kind = TDVF_PAYLOAD_IMAGE;
     tds_status st = tdvf_find_payload(&m, img.len, &found, &kind, err);
     bool placed;
+    const uint32_t last = m.count - 1u - (cfg->has_param_region || cfg->has_param_data ? 1u : 0u);
     if (cfg->has_payload) {
-        placed = st == TDS_OK && found == &m.sec[m.count - 1] && kind == TDVF_PAYLOAD_IMAGE &&
+        placed = st == TDS_OK && found == &m.sec[last] && kind == TDVF_PAYLOAD_IMAGE &&
                  found->data_offset == parts.cfv_size;
     } else if (cfg->has_payload_region) {
-        placed = st == TDS_OK && found == &m.sec[m.count - 1] && kind == TDVF_PAYLOAD_VMM &&
+        placed = st == TDS_OK && found == &m.sec[last] && kind == TDVF_PAYLOAD_VMM &&
                  found->mem_addr == cfg->region_addr && found->mem_size == cfg->region_size;
     } else {
         placed = st == TDS_ERR_NOT_FOUND;
     }
     if (!placed) {
         return fail(err, TDS_ERR_MISMATCH, "payload section not found where it was placed");
+    }
+    if (cfg->has_param_region || cfg->has_param_data) {
+        st = tdvf_find_payload_param(&m, img.len, &found, &kind, err);
+        placed = st == TDS_OK && found == &m.sec[m.count - 1u] &&
+                 kind == (cfg->has_param_region ? TDVF_PAYLOAD_VMM : TDVF_PAYLOAD_IMAGE) &&
+                 (cfg->has_param_data ||
+                  (found->mem_addr == cfg->param_addr && found->mem_size == cfg->param_size));
+        if (!placed) {
+            return st != TDS_OK ? st
+                                : fail(err, TDS_ERR_MISMATCH,
+                                       "PayloadParam section not found where it was placed");
+        }
     }
     *meta = m;
     return TDS_OK;

@@ -54,6 +54,19 @@ typedef struct image_config {
     bool has_payload_region;
     uint64_t region_addr;
     uint64_t region_size;
+    /*
+     * Optional PayloadParam section (type 6; needs a payload of either kind), the last section:
+     * has_param_region: VMM-filled guest memory [param_addr, + param_size) (no data, attributes
+     * 0); has_param_data: `param` (a NUL-terminated command line, say) in the image after the
+     * payload, zero-padded to 4 KiB and image-mapped, attributes 0 (td-shim) or, with
+     * param_mr_extend, MR.EXTEND (then in MRTD). Exclusive.
+     */
+    bool has_param_region;
+    uint64_t param_addr;
+    uint64_t param_size;
+    bool has_param_data;
+    tds_bytes param;
+    bool param_mr_extend;
 } image_config;
 
 /* The defaults the firmware's linker script (shim/shim.ld) relies on. */
@@ -86,6 +99,8 @@ TDS_MUST_USE tds_status image_total_size(const image_config *cfg, size_t *out);
 
 /* Payload size in the image: payload.len rounded up to 4 KiB (0 without a payload). */
 TDS_MUST_USE tds_status image_payload_size(const image_config *cfg, size_t *out);
+/* PayloadParam data size in the image: param.len rounded up to 4 KiB (0 without in-image data). */
+TDS_MUST_USE tds_status image_param_size(const image_config *cfg, size_t *out);
 
 /*
  * CFV size in the image: cfg->cfv_size, and with a payload grown so the image size is a multiple

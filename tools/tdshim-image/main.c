@@ -28,6 +28,13 @@ static void usage(FILE *f)
                "                      a payload the VMM places: a type-5 section without data\n"
                "                      for guest memory the VMM loads before the TD starts\n"
                "                      (exclusive with --payload)\n"
+               "  --param-region GPA,SIZE\n"
+               "                      a PayloadParam section (type 6) the VMM fills before the\n"
+               "                      TD starts: a Linux kernel's NUL-terminated command line\n"
+               "  --param-cmdline STR a PayloadParam section with STR and its NUL in the image\n"
+               "                      (after the payload, zero-padded to 4 KiB, attributes 0)\n"
+               "  --param-mr-extend   give that section MR.EXTEND: the command line is in MRTD\n"
+               "                      (a PayloadParam needs --payload or --payload-region)\n"
                "  -q, --quiet         do not print the layout table\n"
                "Numbers: decimal or 0x hex, optional K/M/G suffix.\n");
 }
@@ -57,7 +64,11 @@ static void print_layout(const tdvf_meta *m, size_t image_size, size_t payload_f
         if (s == payload && kind == TDVF_PAYLOAD_VMM) {
             action = "PAGE.ADD of the payload the VMM loads";
         }
-        const char *role = s == payload ? "payload"
+        if (s->type == TDVF_SEC_PAYLOAD_PARAM && s->raw_size == 0) {
+            action = "PAGE.ADD of the parameter the VMM writes";
+        }
+        const char *role = s == payload                        ? "payload"
+                           : s->type == TDVF_SEC_PAYLOAD_PARAM ? "param"
                            : s->type == TDVF_SEC_BFV && s->mem_addr + s->mem_size == 0x100000000ull
                                ? "shim"
                                : "-";
@@ -124,7 +135,10 @@ int main(int argc, char **argv)
         OPT_TEMP,
         OPT_PAYLOAD,
         OPT_PAYLOAD_SEC,
-        OPT_PAYLOAD_REGION
+        OPT_PAYLOAD_REGION,
+        OPT_PARAM_REGION,
+        OPT_PARAM_CMDLINE,
+        OPT_PARAM_MR_EXTEND
     };
     static const struct option opts[] = {
         {"firmware", required_argument, NULL, OPT_FW},
@@ -136,6 +150,9 @@ int main(int argc, char **argv)
         {"payload", required_argument, NULL, OPT_PAYLOAD},
         {"payload-section", required_argument, NULL, OPT_PAYLOAD_SEC},
         {"payload-region", required_argument, NULL, OPT_PAYLOAD_REGION},
+        {"param-region", required_argument, NULL, OPT_PARAM_REGION},
+        {"param-cmdline", required_argument, NULL, OPT_PARAM_CMDLINE},
+        {"param-mr-extend", no_argument, NULL, OPT_PARAM_MR_EXTEND},
         {"quiet", no_argument, NULL, 'q'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
@@ -149,6 +166,11 @@ int main(int argc, char **argv)
     bool have_region = false;
     uint64_t region_addr = 0;
     uint64_t region_size = 0;
+    bool have_param_region = false;
+    uint64_t param_addr = 0;
+    uint64_t param_size = 0;
+    const char *param_cmdline = NULL;
+    bool param_mr_extend = false;
     uint64_t cfv_size = IMAGE_DEFAULT_CFV_SIZE;
     bool have_cfv_size = false;
     bool quiet = false;
@@ -182,6 +204,15 @@ int main(int argc, char **argv)
             }
             have_region = true;
             break;
+        case OPT_PARAM_REGION:
+            if (have_param_region || tool_parse_range(optarg, &param_addr, &param_size) != TDS_OK) {
+                fprintf(stderr, "tdshim-image: bad or repeated --param-region '%s'\n", optarg);
+                return 2;
+            }
+            have_param_region = true;
+            break;
+        case OPT_PARAM_CMDLINE: param_cmdline = optarg; break;
+        case OPT_PARAM_MR_EXTEND: param_mr_extend = true; break;
         case 'h': usage(stdout); return 0;
         case OPT_CFV_SIZE:
             if (tool_parse_u64(optarg, &cfv_size) != TDS_OK) {
@@ -219,6 +250,20 @@ int main(int argc, char **argv)
         return 2;
     }
 
+    if (have_param_region && param_cmdline != NULL) {
+        fprintf(stderr, "tdshim-image: --param-region (filled by the VMM) and --param-cmdline (in "
+                        "the image) are exclusive\n");
+        return 2;
+    }
+    if (param_mr_extend && param_cmdline == NULL) {
+        fprintf(stderr, "tdshim-image: --param-mr-extend goes with --param-cmdline\n");
+        return 2;
+    }
+    if ((have_param_region || param_cmdline != NULL) && payload_path == NULL && !have_region) {
+        fprintf(stderr, "tdshim-image: a PayloadParam section needs a payload (--payload or "
+                        "--payload-region)\n");
+        return 2;
+    }
     uint8_t *fw = NULL;
     size_t fw_len = 0;
     uint8_t *cfv = NULL;
@@ -261,6 +306,13 @@ int main(int argc, char **argv)
     cfg.has_payload_region = have_region;
     cfg.region_addr = region_addr;
     cfg.region_size = region_size;
+    cfg.has_param_region = have_param_region;
+    cfg.param_addr = param_addr;
+    cfg.param_size = param_size;
+    cfg.has_param_data = param_cmdline != NULL;
+    cfg.param = param_cmdline != NULL ? tds_bytes_make(param_cmdline, strlen(param_cmdline) + 1u)
+                                      : tds_bytes_make(NULL, 0);
+    cfg.param_mr_extend = param_mr_extend;
     cfg.cfv = tds_bytes_make(cfv, cfv_len);
     cfg.cfv_size = cfv_path != NULL && !have_cfv_size ? cfv_len : cfv_size;
     cfg.ram[0] = hob;

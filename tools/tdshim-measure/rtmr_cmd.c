@@ -17,7 +17,8 @@ static void rtmr_usage(FILE *f)
 {
     fprintf(f,
             "usage: tdshim-measure rtmr --hob FILE [--hob-gpa GPA] [--gpaw 48|52]\n"
-            "                           [--image IMAGE [--payload-file FILE] |\n"
+            "                           [--image IMAGE [--payload-file FILE]\n"
+            "                            [--param-file FILE] [--acpi-file FILE...] |\n"
             "                            [--separators] [--payload FILE [--payload-base GPA]]\n"
             "                            [--payload-param FILE | --cmdline STR] |\n"
             "                            --linux-kernel FILE [--linux-initrd FILE]\n"
@@ -35,6 +36,12 @@ static void rtmr_usage(FILE *f)
             "  --acpi-file (repeatable, at least one with --linux-kernel): QEMU's ACPI data as\n"
             "  fw_cfg serves it, one ACPI DATA event (RTMR0) per file in the order given: the\n"
             "  etc/table-loader script first, then each file it ALLOCATEs in script order\n"
+            "  --image with a VMM-placed region and a --payload-file that is a bzImage (0xAA55\n"
+            "  at 0x1FE, \"HdrS\" at 0x202): the shim's Linux plan for a kernel from the region:\n"
+            "  the command line from the image's PayloadParam data, or from --param-file (what\n"
+            "  the VMM writes into a VMM-filled PayloadParam region), else the TD HOB's command\n"
+            "  line GUID HOB, else empty; no initrd; with --acpi-file (fw_cfg present) QEMU's\n"
+            "  ACPI data first, without it the plan without ACPI (the shim's own tables)\n"
             "  --log-out writes the expected CC event log\n"
             "  --cbor writes the reference values (MRTD with --image, RTMR0..3, SHA-384 of\n"
             "         the log, event count) as one CBOR map for a verifier\n");
@@ -93,6 +100,9 @@ typedef struct rtmr_args {
     const char *linux_kernel;
     const char *linux_initrd;
     const char *linux_cmdline;
+    const char *param_file; /* --image with a VMM-filled PayloadParam region: what the VMM writes */
+    uint8_t *owned_kernel;  /* a region kernel's measured bytes (freed by rtmr_main) */
+    uint8_t *owned_cmdline; /* its command line (freed by rtmr_main) */
     const char **acpi_files; /* --acpi-file, in the order given (room for argc entries) */
     size_t acpi_n;
     const char *log_out;
@@ -125,6 +135,8 @@ static int parse_args(int argc, char **argv, rtmr_args *a, const char **acpi_slo
             a->payload_file = v;
         } else if (strcmp(o, "--payload") == 0) {
             a->payload = v;
+        } else if (strcmp(o, "--param-file") == 0) {
+            a->param_file = v;
         } else if (strcmp(o, "--payload-param") == 0) {
             a->param = v;
         } else if (strcmp(o, "--cmdline") == 0) {
@@ -179,9 +191,13 @@ static int parse_args(int argc, char **argv, rtmr_args *a, const char **acpi_slo
     if ((a->linux_initrd != NULL || a->linux_cmdline != NULL) && a->linux_kernel == NULL) {
         return usage_error("--linux-initrd and --linux-cmdline go with --linux-kernel");
     }
-    if (a->acpi_n != 0 && a->linux_kernel == NULL) {
-        return usage_error("--acpi-file goes with --linux-kernel (only the shim's Linux plan "
-                           "measures QEMU's ACPI tables)");
+    if (a->acpi_n != 0 && a->linux_kernel == NULL && a->image == NULL) {
+        return usage_error("--acpi-file goes with --linux-kernel or --image (only the shim's "
+                           "Linux plans measure QEMU's ACPI tables)");
+    }
+    if (a->param_file != NULL && (a->image == NULL || a->payload_file == NULL)) {
+        return usage_error("--param-file goes with --image and --payload-file (a kernel the VMM "
+                           "places, with its command line in a VMM-filled PayloadParam region)");
     }
     if (a->linux_kernel != NULL && a->acpi_n == 0) {
         return usage_error("the Linux plan measures QEMU's ACPI tables before the kernel: give "
@@ -327,6 +343,133 @@ static int vmm_region(const rtmr_args *a, const tdvf_section *sec, uint32_t inde
 }
 
 /*
+ * The command line the shim takes from a PayloadParam section's bytes (lnx_region_cmdline): up
+ * to and including the first NUL within the section (and 1 MiB). 0 or 1 (reported).
+ */
+static int param_cmdline(rtmr_args *a, tds_bytes section, const char *what)
+{
+    const size_t cap = section.len < 0x100000u ? section.len : 0x100000u;
+    a->owned_cmdline = malloc(cap != 0 ? cap : 1u);
+    size_t len = 0;
+    lnx_error err;
+    if (a->owned_cmdline == NULL ||
+        lnx_region_cmdline(tds_bytes_make(section.ptr, cap),
+                           tds_mut_bytes_make(a->owned_cmdline, cap), &len, &err) != TDS_OK) {
+        fprintf(stderr,
+                "tdshim-measure rtmr: %s: no NUL-terminated command line in the PayloadParam "
+                "section: the shim would stop with FATAL 0x8011\n",
+                what);
+        return 1;
+    }
+    a->in.cmdline = tds_bytes_make(a->owned_cmdline, len);
+    return 0;
+}
+
+/*
+ * A bzImage in a VMM-placed region (docs/linux-boot.md): the shim's Linux plan. `region` is the
+ * whole region as the TD finds it. 0 or 1 (reported).
+ */
+static int use_region_kernel(rtmr_args *a, const tdvf_meta *meta, tds_bytes image,
+                             const tdvf_section *sec, tds_bytes region)
+{
+    uint32_t setup = 0;
+    uint64_t kernel = 0;
+    lnx_error err;
+    if (lnx_region_kernel(region, sec->mem_size, &setup, &kernel, &err) != TDS_OK) {
+        fprintf(stderr,
+                "tdshim-measure rtmr: payload file '%s': %s (%s): the shim would stop with "
+                "FATAL 0x8010\n",
+                a->payload_file, lnx_reason_text(err.reason), lnx_reason_str(err.reason));
+        return 1;
+    }
+    const size_t total = (size_t)(setup + kernel); /* inside the region, checked above */
+    a->owned_kernel = malloc(total);
+    if (a->owned_kernel == NULL) {
+        fprintf(stderr, "tdshim-measure rtmr: out of memory\n");
+        return 1;
+    }
+    memcpy(a->owned_kernel, region.ptr, total);
+    if (kernel_measured_form(a->payload_file, a->owned_kernel, total) != 0) {
+        return 1;
+    }
+    const tdvf_section *ps = NULL;
+    tdvf_payload_kind pk = TDVF_PAYLOAD_IMAGE;
+    tdvf_error terr = {"", UINT32_MAX};
+    const tds_status pst = tdvf_find_payload_param(meta, image.len, &ps, &pk, &terr);
+    if (pst != TDS_OK && pst != TDS_ERR_NOT_FOUND) {
+        image_error(a, pst, &terr, "; the shim would refuse it");
+        return 1;
+    }
+    if (pst == TDS_ERR_NOT_FOUND) {
+        if (a->param_file != NULL) {
+            fprintf(stderr,
+                    "tdshim-measure rtmr: image '%s' has no PayloadParam section for "
+                    "--param-file\n",
+                    a->image);
+            return 1;
+        }
+        a->in.cmdline_from_hob = true;
+    } else if (pk == TDVF_PAYLOAD_IMAGE) {
+        if (a->param_file != NULL) {
+            fprintf(stderr,
+                    "tdshim-measure rtmr: image '%s' carries its PayloadParam data: no "
+                    "--param-file\n",
+                    a->image);
+            return 1;
+        }
+        if (param_cmdline(a, tds_bytes_make(image.ptr + ps->data_offset, ps->raw_size), a->image) !=
+            0) {
+            return 1;
+        }
+    } else {
+        if (a->param_file == NULL) {
+            fprintf(stderr,
+                    "tdshim-measure rtmr: image '%s': the PayloadParam section is filled by the "
+                    "VMM: give what it writes at GPA 0x%" PRIx64 " with --param-file FILE\n",
+                    a->image, ps->mem_addr);
+            return 1;
+        }
+        uint8_t *pf = NULL;
+        size_t pf_len = 0;
+        if (read_input("PayloadParam file", a->param_file, &pf, &pf_len) != 0) {
+            return 1;
+        }
+        if ((uint64_t)pf_len > ps->mem_size) {
+            fprintf(stderr, "tdshim-measure rtmr: --param-file '%s' is larger than the region\n",
+                    a->param_file);
+            free(pf);
+            return 1;
+        }
+        /* What the TD finds: the file, then the zeros the region was added with. */
+        const size_t cap = ps->mem_size < 0x100000u ? (size_t)ps->mem_size : 0x100000u;
+        uint8_t *sect = calloc(1, cap);
+        int rc = 1;
+        if (sect != NULL) {
+            memcpy(sect, pf, pf_len < cap ? pf_len : cap);
+            rc = param_cmdline(a, tds_bytes_make(sect, cap), a->param_file);
+        }
+        free(sect);
+        free(pf);
+        if (rc != 0) {
+            return 1;
+        }
+    }
+    a->in.has_linux = true;
+    a->in.has_payload = false;
+    a->in.separators = false;
+    a->in.kernel = tds_bytes_make(a->owned_kernel, total);
+    a->in.initrd = tds_bytes_make(NULL, 0);
+    a->in.plan = a->acpi_n != 0 ? &ccel_boot_plan_linux : &ccel_boot_plan_linux_no_acpi;
+    for (uint32_t i = 0; i < meta->count && !a->in.hob_gpa_known; i++) {
+        if (meta->sec[i].type == TDVF_SEC_TD_HOB) {
+            a->in.hob_gpa_known = true;
+            a->in.hob_gpa = meta->sec[i].mem_addr;
+        }
+    }
+    return 0;
+}
+
+/*
  * --image: the payload section's bytes (file + padding, as the shim hashes them; for a VMM-placed
  * payload the whole region, see vmm_region), its GPA and size for the event, the
  * executable-payload order with separators, and, unless --hob-gpa was given, the HOB GPA from the
@@ -353,11 +496,26 @@ static int use_image(rtmr_args *a, tds_bytes image, tds_bytes file, uint8_t **re
             return 1;
         }
         bytes = tds_bytes_make(*region, (size_t)sec->mem_size);
+        uint32_t su = 0;
+        uint64_t ks = 0;
+        lnx_error lerr;
+        if (lnx_region_kernel(bytes, sec->mem_size, &su, &ks, &lerr) == TDS_OK ||
+            (lerr.reason != LNX_R_BOOT_FLAG && lerr.reason != LNX_R_MAGIC)) {
+            return use_region_kernel(a, &meta, image, sec, bytes); /* a bzImage: Linux */
+        }
     } else if (a->payload_file != NULL) {
         fprintf(stderr,
                 "tdshim-measure rtmr: image '%s': --payload-file is for a payload the VMM places, "
                 "but this image carries its payload (section %" PRIu32 ", %s)\n",
                 a->image, index, tdvf_section_type_name(sec->type));
+        return 1;
+    }
+    if (a->acpi_n != 0 || a->param_file != NULL) {
+        fprintf(stderr,
+                "tdshim-measure rtmr: image '%s': the payload is an executable, not a "
+                "kernel: no --acpi-file or --param-file (the executable-payload plan "
+                "measures neither)\n",
+                a->image);
         return 1;
     }
     a->in.has_payload = true;
@@ -554,6 +712,8 @@ int rtmr_main(int argc, char **argv)
     free(cmdline);
     free(file);
     free(region);
+    free(a.owned_kernel);
+    free(a.owned_cmdline);
     free_acpi(a.acpi_n, acpi_bufs, acpi);
     free(acpi_slots);
     return rc;

@@ -120,8 +120,21 @@ tds_status rtmr_ref_compute(const rtmr_ref_input *in, ccel_log *log, tds_mut_byt
     }
     tdhob_view view;
     const tds_status vs = tdhob_validate(in->hob, &cfg, &view, herr);
+    /* As the shim: the command line HOB is parsed only after the HOB validated (and in the
+     * shim, after it was measured). */
+    rtmr_ref_input eff = *in;
+    tds_status cs = TDS_OK;
+    if (vs == TDS_OK && in->has_linux && in->cmdline_from_hob) {
+        cs = tdhob_get_linux_cmdline(&view, &eff.cmdline);
+        if (cs == TDS_ERR_NOT_FOUND) {
+            eff.cmdline = tds_bytes_make("", 1);
+            cs = TDS_OK;
+        }
+    }
     free(cfg.scratch); /* below only the list bytes (view.hob) are read, not the memory map */
     TDS_TRY(vs);
+    TDS_TRY(cs);
+    in = &eff;
 
     /* The bytes the firmware measures before it parses the section (tdhob_measured_length):
      * for the valid list just checked, exactly PHIT .. END. */

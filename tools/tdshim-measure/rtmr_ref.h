@@ -28,6 +28,10 @@ typedef struct rtmr_ref_input {
     tds_bytes kernel;
     tds_bytes initrd;
     tds_bytes cmdline;
+    /* A kernel from a VMM-placed region without a PayloadParam section: the command line is the
+     * TD HOB's Linux-cmdline GUID HOB (tdhob_get_linux_cmdline), else the empty string; `cmdline`
+     * is then ignored. */
+    bool cmdline_from_hob;
     /* The plan's ACPI step (ccel_boot_plan_linux): QEMU's fw_cfg "etc/table-loader" script, then
      * each blob it ALLOCATEs in script order, as downloaded; one ACPI DATA event each. */
     const tds_bytes *acpi;
