@@ -120,7 +120,12 @@ bool sb_key_load(const char *tool, const char *path, bool want_private, sb_key *
     if (rc != 0) {
         char why[128];
         mbedtls_strerror(rc, why, sizeof why);
-        if (rc == MBEDTLS_ERR_PK_PASSWORD_REQUIRED) {
+        if (rc == MBEDTLS_ERR_PK_UNKNOWN_PK_ALG) {
+            fprintf(stderr,
+                    "%s: wrong key type: '%s' is neither an EC nor an RSA key; secure boot takes "
+                    "ECDSA P-384 or RSA-3072 keys\n",
+                    tool, path);
+        } else if (rc == MBEDTLS_ERR_PK_PASSWORD_REQUIRED) {
             fprintf(stderr, "%s: key '%s' is encrypted; give an unencrypted PKCS#8 key\n", tool,
                     path);
         } else {
