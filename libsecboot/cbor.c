@@ -29,6 +29,49 @@ static tds_status read_arg(tds_cursor *c, uint8_t ai, uint64_t *arg)
     return TDS_OK;
 }
 
+/* RFC 3629 section 4: well-formed UTF-8 (no overlong forms, no surrogates, <= U+10FFFF). */
+static bool utf8_ok(tds_bytes s)
+{
+    size_t i = 0;
+    while (i < s.len) {
+        const uint8_t c = s.ptr[i];
+        size_t more;
+        uint8_t lo = 0x80;
+        uint8_t hi = 0xBF;
+        if (c < 0x80) {
+            i++;
+            continue;
+        }
+        if (c >= 0xC2 && c <= 0xDF) {
+            more = 1;
+        } else if (c >= 0xE0 && c <= 0xEF) {
+            more = 2;
+            lo = c == 0xE0 ? 0xA0 : 0x80;
+            hi = c == 0xED ? 0x9F : 0xBF;
+        } else if (c >= 0xF0 && c <= 0xF4) {
+            more = 3;
+            lo = c == 0xF0 ? 0x90 : 0x80;
+            hi = c == 0xF4 ? 0x8F : 0xBF;
+        } else {
+            return false;
+        }
+        if (more > s.len - i - 1) {
+            return false;
+        }
+        /* The first continuation byte has the narrowed range, the others 80..BF. */
+        if (s.ptr[i + 1] < lo || s.ptr[i + 1] > hi) {
+            return false;
+        }
+        for (size_t k = 2; k <= more; k++) {
+            if (s.ptr[i + k] < 0x80 || s.ptr[i + k] > 0xBF) {
+                return false;
+            }
+        }
+        i += more + 1;
+    }
+    return true;
+}
+
 tds_status secboot_cbor_next(secboot_cbor_reader *r, secboot_cbor_item *out, secboot_error *err)
 {
     if (r == NULL || out == NULL || !tds_bytes_valid(r->cur.buf)) {
@@ -66,6 +109,9 @@ tds_status secboot_cbor_next(secboot_cbor_reader *r, secboot_cbor_item *out, sec
     case SECBOOT_CBOR_TSTR:
         if (it.arg > left || tds_cursor_take(&c, (size_t)it.arg, &it.str) != TDS_OK) {
             return sb_fail(err, SECBOOT_R_CBOR_TRUNCATED, at);
+        }
+        if (major == SECBOOT_CBOR_TSTR && !utf8_ok(it.str)) {
+            return sb_fail(err, SECBOOT_R_CBOR_UTF8, at);
         }
         break;
     case SECBOOT_CBOR_ARRAY:

@@ -81,6 +81,8 @@ static const reason_info k_reasons[SECBOOT_R_COUNT_] = {
     [SECBOOT_R_CBOR_DUPLICATE] = {TDS_ERR_MALFORMED, "cbor-duplicate",
                                   "a CBOR map with two equal keys"},
     [SECBOOT_R_CBOR_TRAILING] = {TDS_ERR_MALFORMED, "cbor-trailing", "bytes after the CBOR item"},
+    [SECBOOT_R_CBOR_UTF8] = {TDS_ERR_MALFORMED, "cbor-utf8",
+                             "a CBOR text string that is not valid UTF-8"},
     [SECBOOT_R_COSE_STRUCTURE] = {TDS_ERR_MALFORMED, "cose-structure",
                                   "not a COSE_Sign1 [bstr, map, bstr / nil, bstr] (tag 18)"},
     [SECBOOT_R_COSE_PROTECTED] = {TDS_ERR_MALFORMED, "cose-protected",

@@ -68,6 +68,7 @@ typedef enum secboot_reason {
     SECBOOT_R_CBOR_KEY_TYPE,   /* a map key that is not an integer or a string (UNSUPPORTED) */
     SECBOOT_R_CBOR_DUPLICATE,  /* two equal keys in one map (MALFORMED) */
     SECBOOT_R_CBOR_TRAILING,   /* bytes after the one top-level item (MALFORMED) */
+    SECBOOT_R_CBOR_UTF8,       /* a text string that is not UTF-8 (RFC 3629) (MALFORMED) */
     /* COSE_Sign1 (offset of the item). */
     SECBOOT_R_COSE_STRUCTURE,    /* not [bstr, map, bstr / nil, bstr], or a tag other than 18 */
     SECBOOT_R_COSE_PROTECTED,    /* the protected header is not a bstr-wrapped map (MALFORMED) */
@@ -233,9 +234,9 @@ static inline secboot_cbor_reader secboot_cbor_reader_make(tds_bytes in)
 
 /*
  * Read one head (and a string's bytes) and advance. Refuses: truncation, additional information
- * 28..30, indefinite lengths and breaks (31), floats and simple values other than 20..23, and a
- * string length or an array/map count that cannot fit in what is left of the input. Does not
- * track nesting: see secboot_cbor_check.
+ * 28..30, indefinite lengths and breaks (31), floats and simple values other than 20..23, a text
+ * string that is not UTF-8, and a string length or an array/map count that cannot fit in what is
+ * left of the input. Does not track nesting: see secboot_cbor_check.
  */
 TDS_MUST_USE tds_status secboot_cbor_next(secboot_cbor_reader *r, secboot_cbor_item *out,
                                           secboot_error *err);
@@ -244,7 +245,8 @@ TDS_MUST_USE tds_status secboot_cbor_next(secboot_cbor_reader *r, secboot_cbor_i
  * Is `doc` exactly one CBOR data item in this profile? secboot_cbor_next's rules for every head,
  * nesting at most SECBOOT_CBOR_MAX_DEPTH, maps of at most SECBOOT_CBOR_MAX_MAP pairs whose keys
  * are integers or strings and pairwise different by value, and no bytes after the item. Text
- * strings are not checked for UTF-8.
+ * strings must be valid UTF-8 (RFC 3629: no overlong forms, no surrogates, nothing above
+ * U+10FFFF); secboot_cbor_next checks that too.
  */
 TDS_MUST_USE tds_status secboot_cbor_check(tds_bytes doc, secboot_error *err);
 

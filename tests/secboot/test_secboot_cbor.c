@@ -116,6 +116,29 @@ static void test_truncated(void **state)
     BAD(SECBOOT_R_CBOR_TRUNCATED, 2, 0x82, 0x00, 0x81);
 }
 
+static void test_utf8(void **state)
+{
+    (void)state;
+    OK(0x62, 0xC3, 0xA9);                                      /* U+00E9 */
+    OK(0x63, 0xE2, 0x82, 0xAC);                                /* U+20AC */
+    OK(0x64, 0xF0, 0x9F, 0x98, 0x80);                          /* U+1F600 */
+    OK(0x64, 0xF4, 0x8F, 0xBF, 0xBF);                          /* U+10FFFF */
+    OK(0x63, 0xED, 0x9F, 0xBF);                                /* U+D7FF */
+    BAD(SECBOOT_R_CBOR_UTF8, 0, 0x61, 0x80);                   /* lone continuation */
+    BAD(SECBOOT_R_CBOR_UTF8, 0, 0x62, 0xC0, 0x80);             /* overlong NUL */
+    BAD(SECBOOT_R_CBOR_UTF8, 0, 0x62, 0xC1, 0xBF);             /* overlong */
+    BAD(SECBOOT_R_CBOR_UTF8, 0, 0x63, 0xE0, 0x9F, 0xBF);       /* overlong 3-byte */
+    BAD(SECBOOT_R_CBOR_UTF8, 0, 0x63, 0xED, 0xA0, 0x80);       /* surrogate U+D800 */
+    BAD(SECBOOT_R_CBOR_UTF8, 0, 0x64, 0xF0, 0x8F, 0xBF, 0xBF); /* overlong 4-byte */
+    BAD(SECBOOT_R_CBOR_UTF8, 0, 0x64, 0xF4, 0x90, 0x80, 0x80); /* above U+10FFFF */
+    BAD(SECBOOT_R_CBOR_UTF8, 0, 0x61, 0xF5);
+    BAD(SECBOOT_R_CBOR_UTF8, 0, 0x61, 0xFF);
+    BAD(SECBOOT_R_CBOR_UTF8, 0, 0x62, 0xE2, 0x82);       /* cut short */
+    BAD(SECBOOT_R_CBOR_UTF8, 0, 0x63, 0xE2, 0x28, 0xA1); /* bad continuation */
+    BAD(SECBOOT_R_CBOR_UTF8, 1, 0xA1, 0x61, 0xFF, 0x00); /* as a map key */
+    OK(0x41, 0xFF);                                      /* byte strings are bytes */
+}
+
 static void test_trailing(void **state)
 {
     (void)state;
@@ -213,6 +236,7 @@ int main(void)
         cmocka_unit_test(test_indefinite),
         cmocka_unit_test(test_reserved_and_simple),
         cmocka_unit_test(test_truncated),
+        cmocka_unit_test(test_utf8),
         cmocka_unit_test(test_trailing),
         cmocka_unit_test(test_depth),
         cmocka_unit_test(test_maps),
