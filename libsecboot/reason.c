@@ -130,12 +130,3 @@ const char *secboot_reason_text(secboot_reason r)
     const reason_info *i = info(r);
     return i == NULL ? "unknown reason" : i->text;
 }
-
-tds_status sb_fail(secboot_error *err, secboot_reason r, uint64_t offset)
-{
-    if (err != NULL) {
-        err->reason = r;
-        err->offset = offset;
-    }
-    return secboot_reason_status(r);
-}

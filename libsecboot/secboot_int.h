@@ -5,8 +5,18 @@
 
 #include "tdshim/secboot.h"
 
-/* Record a reason (if err is non-NULL) and return its status. */
-tds_status sb_fail(secboot_error *err, secboot_reason r, uint64_t offset);
+/* Record a reason (if err is non-NULL) and return its status, which is never TDS_OK (a reason
+ * without an error status, which no caller passes, gives TDS_ERR_INVALID_ARG). Inline so that
+ * static analysis sees that a failure path never returns TDS_OK. */
+static inline tds_status sb_fail(secboot_error *err, secboot_reason r, uint64_t offset)
+{
+    if (err != NULL) {
+        err->reason = r;
+        err->offset = offset;
+    }
+    const tds_status s = secboot_reason_status(r);
+    return s != TDS_OK ? s : TDS_ERR_INVALID_ARG;
+}
 
 /* SHA-384 of the concatenation of up to four slices (NULL-terminated use: len 0 entries). */
 TDS_MUST_USE tds_status sb_sha384(const tds_bytes *parts, size_t n,

@@ -93,7 +93,7 @@ bool sb_key_load(const char *tool, const char *path, bool want_private, sb_key *
         return false;
     }
     if (len > SB_KEY_MAX_FILE) {
-        fprintf(stderr, "%s: key file '%s' is %zu bytes, larger than any key (%u bytes)\n", tool,
+        fprintf(stderr, "%s: key file '%s' is %zu bytes, larger than any key (%zu bytes)\n", tool,
                 path, len, SB_KEY_MAX_FILE);
         free(buf);
         return false;
@@ -171,7 +171,7 @@ bool sb_sign_hash(sb_key *k, sb_rng *rng, const uint8_t hash[SECBOOT_SHA384_LEN]
                   size_t sig_cap, size_t *sig_len)
 {
     if (k->kind == SB_KEY_ECDSA_P384) {
-        if (sig_cap < 2 * SECBOOT_ECDSA_COORD) {
+        if (sig_cap < (size_t)2 * SECBOOT_ECDSA_COORD) {
             return false;
         }
         mbedtls_ecp_keypair *ec = mbedtls_pk_ec(k->pk);
@@ -189,7 +189,7 @@ bool sb_sign_hash(sb_key *k, sb_rng *rng, const uint8_t hash[SECBOOT_SHA384_LEN]
         }
         mbedtls_mpi_free(&r);
         mbedtls_mpi_free(&s);
-        *sig_len = 2 * SECBOOT_ECDSA_COORD;
+        *sig_len = (size_t)2 * SECBOOT_ECDSA_COORD;
         return rc == 0;
     }
     if (sig_cap < SECBOOT_RSA_MOD) {

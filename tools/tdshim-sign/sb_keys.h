@@ -17,7 +17,7 @@
 
 #include "tdshim/secboot.h"
 
-#define SB_KEY_MAX_FILE (64u * 1024u) /* larger files are not keys */
+#define SB_KEY_MAX_FILE ((size_t)64 * 1024) /* larger files are not keys */
 
 typedef enum sb_key_kind {
     SB_KEY_ECDSA_P384 = 1, /* = SECBOOT_ALG_ECDSA_P384_SHA384 */
