@@ -28,6 +28,7 @@ typedef enum tds_status {
     TDS_ERR_DEVICE,        /* the TDX module reported an error (raw status kept by the caller) */
     TDS_ERR_VMM,           /* the untrusted VMM returned an error or a nonsensical answer */
     TDS_ERR_MISMATCH,      /* a verification (digest, signature, replay) did not match */
+    TDS_ERR_POLICY,        /* valid and authentic, but refused by policy (an SVN below the floor) */
     TDS_ERR_COUNT_         /* number of codes; not a status */
 } tds_status;
 
@@ -50,6 +51,7 @@ static inline const char *tds_status_str(tds_status s)
     case TDS_ERR_DEVICE: return "TDX module error";
     case TDS_ERR_VMM: return "VMM error";
     case TDS_ERR_MISMATCH: return "mismatch";
+    case TDS_ERR_POLICY: return "refused by policy";
     case TDS_ERR_COUNT_: break;
     }
     return "unknown status";
