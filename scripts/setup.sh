@@ -85,4 +85,59 @@ if ! have_linux; then
   rm -rf "$dl"
   have_linux || { echo "setup: could not unpack the kernel or busybox" >&2; exit 1; }
 fi
+# --- OpenSSL's SHA-512 perlasm (librtmr's SHA-384; docs/librtmr.md "Where the code comes from") ---
+# Three files of Debian's `openssl` source package for the machine's own release (deb-src as for
+# mbedtls above), unpacked into $CACHE/openssl-<upstream version>/ with their source-tree paths;
+# the build generates the assembly from them with perl. apt-get source checks the files against
+# the signed Sources index. Never committed. libssl-dev: the differential tests compare with
+# libcrypto; valgrind: the instruction-count benchmark.
+OSSL_PKGS=(perl libssl-dev valgrind)
+have_openssl_src() {
+  local d
+  for d in "$CACHE"/openssl-3.0.*; do
+    [ -f "$d/crypto/sha/asm/sha512-x86_64.pl" ] && [ -f "$d/crypto/perlasm/x86_64-xlate.pl" ] &&
+      [ -f "$d/LICENSE.txt" ] && return 0
+  done
+  return 1
+}
+ossl_missing=()
+for p in "${OSSL_PKGS[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || ossl_missing+=("$p")
+done
+if [ ${#ossl_missing[@]} -gt 0 ] || ! have_openssl_src; then
+  if [ ! -f "$SRC_LIST" ]; then
+    $SUDO tee "$SRC_LIST" >/dev/null <<'SRC'
+Types: deb-src
+URIs: http://deb.debian.org/debian
+Suites: bookworm bookworm-updates
+Components: main
+Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
+SRC
+  fi
+  [ "$need_update" -eq 1 ] || $SUDO env DEBIAN_FRONTEND=noninteractive apt-get update -qq
+  need_update=1
+fi
+if [ ${#ossl_missing[@]} -gt 0 ]; then
+  echo "setup: installing ${ossl_missing[*]}"
+  $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+    "${ossl_missing[@]}" >/dev/null
+fi
+if ! have_openssl_src; then
+  echo "setup: fetching Debian's openssl source package (3 files of it) into $CACHE"
+  dl="$(mktemp -d)"
+  (cd "$dl" && apt-get source -qq --download-only openssl >/dev/null 2>&1) ||
+    { rm -rf "$dl"; echo "setup: apt-get source openssl failed" >&2; exit 1; }
+  orig="$(ls "$dl"/openssl_3.0.*.orig.tar.* 2>/dev/null | head -n1)"
+  [ -n "$orig" ] || { rm -rf "$dl"; echo "setup: no openssl 3.0 orig tarball" >&2; exit 1; }
+  # openssl_3.0.N.orig.tar.gz unpacks to openssl-3.0.N/.
+  top="$(basename "$orig" | sed -E 's/^openssl_([0-9.]+)\.orig\.tar\..*$/openssl-\1/')"
+  mkdir -p "$CACHE"
+  tar -xf "$orig" -C "$CACHE" "$top/crypto/sha/asm/sha512-x86_64.pl" \
+    "$top/crypto/perlasm/x86_64-xlate.pl" "$top/LICENSE.txt"
+  (cd "$dl" && ls openssl_*.dsc) > "$CACHE/$top/DEBIAN-SOURCE"
+  rm -rf "$dl"
+  have_openssl_src || { echo "setup: could not unpack openssl's perlasm files" >&2; exit 1; }
+fi
+# --- end of the OpenSSL block ---
 echo "setup: ok (mbedtls source: $(ls -d "$CACHE"/mbedtls-2.28* | head -n1); linux: $(head -n1 "$LINUX/VERSION"))"
+echo "setup: openssl perlasm: $(ls -d "$CACHE"/openssl-3.0.* | tail -n1)"

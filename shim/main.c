@@ -12,6 +12,7 @@
 #include "measure.h"
 #include "paging.h"
 #include "shim_accept.h"
+#include "simd.h"
 #include "tdshim/tdcall.h"
 #include "tdshim/tdvf.h"
 
@@ -260,17 +261,24 @@ static void accept_memory(mbox_fw *fw, uint32_t cpus)
     }
 }
 
-/* What a verifier would see: RTMR0 as the TDX module reports it in a TDREPORT. */
-static void log_tdreport_rtmr0(void)
+/* A TDREPORT from the TDX module now (one static buffer: BSP only). */
+static const struct tdcall_tdreport *tdreport_now(void)
 {
     static struct tdcall_tdreport report;
     static struct tdcall_reportdata reportdata;
     tdcall_status hw;
-    char hex[2 * 48 + 1];
     if (tdcall_mr_report(&report, &reportdata, &hw) != TDS_OK) {
         shim_fatal(0x3004, "TDG.MR.REPORT failed");
     }
-    (void)shim_hex(hex, sizeof hex, report.tdinfo.rtmr[0], sizeof report.tdinfo.rtmr[0]);
+    return &report;
+}
+
+/* What a verifier would see: RTMR0 as the TDX module reports it in a TDREPORT. */
+static void log_tdreport_rtmr0(void)
+{
+    const struct tdcall_tdreport *report = tdreport_now();
+    char hex[2 * 48 + 1];
+    (void)shim_hex(hex, sizeof hex, report->tdinfo.rtmr[0], sizeof report->tdinfo.rtmr[0]);
     shim_log("tdshim: tdreport rtmr0=%s", hex);
 }
 
@@ -311,6 +319,8 @@ void shim_main(const shim_boot_regs *regs)
     struct tdcall_td_info info;
     const uint32_t vcpus = td_vcpus(regs, &info);
     mbox_fw *fw = park_aps(vcpus);
+    /* Before the first hash: SHA-384 on AVX/AVX2 where the vCPU and XFAM (TDINFO) allow. */
+    shim_simd_enable(tds_load_le64(tdreport_now()->tdinfo.xfam));
     const tdvf_section *payload = NULL;
     tdvf_payload_kind kind = TDVF_PAYLOAD_IMAGE;
     tdvf_error perr = {"", UINT32_MAX};

@@ -9,16 +9,14 @@
 #ifndef TDSHIM_RTMR_H
 #define TDSHIM_RTMR_H
 
-#include <mbedtls/sha512.h>
-
 #include "tdshim/base.h"
 
 /* Library interface version; bumped on any incompatible change. */
-#define RTMR_API_VERSION 1u
+#define RTMR_API_VERSION 2u
 
 uint32_t rtmr_api_version(void);
 
-/* ---- SHA-384 (mbedTLS SHA-512 family in 384-bit mode) --------------------------------------- */
+/* ---- SHA-384 through a small hash interface ------------------------------------------------ */
 
 #define RTMR_SHA384_SIZE 48u
 #define RTMR_COUNT 4u /* RTMR[0..3] */
@@ -28,21 +26,113 @@ typedef struct rtmr_digest {
 } rtmr_digest;
 
 /*
+ * The built-in backend's state (librtmr/sha384_builtin.c). Public only so that contexts can be
+ * caller-owned; callers never touch it.
+ */
+typedef struct rtmr_sha512_state {
+    uint64_t h[8]; /* chaining value, FIPS 180-4 6.4 */
+    uint64_t n_lo; /* bytes hashed so far, 128-bit (n_hi:n_lo) */
+    uint64_t n_hi;
+    uint8_t buf[128]; /* a partial block */
+    uint32_t used;    /* bytes in buf, 0..127 */
+    uint32_t impl;    /* RTMR_SHA384_IMPL_* fixed at init */
+} rtmr_sha512_state;
+
+/* Room for any backend's state: 256 bytes, 8-byte aligned (docs/librtmr.md, "Plugging in"). */
+#define RTMR_HASH_STATE_SIZE 256u
+typedef union rtmr_hash_state {
+    rtmr_sha512_state builtin;
+    uint64_t u64[RTMR_HASH_STATE_SIZE / 8u];
+    uint8_t bytes[RTMR_HASH_STATE_SIZE];
+    void *ptr;
+} rtmr_hash_state;
+TDS_ASSERT_SIZE(rtmr_hash_state, RTMR_HASH_STATE_SIZE);
+
+/*
+ * A SHA-384 backend. init() starts a hash in *st (the caller's storage, zeroed before the call);
+ * update() adds bytes (data may be NULL only when len is 0); final() writes the 48-byte digest.
+ * Any status other than TDS_OK makes the context fail (sticky TDS_ERR_STATE afterwards, the
+ * status itself returned once). After final() (either result) the state is never used again
+ * and is wiped by librtmr. `arg` is the backend's own (configuration); librtmr never reads it.
+ */
+typedef struct rtmr_hash_ops {
+    const char *name;
+    const void *arg;
+    tds_status (*init)(const struct rtmr_hash_ops *self, rtmr_hash_state *st);
+    tds_status (*update)(rtmr_hash_state *st, const uint8_t *data, size_t len);
+    tds_status (*final)(rtmr_hash_state *st, uint8_t out[RTMR_SHA384_SIZE]);
+} rtmr_hash_ops;
+
+/*
+ * The backend rtmr_sha384_init(), rtmr_sha384() and every librtmr helper use. librtmr defines it
+ * alone in one object (librtmr/hash_default.c, returning rtmr_hash_builtin(RTMR_SHA384_IMPL_AUTO));
+ * a firmware with its own SHA-384 defines this function itself and the archive's definition (and
+ * the built-in code) is then not linked. Defining it twice is a link error, never a silent choice.
+ */
+const rtmr_hash_ops *rtmr_hash_default(void);
+
+/*
  * Streaming SHA-384. Caller-owned; init -> update* -> final. A context that saw an error (or was
  * finalised) reports TDS_ERR_STATE until rtmr_sha384_init() is called again (habit 11).
+ * A zero-initialised context is valid and not started (TDS_ERR_STATE until init).
  */
 typedef struct rtmr_sha384_ctx {
-    mbedtls_sha512_context mbed;
+    const rtmr_hash_ops *ops;
+    rtmr_hash_state st;
     tds_status error; /* sticky */
     bool started;
 } rtmr_sha384_ctx;
 
 TDS_MUST_USE tds_status rtmr_sha384_init(rtmr_sha384_ctx *ctx);
+/* Start with a given backend (NULL or an incomplete ops: TDS_ERR_INVALID_ARG). */
+TDS_MUST_USE tds_status rtmr_sha384_init_ops(rtmr_sha384_ctx *ctx, const rtmr_hash_ops *ops);
 TDS_MUST_USE tds_status rtmr_sha384_update(rtmr_sha384_ctx *ctx, tds_bytes data);
 /* Writes *out only on success; the context is then spent (TDS_ERR_STATE until re-init). */
 TDS_MUST_USE tds_status rtmr_sha384_final(rtmr_sha384_ctx *ctx, rtmr_digest *out);
-/* One-shot. */
+/* One-shot (the default backend). */
 TDS_MUST_USE tds_status rtmr_sha384(tds_bytes data, rtmr_digest *out);
+
+/* ---- The built-in backend: OpenSSL's SHA-512 block function, runtime dispatch --------------- */
+
+/*
+ * Implementations of the SHA-512 block function (OpenSSL's sha512-x86_64.pl, generated at build
+ * time from Debian's openssl source package; docs/librtmr.md "Where the code comes from").
+ */
+enum {
+    RTMR_SHA384_IMPL_AUTO = 0,   /* the best this CPU may run, within rtmr_sha384_impl_limit() */
+    RTMR_SHA384_IMPL_SCALAR = 1, /* general-purpose registers only: runs everywhere */
+    RTMR_SHA384_IMPL_AVX = 2,    /* AVX (+SSSE3 forms), YMM state enabled in XCR0 */
+    RTMR_SHA384_IMPL_AVX2 = 3,   /* AVX2 + BMI1 + BMI2, YMM state enabled in XCR0 */
+    RTMR_SHA384_IMPL_COUNT = 4
+};
+#define RTMR_SHA384_IMPL_BIT(i) (1u << (i))
+
+/*
+ * The built-in backend for one implementation: AUTO dispatches at each init, the others force
+ * that path (init fails with TDS_ERR_UNSUPPORTED when this CPU cannot run it). NULL for an
+ * unknown impl. The returned objects are const and static.
+ */
+const rtmr_hash_ops *rtmr_hash_builtin(uint32_t impl);
+
+/*
+ * Bit mask (RTMR_SHA384_IMPL_BIT) of the paths this CPU can run, from CPUID and XGETBV (scalar is
+ * always in it). Hosted builds detect on first use; the freestanding build detects only after
+ * rtmr_sha384_cpu_detect() (until then: scalar only), so a firmware runs no CPUID and no SIMD
+ * code unless it asks, after enabling CR4.OSXSAVE and XCR0 itself.
+ */
+uint32_t rtmr_sha384_impl_mask(void);
+/* Run the detection now (idempotent, thread-safe); returns the mask. */
+uint32_t rtmr_sha384_cpu_detect(void);
+/*
+ * Restrict what AUTO may pick to `allowed` (scalar is always allowed) for the whole program, e.g.
+ * to force AVX2 off in a test or a benchmark; ~0u lifts the restriction. Thread-safe; contexts
+ * already started keep their path.
+ */
+void rtmr_sha384_impl_limit(uint32_t allowed);
+/* What AUTO picks now (RTMR_SHA384_IMPL_SCALAR/AVX/AVX2). */
+uint32_t rtmr_sha384_impl_auto(void);
+/* "auto", "scalar", "avx", "avx2"; "?" for an unknown value. Never NULL. */
+const char *rtmr_sha384_impl_name(uint32_t impl);
 
 /* ---- Extend (TDG.MR.RTMR.EXTEND, tdx-abi.md 1.3) -------------------------------------------- */
 

@@ -134,6 +134,38 @@ static inline uint64_t cpu_read_cr3(void)
     return v;
 }
 
+#define CPU_CR4_OSXSAVE (1ull << 18)
+
+static inline uint64_t cpu_read_cr4(void)
+{
+    uint64_t v;
+    __asm__ __volatile__("mov %%cr4, %0" : "=r"(v));
+    return v;
+}
+
+static inline void cpu_write_cr4(uint64_t v)
+{
+    __asm__ __volatile__("mov %0, %%cr4" : : "r"(v) : "memory");
+}
+
+/* XCR0, the OS-enabled XSAVE state components (#UD unless CR4.OSXSAVE; in a TD, XSETBV of a bit
+ * outside XFAM is #GP(0): intel/tdx-module src/td_dispatcher/vm_exits/td_xsetbv.c). */
+static inline uint64_t cpu_xgetbv0(void)
+{
+    uint32_t lo;
+    uint32_t hi;
+    __asm__ __volatile__("xgetbv" : "=a"(lo), "=d"(hi) : "c"(0u));
+    return (uint64_t)hi << 32 | lo;
+}
+
+static inline void cpu_xsetbv0(uint64_t v)
+{
+    __asm__ __volatile__("xsetbv"
+                         :
+                         : "c"(0u), "a"((uint32_t)v), "d"((uint32_t)(v >> 32))
+                         : "memory");
+}
+
 /* Load the IDT register from a 10-byte pseudo-descriptor. */
 static inline void cpu_lidt(const void *desc)
 {

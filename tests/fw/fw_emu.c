@@ -363,6 +363,29 @@ static void emu_setup(void)
         cfg.num_vcpus = v;
     }
     cfg.max_vcpus = cfg.num_vcpus;
+    /* XFAM (TDINFO): x87, SSE, AVX and the AVX-512 state, as a TD usually gets it (0xE7); the
+     * knob opt/tdshim/emu-xfam (hex, e.g. 0x3) takes the AVX state away (the shim's SHA-384 then
+     * stays scalar, simd.c). */
+    cfg.xfam = 0xE7;
+    char xfam[24];
+    if (tdtest_knob("opt/tdshim/emu-xfam", xfam, sizeof xfam) == TDS_OK) {
+        uint64_t x = 0;
+        const char *p = xfam;
+        if (p[0] == '0' && (p[1] == 'x' || p[1] == 'X')) {
+            p += 2;
+        }
+        for (int digits = 0; digits < 16; digits++, p++) {
+            int d = *p >= '0' && *p <= '9'   ? *p - '0'
+                    : *p >= 'a' && *p <= 'f' ? *p - 'a' + 10
+                    : *p >= 'A' && *p <= 'F' ? *p - 'A' + 10
+                                             : -1;
+            if (d < 0) {
+                break;
+            }
+            x = x << 4 | (uint64_t)d;
+        }
+        cfg.xfam = x;
+    }
     tdtest_vmm_setup();
     map_shared_alias();
     cfg.ranges = tdtest_ranges;
