@@ -28,7 +28,7 @@ check() { # name, command...
     printf '  [FAIL] %s\n%s\n' "$name" "$out"; bad=$((bad + 1))
   fi
 }
-for lib in tdcall tdhob accept rtmr mailbox virtio-shared tdvf loader linux acpi; do
+for lib in tdcall tdhob accept rtmr mailbox virtio-shared tdvf loader linux acpi secboot; do
   dir=lib$lib
   check "lib$lib builds hosted and freestanding" \
     test -f "build/release/$dir/lib$lib.a" -a -f "build/freestanding/$dir/lib$lib.a"
