@@ -91,7 +91,7 @@ tds_status secboot_cbor_next(secboot_cbor_reader *r, secboot_cbor_item *out, sec
     if (ai > AI_8) {
         return sb_fail(err, SECBOOT_R_CBOR_RESERVED, at);
     }
-    secboot_cbor_item it;
+    secboot_cbor_item it = {0};
     it.major = major;
     it.offset = at;
     it.str = tds_bytes_make(NULL, 0);
@@ -167,14 +167,14 @@ static tds_status skip_map(secboot_cbor_reader *r, const secboot_cbor_item *m, u
         if (depth + 1 > SECBOOT_CBOR_MAX_DEPTH) {
             return sb_fail(err, SECBOOT_R_CBOR_DEPTH, tds_cursor_pos(&r->cur));
         }
-        secboot_cbor_item key;
+        secboot_cbor_item key = {0};
         TDS_TRY(secboot_cbor_next(r, &key, err));
         if (!is_key_type(key.major)) {
             return sb_fail(err, SECBOOT_R_CBOR_KEY_TYPE, key.offset);
         }
         for (size_t j = 0; j < i; j++) {
             secboot_cbor_reader again = *r;
-            secboot_cbor_item prev;
+            secboot_cbor_item prev = {0};
             if (tds_cursor_seek(&again.cur, key_at[j]) != TDS_OK ||
                 secboot_cbor_next(&again, &prev, NULL) != TDS_OK) {
                 return sb_fail(err, SECBOOT_R_BAD_ARG, key_at[j]); /* cannot happen */
@@ -195,7 +195,7 @@ static tds_status skip_item(secboot_cbor_reader *r, unsigned depth, secboot_erro
     if (depth > SECBOOT_CBOR_MAX_DEPTH) {
         return sb_fail(err, SECBOOT_R_CBOR_DEPTH, tds_cursor_pos(&r->cur));
     }
-    secboot_cbor_item it;
+    secboot_cbor_item it = {0};
     TDS_TRY(secboot_cbor_next(r, &it, err));
     switch (it.major) {
     case SECBOOT_CBOR_ARRAY:

@@ -40,7 +40,7 @@ static tds_status parse_protected(tds_bytes msg, tds_bytes prot, secboot_cose *c
         return sb_fail(err, inner.reason, base + inner.offset);
     }
     secboot_cbor_reader r = secboot_cbor_reader_make(prot);
-    secboot_cbor_item m;
+    secboot_cbor_item m = {0};
     if (secboot_cbor_next(&r, &m, NULL) != TDS_OK || m.major != SECBOOT_CBOR_MAP) {
         return sb_fail(err, SECBOOT_R_COSE_PROTECTED, base);
     }
@@ -48,8 +48,8 @@ static tds_status parse_protected(tds_bytes msg, tds_bytes prot, secboot_cose *c
     bool have_kid = false;
     bool have_svn = false;
     for (uint64_t i = 0; i < m.arg; i++) {
-        secboot_cbor_item k;
-        secboot_cbor_item v;
+        secboot_cbor_item k = {0};
+        secboot_cbor_item v = {0};
         int64_t label = 0;
         if (secboot_cbor_next(&r, &k, NULL) != TDS_OK) {
             return sb_fail(err, SECBOOT_R_COSE_PROTECTED, base);
@@ -111,10 +111,10 @@ tds_status secboot_cose_parse(tds_bytes msg, secboot_cose *out, secboot_error *e
         return sb_fail(err, SECBOOT_R_BAD_ARG, 0);
     }
     TDS_TRY(secboot_cbor_check(msg, err));
-    secboot_cose c;
+    secboot_cose c = {0};
     memset(&c, 0, sizeof c);
     secboot_cbor_reader r = secboot_cbor_reader_make(msg);
-    secboot_cbor_item it;
+    secboot_cbor_item it = {0};
     /* Every head below was read once by secboot_cbor_check: these reads cannot fail. */
     TDS_TRY(secboot_cbor_next(&r, &it, err));
     if (it.major == SECBOOT_CBOR_TAG) {
@@ -192,7 +192,7 @@ tds_status secboot_verify_cose(tds_bytes msg, const tds_bytes *detached,
     if (policy == NULL || out == NULL || (detached != NULL && !tds_bytes_valid(*detached))) {
         return sb_fail(err, SECBOOT_R_BAD_ARG, 0);
     }
-    secboot_cose c;
+    secboot_cose c = {0};
     TDS_TRY(secboot_cose_parse(msg, &c, err));
     if (c.detached != (detached != NULL)) {
         return sb_fail(err, SECBOOT_R_COSE_PAYLOAD_MODE, 0);
