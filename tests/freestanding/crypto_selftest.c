@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: BSD-2-Clause-Patent */
 /*
  * Freestanding link test for the firmware crypto: a static x86-64 Linux executable with no libc
- * (its own _start and two raw syscalls), linking the freestanding mbedTLS build exactly as the
- * shim does, plus the shim's C runtime (shim/rt). It proves that SHA-384 and ECDSA-P384 verify
+ * (fs_harness.c: its own _start and two raw syscalls), linking the freestanding mbedTLS build as
+ * the shim does, plus the shim's C runtime (shim/rt). It proves that SHA-384 and ECDSA-P384 verify
  * work without libc: known answers from FIPS 180-2 and one signature made with OpenSSL.
  * Exit status 0 = all passed.
  */
@@ -16,76 +16,10 @@
 
 #include "ecdsa_vector.h"
 #include "rsa_vector.h"
-#include "tdshim_mbedtls_libc.h"
-#include "rt/heap.h"
+#include "fs_harness.h"
 
-void tdshim_selftest_start(void);
 void *memset(void *dst, int c, size_t n);
 int memcmp(const void *a, const void *b, size_t n);
-size_t strlen(const char *s);
-
-/* ---- the two syscalls this program needs (host Linux only; not part of any library) ---- */
-static long sys3(long nr, long a, long b, long c)
-{
-    long ret;
-    __asm__ __volatile__("syscall"
-                         : "=a"(ret)
-                         : "a"(nr), "D"(a), "S"(b), "d"(c)
-                         : "rcx", "r11", "memory");
-    return ret;
-}
-
-static void say(const char *s)
-{
-    (void)sys3(1 /* write */, 1, (long)s, (long)strlen(s));
-}
-
-static _Noreturn void quit(int code)
-{
-    for (;;) {
-        (void)sys3(231 /* exit_group */, code, 0, 0);
-    }
-}
-
-/* ---- mbedTLS's heap: the shim's runtime heap over a static arena ---- */
-static uint8_t g_arena[64 * 1024] __attribute__((aligned(16)));
-static struct rt_heap g_heap;
-
-void *tdshim_mbedtls_calloc(size_t n, size_t size)
-{
-    return rt_heap_calloc(&g_heap, n, size);
-}
-
-void tdshim_mbedtls_free(void *p)
-{
-    if (!rt_heap_free(&g_heap, p)) {
-        say("FAIL mbedTLS freed a pointer the heap did not hand out\n");
-        quit(3);
-    }
-}
-
-int tdshim_mbedtls_snprintf_unused(char *s, size_t n, const char *fmt, ...)
-{
-    (void)s;
-    (void)n;
-    (void)fmt;
-    return -1;
-}
-int tdshim_mbedtls_printf_unused(const char *fmt, ...)
-{
-    (void)fmt;
-    return -1;
-}
-int tdshim_mbedtls_fprintf_unused(void *f, const char *fmt, ...)
-{
-    (void)f;
-    (void)fmt;
-    return -1;
-}
-void tdshim_mbedtls_exit_unused(int code)
-{
-    quit(100 + code);
-}
 
 /* ---- checks ---- */
 static int g_failures;
@@ -105,13 +39,13 @@ static void check_digest(const char *name, const uint8_t got[48], const char *he
         want[i] = (uint8_t)(hexval(hex[2 * i]) << 4 | hexval(hex[2 * i + 1]));
     }
     if (memcmp(got, want, 48) != 0) {
-        say("FAIL ");
+        fs_say("FAIL ");
         g_failures++;
     } else {
-        say("ok   ");
+        fs_say("ok   ");
     }
-    say(name);
-    say("\n");
+    fs_say(name);
+    fs_say("\n");
 }
 
 static void sha384_kat(void)
@@ -196,7 +130,7 @@ static void say_hex(uint64_t v)
         buf[2 + i] = (char)(d < 10 ? '0' + d : 'a' + d - 10);
     }
     buf[18] = '\0';
-    say(buf);
+    fs_say(buf);
 }
 
 static void ecdsa_kat(void)
@@ -207,18 +141,18 @@ static void ecdsa_kat(void)
     }
     int rc = ecdsa_verify(msg, sizeof msg);
     if (rc == 0) {
-        say("ok   ecdsa-p384 verify (good signature)\n");
+        fs_say("ok   ecdsa-p384 verify (good signature)\n");
     } else {
-        say("FAIL ecdsa-p384 verify (good signature): mbedTLS error -");
+        fs_say("FAIL ecdsa-p384 verify (good signature): mbedTLS error -");
         say_hex((uint64_t) - (int64_t)rc);
-        say("\n");
+        fs_say("\n");
         g_failures++;
     }
     msg[0] ^= 1; /* one flipped bit must be rejected */
     if (ecdsa_verify(msg, sizeof msg) != 0) {
-        say("ok   ecdsa-p384 verify rejects a modified message\n");
+        fs_say("ok   ecdsa-p384 verify rejects a modified message\n");
     } else {
-        say("FAIL ecdsa-p384 verify accepted a modified message\n");
+        fs_say("FAIL ecdsa-p384 verify accepted a modified message\n");
         g_failures++;
     }
 }
@@ -260,45 +194,34 @@ static void rsa_kat(void)
     }
     int rc = rsa_pss_verify(msg, sizeof msg, sig);
     if (rc == 0) {
-        say("ok   rsa-pss-3072 sha384 verify (good signature)\n");
+        fs_say("ok   rsa-pss-3072 sha384 verify (good signature)\n");
     } else {
-        say("FAIL rsa-pss-3072 sha384 verify (good signature): mbedTLS error -");
+        fs_say("FAIL rsa-pss-3072 sha384 verify (good signature): mbedTLS error -");
         say_hex((uint64_t) - (int64_t)rc);
-        say("\n");
+        fs_say("\n");
         g_failures++;
     }
     sig[100] ^= 0x10; /* one flipped signature bit must be rejected */
     if (rsa_pss_verify(msg, sizeof msg, sig) != 0) {
-        say("ok   rsa-pss-3072 verify rejects a modified signature\n");
+        fs_say("ok   rsa-pss-3072 verify rejects a modified signature\n");
     } else {
-        say("FAIL rsa-pss-3072 verify accepted a modified signature\n");
+        fs_say("FAIL rsa-pss-3072 verify accepted a modified signature\n");
         g_failures++;
     }
 }
 
-void tdshim_selftest_start(void)
+_Noreturn void fs_main(void)
 {
-    if (!rt_heap_init(&g_heap, g_arena, sizeof g_arena)) {
-        quit(2);
-    }
     sha384_kat();
     ecdsa_kat();
     rsa_kat();
-    if (g_heap.live != 0) {
-        say("FAIL mbedTLS leaked heap blocks\n");
+    if (fs_heap.live != 0) {
+        fs_say("FAIL mbedTLS leaked heap blocks\n");
         g_failures++;
     }
-    say("mbedTLS heap high-water bytes: ");
-    say_hex(g_heap.high_water);
-    say("\n");
-    say(g_failures == 0 ? "freestanding crypto: all passed\n" : "freestanding crypto: FAILED\n");
-    quit(g_failures == 0 ? 0 : 1);
+    fs_say("mbedTLS heap high-water bytes: ");
+    say_hex(fs_heap.high_water);
+    fs_say("\n");
+    fs_say(g_failures == 0 ? "freestanding crypto: all passed\n" : "freestanding crypto: FAILED\n");
+    fs_quit(g_failures == 0 ? 0 : 1);
 }
-
-/* Entry: align the stack as the ABI expects at a call, then run. */
-__asm__(".globl _start\n"
-        "_start:\n"
-        "  xor %ebp, %ebp\n"
-        "  and $-16, %rsp\n"
-        "  call tdshim_selftest_start\n"
-        "  hlt\n");

@@ -1,84 +1,18 @@
 /* SPDX-License-Identifier: BSD-2-Clause-Patent */
 /*
  * Freestanding link test for libsecboot: a static x86-64 Linux executable with no libc (its own
- * _start and two raw syscalls), linking libsecboot, libtdvf and the freestanding mbedTLS exactly
- * as firmware would, with the shim's C runtime heap behind mbedTLS. It reads the two CFVs and
- * verifies the td-shim (ECDSA, RSA-PSS) and COSE (attached, detached) known answers in
+ * _start and two raw syscalls in fs_harness.c), linking libsecboot, libtdvf and the freestanding
+ * mbedTLS as firmware would, with the shim's C runtime heap behind mbedTLS. It reads the two CFVs
+ * and verifies the td-shim (ECDSA, RSA-PSS) and COSE (attached, detached) known answers in
  * secboot_vector.h, then refuses a flipped byte and a raised SVN floor. Its link map gives the
  * firmware cost of secure boot (docs/libsecboot.md, "Firmware size"). Exit status 0 = all passed.
  */
 #include <stddef.h>
 #include <stdint.h>
 
-#include "rt/heap.h"
+#include "fs_harness.h"
 #include "secboot_vector.h"
 #include "tdshim/secboot.h"
-#include "tdshim_mbedtls_libc.h"
-
-void tdshim_secboot_selftest_start(void);
-size_t strlen(const char *s);
-
-static long sys3(long nr, long a, long b, long c)
-{
-    long ret;
-    __asm__ __volatile__("syscall"
-                         : "=a"(ret)
-                         : "a"(nr), "D"(a), "S"(b), "d"(c)
-                         : "rcx", "r11", "memory");
-    return ret;
-}
-
-static void say(const char *s)
-{
-    (void)sys3(1 /* write */, 1, (long)s, (long)strlen(s));
-}
-
-static _Noreturn void quit(int code)
-{
-    for (;;) {
-        (void)sys3(231 /* exit_group */, code, 0, 0);
-    }
-}
-
-/* ---- mbedTLS's heap: the shim's runtime heap over a static arena ---- */
-static uint8_t g_arena[64 * 1024] __attribute__((aligned(16)));
-static struct rt_heap g_heap;
-
-void *tdshim_mbedtls_calloc(size_t n, size_t size)
-{
-    return rt_heap_calloc(&g_heap, n, size);
-}
-
-void tdshim_mbedtls_free(void *p)
-{
-    if (!rt_heap_free(&g_heap, p)) {
-        say("FAIL mbedTLS freed a pointer the heap did not hand out\n");
-        quit(3);
-    }
-}
-
-int tdshim_mbedtls_snprintf_unused(char *s, size_t n, const char *fmt, ...)
-{
-    (void)s;
-    (void)n;
-    (void)fmt;
-    return -1;
-}
-int tdshim_mbedtls_printf_unused(const char *fmt, ...)
-{
-    (void)fmt;
-    return -1;
-}
-int tdshim_mbedtls_fprintf_unused(void *f, const char *fmt, ...)
-{
-    (void)f;
-    (void)fmt;
-    return -1;
-}
-void tdshim_mbedtls_exit_unused(int code)
-{
-    quit(100 + code);
-}
 
 static void say_dec(uint64_t v)
 {
@@ -89,7 +23,7 @@ static void say_dec(uint64_t v)
         buf[--i] = (char)('0' + v % 10);
         v /= 10;
     } while (v != 0 && i > 0);
-    say(buf + i);
+    fs_say(buf + i);
 }
 
 static int g_failures;
@@ -99,13 +33,13 @@ static uint8_t g_buf[1024];
 static void expect(const char *what, tds_status st, const secboot_error *err, secboot_reason want)
 {
     const bool ok = want == SECBOOT_R_NONE ? st == TDS_OK : (st != TDS_OK && err->reason == want);
-    say(ok ? "ok   " : "FAIL ");
-    say(what);
+    fs_say(ok ? "ok   " : "FAIL ");
+    fs_say(what);
     if (st != TDS_OK) {
-        say(": ");
-        say(secboot_reason_str(err->reason));
+        fs_say(": ");
+        fs_say(secboot_reason_str(err->reason));
     }
-    say("\n");
+    fs_say("\n");
     g_failures += ok ? 0 : 1;
 }
 
@@ -127,18 +61,15 @@ static void copy(const uint8_t *src, size_t n)
     }
 }
 
-void tdshim_secboot_selftest_start(void)
+_Noreturn void fs_main(void)
 {
-    if (!rt_heap_init(&g_heap, g_arena, sizeof g_arena)) {
-        quit(2);
-    }
     secboot_policy ec;
     secboot_policy rsa;
     secboot_result res;
     secboot_error err = {SECBOOT_R_NONE, 0};
     if (!load_cfv(k_sb_cfv_ec_head, sizeof k_sb_cfv_ec_head, &ec) ||
         !load_cfv(k_sb_cfv_rsa_head, sizeof k_sb_cfv_rsa_head, &rsa)) {
-        quit(1);
+        fs_quit(1);
     }
     copy(k_sb_ecdsa, sizeof k_sb_ecdsa);
     const tds_bytes ecdsa = tds_bytes_make(g_buf, sizeof k_sb_ecdsa);
@@ -173,21 +104,14 @@ void tdshim_secboot_selftest_start(void)
            secboot_verify_cose(tds_bytes_make(g_buf, sizeof k_sb_cose_detached), &det, &ec, &res,
                                &err),
            &err, SECBOOT_R_NONE);
-    if (g_heap.live != 0) {
-        say("FAIL mbedTLS leaked heap blocks\n");
+    if (fs_heap.live != 0) {
+        fs_say("FAIL mbedTLS leaked heap blocks\n");
         g_failures++;
     }
-    say("mbedTLS heap high-water bytes: ");
-    say_dec(g_heap.high_water);
-    say("\n");
-    say(g_failures == 0 ? "freestanding secboot: all passed\n" : "freestanding secboot: FAILED\n");
-    quit(g_failures == 0 ? 0 : 1);
+    fs_say("mbedTLS heap high-water bytes: ");
+    say_dec(fs_heap.high_water);
+    fs_say("\n");
+    fs_say(g_failures == 0 ? "freestanding secboot: all passed\n"
+                           : "freestanding secboot: FAILED\n");
+    fs_quit(g_failures == 0 ? 0 : 1);
 }
-
-/* Entry: align the stack as the ABI expects at a call, then run. */
-__asm__(".globl _start\n"
-        "_start:\n"
-        "  xor %ebp, %ebp\n"
-        "  and $-16, %rsp\n"
-        "  call tdshim_secboot_selftest_start\n"
-        "  hlt\n");
