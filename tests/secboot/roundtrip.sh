@@ -152,10 +152,10 @@ expect_fail "key does not match --pubkey" "key does not match" "$sign" --key ec2
 expect_fail "public key given to sign" "not a PKCS#8 private key" "$sign" --key ec.pub --svn 1 \
     -o x payload.bin
 expect_fail "encrypted key" "encrypted" "$sign" --key ec-enc.pem --svn 1 -o x payload.bin
-expect_fail "missing key file" "no such file" "$sign" --key nothere.pem --svn 1 -o x payload.bin
-expect_fail "missing payload" "no such file" "$sign" --key ec.pem --svn 1 -o x nothere.bin
+expect_fail "missing key file" "No such file or directory" "$sign" --key nothere.pem --svn 1 -o x payload.bin
+expect_fail "missing payload" "No such file or directory" "$sign" --key ec.pem --svn 1 -o x nothere.bin
 truncate -s 65M big.bin
-expect_fail "payload too large" "file too large" "$sign" --key ec.pem --svn 1 -o x big.bin
+expect_fail "payload too large" "larger than the 64 MiB this tool reads" "$sign" --key ec.pem --svn 1 -o x big.bin
 head -c 70000 /dev/zero > bigkey.pem
 expect_fail "key file too large" "larger than any key" "$sign" --key bigkey.pem --svn 1 -o x \
     payload.bin
@@ -163,7 +163,7 @@ expect_fail "no --svn" "need --key, --svn" "$sign" --key ec.pem -o x payload.bin
 expect_fail "--detached without cose" "needs --format cose" "$sign" --key ec.pem --svn 1 \
     --detached -o x payload.bin
 expect_fail "enroll a P-256 key" "wrong key type" "$enroll" --pubkey p256.pem --cfv-out x
-expect_fail "enroll: missing image" "no such file" "$enroll" --pubkey ec.pub --image nothere -o x
+expect_fail "enroll: missing image" "No such file or directory" "$enroll" --pubkey ec.pub --image nothere -o x
 expect_fail "enroll: not an image" "not a TDVF image" "$enroll" --pubkey ec.pub --image payload.bin \
     -o x
 expect_fail "enroll: file too large for the CFV" "file too large" "$enroll" --pubkey ec.pub \

@@ -80,7 +80,7 @@ refuse() {
 }
 : > empty.bin
 refuse "payload 'empty.bin' is empty" --payload empty.bin
-refuse "cannot read payload 'missing.bin': not found" --payload missing.bin
+refuse "cannot read payload 'missing.bin': No such file or directory" --payload missing.bin
 head -c $((16 * 1024 * 1024 - 0x10000 - 0x4000 + 1)) /dev/zero > big.bin
 refuse "payload 'big.bin' (16695297 bytes) too large" --payload big.bin
 refuse "must be 'bfv' or 'payload'" --payload payload.bin --payload-section cfv

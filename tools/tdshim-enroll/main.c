@@ -193,15 +193,14 @@ static bool check_signed(tds_bytes cfv, const char *signed_path, const char *det
     tds_status st = tool_read_file(signed_path, &sp, &sp_len);
     if (st != TDS_OK) {
         fprintf(stderr, TOOL ": cannot read '%s': %s\n", signed_path,
-                st == TDS_ERR_NOT_FOUND ? "no such file (or not readable)" : tds_status_str(st));
+                tool_io_error());
         return false;
     }
     if (detached_path != NULL) {
         st = tool_read_file(detached_path, &dp, &dp_len);
         if (st != TDS_OK) {
             fprintf(stderr, TOOL ": cannot read '%s': %s\n", detached_path,
-                    st == TDS_ERR_NOT_FOUND ? "no such file (or not readable)"
-                                            : tds_status_str(st));
+                    tool_io_error());
             free(sp);
             return false;
         }
@@ -364,9 +363,7 @@ int main(int argc, char **argv)
         const tds_status st = tool_read_file(extra[i].path, &extra[i].data, &extra[i].len);
         if (st != TDS_OK) {
             fprintf(stderr, TOOL ": cannot read '%s': %s\n", extra[i].path,
-                    st == TDS_ERR_NOT_FOUND  ? "no such file (or not readable)"
-                    : st == TDS_ERR_NO_SPACE ? "file too large"
-                                             : tds_status_str(st));
+                    tool_io_error());
             goto out;
         }
     }
@@ -375,9 +372,7 @@ int main(int argc, char **argv)
         const tds_status st = tool_read_file(image_path, &image, &image_len);
         if (st != TDS_OK) {
             fprintf(stderr, TOOL ": cannot read image '%s': %s\n", image_path,
-                    st == TDS_ERR_NOT_FOUND  ? "no such file (or not readable)"
-                    : st == TDS_ERR_NO_SPACE ? "file too large (over 64 MiB)"
-                                             : tds_status_str(st));
+                    tool_io_error());
             goto out;
         }
         size_t off = 0;
@@ -420,7 +415,7 @@ int main(int argc, char **argv)
     const tds_status st = image != NULL ? tool_write_file(out_path, image, image_len)
                                         : tool_write_file(cfv_out, cfv.ptr, cfv.len);
     if (st != TDS_OK) {
-        fprintf(stderr, TOOL ": cannot write '%s': %s\n", dest, tds_status_str(st));
+        fprintf(stderr, TOOL ": cannot write '%s': %s\n", dest, tool_io_error());
         goto out;
     }
     printf("%s: CFV %zu bytes, trust anchor (%s) SHA-384 ", dest, cfv.len,

@@ -11,8 +11,9 @@
 #include <string.h>
 
 #include "tdshim/ccel.h"
+#include "tool_io.h"
 
-#define MAX_INPUT (256u << 20) /* 256 MiB: far above any log area */
+#define MAX_INPUT ((size_t)256 << 20) /* 256 MiB: far above any log area */
 
 enum { EXIT_MATCH = 0, EXIT_MISMATCH = 1, EXIT_USAGE = 2 };
 
@@ -31,47 +32,10 @@ static void usage(FILE *f)
 
 static int read_file(const char *path, uint8_t **out, size_t *len)
 {
-    FILE *f = fopen(path, "rb");
-    if (f == NULL) {
-        fprintf(stderr, "tdshim-eventlog: %s: %s\n", path, strerror(errno));
+    if (tool_read_file_max(path, MAX_INPUT, out, len) != TDS_OK) {
+        fprintf(stderr, "tdshim-eventlog: cannot read '%s': %s\n", path, tool_io_error());
         return -1;
     }
-    size_t cap = 1u << 16, n = 0;
-    uint8_t *buf = malloc(cap);
-    while (buf != NULL) {
-        size_t got = fread(buf + n, 1, cap - n, f);
-        n += got;
-        if (got == 0) {
-            break;
-        }
-        if (n == cap) {
-            if (cap >= MAX_INPUT) {
-                fprintf(stderr, "tdshim-eventlog: %s: larger than %u bytes\n", path, MAX_INPUT);
-                free(buf);
-                buf = NULL;
-                break;
-            }
-            uint8_t *nb = realloc(buf, cap * 2);
-            if (nb == NULL) {
-                free(buf);
-                buf = NULL;
-                break;
-            }
-            buf = nb;
-            cap *= 2;
-        }
-    }
-    int err = ferror(f);
-    fclose(f);
-    if (buf == NULL || err != 0) {
-        free(buf);
-        if (err != 0) {
-            fprintf(stderr, "tdshim-eventlog: %s: read error\n", path);
-        }
-        return -1;
-    }
-    *out = buf;
-    *len = n;
     return 0;
 }
 
@@ -463,6 +427,7 @@ static int load_view(const char *path, bool area, uint8_t **buf, ccel_view *v)
 
 int main(int argc, char **argv)
 {
+    tool_check_stdout_at_exit("tdshim-eventlog", EXIT_USAGE);
     if (argc < 2) {
         usage(stderr);
         return EXIT_USAGE;

@@ -7,6 +7,7 @@
 
 #include "tdshim/tdhob.h"
 #include "tool.h"
+#include "tool_io.h"
 
 #define MAX_FILE ((size_t)16 << 20)
 #define MAX_RANGES 4096u
@@ -67,32 +68,10 @@ static const char *guid_label(const tds_guid *g)
 
 static int read_file(const char *path, uint8_t **buf, size_t *len)
 {
-    FILE *f = fopen(path, "rb");
-    if (f == NULL) {
-        fprintf(stderr, TOOL_NAME ": cannot open '%s'\n", path);
+    if (tool_read_file_max(path, MAX_FILE, buf, len) != TDS_OK) {
+        fprintf(stderr, TOOL_NAME ": cannot read '%s': %s\n", path, tool_io_error());
         return -1;
     }
-    uint8_t *b = malloc(MAX_FILE + 1);
-    if (b == NULL) {
-        fclose(f);
-        fprintf(stderr, TOOL_NAME ": out of memory\n");
-        return -1;
-    }
-    size_t n = fread(b, 1, MAX_FILE + 1, f);
-    int bad = ferror(f);
-    fclose(f);
-    if (bad) {
-        free(b);
-        fprintf(stderr, TOOL_NAME ": cannot read '%s'\n", path);
-        return -1;
-    }
-    if (n > MAX_FILE) {
-        free(b);
-        fprintf(stderr, TOOL_NAME ": '%s' is larger than 16 MiB\n", path);
-        return -1;
-    }
-    *buf = b;
-    *len = n;
     return 0;
 }
 
@@ -269,14 +248,14 @@ int tool_dump(int argc, char **argv)
         if (strcmp(a, "--json") == 0) {
             json = true;
         } else if (strcmp(a, "--gpa") == 0 && i + 1 < argc) {
-            if (!tool_parse_u64(argv[++i], &cfg.hob_gpa)) {
+            if (!hob_parse_u64(argv[++i], &cfg.hob_gpa)) {
                 fprintf(stderr, TOOL_NAME ": bad --gpa '%s'\n", argv[i]);
                 return EXIT_USAGE;
             }
             cfg.gpa_from_phit = false;
         } else if (strcmp(a, "--gpaw") == 0 && i + 1 < argc) {
             uint64_t w;
-            if (!tool_parse_u64(argv[++i], &w) || (w != 48 && w != 52)) {
+            if (!hob_parse_u64(argv[++i], &w) || (w != 48 && w != 52)) {
                 fprintf(stderr, TOOL_NAME ": --gpaw must be 48 or 52\n");
                 return EXIT_USAGE;
             }

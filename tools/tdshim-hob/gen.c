@@ -12,6 +12,7 @@
 
 #include "tdshim/tdhob.h"
 #include "tool.h"
+#include "tool_io.h"
 
 #define MAX_ENTRIES 512u
 #define FOUR_G 0x100000000ull
@@ -115,14 +116,8 @@ static int cmp_entry(const void *a, const void *b)
 
 static bool write_out(const char *path, tds_bytes hob)
 {
-    FILE *f = fopen(path, "wb");
-    if (f == NULL) {
-        fprintf(stderr, TOOL_NAME " gen: cannot create '%s'\n", path);
-        return false;
-    }
-    size_t w = fwrite(hob.ptr, 1, hob.len, f);
-    if (fclose(f) != 0 || w != hob.len) {
-        fprintf(stderr, TOOL_NAME " gen: cannot write '%s'\n", path);
+    if (tool_write_file(path, hob.ptr, hob.len) != TDS_OK) {
+        fprintf(stderr, TOOL_NAME " gen: cannot write '%s': %s\n", path, tool_io_error());
         return false;
     }
     return true;
@@ -152,7 +147,7 @@ int tool_gen(int argc, char **argv)
         const char *a = argv[i];
         const bool has_val = i + 1 < argc;
         if (strcmp(a, "--mem") == 0 && has_val) {
-            have_mem = tool_parse_u64(argv[++i], &mem);
+            have_mem = hob_parse_u64(argv[++i], &mem);
             if (!have_mem) {
                 fprintf(stderr, TOOL_NAME " gen: bad --mem '%s'\n", argv[i]);
                 return EXIT_USAGE;
@@ -168,7 +163,7 @@ int tool_gen(int argc, char **argv)
                 return EXIT_USAGE;
             }
         } else if (strcmp(a, "--below-4g") == 0 && has_val) {
-            have_below = tool_parse_u64(argv[++i], &below);
+            have_below = hob_parse_u64(argv[++i], &below);
             if (!have_below) {
                 fprintf(stderr, TOOL_NAME " gen: bad --below-4g '%s'\n", argv[i]);
                 return EXIT_USAGE;
@@ -177,7 +172,7 @@ int tool_gen(int argc, char **argv)
                     strcmp(a, "--gpaw") == 0) &&
                    has_val) {
             uint64_t *dst = a[2] == 'b' ? &base : a[2] == 'h' ? &hob_size : &gpaw;
-            if (!tool_parse_u64(argv[++i], dst)) {
+            if (!hob_parse_u64(argv[++i], dst)) {
                 fprintf(stderr, TOOL_NAME " gen: bad %s '%s'\n", a, argv[i]);
                 return EXIT_USAGE;
             }
@@ -192,7 +187,7 @@ int tool_gen(int argc, char **argv)
                 const char *r = argv[++i];
                 uint64_t s;
                 uint64_t z;
-                if (!tool_parse_range(r, &s, &z)) {
+                if (!hob_parse_range(r, &s, &z)) {
                     fprintf(stderr, TOOL_NAME " gen: bad range '%s' (want START:SIZE)\n", r);
                     return EXIT_USAGE;
                 }

@@ -6,8 +6,9 @@
 #include <string.h>
 
 #include "tool.h"
+#include "tool_io.h"
 
-bool tool_parse_u64(const char *s, uint64_t *out)
+bool hob_parse_u64(const char *s, uint64_t *out)
 {
     if (s == NULL || *s == '\0' || *s == '-' || *s == '+') {
         return false;
@@ -48,7 +49,7 @@ bool tool_parse_u64(const char *s, uint64_t *out)
     return true;
 }
 
-bool tool_parse_range(const char *s, uint64_t *start, uint64_t *size)
+bool hob_parse_range(const char *s, uint64_t *start, uint64_t *size)
 {
     const char *colon = strchr(s, ':');
     if (colon == NULL || colon == s) {
@@ -61,7 +62,7 @@ bool tool_parse_range(const char *s, uint64_t *start, uint64_t *size)
     }
     memcpy(head, s, n);
     head[n] = '\0';
-    return tool_parse_u64(head, start) && tool_parse_u64(colon + 1, size);
+    return hob_parse_u64(head, start) && hob_parse_u64(colon + 1, size);
 }
 
 static void usage(FILE *f)
@@ -80,6 +81,7 @@ static void usage(FILE *f)
 
 int main(int argc, char **argv)
 {
+    tool_check_stdout_at_exit("tdshim-hob", EXIT_USAGE);
     if (argc < 2) {
         usage(stderr);
         return EXIT_USAGE;

@@ -12,9 +12,9 @@
 #define EXIT_USAGE 2   /* bad command line or I/O error */
 
 /* "4096", "0x1000", "4K", "2M", "8G", "1T" (binary multiples). */
-bool tool_parse_u64(const char *s, uint64_t *out);
+bool hob_parse_u64(const char *s, uint64_t *out);
 /* "START:SIZE". */
-bool tool_parse_range(const char *s, uint64_t *start, uint64_t *size);
+bool hob_parse_range(const char *s, uint64_t *start, uint64_t *size);
 
 int tool_dump(int argc, char **argv);
 int tool_gen(int argc, char **argv);

@@ -127,6 +127,7 @@ static tds_status check_cfv(const image_config *cfg, const char *path)
 
 int main(int argc, char **argv)
 {
+    tool_check_stdout_at_exit("tdshim-image", 1);
     enum {
         OPT_FW = 256,
         OPT_CFV,
@@ -275,14 +276,14 @@ int main(int argc, char **argv)
     tds_status st = tool_read_file(fw_path, &fw, &fw_len);
     if (st != TDS_OK) {
         fprintf(stderr, "tdshim-image: cannot read firmware '%s': %s\n", fw_path,
-                tds_status_str(st));
+                tool_io_error());
         goto out;
     }
     if (cfv_path != NULL) {
         st = tool_read_file(cfv_path, &cfv, &cfv_len);
         if (st != TDS_OK) {
             fprintf(stderr, "tdshim-image: cannot read CFV '%s': %s\n", cfv_path,
-                    tds_status_str(st));
+                    tool_io_error());
             goto out;
         }
     }
@@ -290,7 +291,7 @@ int main(int argc, char **argv)
         st = tool_read_file(payload_path, &payload, &payload_len);
         if (st != TDS_OK) {
             fprintf(stderr, "tdshim-image: cannot read payload '%s': %s\n", payload_path,
-                    st == TDS_ERR_NO_SPACE ? "larger than the 16 MiB image" : tds_status_str(st));
+                    tool_io_error());
             goto out;
         }
         if (payload_len == 0) {
@@ -354,7 +355,7 @@ int main(int argc, char **argv)
     }
     st = tool_write_file(out_path, img, total);
     if (st != TDS_OK) {
-        fprintf(stderr, "tdshim-image: cannot write '%s': %s\n", out_path, tds_status_str(st));
+        fprintf(stderr, "tdshim-image: cannot write '%s': %s\n", out_path, tool_io_error());
         goto out;
     }
     if (!quiet) {

@@ -31,6 +31,7 @@ static void report(const char *what, tds_status st, const tdvf_error *err)
 
 int main(int argc, char **argv)
 {
+    tool_check_stdout_at_exit("tdshim-measure", 1);
     bool tdshim_way = false;
     bool any = false;
     const char *path = NULL;
@@ -67,7 +68,7 @@ int main(int argc, char **argv)
     size_t len = 0;
     tds_status st = tool_read_file(path, &img, &len);
     if (st != TDS_OK) {
-        fprintf(stderr, "tdshim-measure: cannot read '%s': %s\n", path, tds_status_str(st));
+        fprintf(stderr, "tdshim-measure: cannot read '%s': %s\n", path, tool_io_error());
         return 1;
     }
     int rc = 1;

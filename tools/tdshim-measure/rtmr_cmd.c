@@ -59,7 +59,7 @@ static int read_input(const char *what, const char *path, uint8_t **buf, size_t 
     const tds_status st = tool_read_file(path, buf, len);
     if (st != TDS_OK) {
         fprintf(stderr, "tdshim-measure rtmr: cannot read %s '%s': %s\n", what, path,
-                tds_status_str(st));
+                tool_io_error());
         return 1;
     }
     return 0;
@@ -268,7 +268,8 @@ static int compute(rtmr_args *a, refvalues *ref)
     }
     const tds_bytes lb = ccel_log_bytes(&log);
     if (a->log_out != NULL && tool_write_file(a->log_out, lb.ptr, lb.len) != TDS_OK) {
-        fprintf(stderr, "tdshim-measure rtmr: cannot write '%s'\n", a->log_out);
+        fprintf(stderr, "tdshim-measure rtmr: cannot write '%s': %s\n", a->log_out,
+                tool_io_error());
         goto out;
     }
     ref->rtmr = bank;
@@ -560,7 +561,8 @@ static int write_cbor(const rtmr_args *a, tds_bytes image, refvalues *ref)
     const tds_status wst = tool_write_file(a->cbor_out, buf, len);
     free(buf);
     if (wst != TDS_OK) {
-        fprintf(stderr, "tdshim-measure rtmr: cannot write '%s'\n", a->cbor_out);
+        fprintf(stderr, "tdshim-measure rtmr: cannot write '%s': %s\n", a->cbor_out,
+                tool_io_error());
         return 1;
     }
     return 0;

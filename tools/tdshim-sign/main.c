@@ -302,9 +302,7 @@ int main(int argc, char **argv)
     tds_status st = tool_read_file(payload_path, &payload, &payload_len);
     if (st != TDS_OK) {
         fprintf(stderr, TOOL ": cannot read payload '%s': %s\n", payload_path,
-                st == TDS_ERR_NOT_FOUND  ? "no such file (or not readable)"
-                : st == TDS_ERR_NO_SPACE ? "file too large (over 64 MiB)"
-                                         : tds_status_str(st));
+                tool_io_error());
         goto out;
     }
     if (!sb_rng_init(&rng)) {
@@ -338,7 +336,7 @@ int main(int argc, char **argv)
     }
     st = tool_write_file(out_path, out, out_len);
     if (st != TDS_OK) {
-        fprintf(stderr, TOOL ": cannot write '%s': %s\n", out_path, tds_status_str(st));
+        fprintf(stderr, TOOL ": cannot write '%s': %s\n", out_path, tool_io_error());
         goto out;
     }
     printf("%s: %s, %s, svn %" PRIu64 ", version %" PRIu64 ", payload %zu bytes, %zu bytes "

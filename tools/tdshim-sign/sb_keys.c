@@ -89,7 +89,7 @@ bool sb_key_load(const char *tool, const char *path, bool want_private, sb_key *
     const tds_status st = tool_read_file(path, &buf, &len);
     if (st != TDS_OK) {
         fprintf(stderr, "%s: cannot read key '%s': %s\n", tool, path,
-                st == TDS_ERR_NOT_FOUND ? "no such file (or not readable)" : tds_status_str(st));
+                tool_io_error());
         return false;
     }
     if (len > SB_KEY_MAX_FILE) {

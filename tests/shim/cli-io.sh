@@ -1,0 +1,75 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause-Patent
+# The host tools' file and output handling (tools/tdshim-image/tool_io.c): a failed write leaves
+# the old file and removes only the tool's temporary file, a device given as output is written in
+# place and never removed, a write error on standard output is an exit status of 1, a directory
+# or an oversized file given as input gets a message that says so, a file of exactly the size
+# limit is read.
+# usage: cli-io.sh TDSHIM-IMAGE TDSHIM-MEASURE TDSHIM-HOB TDSHIM-EVENTLOG
+set -euo pipefail
+image="$1"; measure="$2"; hob="$3"; eventlog="$4"
+work="$(mktemp -d)"; trap 'rm -rf "$work"' EXIT
+cd "$work"
+fail() { echo "FAIL: $*" >&2; exit 1; }
+# expect STATUS MESSAGE-REGEX command...: the exit status and one stderr line matching.
+expect() {
+  local want="$1" re="$2"; shift 2
+  local rc=0
+  "$@" > out.txt 2> err.txt || rc=$?
+  [ "$rc" -eq "$want" ] || { cat err.txt >&2; fail "$* exited $rc, expected $want"; }
+  grep -Eq "$re" err.txt || { cat err.txt >&2; fail "$*: no stderr line matching '$re'"; }
+}
+
+# A fake 16 KiB firmware, as in cli-cfv.sh.
+{ head -c 4096 /dev/zero; head -c 8192 /dev/urandom; head -c $((4096 - 0x60)) /dev/zero
+  head -c 80 /dev/zero; printf '\xeb\xfe%.0s' 1 2 3 4 5 6 7 8; } > fw.bin
+"$image" -q --firmware fw.bin -o good.img
+
+# A device as output: written in place, an error reported, the device node still there.
+expect 1 "cannot write '/dev/full': No space left on device" \
+  "$image" -q --firmware fw.bin -o /dev/full
+[ -c /dev/full ] || fail "/dev/full is gone"
+"$image" -q --firmware fw.bin -o /dev/null || fail "writing to /dev/null failed"
+[ -c /dev/null ] || fail "/dev/null is gone"
+
+# A failed write over an existing file: the old bytes stay, no temporary file is left behind.
+cp good.img old.img
+chmod 0640 old.img
+expect 1 "cannot write 'old.img': File too large" \
+  bash -c 'trap "" XFSZ; ulimit -f 4; exec "$@"' sh "$image" -q --firmware fw.bin --cfv-size 4K \
+  -o old.img
+cmp -s good.img old.img || fail "the old file was changed by a failed write"
+[ "$(ls -A | grep -c '^old\.img\.')" -eq 0 ] || fail "a temporary file was left: $(ls -A)"
+# A good write replaces it and keeps its mode; a symbolic link is written through, not replaced.
+"$image" -q --firmware fw.bin --cfv-size 4K -o old.img
+[ "$(stat -c %a old.img)" = 640 ] || fail "mode $(stat -c %a old.img), expected 640"
+ln -s old.img link.img
+"$image" -q --firmware fw.bin -o link.img
+[ -L link.img ] || fail "the symbolic link was replaced"
+cmp -s good.img old.img || fail "the link's target was not written"
+# A directory as output.
+mkdir dir.out
+expect 1 "cannot write 'dir.out': is a directory" "$image" -q --firmware fw.bin -o dir.out
+
+# Standard output that cannot be written: exit 1, not 0 with the output lost.
+rc=0; "$measure" mrtd good.img > /dev/full 2> err.txt || rc=$?
+[ "$rc" -eq 1 ] || fail "tdshim-measure mrtd > /dev/full exited $rc"
+grep -q "tdshim-measure: write error on standard output: No space left on device" err.txt ||
+  fail "no write-error message: $(cat err.txt)"
+"$hob" gen --mem 256M -o hob.bin
+rc=0; "$hob" dump hob.bin > /dev/full 2> err.txt || rc=$?
+[ "$rc" -eq 2 ] || fail "tdshim-hob dump > /dev/full exited $rc (I/O errors are 2)"
+expect 2 "cannot write '/dev/full': No space left on device" "$hob" gen --mem 256M -o /dev/full
+
+# Inputs: a directory, a missing file, a file over the limit, a file of exactly the limit.
+expect 1 "cannot read 'dir.out': is a directory" "$measure" mrtd dir.out
+expect 1 "cannot read 'missing.img': No such file or directory" "$measure" mrtd missing.img
+expect 1 "cannot read firmware 'dir.out': is a directory" "$image" --firmware dir.out -o x.img
+truncate -s 16M exact.hob
+cp exact.hob over.hob; truncate -s $((16 * 1024 * 1024 + 1)) over.hob
+rc=0; "$hob" dump exact.hob > /dev/null 2> err.txt || rc=$?
+if grep -q "larger than" err.txt; then fail "a file of exactly the limit was refused as larger"; fi
+expect 2 "cannot read 'over.hob': larger than the 16 MiB this tool reads \(16777216 bytes\)" \
+  "$hob" dump over.hob
+expect 2 "cannot read 'dir.out': is a directory" "$eventlog" dump dir.out
+echo "cli-io: ok"
