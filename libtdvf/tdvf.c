@@ -347,6 +347,7 @@ tds_status tdvf_check_layout(const tdvf_meta *m, uint64_t image_size, tdvf_error
         return pst;
     }
     uint64_t image_base = FOUR_GIB - image_size;
+    uint64_t added = 0;
     for (uint32_t i = 0; i < m->count; i++) {
         const tdvf_section *s = &m->sec[i];
         uint64_t last;
@@ -355,6 +356,20 @@ tds_status tdvf_check_layout(const tdvf_meta *m, uint64_t image_size, tdvf_error
         }
         if (tds_range_last(s->mem_addr, s->mem_size, &last) != TDS_OK) {
             return fail(err, TDS_ERR_OVERFLOW, "memory range empty or wrapping", i);
+        }
+        if (last >= TDVF_MAX_GPA) {
+            return fail(err, TDS_ERR_OUT_OF_BOUNDS,
+                        "memory range ends above 2^51, the largest private GPA", i);
+        }
+        if ((s->attributes & TDVF_ATTR_PAGE_AUG) == 0) {
+            /* No overflow: each size is below 2^51 here, and at most 32 sections. */
+            added += s->mem_size;
+            if (added > TDVF_MAX_ADDED_BYTES) {
+                return fail(err, TDS_ERR_OUT_OF_BOUNDS,
+                            "sections the VMM adds total more than 64 GiB (a corrupted "
+                            "MemoryDataSize?)",
+                            i);
+            }
         }
         if (image_mapped(s)) {
             if (s->mem_addr != image_base + s->data_offset) {

@@ -46,6 +46,18 @@ enum tdvf_section_type {
 #define TDVF_ATTR_PAGE_AUG 0x2u
 #define TDVF_ATTR_KNOWN (TDVF_ATTR_MR_EXTEND | TDVF_ATTR_PAGE_AUG)
 
+/*
+ * Bounds on the guest memory the sections describe (tdvf_check_layout, and the MRTD prediction):
+ * every range ends at or below TDVF_MAX_GPA, 2^51 (private GPAs lie below the shared bit, which is
+ * bit 51 at the largest GPA width, 52: Intel TDX Module ABI specification, GPAW); and the pages
+ * the VMM adds before the TD runs (every section without PAGE_AUG) total at most
+ * TDVF_MAX_ADDED_BYTES, 64 GiB: the VMM backs each with memory of its own and the module measures
+ * each into MRTD. Real images add a few MiB; the bound turns a corrupted MemoryDataSize (one
+ * flipped byte can make it terabytes) into a clear error instead of hours of hashing.
+ */
+#define TDVF_MAX_GPA (1ull << 51)
+#define TDVF_MAX_ADDED_BYTES (64ull << 30)
+
 /* The GUIDs, as wire bytes. */
 extern const tds_guid tdvf_guid_ovmf_footer;  /* 96b582de-1fb2-45f7-baea-a366c55a082d */
 extern const tds_guid tdvf_guid_metadata_off; /* e47a6535-984a-4798-865e-4685a7bf8ec2 */
@@ -116,8 +128,9 @@ TDS_MUST_USE tds_status tdvf_check_qemu(const tdvf_meta *m, uint64_t image_size,
 TDS_MUST_USE tds_status tdvf_check_tdshim(const tdvf_meta *m, uint64_t image_size, tdvf_error *err);
 
 /*
- * This project's own rules on top: no memory range wraps, none is empty, and no two sections with
- * guest memory overlap; BFV/CFV memory, and the memory of a Payload section with data, is exactly
+ * This project's own rules on top: no memory range wraps, none is empty, none ends above
+ * TDVF_MAX_GPA, the added (non-PAGE_AUG) sections total at most TDVF_MAX_ADDED_BYTES, and no two
+ * sections with guest memory overlap; BFV/CFV memory, and the memory of a Payload section with data, is exactly
  * the image mapped at the top of 4 GiB; and the section roles tdvf_find_payload checks hold (one
  * shim BFV ending at 4 GiB, at most one well-formed payload section of either kind). The payload
  * rule is applied first, so a bad payload is reported with its own reason.

@@ -72,4 +72,30 @@ if grep -q "larger than" err.txt; then fail "a file of exactly the limit was ref
 expect 2 "cannot read 'over.hob': larger than the 16 MiB this tool reads \(16777216 bytes\)" \
   "$hob" dump over.hob
 expect 2 "cannot read 'dir.out': is a directory" "$eventlog" dump dir.out
+
+# Bounded work on a corrupted image: one flipped byte in TempMem's MemoryDataSize (1 TiB more)
+# used to make tdshim-measure hash for hours; now it is refused at once, and tdshim-image refuses
+# to build such an image.
+python3 - good.img big.img <<'PY'
+import struct, sys
+b = bytearray(open(sys.argv[1], 'rb').read())
+d = b.find(b'TDVF')
+n = struct.unpack_from('<I', b, d + 12)[0]
+for i in range(n):
+    o = d + 16 + 32 * i
+    if struct.unpack_from('<I', b, o + 24)[0] == 3:  # TempMem
+        b[o + 16 + 5] ^= 1                          # MemoryDataSize bit 40
+        break
+else:
+    sys.exit('no TempMem section')
+open(sys.argv[2], 'wb').write(b)
+PY
+for any in "" --any; do
+  expect 1 "sections the VMM adds total more than 64 GiB" timeout 20 "$measure" mrtd $any big.img
+done
+expect 1 "sections the VMM adds total more than 64 GiB" \
+  "$image" -q --firmware fw.bin --tempmem 0x100000,0x10000000000 -o huge.img
+[ ! -e huge.img ] || fail "tdshim-image wrote an image it refused"
+expect 1 "ends above 2\\^51" \
+  "$image" -q --firmware fw.bin --tempmem 0x8000000000000,0x1000 -o huge.img
 echo "cli-io: ok"

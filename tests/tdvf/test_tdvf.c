@@ -391,6 +391,58 @@ static void test_check_image(void **state)
     assert_int_equal(tdvf_check_image(&m, image(), &err), TDS_ERR_INVALID_ARG);
 }
 
+/* Guest-memory bounds: nothing above 2^51, at most 64 GiB of added pages (one flipped byte in a
+ * MemoryDataSize must not make the tools hash for hours or the VMM add terabytes). */
+static void test_layout_bounds(void **state)
+{
+    (void)state;
+    tdvf_meta m;
+    tdvf_error err;
+    build();
+    assert_int_equal(tdvf_parse(image(), DESC, &m, &err), TDS_OK);
+    assert_int_equal(tdvf_check_layout(&m, IMG_SIZE, &err), TDS_OK);
+    uint32_t ram = UINT32_MAX; /* the TempMem section */
+    for (uint32_t i = 0; i < m.count; i++) {
+        if (m.sec[i].type == TDVF_SEC_TEMP_MEM) {
+            ram = i;
+        }
+    }
+    assert_true(ram < m.count);
+    const tdvf_meta good = m;
+    /* Exactly 64 GiB added in all (TempMem grown, the others as they are) passes; a page more
+     * does not. */
+    uint64_t others = 0;
+    for (uint32_t i = 0; i < m.count; i++) {
+        if (i != ram && (m.sec[i].attributes & TDVF_ATTR_PAGE_AUG) == 0 &&
+            m.sec[i].type != TDVF_SEC_TD_INFO && m.sec[i].type != TDVF_SEC_TD_PARAMS) {
+            others += m.sec[i].mem_size;
+        }
+    }
+    m.sec[ram].mem_addr = 0x100000000ull; /* above the image window: room to grow */
+    m.sec[ram].mem_size = TDVF_MAX_ADDED_BYTES - others;
+    assert_int_equal(tdvf_check_layout(&m, IMG_SIZE, &err), TDS_OK);
+    m.sec[ram].mem_size += 0x1000;
+    assert_int_equal(tdvf_check_layout(&m, IMG_SIZE, &err), TDS_ERR_OUT_OF_BOUNDS);
+    assert_string_equal(err.what,
+                        "sections the VMM adds total more than 64 GiB (a corrupted MemoryDataSize?)");
+    assert_int_equal(err.section, ram);
+    /* The same size as PAGE.AUG memory is not added by the VMM: no limit but the GPA one. */
+    m.sec[ram].attributes = TDVF_ATTR_PAGE_AUG;
+    m.sec[ram].mem_size = 1ull << 40;
+    assert_int_equal(tdvf_check_layout(&m, IMG_SIZE, &err), TDS_OK);
+    /* A flipped high byte of the size or the address: past 2^51. */
+    m = good;
+    m.sec[ram].mem_size ^= 1ull << 56;
+    assert_int_equal(tdvf_check_layout(&m, IMG_SIZE, &err), TDS_ERR_OUT_OF_BOUNDS);
+    assert_string_equal(err.what, "memory range ends above 2^51, the largest private GPA");
+    m = good;
+    m.sec[ram].mem_addr = TDVF_MAX_GPA - 0x1000;
+    m.sec[ram].mem_size = 0x1000; /* the last page below 2^51: fine */
+    assert_int_equal(tdvf_check_layout(&m, IMG_SIZE, &err), TDS_OK);
+    m.sec[ram].mem_size = 0x2000;
+    assert_int_equal(tdvf_check_layout(&m, IMG_SIZE, &err), TDS_ERR_OUT_OF_BOUNDS);
+}
+
 static tds_status open_image(tds_bytes b, uint32_t flags, tdvf_meta *m, tdvf_error *err)
 {
     m->count = 0xDEAD;
@@ -1125,6 +1177,7 @@ int main(void)
         cmocka_unit_test(test_tdshim_only_types),
         cmocka_unit_test(test_image_size_from_top),
         cmocka_unit_test(test_check_image),
+        cmocka_unit_test(test_layout_bounds),
         cmocka_unit_test(test_open),
         cmocka_unit_test(test_find_payload),
         cmocka_unit_test(test_find_payload_hostile),

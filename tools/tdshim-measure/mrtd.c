@@ -31,6 +31,9 @@ static tds_status check_section(const tdvf_section *s, tds_bytes image, uint32_t
     if (tds_range_end(s->mem_addr, s->mem_size, &end) != TDS_OK) {
         return fail(err, TDS_ERR_OVERFLOW, "memory range wraps", i);
     }
+    if (end > TDVF_MAX_GPA) {
+        return fail(err, TDS_ERR_OUT_OF_BOUNDS, "memory range ends above 2^51", i);
+    }
     if ((s->attributes & TDVF_ATTR_MR_EXTEND) != 0) {
         if (s->mem_size != s->raw_size) {
             return fail(err, TDS_ERR_UNSUPPORTED, "MR.EXTEND section with mem size != raw size", i);
@@ -72,9 +75,18 @@ tds_status mrtd_compute(const tdvf_meta *m, tds_bytes image, uint8_t out[MRTD_SI
     if (m == NULL || out == NULL || m->count > TDVF_MAX_SECTIONS || !tds_bytes_valid(image)) {
         return TDS_ERR_INVALID_ARG;
     }
+    /* The work is one SHA-384 block per added page: bounded here whatever checks the caller ran
+     * (tdvf_check_layout has the same bounds), so a corrupted size is an error, not hours. */
+    uint64_t added = 0;
     for (uint32_t i = 0; i < m->count; i++) {
         if ((m->sec[i].attributes & TDVF_ATTR_PAGE_AUG) == 0) {
             TDS_TRY(check_section(&m->sec[i], image, i, err));
+            /* No overflow: check_section bounds each size below 2^51, at most 32 sections. */
+            added += m->sec[i].mem_size;
+            if (added > TDVF_MAX_ADDED_BYTES) {
+                return fail(err, TDS_ERR_OUT_OF_BOUNDS,
+                            "sections the VMM adds total more than 64 GiB", i);
+            }
         }
     }
     mbedtls_sha512_context sha;
