@@ -17,6 +17,10 @@
 
 #include "tdshim/base.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 /* Library interface version; bumped on any incompatible change (2: the raw-status decoder
  * accept_result_from_tdx_status is gone; the real accept op is accept_tdcall.h's adapter). */
 #define ACCEPT_API_VERSION 2u
@@ -292,5 +296,9 @@ TDS_MUST_USE tds_status accept_last_error(const accept_ctx *ctx, accept_error *o
 
 /* ACCEPT_1G_UNKNOWN / _SUPPORTED / _UNSUPPORTED: what the context learnt about 1 GiB pages. */
 uint32_t accept_1g_state(const accept_ctx *ctx);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

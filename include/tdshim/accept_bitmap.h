@@ -19,6 +19,10 @@
 
 #include "tdshim/accept.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 #define ACCEPT_TABLE_VERSION 1u
 #define ACCEPT_TABLE_UNIT ACCEPT_PAGE_2M /* EFI_UNACCEPTED_UNIT_SIZE = PMD_SIZE */
 #define ACCEPT_TABLE_HEADER_SIZE 24u
@@ -81,5 +85,9 @@ TDS_MUST_USE tds_status accept_tracker_query(const accept_tracker *t, uint64_t g
 
 /* Bytes still marked unaccepted. */
 TDS_MUST_USE tds_status accept_tracker_pending(const accept_tracker *t, uint64_t *bytes);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

@@ -15,6 +15,10 @@
 #include "tdshim/accept.h"
 #include "tdshim/tdcall.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 /* One counter per libtdcall decoded code (index: tdcall_code, TDCALL_SUCCESS .. TDCALL_OTHER). */
 #define ACCEPT_TDCALL_CODES ((size_t)TDCALL_OTHER + 1u)
 
@@ -72,5 +76,9 @@ TDS_MUST_USE accept_result accept_tdcall_page(void *ctx, uint64_t gpa, accept_le
  * whichever call stored last.
  */
 void accept_tdcall_get_stats(const accept_tdcall_ctx *ctx, accept_tdcall_stats *out);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

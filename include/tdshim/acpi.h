@@ -29,6 +29,10 @@
 
 #include "tdshim/base.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 /* ---- Reasons ------------------------------------------------------------------------------- */
 
 typedef enum acpi_reason {
@@ -452,5 +456,9 @@ typedef struct acpi_ids {
 TDS_MUST_USE tds_status acpi_build_root(const acpi_space *s, const uint64_t *tables, size_t n,
                                         const acpi_ids *ids, uint64_t rsdp_addr, uint64_t xsdt_addr,
                                         acpi_error *err);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif /* TDSHIM_ACPI_H */

@@ -12,4 +12,12 @@
 #include "tdshim/slice.h"
 #include "tdshim/status.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#ifdef __cplusplus
+}
+#endif
+
 #endif /* TDSHIM_BASE_H */

@@ -19,6 +19,10 @@
 #include "tdshim/base.h"
 #include "tdshim/rtmr.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 /* ---- Wire format ----------------------------------------------------------------------------- */
 
 #define CCEL_EV_PREBOOT_CERT 0x00000000u
@@ -232,5 +236,9 @@ TDS_MUST_USE tds_status ccel_acpi_build(const ccel_acpi *t, tds_mut_bytes out);
 /* Validate an untrusted CCEL table: signature, length 56, revision 1, checksum, reserved 0, and
  * LASA+LAML not wrapping. */
 TDS_MUST_USE tds_status ccel_acpi_parse(tds_bytes in, ccel_acpi *out);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

@@ -24,6 +24,10 @@
 
 #include "tdshim/ccel_events.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 typedef enum ccel_boot_step {
     CCEL_BOOT_DONE = 0,          /* no step left */
     CCEL_BOOT_TD_HOB = 1,        /* MR 1 (RTMR0): the TD HOB, ccel_event_td_hob */
@@ -118,5 +122,9 @@ ccel_boot_step ccel_boot_next(const ccel_boot_seq *s);
  * ACPI, counts as recorded once it has one event (it still takes more); an ACPI step without an
  * event never does. */
 bool ccel_boot_complete(const ccel_boot_seq *s);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

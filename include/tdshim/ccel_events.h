@@ -12,6 +12,10 @@
 
 #include "tdshim/ccel.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 /* TD_SHIM_PLATFORM_CONFIG_INFO header: Descriptor[16] (NUL padded), u32 InfoLength. */
 #define CCEL_CONFIG_INFO_HDR_SIZE 20u
 /* td-shim descriptors (16 bytes each once NUL padded). */
@@ -89,5 +93,9 @@ TDS_MUST_USE tds_status ccel_event_acpi_data(ccel_log *log, const rtmr_extend_op
 /* The same event with the digest computed by the caller (e.g. while it read the blob). */
 TDS_MUST_USE tds_status ccel_event_acpi_data_digest(ccel_log *log, const rtmr_extend_ops *ops,
                                                     const rtmr_digest *digest);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

@@ -12,6 +12,10 @@
 
 #include "tdshim/status.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 TDS_MUST_USE static inline tds_status tds_add_u64(uint64_t a, uint64_t b, uint64_t *out)
 {
     uint64_t r;
@@ -160,5 +164,9 @@ static inline bool tds_range_contains(uint64_t outer, uint64_t olen, uint64_t in
     uint64_t off = inner - outer;
     return off <= olen && ilen <= olen - off;
 }
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif /* TDSHIM_CHECKED_H */

@@ -16,6 +16,10 @@
 #include "tdshim/slice.h"
 #include "tdshim/status.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 typedef struct tds_cursor {
     tds_bytes buf;
     size_t pos; /* invariant: pos <= buf.len */
@@ -196,5 +200,9 @@ TDS_MUST_USE static inline tds_status tds_writer_le64(tds_writer *w, uint64_t v)
     tds_store_le64(p, v);
     return TDS_OK;
 }
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif /* TDSHIM_CURSOR_H */

@@ -10,6 +10,10 @@
 
 #include <stdint.h>
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 static inline uint16_t tds_load_le16(const uint8_t *p)
 {
     return (uint16_t)((uint16_t)p[0] | (uint16_t)((uint16_t)p[1] << 8));
@@ -79,5 +83,9 @@ static inline void tds_store_be64(uint8_t *p, uint64_t v)
     tds_store_be32(p, (uint32_t)(v >> 32));
     tds_store_be32(p + 4, (uint32_t)v);
 }
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif /* TDSHIM_ENDIAN_H */

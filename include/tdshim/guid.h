@@ -11,6 +11,10 @@
 
 #include "tdshim/mem.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 typedef struct tds_guid {
     uint8_t b[16];
 } tds_guid;
@@ -34,5 +38,9 @@ static inline bool tds_guid_equal_bytes(const tds_guid *a, const uint8_t *wire16
 {
     return memcmp(a->b, wire16, sizeof a->b) == 0;
 }
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif /* TDSHIM_GUID_H */

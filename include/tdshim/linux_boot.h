@@ -30,6 +30,10 @@
 
 #include "tdshim/base.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 /* ---- numbers of the protocol (boot.rst, bootparam.h) ------------------------------------- */
 
 #define LNX_SECTOR_SIZE 512u
@@ -400,5 +404,9 @@ typedef struct lnx_entry {
 
 /* Fails (INVALID_ARG) on NULL or a plan whose entry would wrap or with no boot_params. */
 TDS_MUST_USE tds_status lnx_entry_for(const lnx_plan *p, lnx_entry *out);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif /* TDSHIM_LINUX_BOOT_H */

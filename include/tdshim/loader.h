@@ -28,6 +28,10 @@
 
 #include "tdshim/base.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 /* At most this many loadable segments (ELF PT_LOAD with p_memsz > 0, PE sections). */
 #define LDR_MAX_SEGMENTS 32u
 /* The destination base MUST be aligned to at least a 4 KiB page. */
@@ -168,5 +172,9 @@ typedef struct ldr_entry_abi {
 
 /* Fails (INVALID_ARG) for LDR_IMAGE_UNKNOWN or a NULL out. */
 TDS_MUST_USE tds_status ldr_entry_abi_for(ldr_image_type type, ldr_entry_abi *out);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif /* TDSHIM_LOADER_H */

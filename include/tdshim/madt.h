@@ -9,6 +9,10 @@
 
 #include "tdshim/base.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 /* ACPI SDT header (36) + Local Interrupt Controller Address (4) + Flags (4). */
 #define MADT_HEADER_SIZE 44u
 #define MADT_OFF_LENGTH 4u
@@ -82,5 +86,9 @@ TDS_MUST_USE tds_status madt_check_wakeup(const madt_wakeup *wk);
 
 /* ACPI checksum: the byte that makes the table sum to 0 (mod 256) when stored at offset 9. */
 uint8_t madt_checksum(tds_bytes table);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

@@ -12,15 +12,22 @@
 #define TDSHIM_MAILBOX_H
 
 #include "tdshim/base.h"
+#include "tdshim/mailbox_fw.h"
+#include "tdshim/mailbox_ops.h"
+#include "tdshim/mailbox_os.h"
+#include "tdshim/madt.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
 
 /* Library interface version; bumped on any incompatible change. */
 #define MBOX_API_VERSION 1u
 
 uint32_t mbox_api_version(void);
 
-#include "tdshim/mailbox_ops.h"
-#include "tdshim/madt.h"
-#include "tdshim/mailbox_fw.h"
-#include "tdshim/mailbox_os.h"
+#ifdef __cplusplus
+}
+#endif
 
 #endif

@@ -21,6 +21,10 @@
 #include "tdshim/mailbox_abi.h"
 #include "tdshim/mailbox_ops.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 typedef enum mbox_fw_cmd {
     MBOX_FW_CMD_NOOP = 0,    /* acknowledge only */
     MBOX_FW_CMD_CHECK = 1,   /* acknowledge; result = the AP's x2APIC ID */
@@ -183,5 +187,9 @@ TDS_MUST_USE tds_status mbox_fw_run(void *ctx, mbox_work_fn *fn, void *arg, uint
  */
 TDS_MUST_USE tds_status mbox_fw_ap_loop(mbox_fw_slot *slot, const mbox_arch_ops *ops,
                                         mbox_fw_exit *exit);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

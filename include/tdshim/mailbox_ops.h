@@ -5,6 +5,10 @@
 
 #include "tdshim/base.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 /*
  * A unit of work run on a vCPU. worker is 0 .. n_workers-1 (mbox_fw_run) or whatever the BSP put
  * in the RUN command. The function runs with interrupts as the AP has them (off in the shim).
@@ -40,5 +44,9 @@ typedef struct mbox_arch_ops {
      * host tests return, and the loop then returns TDS_OK. */
     void (*jump_to_vector)(void *ctx, uint64_t vector, uint64_t mailbox, uint32_t apic_id);
 } mbox_arch_ops;
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

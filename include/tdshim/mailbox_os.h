@@ -16,10 +16,15 @@
 #include "tdshim/mailbox_abi.h"
 #include "tdshim/mailbox_ops.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 /* The 4 KiB mailbox: the single definition of its layout (numbers in mailbox_abi.h). */
 typedef struct TDS_ALIGNED(MBOX_OS_ALIGN) mbox_os_mailbox {
-    union {
-        struct {
+    /* __extension__: anonymous structs are C11 and a GNU extension in C++ (g++, clang++). */
+    __extension__ union {
+        __extension__ struct {
             uint16_t command;
             uint16_t reserved;
             uint32_t apic_id;
@@ -88,6 +93,10 @@ void mbox_x86_pause(void);
  * firmware; it does not use the stack. (On the host it "returns" when the wake-up vector
  * function returns, which the tests use.) */
 void mbox_x86_enter_os_loop(uint64_t entry, uint64_t mailbox, uint32_t apic_id);
+#endif
+
+#ifdef __cplusplus
+}
 #endif
 
 #endif

@@ -11,13 +11,17 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#if defined(TDSHIM_FREESTANDING)
+#if defined(TDSHIM_FREESTANDING) && !defined(__cplusplus)
 void *memcpy(void *dst, const void *src, size_t n);
 void *memmove(void *dst, const void *src, size_t n);
 void *memset(void *dst, int c, size_t n);
 int memcmp(const void *a, const void *b, size_t n);
 #else
 #include <string.h>
+#endif
+
+#ifdef __cplusplus
+extern "C" {
 #endif
 
 /* Zeroing the compiler may not elide (secrets, scrubbed shared pages). */
@@ -39,5 +43,9 @@ static inline int tds_ct_equal(const uint8_t *a, const uint8_t *b, size_t n)
     }
     return acc == 0;
 }
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif /* TDSHIM_MEM_H */

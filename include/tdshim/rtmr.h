@@ -11,6 +11,10 @@
 
 #include "tdshim/base.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 /* Library interface version; bumped on any incompatible change. */
 #define RTMR_API_VERSION 2u
 
@@ -203,5 +207,9 @@ const rtmr_mr_info *rtmr_mr_lookup(uint32_t mr_index);
 TDS_MUST_USE tds_status rtmr_mr_from_pcr(uint32_t pcr, uint32_t *mr_index);
 /* MR index 1..4 -> RTMR register 0..3; MRTD and out-of-range indexes are TDS_ERR_INVALID_ARG. */
 TDS_MUST_USE tds_status rtmr_mr_to_rtmr(uint32_t mr_index, uint32_t *rtmr);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

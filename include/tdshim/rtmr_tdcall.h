@@ -10,6 +10,10 @@
 #include "tdshim/rtmr.h"
 #include "tdshim/tdcall.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 /* How often TDX_OPERAND_BUSY (another vCPU holds the RTMR lock) is retried before giving up. */
 #define RTMR_TDCALL_BUSY_RETRIES 1000u
 
@@ -21,5 +25,9 @@ typedef struct rtmr_tdcall_ctx {
 /* ops.extend copies the digest into a 64-byte-aligned struct tdcall_digest48 and calls
  * tdcall_mr_rtmr_extend, retrying BUSY up to RTMR_TDCALL_BUSY_RETRIES times. */
 rtmr_extend_ops rtmr_tdcall_ops(rtmr_tdcall_ctx *ctx);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

@@ -16,6 +16,10 @@
 
 #include "tdshim/base.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 #define SECBOOT_SHA384_LEN 48u
 
 /* ---- errors ------------------------------------------------------------------------------ */
@@ -293,5 +297,9 @@ TDS_MUST_USE tds_status secboot_cose_parse(tds_bytes msg, secboot_cose *out, sec
 TDS_MUST_USE tds_status secboot_verify_cose(tds_bytes msg, const tds_bytes *detached,
                                             const secboot_policy *policy, secboot_result *out,
                                             secboot_error *err);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif /* TDSHIM_SECBOOT_H */

@@ -12,6 +12,10 @@
 
 #include "tdshim/status.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 typedef struct tds_bytes {
     const uint8_t *ptr;
     size_t len;
@@ -71,5 +75,9 @@ TDS_MUST_USE static inline tds_status tds_mut_bytes_sub(tds_mut_bytes s, size_t 
     out->len = len;
     return TDS_OK;
 }
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif /* TDSHIM_SLICE_H */

@@ -12,6 +12,10 @@
 
 #include "tdshim/compiler.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 typedef enum tds_status {
     TDS_OK = 0,
     TDS_ERR_INVALID_ARG,   /* caller passed something the contract forbids (NULL, bad index) */
@@ -65,5 +69,9 @@ static inline const char *tds_status_str(tds_status s)
             return tds_try_s_;                                                                     \
         }                                                                                          \
     } while (0)
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif /* TDSHIM_STATUS_H */

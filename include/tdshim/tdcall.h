@@ -21,6 +21,10 @@
 #include "tdshim/base.h"
 #include "tdshim/tdcall_regs_offsets.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 /* Library interface version; bumped on any incompatible change. */
 #define TDCALL_API_VERSION 1u
 
@@ -464,5 +468,9 @@ TDS_MUST_USE tds_status tdcall_vp_invvpid(uint64_t flags, uint64_t gla, uint64_t
  */
 TDS_MUST_USE tds_status tdcall_vp_vmcall(struct tdcall_regs *regs, uint32_t expose,
                                          tdcall_status *hw);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif /* TDSHIM_TDCALL_H */

@@ -23,6 +23,10 @@
 #include "tdshim/base.h"
 #include "tdshim/tdhob_wire.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 /* Library interface version; bumped on any incompatible change. */
 #define TDHOB_API_VERSION 2u
 
@@ -451,5 +455,9 @@ TDS_MUST_USE tds_status tdhob_add_acpi_table(tdhob_builder *b, tds_bytes table);
  */
 TDS_MUST_USE tds_status tdhob_finish(tdhob_builder *b, tdhob_scratch_entry *scratch,
                                      size_t scratch_cap, tds_bytes *out);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif /* TDSHIM_TDHOB_H */

@@ -14,6 +14,10 @@
 
 #include "tdshim/compiler.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 /* HOB type codes (tdx-abi.md 5.3). */
 #define TDHOB_TYPE_HANDOFF 0x0001u
 #define TDHOB_TYPE_MEMORY_ALLOCATION 0x0002u
@@ -195,5 +199,9 @@ TDS_ASSERT_OFFSET(tdhob_wire_e820, type, 16);
 /* ACPI table header: only the length field (u32 at offset 4 of a 36-byte header) is read. */
 #define TDHOB_ACPI_HEADER_SIZE 36u
 #define TDHOB_ACPI_LENGTH_OFFSET 4u
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif /* TDSHIM_TDHOB_WIRE_H */

@@ -14,6 +14,10 @@
 
 #include "tdshim/base.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 /* Fixed tail of the image, counted back from its end (tdx-abi.md 6.1, td-shim-formats.md 2.2). */
 #define TDVF_TAIL_RESET_VECTOR 0x10u /* 16 bytes of code at 0xFFFFFFF0 */
 #define TDVF_TAIL_VTF_SIG 0x14u      /* 'V','T','F',0 */
@@ -130,10 +134,10 @@ TDS_MUST_USE tds_status tdvf_check_tdshim(const tdvf_meta *m, uint64_t image_siz
 /*
  * This project's own rules on top: no memory range wraps, none is empty, none ends above
  * TDVF_MAX_GPA, the added (non-PAGE_AUG) sections total at most TDVF_MAX_ADDED_BYTES, and no two
- * sections with guest memory overlap; BFV/CFV memory, and the memory of a Payload section with data, is exactly
- * the image mapped at the top of 4 GiB; and the section roles tdvf_find_payload checks hold (one
- * shim BFV ending at 4 GiB, at most one well-formed payload section of either kind). The payload
- * rule is applied first, so a bad payload is reported with its own reason.
+ * sections with guest memory overlap; BFV/CFV memory, and the memory of a Payload section with
+ * data, is exactly the image mapped at the top of 4 GiB; and the section roles tdvf_find_payload
+ * checks hold (one shim BFV ending at 4 GiB, at most one well-formed payload section of either
+ * kind). The payload rule is applied first, so a bad payload is reported with its own reason.
  */
 TDS_MUST_USE tds_status tdvf_check_layout(const tdvf_meta *m, uint64_t image_size, tdvf_error *err);
 
@@ -306,5 +310,9 @@ TDS_MUST_USE tds_status tdvf_check_image(const tdvf_meta *m, tds_bytes image, td
  * out == NULL, unknown flags or no locator. *out is written only on success; err says why not.
  */
 TDS_MUST_USE tds_status tdvf_open(tds_bytes image, uint32_t flags, tdvf_meta *out, tdvf_error *err);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif /* TDSHIM_TDVF_H */

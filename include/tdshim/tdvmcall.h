@@ -16,6 +16,10 @@
 
 #include "tdshim/tdcall.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 /* Sub-function numbers (R11, tdx-abi.md 3.2). */
 enum tdvmcall_subfn {
     TDVMCALL_CPUID = 0x0A,
@@ -140,5 +144,9 @@ TDS_MUST_USE tds_status tdvmcall_get_tdvmcall_info(uint32_t leaf, struct tdvmcal
 /* Service (GHCI 1.5): command/response shared GPAs 4 KiB aligned; vector 0 or 32..255. */
 TDS_MUST_USE tds_status tdvmcall_service(uint64_t cmd_gpa, uint64_t rsp_gpa, uint32_t vector,
                                          uint64_t timeout, tdvmcall_status *vs);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif /* TDSHIM_TDVMCALL_H */

@@ -18,6 +18,10 @@
 #include "tdshim/tdcall.h"
 #include "tdshim/tdvmcall.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 /* Per-4K page acceptance state (bits 1:0 of a page-state byte). */
 typedef enum tdx_emu_page_state {
     TDX_EMU_PAGE_NOT_PRESENT = 0, /* not added by the VMM: ACCEPT -> EPT_ENTRY_NOT_PRESENT */
@@ -206,5 +210,9 @@ void tdx_emu_faults_set(struct tdx_emu *emu, const struct tdx_emu_faults *faults
 void tdx_emu_counters_get(const struct tdx_emu *emu, struct tdx_emu_counters *out);
 /* Counter slot of a GHCI sub-function in counters.vmcall_subfn (last slot = "other"). */
 uint32_t tdx_emu_vmcall_slot(uint64_t subfn);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif /* TDSHIM_TDX_EMU_H */

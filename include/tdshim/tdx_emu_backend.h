@@ -10,6 +10,10 @@
 
 #include "tdshim/tdx_emu.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 /* Install (or with NULL, remove) the emulator every thread's tdcall_raw() dispatches to.
  * The emulator must outlive every call. With none installed tdcall_raw() returns
  * TDX_OPERAND_INVALID without touching anything else. */
@@ -18,5 +22,9 @@ void tdx_emu_backend_install(struct tdx_emu *emu);
 /* The vCPU index the calling thread presents to the emulator (thread-local; default 0). */
 void tdx_emu_backend_set_vcpu(uint32_t vcpu_index);
 uint32_t tdx_emu_backend_vcpu(void);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif /* TDSHIM_TDX_EMU_BACKEND_H */

@@ -18,6 +18,10 @@
 
 #include "tdshim/tdvmcall.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 /* Basic VMX exit reasons delivered as #VE (tdx-abi.md 3.6). */
 #define TDX_VE_EXIT_CPUID 10u
 #define TDX_VE_EXIT_HLT 12u
@@ -158,5 +162,9 @@ struct tdx_ve_report {
 TDS_MUST_USE tds_status tdx_ve_handle(struct tdx_ve_regs *regs, const struct tdcall_ve_info *ve,
                                       tds_bytes code, const struct tdx_ve_config *cfg,
                                       struct tdx_ve_report *rep);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif /* TDSHIM_TDX_VE_H */

@@ -26,6 +26,10 @@
 
 #include "tdshim/base.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 /* Library interface version; bumped on any incompatible change. 2: device addresses no longer
  * carry the shared bit. */
 #define VSHARED_API_VERSION 2u
@@ -205,5 +209,9 @@ TDS_MUST_USE tds_status vshared_map(vshared_pool *pool, vshared_op op, void *hos
  * is not the one vshared_map returned), TDS_ERR_STATE.
  */
 TDS_MUST_USE tds_status vshared_unmap(vshared_pool *pool, vshared_mapping *m);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

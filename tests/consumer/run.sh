@@ -21,3 +21,11 @@ cc -std=c11 -Wall -Werror $flags $(pkg-config --cflags $pkgs) "$src/main.c" -o "
    $(pkg-config --libs --static $pkgs)
 "$work/consumer-pc"
 echo "consumer: pkg-config ok"
+# 3. C++: every installed header in one C++11 translation unit (-pedantic), linked to the C
+# libraries through the headers' extern "C".
+# shellcheck disable=SC2046
+# shellcheck disable=SC2086
+c++ -std=c++11 -Wall -Wextra -Werror -pedantic $flags $(pkg-config --cflags $pkgs) \
+    "$src/cxx_main.cpp" -o "$work/consumer-cxx" $(pkg-config --libs --static $pkgs)
+"$work/consumer-cxx"
+echo "consumer: c++ ok"

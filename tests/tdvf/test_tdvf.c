@@ -423,8 +423,8 @@ static void test_layout_bounds(void **state)
     assert_int_equal(tdvf_check_layout(&m, IMG_SIZE, &err), TDS_OK);
     m.sec[ram].mem_size += 0x1000;
     assert_int_equal(tdvf_check_layout(&m, IMG_SIZE, &err), TDS_ERR_OUT_OF_BOUNDS);
-    assert_string_equal(err.what,
-                        "sections the VMM adds total more than 64 GiB (a corrupted MemoryDataSize?)");
+    assert_string_equal(
+        err.what, "sections the VMM adds total more than 64 GiB (a corrupted MemoryDataSize?)");
     assert_int_equal(err.section, ram);
     /* The same size as PAGE.AUG memory is not added by the VMM: no limit but the GPA one. */
     m.sec[ram].attributes = TDVF_ATTR_PAGE_AUG;

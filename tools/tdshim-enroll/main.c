@@ -192,15 +192,13 @@ static bool check_signed(tds_bytes cfv, const char *signed_path, const char *det
     bool ok = false;
     tds_status st = tool_read_file(signed_path, &sp, &sp_len);
     if (st != TDS_OK) {
-        fprintf(stderr, TOOL ": cannot read '%s': %s\n", signed_path,
-                tool_io_error());
+        fprintf(stderr, TOOL ": cannot read '%s': %s\n", signed_path, tool_io_error());
         return false;
     }
     if (detached_path != NULL) {
         st = tool_read_file(detached_path, &dp, &dp_len);
         if (st != TDS_OK) {
-            fprintf(stderr, TOOL ": cannot read '%s': %s\n", detached_path,
-                    tool_io_error());
+            fprintf(stderr, TOOL ": cannot read '%s': %s\n", detached_path, tool_io_error());
             free(sp);
             return false;
         }
@@ -362,8 +360,7 @@ int main(int argc, char **argv)
     for (size_t i = 0; i < n_extra; i++) {
         const tds_status st = tool_read_file(extra[i].path, &extra[i].data, &extra[i].len);
         if (st != TDS_OK) {
-            fprintf(stderr, TOOL ": cannot read '%s': %s\n", extra[i].path,
-                    tool_io_error());
+            fprintf(stderr, TOOL ": cannot read '%s': %s\n", extra[i].path, tool_io_error());
             goto out;
         }
     }
@@ -371,8 +368,7 @@ int main(int argc, char **argv)
     if (image_path != NULL) {
         const tds_status st = tool_read_file(image_path, &image, &image_len);
         if (st != TDS_OK) {
-            fprintf(stderr, TOOL ": cannot read image '%s': %s\n", image_path,
-                    tool_io_error());
+            fprintf(stderr, TOOL ": cannot read image '%s': %s\n", image_path, tool_io_error());
             goto out;
         }
         size_t off = 0;

@@ -275,15 +275,13 @@ int main(int argc, char **argv)
     int rc = 1;
     tds_status st = tool_read_file(fw_path, &fw, &fw_len);
     if (st != TDS_OK) {
-        fprintf(stderr, "tdshim-image: cannot read firmware '%s': %s\n", fw_path,
-                tool_io_error());
+        fprintf(stderr, "tdshim-image: cannot read firmware '%s': %s\n", fw_path, tool_io_error());
         goto out;
     }
     if (cfv_path != NULL) {
         st = tool_read_file(cfv_path, &cfv, &cfv_len);
         if (st != TDS_OK) {
-            fprintf(stderr, "tdshim-image: cannot read CFV '%s': %s\n", cfv_path,
-                    tool_io_error());
+            fprintf(stderr, "tdshim-image: cannot read CFV '%s': %s\n", cfv_path, tool_io_error());
             goto out;
         }
     }

@@ -14,7 +14,8 @@
 
 #include "tdshim/checked.h"
 
-/* Why the last read or write failed (tool_io_error); a static buffer: the tools are single-threaded. */
+/* Why the last read or write failed (tool_io_error); a static buffer: the tools are
+ * single-threaded. */
 static char tool_io_why[160];
 
 static void set_why(const char *what)
@@ -153,7 +154,8 @@ tds_status tool_write_file(const char *path, const uint8_t *data, size_t len)
     struct stat sb;
     const bool exists = stat(target, &sb) == 0;
     if (exists && !S_ISREG(sb.st_mode)) {
-        tds_status st = S_ISDIR(sb.st_mode) ? TDS_ERR_INVALID_ARG : write_in_place(target, data, len);
+        tds_status st =
+            S_ISDIR(sb.st_mode) ? TDS_ERR_INVALID_ARG : write_in_place(target, data, len);
         if (S_ISDIR(sb.st_mode)) {
             set_why("is a directory");
         }

@@ -301,8 +301,7 @@ int main(int argc, char **argv)
     }
     tds_status st = tool_read_file(payload_path, &payload, &payload_len);
     if (st != TDS_OK) {
-        fprintf(stderr, TOOL ": cannot read payload '%s': %s\n", payload_path,
-                tool_io_error());
+        fprintf(stderr, TOOL ": cannot read payload '%s': %s\n", payload_path, tool_io_error());
         goto out;
     }
     if (!sb_rng_init(&rng)) {

@@ -88,8 +88,7 @@ bool sb_key_load(const char *tool, const char *path, bool want_private, sb_key *
     size_t len = 0;
     const tds_status st = tool_read_file(path, &buf, &len);
     if (st != TDS_OK) {
-        fprintf(stderr, "%s: cannot read key '%s': %s\n", tool, path,
-                tool_io_error());
+        fprintf(stderr, "%s: cannot read key '%s': %s\n", tool, path, tool_io_error());
         return false;
     }
     if (len > SB_KEY_MAX_FILE) {
