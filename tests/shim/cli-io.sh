@@ -98,4 +98,15 @@ expect 1 "sections the VMM adds total more than 64 GiB" \
 [ ! -e huge.img ] || fail "tdshim-image wrote an image it refused"
 expect 1 "ends above 2\\^51" \
   "$image" -q --firmware fw.bin --tempmem 0x8000000000000,0x1000 -o huge.img
+
+# Options: --version everywhere; a repeated single-value option and a --payload-section without
+# a --payload are usage errors (2), not "the last one wins" or a silent success.
+for t in "$image" "$measure" "$hob" "$eventlog"; do
+  v="$("$t" --version)" || fail "$t --version failed"
+  [[ "$v" =~ ^tdshim-[a-z]+\ [0-9]+\.[0-9]+\.[0-9]+$ ]] || fail "$t --version printed '$v'"
+done
+expect 2 "tdshim-image: --firmware given twice" "$image" --firmware fw.bin --firmware fw.bin -o x.img
+expect 2 "tdshim-image: --output given twice" "$image" --firmware fw.bin -o x.img -o y.img
+expect 2 "no --payload given" "$image" --firmware fw.bin --payload-section bfv -o x.img
+[ ! -e x.img ] && [ ! -e y.img ] || fail "an image was written after a usage error"
 echo "cli-io: ok"

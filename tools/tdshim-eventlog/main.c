@@ -433,6 +433,10 @@ int main(int argc, char **argv)
         return EXIT_USAGE;
     }
     const char *cmd = argv[1];
+    if (strcmp(cmd, "--version") == 0) {
+        tool_print_version("tdshim-eventlog");
+        return EXIT_MATCH;
+    }
     if (strcmp(cmd, "-h") == 0 || strcmp(cmd, "--help") == 0) {
         usage(stdout);
         return EXIT_MATCH;

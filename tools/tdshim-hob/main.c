@@ -92,6 +92,10 @@ int main(int argc, char **argv)
     if (strcmp(argv[1], "gen") == 0) {
         return tool_gen(argc - 2, argv + 2);
     }
+    if (strcmp(argv[1], "--version") == 0) {
+        tool_print_version(TOOL_NAME);
+        return 0;
+    }
     if (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0 ||
         strcmp(argv[1], "help") == 0) {
         usage(stdout);

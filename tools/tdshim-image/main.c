@@ -36,6 +36,7 @@ static void usage(FILE *f)
                "  --param-mr-extend   give that section MR.EXTEND: the command line is in MRTD\n"
                "                      (a PayloadParam needs --payload or --payload-region)\n"
                "  -q, --quiet         do not print the layout table\n"
+               "  -h, --help          this text; --version: the tool's version\n"
                "Numbers: decimal or 0x hex, optional K/M/G suffix.\n");
 }
 
@@ -156,6 +157,7 @@ int main(int argc, char **argv)
         {"param-mr-extend", no_argument, NULL, OPT_PARAM_MR_EXTEND},
         {"quiet", no_argument, NULL, 'q'},
         {"help", no_argument, NULL, 'h'},
+        {"version", no_argument, NULL, 'V'},
         {NULL, 0, NULL, 0},
     };
     const char *fw_path = NULL;
@@ -180,8 +182,28 @@ int main(int argc, char **argv)
     uint32_t ntemps = 0;
     image_ram_section hob = {TDVF_SEC_TD_HOB, IMAGE_DEFAULT_TD_HOB_ADDR, IMAGE_DEFAULT_TD_HOB_SIZE};
     int c;
-    while ((c = getopt_long(argc, argv, "o:qh", opts, NULL)) != -1) {
+    int opt_index = -1;
+    uint32_t seen = 0; /* single-value options already given (bit = index in opts) */
+    while ((c = getopt_long(argc, argv, "o:qh", opts, &opt_index)) != -1) {
+        /* A repeated single-value option is an error, not "the last one wins". */
+        int idx = opt_index;
+        if (idx < 0) {
+            for (int k = 0; opts[k].name != NULL; k++) {
+                if (opts[k].val == c) {
+                    idx = k;
+                }
+            }
+        }
+        opt_index = -1;
+        if (idx >= 0 && c != OPT_TEMP && c != 'h' && c != 'V') {
+            if ((seen & (1u << idx)) != 0) {
+                fprintf(stderr, "tdshim-image: --%s given twice\n", opts[idx].name);
+                return 2;
+            }
+            seen |= 1u << idx;
+        }
         switch (c) {
+        case 'V': tool_print_version("tdshim-image"); return 0;
         case OPT_FW: fw_path = optarg; break;
         case 'o': out_path = optarg; break;
         case OPT_CFV: cfv_path = optarg; break;
@@ -248,6 +270,11 @@ int main(int argc, char **argv)
     if (have_region && (payload_path != NULL || have_payload_section)) {
         fprintf(stderr, "tdshim-image: --payload-region (a payload the VMM places) is exclusive "
                         "with --payload and --payload-section (a payload in the image)\n");
+        return 2;
+    }
+    if (have_payload_section && payload_path == NULL) {
+        fprintf(stderr, "tdshim-image: --payload-section says where --payload goes; no --payload "
+                        "given\n");
         return 2;
     }
 

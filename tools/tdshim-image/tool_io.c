@@ -226,6 +226,11 @@ static void close_stdout(void)
     }
 }
 
+void tool_print_version(const char *prog)
+{
+    printf("%s %s\n", prog, TDSHIM_VERSION);
+}
+
 void tool_check_stdout_at_exit(const char *prog, int status)
 {
     tool_stdout_prog = prog;

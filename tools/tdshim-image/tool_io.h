@@ -39,6 +39,9 @@ const char *tool_io_error(void);
  * exit status `status` (the tool's I/O-error status), whatever main returned. */
 void tool_check_stdout_at_exit(const char *prog, int status);
 
+/* "PROG VERSION" on stdout, for --version (the project version the tools were built from). */
+void tool_print_version(const char *prog);
+
 /* Parse "123", "0x1000", with an optional K, M or G suffix (powers of 1024). Whole string. */
 TDS_MUST_USE tds_status tool_parse_u64(const char *s, uint64_t *out);
 

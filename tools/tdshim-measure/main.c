@@ -35,6 +35,10 @@ int main(int argc, char **argv)
     bool tdshim_way = false;
     bool any = false;
     const char *path = NULL;
+    if (argc == 2 && strcmp(argv[1], "--version") == 0) {
+        tool_print_version("tdshim-measure");
+        return 0;
+    }
     if (argc >= 2 && strcmp(argv[1], "rtmr") == 0) {
         return rtmr_main(argc, argv);
     }
