@@ -87,7 +87,7 @@ refuse "must be 'bfv' or 'payload'" --payload payload.bin --payload-section cfv
 refuse "exclusive with --payload" --payload payload.bin --payload-region 0x4000000,2M
 refuse "exclusive with --payload" --payload-region 0x4000000,2M --payload-section payload
 refuse "bad or repeated --payload-region '0x4000000'" --payload-region 0x4000000
-refuse "bad or repeated --payload-region" --payload-region 0x4000000,2M --payload-region 0x8000000,2M
+refuse "--payload-region given twice" --payload-region 0x4000000,2M --payload-region 0x8000000,2M
 refuse "not 4 KiB aligned (section 4)" --payload-region 0x4000000,0x1800
 refuse "MemoryAddress not 4 KiB aligned (section 4)" --payload-region 0x4000800,2M
 refuse "region is empty" --payload-region 0x4000000,0
