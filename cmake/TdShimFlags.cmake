@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: BSD-2-Clause-Patent
-# Warning gates (conventions.md) and the two build flavours.
+# Warning gates (docs/safe-c.md, docs/developing.md) and the two build flavours.
 
 set(TDSHIM_WARNINGS
   -Wall -Wextra -Werror -Wconversion -Wsign-conversion -Wshadow -Wcast-align -Wvla

@@ -45,7 +45,8 @@ tds_status accept_up_to(accept_ctx *ctx, const accept_range *ranges, size_t n,
         cut = limit->below_gpa;
     }
 
-    /* Reserve: count the rest before anything irreversible happens (habit 10). */
+    /* Reserve: count the rest before anything irreversible happens (safe-C rule 10,
+     * docs/safe-c.md). */
     size_t need = 0;
     for (size_t i = 0; i < n; i++) {
         if (ranges[i].base + ranges[i].len > cut) {

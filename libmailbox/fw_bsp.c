@@ -57,7 +57,7 @@ static tds_status fw_check_ap(const mbox_fw *fw, uint32_t ap)
 }
 
 /* One pause; BUSY once the spin budget is used up. An unresponsive AP leaves its slot in an
- * unknown state, so the error sticks (habit 11). */
+ * unknown state, so the error sticks (safe-C rule 11, docs/safe-c.md). */
 static tds_status fw_spin(mbox_fw *fw, uint64_t *spins)
 {
     if (fw->spin_limit != 0 && ++*spins > fw->spin_limit) {

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: BSD-2-Clause-Patent */
 /*
- * CC event log reader: untrusted bytes -> one validation pass -> ccel_view (habit 8). Every read
- * goes through tds_cursor; every length from the log is bounded by what remains.
+ * CC event log reader: untrusted bytes -> one validation pass -> ccel_view (safe-C rule 8,
+ * docs/safe-c.md). Every read goes through tds_cursor; every length from the log is bounded by what
+ * remains.
  */
 #include "tdshim/ccel.h"
 

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: BSD-2-Clause-Patent */
-/* CC event log writer into a caller buffer: reserve -> extend -> commit (habit 10). */
+/* CC event log writer into a caller buffer: reserve -> extend -> commit (safe-C rule 10,
+ * docs/safe-c.md). */
 #include "tdshim/ccel.h"
 
 static const uint8_t spec_sig[16] = CCEL_SPEC_ID_SIGNATURE;

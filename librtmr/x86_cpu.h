@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: BSD-2-Clause-Patent */
 /*
  * Private: the only x86 instructions librtmr executes outside the generated SHA-512 assembly
- * (conventions habit 13): CPUID and XGETBV, for the SHA-384 dispatch (sha384_builtin.c). XGETBV
- * raises #UD unless CR4.OSXSAVE is set, so callers run it only when CPUID.1:ECX.OSXSAVE[27] says
- * so (Intel SDM Vol. 2B, XGETBV).
+ * (safe-C rule 13, docs/safe-c.md): CPUID and XGETBV, for the SHA-384 dispatch (sha384_builtin.c).
+ * XGETBV raises #UD unless CR4.OSXSAVE is set, so callers run it only when CPUID.1:ECX.OSXSAVE[27]
+ * says so (Intel SDM Vol. 2B, XGETBV).
  */
 #ifndef LIBRTMR_X86_CPU_H
 #define LIBRTMR_X86_CPU_H

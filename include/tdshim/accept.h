@@ -50,9 +50,9 @@ typedef enum accept_level {
 #define ACCEPT_LEVEL_COUNT 3
 
 /*
- * What one accept op call reported, already decoded by the caller (habit 2): libaccept reads no
- * TDX status bits. The TDCALL op (accept_tdcall.h) maps libtdcall's decoded status, the one
- * decoder of RAX, to these.
+ * What one accept op call reported, already decoded by the caller (safe-C rule 2, docs/safe-c.md):
+ * libaccept reads no TDX status bits. The TDCALL op (accept_tdcall.h) maps libtdcall's decoded
+ * status, the one decoder of RAX, to these.
  */
 typedef enum accept_outcome {
     ACCEPT_OUTCOME_OK = 0,           /* accepted now (zeroed by the module) */
@@ -214,7 +214,7 @@ typedef struct accept_ctx {
     uint32_t state_1g; /* ACCEPT_1G_* */
     accept_config cfg;
     accept_ops ops;
-    tds_status sticky;  /* first failure; sticks until accept_init (habit 11) */
+    tds_status sticky;  /* first failure; sticks until accept_init (safe-C rule 11) */
     accept_error last;  /* detail of the sticky failure */
     accept_stats stats; /* updated with atomics by the workers */
     accept_run run;

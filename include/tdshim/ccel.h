@@ -7,11 +7,12 @@
  * td-shim-formats.md 1.6 (what td-shim writes).
  *
  * Writer: the caller owns the log buffer; ccel_log_* only write inside it. Every measured event
- * goes reserve -> extend -> commit (habit 10): an event that does not fit is refused with
- * TDS_ERR_NO_SPACE before anything is extended, so the log always replays to the registers.
+ * goes reserve -> extend -> commit (safe-C rule 10, docs/safe-c.md): an event that does not fit is
+ * refused with TDS_ERR_NO_SPACE before anything is extended, so the log always replays to the
+ * registers.
  *
  * Reader: ccel_parse() validates untrusted bytes once and yields a ccel_view; the iterator and the
- * replay take only that view (habit 8).
+ * replay take only that view (safe-C rule 8, docs/safe-c.md).
  */
 #ifndef TDSHIM_CCEL_H
 #define TDSHIM_CCEL_H

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-2-Clause-Patent */
 /*
- * Checked arithmetic (habit 4). Every untrusted number goes through these. Results are written
- * only on success. Address-space wrap is reported as TDS_ERR_OVERFLOW.
+ * Checked arithmetic (safe-C rule 4, docs/safe-c.md). Every untrusted number goes through these.
+ * Results are written only on success. Address-space wrap is reported as TDS_ERR_OVERFLOW.
  */
 #ifndef TDSHIM_CHECKED_H
 #define TDSHIM_CHECKED_H

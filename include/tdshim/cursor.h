@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: BSD-2-Clause-Patent */
 /*
- * Bounds-checked reader cursor and writer (habit 3). Parsers of untrusted bytes read ONLY through
- * tds_cursor: every take() checks what remains. Failed reads do not move the cursor and do not
- * write their out-parameter.
+ * Bounds-checked reader cursor and writer (safe-C rule 3, docs/safe-c.md). Parsers of untrusted
+ * bytes read ONLY through tds_cursor: every take() checks what remains. Failed reads do not move
+ * the cursor and do not write their out-parameter.
  */
 #ifndef TDSHIM_CURSOR_H
 #define TDSHIM_CURSOR_H
@@ -120,7 +120,7 @@ TDS_MUST_USE static inline tds_status tds_cursor_le64(tds_cursor *c, uint64_t *o
 /*
  * Bounded writer into caller-owned storage, for builders (payload HOB, event log, ACPI tables).
  * Reserve-then-write: tds_writer_reserve() hands out space only if all of it fits, so a builder
- * can check capacity before any irreversible step (habit 10).
+ * can check capacity before any irreversible step (safe-C rule 10, docs/safe-c.md).
  */
 typedef struct tds_writer {
     tds_mut_bytes buf;

@@ -3,7 +3,7 @@
  * libmailbox shared-layout numbers, the ONE place they are written down. This header is plain
  * #defines so that the assembly blob (libmailbox/x86/os_blob.S) can include it; the C structures
  * in mailbox_fw.h and mailbox_os.h lock their offsets to these numbers with TDS_ASSERT_OFFSET, so
- * the C and assembly views cannot drift apart (conventions habit 6).
+ * the C and assembly views cannot drift apart (safe-C rule 6, docs/safe-c.md).
  *
  * Spec: ACPI 6.4+ 5.2.12.19 (Multiprocessor Wakeup Structure and mailbox); tdx-abi.md 8.2.
  */

@@ -77,8 +77,8 @@ const rtmr_hash_ops *rtmr_hash_default(void);
 
 /*
  * Streaming SHA-384. Caller-owned; init -> update* -> final. A context that saw an error (or was
- * finalised) reports TDS_ERR_STATE until rtmr_sha384_init() is called again (habit 11).
- * A zero-initialised context is valid and not started (TDS_ERR_STATE until init).
+ * finalised) reports TDS_ERR_STATE until rtmr_sha384_init() is called again (safe-C rule 11,
+ * docs/safe-c.md). A zero-initialised context is valid and not started (TDS_ERR_STATE until init).
  */
 typedef struct rtmr_sha384_ctx {
     const rtmr_hash_ops *ops;

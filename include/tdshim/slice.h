@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-2-Clause-Patent */
 /*
- * Byte slices (habit 3): bytes travel as {ptr, len}. A slice with len > 0 has a non-NULL ptr.
- * Sub-slicing is checked; a failed call leaves the output untouched.
+ * Byte slices (safe-C rule 3, docs/safe-c.md): bytes travel as {ptr, len}. A slice with len > 0 has
+ * a non-NULL ptr. Sub-slicing is checked; a failed call leaves the output untouched.
  */
 #ifndef TDSHIM_SLICE_H
 #define TDSHIM_SLICE_H

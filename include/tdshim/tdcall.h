@@ -160,7 +160,8 @@ typedef struct tdcall_status {
     uint64_t raw;    /* RAX as returned */
 } tdcall_status;
 
-/* The one decoder (habit 2). Total: any 64-bit value maps to exactly one code. */
+/* The one decoder (safe-C rule 2, docs/safe-c.md). Total: any 64-bit value maps to exactly one
+ * code. */
 tdcall_status tdcall_status_decode(uint64_t raw);
 
 /*

@@ -410,8 +410,9 @@ size_t tdhob_e820_hob_count(tds_bytes data);
 /* ---------------------------------------------------------------------------------------------
  * Payload HOB builder (td-shim-formats.md 1.11). Writes into caller storage; 8 bytes are held
  * back from the start so tdhob_finish() can always append the END HOB. Any failed add leaves the
- * builder failed (errors stick, habit 11): later adds are refused and tdhob_finish() returns the
- * first error after zeroing the written bytes, so nothing half-built is ever handed out.
+ * builder failed (errors stick: safe-C rule 11, docs/safe-c.md): later adds are refused and
+ * tdhob_finish() returns the first error after zeroing the written bytes, so nothing half-built is
+ * ever handed out.
  */
 typedef struct tdhob_builder {
     tds_mut_bytes buf;

@@ -3,8 +3,8 @@
  * Wire layouts of the HOBs libtdhob reads and writes (PI spec vol. 3; EDK2 MdePkg/Include/Pi/
  * PiHob.h; reference tdx-abi.md 5.4 and td-shim-formats.md 1.11). One definition per layout: the
  * parser and the builder take every field offset from these structs with offsetof(), and the
- * offsets are locked below. The structs are NEVER overlaid on untrusted bytes (habit 5); fields
- * are read with little-endian byte loads at these offsets.
+ * offsets are locked below. The structs are NEVER overlaid on untrusted bytes (safe-C rule 5,
+ * docs/safe-c.md); fields are read with little-endian byte loads at these offsets.
  */
 #ifndef TDSHIM_TDHOB_WIRE_H
 #define TDSHIM_TDHOB_WIRE_H

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-2-Clause-Patent */
 /*
- * The instructions behind the firmware mailbox's arch ops (conventions habit 13). System V
+ * The instructions behind the firmware mailbox's arch ops (safe-C rule 13, docs/safe-c.md). System V
  * calling convention. mbox_x86_write_cr3 and mbox_x86_lidt are privileged (firmware only);
  * mbox_x86_call_on_stack and mbox_x86_pause also run on the host (tested there).
  */

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-2-Clause-Patent */
 /*
- * The x86 instructions the shim's C code needs, in one place (conventions habit 13). Port I/O
- * here runs natively in a plain VM; in a TD it raises #VE, which the #VE handler will turn into
+ * The x86 instructions the shim's C code needs, in one place (safe-C rule 13, docs/safe-c.md). Port
+ * I/O here runs natively in a plain VM; in a TD it raises #VE, which the #VE handler will turn into
  * TDG.VP.VMCALL<IO> (docs/shim.md, not yet done).
  */
 #ifndef TDSHIM_SHIM_ARCH_CPU_H

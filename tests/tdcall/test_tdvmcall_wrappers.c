@@ -423,7 +423,8 @@ static void test_tdcall_failure_is_device_error(void **state)
     assert_true(vs.raw == 0xC000010000000001ull);
 }
 
-/* ---- the register block is wiped after every executed call (habit 9) ----------------------- */
+/* ---- the register block is wiped after every executed call (safe-C rule 9, docs/safe-c.md)
+ * ----------------------- */
 
 /* Every register of the answer carries a recognisable VMM value (0xF00D...nn, nn = GPR number);
  * RAX is the TDCALL status, R10 the GHCI status. */
