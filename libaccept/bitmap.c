@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: BSD-2-Clause-Patent */
 /*
- * Accept-on-demand: the Linux unaccepted-memory table (tdx-abi.md §10.1) and a tracker over it.
- * Every table field is read with little-endian byte loads (safe-C rule 5, docs/safe-c.md); bits are
- * addressed byte by byte, so no alignment is assumed for the caller's buffer.
+ * Accept-on-demand: the Linux unaccepted-memory table (Linux include/linux/efi.h,
+ * efi_unaccepted_memory) and a tracker over it. Every table field is read with little-endian byte
+ * loads (safe-C rule 5, docs/safe-c.md); bits are addressed byte by byte, so no alignment is
+ * assumed for the caller's buffer.
  */
 #include "tdshim/accept_bitmap.h"
 

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: BSD-2-Clause-Patent */
 /*
  * The accept engine: map checks, the largest-page-first split, the lock-free chunk cursor shared
- * by the workers, and the fault handling of TDG.MEM.PAGE.ACCEPT (tdx-abi.md §1.3, §10.3).
+ * by the workers, and the fault handling of TDG.MEM.PAGE.ACCEPT (the Intel TDX Module ABI
+ * specification; Linux arch/x86/coco/tdx/tdx-shared.c).
  *
  * Work is cut into chunks: the intersection of one map range with one chunk-aligned window of
  * the address space. Chunk boundaries are aligned to the largest page in use, so the split of a

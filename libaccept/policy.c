@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: BSD-2-Clause-Patent */
 /*
  * Policy "accept up to a limit" (issue 6; td-shim's lazy-accept keeps all but the first 256 MiB
- * unaccepted, td-shim-formats.md 1.5). Both limits reduce to one address cut because the map is
- * sorted: the accepted part is map ∩ [0, cut), the rest is returned as ranges.
+ * unaccepted, td-shim td-shim/src/bin/td-shim/memory.rs). Both limits reduce to one address cut
+ * because the map is sorted: the accepted part is map ∩ [0, cut), the rest is returned as ranges.
  */
 #include "tdshim/accept.h"
 

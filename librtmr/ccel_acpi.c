@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: BSD-2-Clause-Patent */
-/* CCEL ACPI table (tdx-abi.md 9.1): build, and validate an untrusted one. */
+/* CCEL ACPI table (ACPI 6.5 CCEL table; td-shim doc/tdshim_spec.md): build, and validate an
+ * untrusted one. */
 #include "tdshim/ccel.h"
 
 static const uint8_t ccel_sig[4] = {'C', 'C', 'E', 'L'};

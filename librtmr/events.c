@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: BSD-2-Clause-Patent */
 /*
- * The events the shim records: td-shim's descriptors (td-shim-formats.md 1.6, tdx-abi.md 9.5) and
- * OVMF's Linux direct-boot blobs (EDK2 OvmfPkg BlobMeasurementLibTdx: PCR 4 -> MR 2,
+ * The events the shim records: td-shim's descriptors (td-shim cc-measurement and
+ * td-shim/src/event_log.rs, the TCG PC Client Platform Firmware Profile, event types) and OVMF's
+ * Linux direct-boot blobs (EDK2 OvmfPkg BlobMeasurementLibTdx: PCR 4 -> MR 2,
  * EV_PLATFORM_CONFIG_FLAGS, event data = UTF-16 blob name) and QEMU's ACPI data (EDK2 OvmfPkg
  * QemuFwCfgAcpi.c: PCR 1 -> MR 1, EV_PLATFORM_CONFIG_FLAGS, event data "ACPI DATA").
  */

@@ -39,7 +39,8 @@ static tds_status fail(ccel_parse_error *err, tds_status s, size_t off, uint32_t
     return s;
 }
 
-/* First entry: TCG_PCR_EVENT carrying TCG_EfiSpecIDEvent (tdx-abi.md 9.2). */
+/* First entry: TCG_PCR_EVENT carrying TCG_EfiSpecIDEvent (the TCG PC Client Platform Firmware
+ * Profile, crypto-agile event log). */
 static tds_status parse_spec_id(tds_cursor *c, ccel_spec_id *spec, ccel_parse_error *err)
 {
     uint32_t index, type, size;

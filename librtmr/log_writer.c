@@ -35,7 +35,7 @@ tds_status ccel_log_init(ccel_log *log, tds_mut_bytes area, tds_bytes vendor_inf
         s = tds_writer_zero(&w, 20);
     if (s == TDS_OK)
         s = tds_writer_le32(&w, (uint32_t)spec_size);
-    /* TCG_EfiSpecIDEvent (tdx-abi.md 9.2). */
+    /* TCG_EfiSpecIDEvent (the TCG PC Client Platform Firmware Profile, crypto-agile event log). */
     if (s == TDS_OK)
         s = tds_writer_put(&w, spec_sig, sizeof spec_sig);
     if (s == TDS_OK)

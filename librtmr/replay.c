@@ -2,7 +2,8 @@
 /* Replay a validated log into the four RTMRs, verify against given values, diff two logs. */
 #include "tdshim/ccel.h"
 
-/* Does this event extend a register? (tdx-abi.md 9.4: not EV_NO_ACTION, MR 1..4.) */
+/* Does this event extend a register? (the Intel TDX Module ABI specification, TDG.MR.RTMR.EXTEND;
+ * TCG PFP log replay: not EV_NO_ACTION, MR 1..4.) */
 static bool extends(const ccel_event *ev, uint32_t *rtmr)
 {
     return ev->event_type != CCEL_EV_NO_ACTION && rtmr_mr_to_rtmr(ev->mr_index, rtmr) == TDS_OK;

@@ -12,7 +12,8 @@ tds_status rtmr_extend(const rtmr_extend_ops *ops, uint32_t rtmr, const rtmr_dig
     if (ops == NULL || ops->extend == NULL || digest == NULL || rtmr >= RTMR_COUNT) {
         return TDS_ERR_INVALID_ARG;
     }
-    /* tdx-abi.md 1.3: the extension data's GPA must be 64-byte aligned (and private: the stack). */
+    /* the Intel TDX Module ABI specification, the leaf's register interface: the extension data's
+     * GPA must be 64-byte aligned (and private: the stack). */
     rtmr_extend_buf buf;
     memset(&buf, 0, sizeof buf);
     memcpy(buf.digest, digest->b, RTMR_SHA384_SIZE);
@@ -51,7 +52,8 @@ rtmr_extend_ops rtmr_bank_ops(rtmr_bank *bank)
     return ops;
 }
 
-/* tdx-abi.md 9.3 (EDK2 CcMeasurement.h, TdTcg2Dxe MapPcrToMrIndex; td-shim spec table 3.5-3). */
+/* UEFI 2.10 EFI_CC_MEASUREMENT_PROTOCOL, TDX MR index mapping (EDK2 CcMeasurement.h, TdTcg2Dxe
+ * MapPcrToMrIndex; td-shim spec table 3.5-3). */
 static const rtmr_mr_info mr_table[RTMR_MR_COUNT] = {
     {"MRTD", RTMR_MR_MRTD, 0, 1u << 0, false},
     {"RTMR0", RTMR_MR_RTMR0, 0, (1u << 1) | (1u << 7), true},

@@ -231,7 +231,8 @@ uint64_t tdx_emu_dispatch(struct tdx_emu *emu, uint32_t vcpu_index, struct tdcal
         rax = TDX_VCPU_STATE_INCORRECT;
         goto out;
     }
-    /* RAX bits 63:24 reserved; only VM.RD knows version 1 (tdx-abi.md 1.1). */
+    /* RAX bits 63:24 reserved; only VM.RD knows version 1 (the Intel TDX Module ABI specification,
+     * TDCALL instruction). */
     if ((leaf_ver >> 24) != 0 || leaf >= TDCALL_LEAF_COUNT_ ||
         (version != 0 && !(leaf == TDCALL_LEAF_VM_RD && version == 1))) {
         rax = TDX_OPERAND_INVALID | TDX_OPERAND_ID_RAX;

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: BSD-2-Clause-Patent */
-/* Emulator: metadata fields for TDG.VM.RD/WR, TDG.VP.RD/WR, TDG.SYS.RD (tdx-abi.md 1.3). */
+/* Emulator: metadata fields for TDG.VM.RD/WR, TDG.VP.RD/WR, TDG.SYS.RD (the Intel TDX Module ABI
+ * specification, the leaf's register interface). */
 #include "emu_internal.h"
 
 static struct tdx_emu_field *find_field(const struct tdx_emu *emu, tdx_emu_scope scope, uint64_t id,

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: BSD-2-Clause-Patent */
-/* Emulator: private memory (ACCEPT, PAGE.ATTR.RD) and MapGPA conversions (tdx-abi.md 1.3, 3.4). */
+/* Emulator: private memory (ACCEPT, PAGE.ATTR.RD) and MapGPA conversions (the Intel TDX Module ABI
+ * specification; the GHCI specification, MapGPA). */
 #include "emu_internal.h"
 
 #define PAGES_PER_2M 512u

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: BSD-2-Clause-Patent */
-/* Emulator: measurement registers, TDREPORT and its MAC (tdx-abi.md 1.3 leaves 2, 4, 22; 1.5). */
+/* Emulator: measurement registers, TDREPORT and its MAC (the Intel TDX Module ABI specification:
+ * leaves 2, 4, 22; TDREPORT_STRUCT). */
 #include "emu_internal.h"
 
 #define RTMR_BUSY (TDX_OPERAND_BUSY | TDX_OPERAND_ID_RTMR)

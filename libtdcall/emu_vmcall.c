@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: BSD-2-Clause-Patent */
 /*
- * Emulator: TDG.VP.VMCALL (tdx-abi.md 3.1-3.3). The module part checks the GPR_SELECT mask and
- * builds the VMM's view (unexposed registers read as 0); the VMM part answers through the
- * embedder's hooks. Only exposed registers are copied back to the guest.
+ * Emulator: TDG.VP.VMCALL (the Intel TDX GHCI specification: register use, sub-functions, status
+ * codes). The module part checks the GPR_SELECT mask and builds the VMM's view (unexposed registers
+ * read as 0); the VMM part answers through the embedder's hooks. Only exposed registers are copied
+ * back to the guest.
  */
 #include "emu_internal.h"
 

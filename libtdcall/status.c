@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-2-Clause-Patent */
-/* The one decoder of TDCALL RAX and TDVMCALL R10 (safe-C rule 2 (docs/safe-c.md); tdx-abi.md
- * 2, 3.3). */
+/* The one decoder of TDCALL RAX and TDVMCALL R10 (safe-C rule 2, docs/safe-c.md; TDX module
+ * include/tdx_api_defs.h api_error_code_t, and the GHCI specification's status codes). */
 #include "tdshim/tdcall.h"
 #include "tdshim/tdvmcall.h"
 

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: BSD-2-Clause-Patent */
-/* Typed wrappers for the guest TDCALL leaves of TDX module 1.5 (tdx-abi.md 1.2-1.5). */
+/* Typed wrappers for the guest TDCALL leaves of TDX module 1.5 (TDX module source
+ * include/tdx_api_defs.h; the Intel TDX Module ABI specification). */
 #include "tdcall_internal.h"
 
 tds_status tdcall_exec(struct tdcall_regs *r, tdcall_status *hw, tdcall_status *st)

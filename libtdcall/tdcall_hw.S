@@ -4,7 +4,7 @@
  *
  *   uint64_t tdcall_raw(struct tdcall_regs *regs);     SysV x86-64, regs in RDI
  *
- * Register contract (tdx-abi.md 1.1, 3.1):
+ * Register contract (the Intel TDX Module ABI specification, TDCALL; the GHCI specification):
  *   - Loads RAX RCX RDX RBX RSI RDI R8..R15 from *regs (offsets from tdcall_regs_offsets.h,
  *     asserted against offsetof() in tdshim/tdcall.h), executes TDCALL, stores the same 14
  *     registers back into *regs and returns RAX.

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: BSD-2-Clause-Patent */
 /*
- * GHCI TDG.VP.VMCALL sub-functions (tdx-abi.md 3). The VMM is hostile: each call exposes only
- * R10, R11 and its own argument registers, every output is range-checked before use, and the
- * register block is wiped afterwards.
+ * GHCI TDG.VP.VMCALL sub-functions (the Intel TDX GHCI specification, TDG.VP.VMCALL). The VMM is
+ * hostile: each call exposes only R10, R11 and its own argument registers, every output is
+ * range-checked before use, and the register block is wiped afterwards.
  */
 #include "tdcall_internal.h"
 
@@ -243,7 +243,8 @@ tds_status tdvmcall_map_gpa(uint64_t gpa, uint64_t size, uint64_t *done, tdvmcal
             }
             break;
         }
-        /* R11 is untrusted: it must lie inside what is still to do (tdx-abi.md 3.4). */
+        /* R11 is untrusted: it must lie inside what is still to do (the Intel TDX GHCI
+         * specification, MapGPA; Linux arch/x86/coco/tdx/tdx.c tdx_map_gpa). */
         if (resume < start || resume >= end || !tds_is_aligned_u64(resume, TDCALL_PAGE_SIZE_4K)) {
             s = TDS_ERR_VMM;
             break;

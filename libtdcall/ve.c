@@ -2,8 +2,8 @@
 /*
  * The #VE handler core (tdx_ve.h): per exit reason, validate VEINFO, emulate through the typed
  * TDVMCALL wrappers on a copy of the registers, and commit the copy only when everything
- * succeeded. Facts: tdx-abi.md 1.3 (VEINFO), 3.2 (sub-functions), 3.6 (exits, I/O exit
- * qualification).
+ * succeeded. Facts: the Intel TDX Module ABI specification (TDG.VP.VEINFO.GET), the GHCI
+ * specification (sub-functions, exits, I/O exit qualification).
  */
 #include "tdshim/mem.h"
 #include "tdshim/tdx_ve.h"

@@ -2,7 +2,7 @@
 /* Accessors over a checked view. They re-read the validated bytes through a cursor. */
 #include "tdhob_internal.h"
 
-/* td-shim GUIDs (tdx-abi.md 5.5). */
+/* td-shim GUIDs (td-shim doc/tdshim_spec.md, GUID HOBs). */
 const tds_guid tdhob_guid_acpi_table =
     TDS_GUID_INIT(0x6a0c5870u, 0xd4edu, 0x44f4u, 0xa1, 0x35, 0xdd, 0x23, 0x8b, 0x6f, 0x0c, 0x8d);
 const tds_guid tdhob_guid_e820_table =

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: BSD-2-Clause-Patent */
 /*
- * Payload HOB builder (td-shim-formats.md 1.11). Reserve-then-write (safe-C rule 10,
- * docs/safe-c.md): every add checks its whole size against the space left (minus the 8 bytes held
- * back for END) before writing anything; errors stick (safe-C rule 11, docs/safe-c.md).
+ * Payload HOB builder (td-shim doc/tdshim_spec.md, payload hand-off). Reserve-then-write (safe-C
+ * rule 10, docs/safe-c.md): every add checks its whole size against the space left (minus the 8
+ * bytes held back for END) before writing anything; errors stick (safe-C rule 11, docs/safe-c.md).
  */
 #include "tdhob_internal.h"
 

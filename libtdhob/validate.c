@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: BSD-2-Clause-Patent */
 /*
- * TD HOB validator (tdx-abi.md 5.3/5.4; td-shim-formats.md 1.4). Every rule is listed in
- * docs/libtdhob.md. All reads go through tds_cursor; nothing is cast.
+ * TD HOB validator (the UEFI PI specification vol. 3, HOB list rules; edk2
+ * MdePkg/Include/Pi/PiHob.h/5.4; td-shim td-shim-interface/src/td_uefi_pi/hob.rs). Every rule is
+ * listed in docs/libtdhob.md. All reads go through tds_cursor; nothing is cast.
  *
  * One walk checks every HOB on its own and records each resource descriptor in the caller's
  * scratch; the overlap rule ("no overlap with an earlier resource of the same space") is then

@@ -1,12 +1,13 @@
 /* SPDX-License-Identifier: BSD-2-Clause-Patent */
 /*
- * Pool life cycle: private -> shared at init, shared -> private at release (tdx-abi.md 3.4, 4).
- * Ordering follows Linux: to shared = scrub, PTEs shared + TLB flush, MapGPA(shared); to private
- * = MapGPA(private), ACCEPT, PTEs private + TLB flush, scrub. MapGPA's retry rule and the check
- * of the VMM's resume addresses belong to the map_gpa op (libtdcall's tdvmcall_map_gpa); the
- * library only decides what to do when a conversion fails. Any failure of a conversion to
- * shared is rolled back by the conversion to private; when that fails too, the pool is BROKEN
- * and keeps its pages out of use until a release succeeds.
+ * Pool life cycle: private -> shared at init, shared -> private at release (the Intel TDX GHCI
+ * specification, MapGPA; Linux arch/x86/coco/tdx/tdx.c tdx_map_gpa, 4). Ordering follows Linux: to
+ * shared = scrub, PTEs shared + TLB flush, MapGPA(shared); to private = MapGPA(private), ACCEPT,
+ * PTEs private + TLB flush, scrub. MapGPA's retry rule and the check of the VMM's resume addresses
+ * belong to the map_gpa op (libtdcall's tdvmcall_map_gpa); the library only decides what to do when
+ * a conversion fails. Any failure of a conversion to shared is rolled back by the conversion to
+ * private; when that fails too, the pool is BROKEN and keeps its pages out of use until a release
+ * succeeds.
  */
 #include "vshared_internal.h"
 

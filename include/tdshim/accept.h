@@ -2,11 +2,11 @@
 /*
  * libaccept: the page-accept engine. Contract: docs/libaccept.md.
  *
- * Accepts private memory with TDG.MEM.PAGE.ACCEPT (tdx-abi.md §1.3) through an accept op the
- * caller supplies, largest page size first, in parallel on as many workers as the caller's
- * parallel-run op provides (no cap). The library never talks to the TDX module itself and does
- * not depend on libtdcall; the real accept op over libtdcall is the separate adapter library
- * accept_tdcall (tdshim/accept_tdcall.h).
+ * Accepts private memory with TDG.MEM.PAGE.ACCEPT (the Intel TDX Module ABI specification, the
+ * leaf's register interface) through an accept op the caller supplies, largest page size first, in
+ * parallel on as many workers as the caller's parallel-run op provides (no cap). The library never
+ * talks to the TDX module itself and does not depend on libtdcall; the real accept op over
+ * libtdcall is the separate adapter library accept_tdcall (tdshim/accept_tdcall.h).
  *
  * Ownership: every structure here is caller-owned storage. The engine keeps no pointer into the
  * caller's range array after a call returns. One accept_ctx runs one call at a time (the engine
@@ -35,7 +35,7 @@ uint32_t accept_api_version(void);
 /*
  * Default work-sharing chunk: 2 MiB. Taking a chunk is one atomic add (~0.1-1 us) against a
  * ~200 us 2 MiB accept, so small chunks cost nothing and balance best (bench_accept; td-shim and
- * OVMF hand out fixed 32 MiB chunks round-robin, td-shim-formats.md 1.5).
+ * OVMF hand out fixed 32 MiB chunks round-robin, td-shim td-shim/src/bin/td-shim/memory.rs).
  */
 #define ACCEPT_DEFAULT_CHUNK (2ull << 20)
 /* Default bounded retries after OPERAND_BUSY (td-shim retries 5 times, EDK2 3; §10.3). */

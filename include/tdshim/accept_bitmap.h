@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: BSD-2-Clause-Patent */
 /*
  * libaccept: accept-on-demand. Builds and maintains a bitmap in the Linux unaccepted-memory
- * table format (tdx-abi.md §10.1; Linux include/linux/efi.h struct efi_unaccepted_memory):
+ * table format (Linux include/linux/efi.h, efi_unaccepted_memory; Linux include/linux/efi.h struct
+ * efi_unaccepted_memory):
  *
  *   off 0  u32 version = 1      off 4  u32 unit_size = 2 MiB
  *   off 8  u64 phys_base        off 16 u64 size (bitmap bytes)     off 24 bitmap

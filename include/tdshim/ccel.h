@@ -3,8 +3,8 @@
  * The confidential-computing event log (TCG2 crypto-agile format, SHA-384 only, PCR field read as
  * CC MR index) and the CCEL ACPI table. Part of librtmr; contract: docs/librtmr.md.
  *
- * Facts: tdx-abi.md 9.1 (CCEL table), 9.2 (log format), 9.4 (replay), 9.5 (event types);
- * td-shim-formats.md 1.6 (what td-shim writes).
+ * Facts: ACPI 6.5 (the CCEL table); the TCG PC Client Platform Firmware Profile (log format,
+ * replay, event types); td-shim cc-measurement and td-shim/src/event_log.rs (what td-shim writes).
  *
  * Writer: the caller owns the log buffer; ccel_log_* only write inside it. Every measured event
  * goes reserve -> extend -> commit (safe-C rule 10, docs/safe-c.md): an event that does not fit is
@@ -176,7 +176,8 @@ ccel_iter ccel_iter_make(const ccel_view *view);
 /* Next CC event; TDS_ERR_NOT_FOUND after the last one. */
 TDS_MUST_USE tds_status ccel_iter_next(ccel_iter *it, ccel_event *ev);
 
-/* ---- Replay and verify (tdx-abi.md 9.4) ------------------------------------------------------ */
+/* ---- Replay and verify ----------------------------------------------------------------------- */
+/* Source: the Intel TDX Module ABI specification, TDG.MR.RTMR.EXTEND; TCG PFP log replay. */
 
 /* Fold every non-EV_NO_ACTION event with MR 1..4 into a zeroed bank. */
 TDS_MUST_USE tds_status ccel_replay(const ccel_view *view, rtmr_bank *out);
@@ -214,7 +215,8 @@ TDS_MUST_USE tds_status ccel_verify(const ccel_view *view, const rtmr_bank *expe
  */
 TDS_MUST_USE tds_status ccel_diff(const ccel_view *a, const ccel_view *b, uint32_t *first);
 
-/* ---- CCEL ACPI table (tdx-abi.md 9.1) ------------------------------------------------------- */
+/* ---- CCEL ACPI table ------------------------------------------------------------------------- */
+/* Source: ACPI 6.5 CCEL table; td-shim doc/tdshim_spec.md. */
 
 #define CCEL_ACPI_SIZE 56u
 #define CCEL_ACPI_REVISION 1u

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: BSD-2-Clause-Patent */
 /*
- * The events the shim records, bit-compatible with td-shim (td-shim-formats.md 1.6) and with
- * what OVMF records for a Linux direct boot (EDK2 BlobMeasurementLibTdx) and for QEMU's ACPI tables
- * (EDK2 QemuFwCfgAcpi.c). Each helper hashes the
+ * The events the shim records, bit-compatible with td-shim (td-shim cc-measurement and
+ * td-shim/src/event_log.rs) and with what OVMF records for a Linux direct boot (EDK2
+ * BlobMeasurementLibTdx) and for QEMU's ACPI tables (EDK2 QemuFwCfgAcpi.c). Each helper hashes the
  * measured bytes with SHA-384, extends through ops and logs (reserve -> extend -> commit, see
  * ccel_log_measure). The exact digest input and event data of each is in docs/librtmr.md so a
  * verifier can compute reference values.

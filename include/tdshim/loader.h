@@ -7,7 +7,7 @@
  *
  * Formats: ELF64 (System V gABI, x86-64 psABI: only R_X86_64_RELATIVE and R_X86_64_NONE) and
  * PE32+ (PE/COFF: optional-header magic 0x20B, base relocations IMAGE_REL_BASED_DIR64 and
- * IMAGE_REL_BASED_ABSOLUTE). Facts: shared reference td-shim-formats.md section 1.11.
+ * IMAGE_REL_BASED_ABSOLUTE). Facts: td-shim doc/tdshim_spec.md, payload hand-off.
  *
  * Ownership and trust:
  *  - `image` is untrusted (the VMM may have placed it). It MUST be private memory the VMM can no
@@ -150,11 +150,11 @@ tds_status ldr_reason_status(ldr_reason r);
 const char *ldr_reason_str(ldr_reason r);
 
 /*
- * Entry ABI as td-shim uses it (td-shim-formats.md 1.11): the payload is called as
- * entry(hob, payload_base). ELF: System V AMD64 (RDI, RSI). PE: Microsoft x64 (RCX, RDX, and the
- * caller reserves 32 bytes of shadow space above the return address). Both: RSP % 16 == 0 at the
- * call instruction (so RSP % 16 == 8 at entry), direction flag clear, interrupts off.
- * The jump itself is the shim's (assembly); this struct tells it which registers to load.
+ * Entry ABI as td-shim uses it (td-shim doc/tdshim_spec.md, payload hand-off): the payload is
+ * called as entry(hob, payload_base). ELF: System V AMD64 (RDI, RSI). PE: Microsoft x64 (RCX, RDX,
+ * and the caller reserves 32 bytes of shadow space above the return address). Both: RSP % 16 == 0
+ * at the call instruction (so RSP % 16 == 8 at entry), direction flag clear, interrupts off. The
+ * jump itself is the shim's (assembly); this struct tells it which registers to load.
  */
 typedef enum ldr_reg {
     LDR_REG_RDI = 0,

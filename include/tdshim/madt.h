@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-2-Clause-Patent */
 /*
  * MADT ("APIC") builder with the ACPI Multiprocessor Wakeup structure (type 0x10; ACPI 6.4+
- * 5.2.12.19, tdx-abi.md 8.1, td-shim-formats.md 1.7). Output goes to a caller buffer; nothing is
+ * 5.2.12.19; td-shim td-shim/src/bin/td-shim/acpi.rs). Output goes to a caller buffer; nothing is
  * written unless the whole table fits (reserve, then write).
  */
 #ifndef TDSHIM_MADT_H

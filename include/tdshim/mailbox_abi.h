@@ -5,7 +5,7 @@
  * in mailbox_fw.h and mailbox_os.h lock their offsets to these numbers with TDS_ASSERT_OFFSET, so
  * the C and assembly views cannot drift apart (safe-C rule 6, docs/safe-c.md).
  *
- * Spec: ACPI 6.4+ 5.2.12.19 (Multiprocessor Wakeup Structure and mailbox); tdx-abi.md 8.2.
+ * Spec: ACPI 6.4+ 5.2.12.19 (Multiprocessor Wakeup Structure and mailbox).
  */
 #ifndef TDSHIM_MAILBOX_ABI_H
 #define TDSHIM_MAILBOX_ABI_H

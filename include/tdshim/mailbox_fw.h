@@ -2,10 +2,11 @@
 /*
  * Firmware-phase mailbox: the BSP gives commands to parked APs.
  *
- * Memory: one mbox_fw_slot per vCPU (index = VCPU_INDEX, tdx-abi.md 7.2), in caller-owned private
- * TD memory, 64-byte aligned, ZERO before any AP enters mbox_fw_ap_loop (fresh TD memory is; or
- * the BSP calls mbox_fw_slots_reset before releasing the APs). Slot 0 belongs to the BSP and is
- * unused. There is no AP limit below UINT32_MAX: the caller sizes the array for the TD's vCPUs.
+ * Memory: one mbox_fw_slot per vCPU (index = VCPU_INDEX, the TDVF design guide, BSP and APs), in
+ * caller-owned private TD memory, 64-byte aligned, ZERO before any AP enters mbox_fw_ap_loop (fresh
+ * TD memory is; or the BSP calls mbox_fw_slots_reset before releasing the APs). Slot 0 belongs to
+ * the BSP and is unused. There is no AP limit below UINT32_MAX: the caller sizes the array for the
+ * TD's vCPUs.
  *
  * Protocol and ordering (docs/libmailbox.md "Firmware mailbox"): per slot, the BSP writes the
  * command fields (relaxed atomic stores), then release-stores seq+1. The AP acquire-loads seq;

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-2-Clause-Patent */
 /*
- * OS-phase mailbox: the ACPI Multiprocessor Wakeup mailbox (ACPI 6.4+ 5.2.12.19; tdx-abi.md 8.2)
+ * OS-phase mailbox: the ACPI Multiprocessor Wakeup mailbox (ACPI 6.4+ 5.2.12.19)
  * through which the OS (Linux arch/x86/kernel/acpi/madt_wakeup.c) starts the APs.
  *
  * Protocol (docs/libmailbox.md "OS mailbox"): the OS writes apic_id and wakeup_vector, then

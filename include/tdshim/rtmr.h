@@ -4,7 +4,8 @@
  * (MR) index table. The event log (writer, reader, replay) and the CCEL ACPI table are in
  * tdshim/ccel.h; the event helpers in tdshim/ccel_events.h. Contract: docs/librtmr.md.
  *
- * Facts: tdx-abi.md 1.3 (TDG.MR.RTMR.EXTEND), 9.3 (MR index mapping), 9.4 (extend semantics).
+ * Facts: the Intel TDX Module ABI specification (TDG.MR.RTMR.EXTEND and its extend semantics);
+ * UEFI 2.10 EFI_CC_MEASUREMENT_PROTOCOL (the MR index mapping).
  */
 #ifndef TDSHIM_RTMR_H
 #define TDSHIM_RTMR_H
@@ -138,7 +139,8 @@ uint32_t rtmr_sha384_impl_auto(void);
 /* "auto", "scalar", "avx", "avx2"; "?" for an unknown value. Never NULL. */
 const char *rtmr_sha384_impl_name(uint32_t impl);
 
-/* ---- Extend (TDG.MR.RTMR.EXTEND, tdx-abi.md 1.3) -------------------------------------------- */
+/* ---- Extend ---------------------------------------------------------------------------------- */
+/* Source: the Intel TDX Module ABI specification, TDG.MR.RTMR.EXTEND. */
 
 /*
  * The 48-byte extension data, in a 64-byte-aligned, 64-byte buffer: the TDX module rejects a GPA
@@ -167,7 +169,8 @@ typedef struct rtmr_extend_ops {
 TDS_MUST_USE tds_status rtmr_extend(const rtmr_extend_ops *ops, uint32_t rtmr,
                                     const rtmr_digest *digest);
 
-/* Software model of the four registers: what a verifier replays (tdx-abi.md 9.4). */
+/* Software model of the four registers: what a verifier replays (the Intel TDX Module ABI
+ * specification, TDG.MR.RTMR.EXTEND; TCG PFP log replay). */
 typedef struct rtmr_bank {
     rtmr_digest r[RTMR_COUNT];
 } rtmr_bank;
@@ -179,7 +182,8 @@ TDS_MUST_USE tds_status rtmr_bank_extend(rtmr_bank *bank, uint32_t rtmr, const r
 /* An rtmr_extend_ops whose op extends *bank (a host-side model of the TDX module). */
 rtmr_extend_ops rtmr_bank_ops(rtmr_bank *bank);
 
-/* ---- MR index table (tdx-abi.md 9.3) --------------------------------------------------------- */
+/* ---- MR index table -------------------------------------------------------------------------- */
+/* Source: UEFI 2.10 EFI_CC_MEASUREMENT_PROTOCOL, TDX MR index mapping. */
 
 /* CC MR indexes as used in the event log's MrIndex field. */
 enum {

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: BSD-2-Clause-Patent */
 /*
  * The real extend op: rtmr_extend_ops wired to libtdcall's tdcall_mr_rtmr_extend
- * (TDG.MR.RTMR.EXTEND, tdx-abi.md 1.3). Target `rtmr_tdcall` (links rtmr and tdcall; the firmware
- * also links tdcall_hw, host tests tdcall_emu_backend). Contract: docs/librtmr.md.
+ * (TDG.MR.RTMR.EXTEND, the Intel TDX Module ABI specification, the leaf's register interface).
+ * Target `rtmr_tdcall` (links rtmr and tdcall; the firmware also links tdcall_hw, host tests
+ * tdcall_emu_backend). Contract: docs/librtmr.md.
  */
 #ifndef TDSHIM_RTMR_TDCALL_H
 #define TDSHIM_RTMR_TDCALL_H

@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: BSD-2-Clause-Patent */
 /*
- * libtdcall: typed wrappers for every guest TDCALL leaf of TDX module 1.5 (reference tdx-abi.md
- * section 1) and the one decoder of the completion status (section 2). The GHCI TDG.VP.VMCALL
- * sub-functions are in tdshim/tdvmcall.h, the TDX-module emulator in tdshim/tdx_emu.h.
- * Contract: docs/libtdcall.md.
+ * libtdcall: typed wrappers for every guest TDCALL leaf of TDX module 1.5 (the Intel TDX Module ABI
+ * and GHCI specifications section 1) and the one decoder of the completion status (section 2). The
+ * GHCI TDG.VP.VMCALL sub-functions are in tdshim/tdvmcall.h, the TDX-module emulator in
+ * tdshim/tdx_emu.h. Contract: docs/libtdcall.md.
  *
  * Trust: the TDX module is trusted (its outputs are still sanity-checked where cheap); the VMM
  * is not (see tdvmcall.h). Buffer arguments are passed to the module as guest-physical
@@ -79,7 +79,8 @@ TDS_ASSERT_SIZE(struct tdcall_regs, TDCALL_REGS_SIZE);
  */
 uint64_t tdcall_raw(struct tdcall_regs *regs);
 
-/* ---- Leaf numbers (tdx-abi.md 1.2) --------------------------------------------------------- */
+/* ---- Leaf numbers ---------------------------------------------------------------------------- */
+/* Source: TDX module source include/tdx_api_defs.h, tdcall_leaf_opcode_t. */
 
 enum tdcall_leaf {
     TDCALL_LEAF_VP_VMCALL = 0,
@@ -106,7 +107,8 @@ enum tdcall_leaf {
     TDCALL_LEAF_COUNT_ = 28 /* bound for per-leaf tables; not a leaf */
 };
 
-/* ---- Completion status (tdx-abi.md 2) ------------------------------------------------------ */
+/* ---- Completion status ----------------------------------------------------------------------- */
+/* Source: TDX module source include/tdx_api_defs.h, api_error_code_t. */
 
 /* Raw values (operand id / level in the low 32 bits is 0 here). */
 #define TDX_SUCCESS 0x0000000000000000ull
@@ -130,7 +132,8 @@ enum tdcall_leaf {
 #define TDX_INVALID_CPUSVN 0xC000100000000000ull
 #define TDX_INVALID_REPORTMACSTRUCT 0xC000100100000000ull
 
-/* Operand ids carried in bits 31:0 of an error (tdx-abi.md 2.1). */
+/* Operand ids carried in bits 31:0 of an error (TDX module source include/tdx_api_defs.h,
+ * api_error_code_t). */
 #define TDX_OPERAND_ID_RAX 0u
 #define TDX_OPERAND_ID_RCX 1u
 #define TDX_OPERAND_ID_RDX 2u
@@ -180,7 +183,7 @@ tds_status tdcall_status_to_tds(tdcall_status st);
 
 /* ---- TDG.VP.INFO (leaf 1) ------------------------------------------------------------------ */
 
-/* TD ATTRIBUTES bits (tdx-abi.md 1.4). */
+/* TD ATTRIBUTES bits (Linux arch/x86/include/asm/shared/tdx.h, TD attributes). */
 #define TDX_ATTR_DEBUG (1ull << 0)
 #define TDX_ATTR_SEPT_VE_DISABLE (1ull << 28)
 #define TDX_ATTR_MIGRATABLE (1ull << 29)
@@ -193,7 +196,8 @@ struct tdcall_td_info {
     uint32_t num_vcpus;    /* R8[31:0] */
     uint32_t max_vcpus;    /* R8[63:32] */
     uint32_t vcpu_index;   /* R9[31:0], < num_vcpus (checked) */
-    uint64_t shared_mask;  /* 1 << (gpaw - 1) (tdx-abi.md 4) */
+    uint64_t shared_mask;  /* 1 << (gpaw - 1) (the Intel TDX Module ABI specification, GPAW and the
+                              shared bit) */
     uint64_t attributes;   /* RDX */
     bool sys_rd_available; /* R10 bit 0: TDG.SYS.RD/RDALL available */
 };
@@ -235,7 +239,9 @@ struct tdcall_ve_info {
 /* Read and invalidate the current #VE info. No valid info -> TDS_ERR_NOT_FOUND. */
 TDS_MUST_USE tds_status tdcall_vp_veinfo_get(struct tdcall_ve_info *out, tdcall_status *hw);
 
-/* ---- TDG.MR.REPORT (leaf 4) and TDREPORT_STRUCT (tdx-abi.md 1.5) -------------------------- */
+/* ---- TDG.MR.REPORT (leaf 4) and TDREPORT_STRUCT ---------------------------------------------- */
+/* Source: the Intel TDX Module ABI specification, TDREPORT_STRUCT; edk2
+ * MdePkg/Include/IndustryStandard/Tdx.h. */
 
 #define TDCALL_REPORTDATA_SIZE 64u
 #define TDCALL_TDREPORT_SIZE 1024u
@@ -442,7 +448,7 @@ TDS_MUST_USE tds_status tdcall_vp_invvpid(uint64_t flags, uint64_t gla, uint64_t
 
 /* ---- TDG.VP.VMCALL (leaf 0), raw form ------------------------------------------------------ */
 
-/* GPR_SELECT bits of RCX (tdx-abi.md 3.1). */
+/* GPR_SELECT bits of RCX (the Intel TDX GHCI specification, TDG.VP.VMCALL register use). */
 #define TDVMCALL_EXPOSE_RDX (1u << 2)
 #define TDVMCALL_EXPOSE_RBX (1u << 3)
 #define TDVMCALL_EXPOSE_RSI (1u << 6)

@@ -2,11 +2,11 @@
 /*
  * libtdhob: TD HOB validator and payload HOB builder. Contract: docs/libtdhob.md.
  *
- * Trust: the TD HOB comes from the VMM, which is outside the TCB (tdx-abi.md 5.1). The caller
- * MUST copy it into private memory it owns (and measure it) before calling tdhob_validate(), and
- * MUST NOT modify those bytes while a view on them is in use: the view borrows the caller's
- * buffer, it copies nothing. tdhob_validate() checks everything once; every accessor takes only
- * the checked view and never meets a byte the validator did not accept.
+ * Trust: the TD HOB comes from the VMM, which is outside the TCB (the TDVF design guide, TD HOB).
+ * The caller MUST copy it into private memory it owns (and measure it) before calling
+ * tdhob_validate(), and MUST NOT modify those bytes while a view on them is in use: the view
+ * borrows the caller's buffer, it copies nothing. tdhob_validate() checks everything once; every
+ * accessor takes only the checked view and never meets a byte the validator did not accept.
  *
  * Ownership: all storage (the HOB bytes, the sort scratch, the view, memory-map arrays, builder
  * buffers) belongs to the caller. The library allocates nothing, does not recurse and keeps no
@@ -303,7 +303,7 @@ uint32_t tdhob_gpaw(const tdhob_view *v);
 TDS_MUST_USE tds_status tdhob_find_guid(const tdhob_view *v, const tds_guid *name, size_t index,
                                         tds_bytes *data);
 
-/* td-shim GUIDs (tdx-abi.md 5.5). */
+/* td-shim GUIDs (td-shim doc/tdshim_spec.md, GUID HOBs). */
 extern const tds_guid tdhob_guid_acpi_table;
 extern const tds_guid tdhob_guid_e820_table;
 extern const tds_guid tdhob_guid_payload_info;
@@ -379,7 +379,7 @@ typedef struct tdhob_ram_summary {
 
 TDS_MUST_USE tds_status tdhob_ram_summary_get(const tdhob_view *v, tdhob_ram_summary *out);
 
-/* E820 form (tdx-abi.md 11.3; td-shim-formats.md 1.12). */
+/* E820 form (Linux Documentation/arch/x86/zero-page.rst, E820; td-shim td-shim/src/e820.rs). */
 #define TDHOB_E820_RAM 1u
 #define TDHOB_E820_RESERVED 2u
 #define TDHOB_E820_ACPI 3u
@@ -408,11 +408,11 @@ TDS_MUST_USE tds_status tdhob_e820_hob_entry(tds_bytes data, size_t index, tdhob
 size_t tdhob_e820_hob_count(tds_bytes data);
 
 /* ---------------------------------------------------------------------------------------------
- * Payload HOB builder (td-shim-formats.md 1.11). Writes into caller storage; 8 bytes are held
- * back from the start so tdhob_finish() can always append the END HOB. Any failed add leaves the
- * builder failed (errors stick: safe-C rule 11, docs/safe-c.md): later adds are refused and
- * tdhob_finish() returns the first error after zeroing the written bytes, so nothing half-built is
- * ever handed out.
+ * Payload HOB builder (td-shim doc/tdshim_spec.md, payload hand-off). Writes into caller storage; 8
+ * bytes are held back from the start so tdhob_finish() can always append the END HOB. Any failed
+ * add leaves the builder failed (errors stick: safe-C rule 11, docs/safe-c.md): later adds are
+ * refused and tdhob_finish() returns the first error after zeroing the written bytes, so nothing
+ * half-built is ever handed out.
  */
 typedef struct tdhob_builder {
     tds_mut_bytes buf;

@@ -1,10 +1,10 @@
 /* SPDX-License-Identifier: BSD-2-Clause-Patent */
 /*
  * Wire layouts of the HOBs libtdhob reads and writes (PI spec vol. 3; EDK2 MdePkg/Include/Pi/
- * PiHob.h; reference tdx-abi.md 5.4 and td-shim-formats.md 1.11). One definition per layout: the
- * parser and the builder take every field offset from these structs with offsetof(), and the
- * offsets are locked below. The structs are NEVER overlaid on untrusted bytes (safe-C rule 5,
- * docs/safe-c.md); fields are read with little-endian byte loads at these offsets.
+ * PiHob.h; edk2 MdePkg/Include/Pi/PiHob.h and td-shim doc/tdshim_spec.md, payload hand-off). One
+ * definition per layout: the parser and the builder take every field offset from these structs with
+ * offsetof(), and the offsets are locked below. The structs are NEVER overlaid on untrusted bytes
+ * (safe-C rule 5, docs/safe-c.md); fields are read with little-endian byte loads at these offsets.
  */
 #ifndef TDSHIM_TDHOB_WIRE_H
 #define TDSHIM_TDHOB_WIRE_H
@@ -18,7 +18,8 @@
 extern "C" {
 #endif
 
-/* HOB type codes (tdx-abi.md 5.3). */
+/* HOB type codes (the UEFI PI specification vol. 3, HOB list rules; edk2
+ * MdePkg/Include/Pi/PiHob.h). */
 #define TDHOB_TYPE_HANDOFF 0x0001u
 #define TDHOB_TYPE_MEMORY_ALLOCATION 0x0002u
 #define TDHOB_TYPE_RESOURCE_DESCRIPTOR 0x0003u
@@ -33,7 +34,7 @@ extern "C" {
 #define TDHOB_TYPE_UNUSED 0xFFFEu
 #define TDHOB_TYPE_END_OF_HOB_LIST 0xFFFFu
 
-/* Resource types (tdx-abi.md 5.4). 7 = MEMORY_UNACCEPTED (PI code-first BZ3937). */
+/* Resource types (edk2 MdePkg/Include/Pi/PiHob.h). 7 = MEMORY_UNACCEPTED (PI code-first BZ3937). */
 #define TDHOB_RES_SYSTEM_MEMORY 0u
 #define TDHOB_RES_MEMORY_MAPPED_IO 1u
 #define TDHOB_RES_IO 2u
@@ -176,7 +177,8 @@ TDS_ASSERT_OFFSET(tdhob_wire_cpu, size_of_memory_space, 8);
 TDS_ASSERT_OFFSET(tdhob_wire_cpu, size_of_io_space, 9);
 TDS_ASSERT_OFFSET(tdhob_wire_cpu, reserved, 10);
 
-/* td-shim payload info GUID HOB data (td-shim-formats.md 1.11, tdx-abi.md 5.5). */
+/* td-shim payload info GUID HOB data (td-shim doc/tdshim_spec.md, payload hand-off, td-shim
+ * doc/tdshim_spec.md, GUID HOBs). */
 typedef struct tdhob_wire_payload_info {
     uint32_t image_type;
     uint32_t reserved;
@@ -186,7 +188,8 @@ TDS_ASSERT_SIZE(tdhob_wire_payload_info, 16);
 TDS_ASSERT_OFFSET(tdhob_wire_payload_info, reserved, 4);
 TDS_ASSERT_OFFSET(tdhob_wire_payload_info, entry_point, 8);
 
-/* One E820 entry, packed (20 bytes; tdx-abi.md 11.3, td-shim-formats.md 1.12). */
+/* One E820 entry, packed (20 bytes; Linux Documentation/arch/x86/zero-page.rst, E820, td-shim
+ * td-shim/src/e820.rs). */
 typedef struct TDS_PACKED tdhob_wire_e820 {
     uint64_t addr;
     uint64_t size;

@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: BSD-2-Clause-Patent */
 /*
  * TDVF image metadata: the OVMF GUIDed footer table, the td-shim metadata pointer, the
- * TDVF_DESCRIPTOR and its TDVF_SECTIONs (tdx-abi.md 6.1-6.3, td-shim-formats.md 2.2-2.4).
+ * TDVF_DESCRIPTOR and its TDVF_SECTIONs (the TDVF design guide; edk2 ResetVectorVtf0.nasm.inc; QEMU
+ * hw/i386/pc_sysfw_ovmf.c and hw/i386/tdvf.c; td-shim td-shim-tools/src/linker.rs and
+ * td-shim-interface/src/metadata.rs).
  *
  * One reader and one checker for three users: the image builder's self-check, the reference-MRTD
  * and RTMR tool, and the shim reading its own metadata (tdvf_image_size_from_top, tdvf_open,
@@ -18,7 +20,9 @@
 extern "C" {
 #endif
 
-/* Fixed tail of the image, counted back from its end (tdx-abi.md 6.1, td-shim-formats.md 2.2). */
+/* Fixed tail of the image, counted back from its end (edk2
+ * OvmfPkg/ResetVector/Ia16/ResetVectorVtf0.nasm.inc; QEMU hw/i386/pc_sysfw_ovmf.c, td-shim
+ * td-shim-tools/src/linker.rs, image tail). */
 #define TDVF_TAIL_RESET_VECTOR 0x10u /* 16 bytes of code at 0xFFFFFFF0 */
 #define TDVF_TAIL_VTF_SIG 0x14u      /* 'V','T','F',0 */
 #define TDVF_TAIL_TDSHIM_PTR 0x20u   /* u32: descriptor offset from the image start (td-shim) */
@@ -67,7 +71,8 @@ extern const tds_guid tdvf_guid_ovmf_footer;  /* 96b582de-1fb2-45f7-baea-a366c55
 extern const tds_guid tdvf_guid_metadata_off; /* e47a6535-984a-4798-865e-4685a7bf8ec2 */
 extern const tds_guid tdvf_guid_metadata_hdr; /* e9eaf9f3-168e-44d5-a8eb-7f4d8738f6ae */
 
-/* One TDVF_SECTION, decoded (the wire layout is 32 bytes, see tdx-abi.md 6.2). */
+/* One TDVF_SECTION, decoded (the wire layout is 32 bytes, see the TDVF design guide,
+ * TDVF_DESCRIPTOR and TDVF_SECTION; QEMU hw/i386/tdvf.c). */
 typedef struct tdvf_section {
     uint32_t data_offset;
     uint32_t raw_size;
@@ -128,7 +133,7 @@ TDS_MUST_USE tds_status tdvf_parse(tds_bytes image, uint32_t desc_offset, tdvf_m
  */
 TDS_MUST_USE tds_status tdvf_check_qemu(const tdvf_meta *m, uint64_t image_size, tdvf_error *err);
 
-/* td-shim's validate_sections rules (td-shim-formats.md 2.3). */
+/* td-shim's validate_sections rules (td-shim td-shim-interface/src/metadata.rs). */
 TDS_MUST_USE tds_status tdvf_check_tdshim(const tdvf_meta *m, uint64_t image_size, tdvf_error *err);
 
 /*

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-2-Clause-Patent */
 /*
- * libtdcall: GHCI TDG.VP.VMCALL sub-functions (reference tdx-abi.md section 3). The VMM is
- * untrusted: every wrapper exposes only the registers its call needs (R10, R11 and its
+ * libtdcall: GHCI TDG.VP.VMCALL sub-functions (the Intel TDX GHCI specification, TDG.VP.VMCALL).
+ * The VMM is untrusted: every wrapper exposes only the registers its call needs (R10, R11 and its
  * arguments; never RBP), zeroes the rest, range-checks every value the VMM returns before
  * using it, and wipes its register block afterwards. Contract: docs/libtdcall.md.
  *
@@ -20,7 +20,7 @@
 extern "C" {
 #endif
 
-/* Sub-function numbers (R11, tdx-abi.md 3.2). */
+/* Sub-function numbers (R11, the Intel TDX GHCI specification, sub-functions). */
 enum tdvmcall_subfn {
     TDVMCALL_CPUID = 0x0A,
     TDVMCALL_HLT = 0x0C,
@@ -37,7 +37,8 @@ enum tdvmcall_subfn {
     TDVMCALL_SERVICE = 0x10005
 };
 
-/* GHCI status values (R10 out, tdx-abi.md 3.3). */
+/* GHCI status values (R10 out, the Intel TDX GHCI specification, status codes; Linux
+ * arch/x86/include/asm/shared/tdx.h). */
 #define TDVMCALL_STATUS_SUCCESS 0x0000000000000000ull
 #define TDVMCALL_STATUS_RETRY 0x0000000000000001ull
 #define TDVMCALL_STATUS_INVALID_OPERAND 0x8000000000000000ull
@@ -103,11 +104,12 @@ TDS_MUST_USE tds_status tdvmcall_wbinvd(bool invalidate, tdvmcall_status *vs);
 /* ---- GHCI services ------------------------------------------------------------------------- */
 
 /*
- * MapGPA with the retry rule of tdx-abi.md 3.4: gpa (shared bit set = to shared, clear = to
- * private) and size 4 KiB aligned and non-zero, gpa + size must not wrap and stay < 2^52.
- * On RETRY the VMM's resume address (R11) must be 4 KiB aligned and inside [start, end), else
- * TDS_ERR_VMM; three consecutive retries without progress -> TDS_ERR_VMM. `done` (optional)
- * receives the GPA up to which the VMM confirmed progress whenever the call was executed.
+ * MapGPA with the retry rule of the Intel TDX GHCI specification, MapGPA; Linux
+ * arch/x86/coco/tdx/tdx.c tdx_map_gpa: gpa (shared bit set = to shared, clear = to private) and
+ * size 4 KiB aligned and non-zero, gpa + size must not wrap and stay < 2^52. On RETRY the VMM's
+ * resume address (R11) must be 4 KiB aligned and inside [start, end), else TDS_ERR_VMM; three
+ * consecutive retries without progress -> TDS_ERR_VMM. `done` (optional) receives the GPA up to
+ * which the VMM confirmed progress whenever the call was executed.
  */
 #define TDVMCALL_MAP_GPA_MAX_STALLS 3u
 TDS_MUST_USE tds_status tdvmcall_map_gpa(uint64_t gpa, uint64_t size, uint64_t *done,
@@ -116,7 +118,8 @@ TDS_MUST_USE tds_status tdvmcall_map_gpa(uint64_t gpa, uint64_t size, uint64_t *
 /* GetQuote: shared GPA of a 4 KiB-aligned buffer, size a non-zero multiple of 4 KiB; the GPA
  * below 2^52 (else TDS_ERR_INVALID_ARG), gpa + size must not wrap (TDS_ERR_OVERFLOW) and must be
  * <= 2^52 (TDS_ERR_OUT_OF_BOUNDS), as for MapGPA.
- * RETRY -> TDS_ERR_BUSY. Completion is signalled in the buffer (tdx-abi.md 3.5). */
+ * RETRY -> TDS_ERR_BUSY. Completion is signalled in the buffer (the Intel TDX GHCI specification,
+ * GetQuote). */
 TDS_MUST_USE tds_status tdvmcall_get_quote(uint64_t shared_gpa, uint64_t size, tdvmcall_status *vs);
 
 /*

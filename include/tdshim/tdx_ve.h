@@ -1,11 +1,12 @@
 /* SPDX-License-Identifier: BSD-2-Clause-Patent */
 /*
- * libtdcall: the #VE (virtualization exception, vector 20) handler core (tdx-abi.md 1.3
- * TDG.VP.VEINFO.GET, 3.2 GHCI sub-functions, 3.6 the #VE exits a guest must handle). Pure C,
- * freestanding-clean: the caller (an IDT stub) supplies the interrupted register state, the
- * VEINFO it read FIRST (the TDX module turns a second #VE into #DF until VEINFO.GET has been
- * called) and the code bytes at RIP; the core emulates the instruction through the typed
- * TDVMCALL wrappers (tdvmcall.h) and returns the new register state, RIP stepped over it.
+ * libtdcall: the #VE (virtualization exception, vector 20) handler core (the Intel TDX Module ABI
+ * specification, TDG.VP.VEINFO.GET; the GHCI specification, sub-functions; Linux
+ * arch/x86/coco/tdx/tdx.c for the #VE exits a guest must handle). Pure C, freestanding-clean: the
+ * caller (an IDT stub) supplies the interrupted register state, the VEINFO it read FIRST (the TDX
+ * module turns a second #VE into #DF until VEINFO.GET has been called) and the code bytes at RIP;
+ * the core emulates the instruction through the typed TDVMCALL wrappers (tdvmcall.h) and returns
+ * the new register state, RIP stepped over it.
  *
  * Handled: HLT, IN/OUT of 1/2/4 bytes (port in DX or immediate), RDMSR/WRMSR, CPUID, and MMIO
  * (EPT violation on a shared GPA) for the MOV forms Linux emulates. Everything else is refused
@@ -22,7 +23,8 @@
 extern "C" {
 #endif
 
-/* Basic VMX exit reasons delivered as #VE (tdx-abi.md 3.6). */
+/* Basic VMX exit reasons delivered as #VE (Linux arch/x86/coco/tdx/tdx.c, virt_exception_kernel).
+ */
 #define TDX_VE_EXIT_CPUID 10u
 #define TDX_VE_EXIT_HLT 12u
 #define TDX_VE_EXIT_IO 30u
@@ -30,7 +32,7 @@ extern "C" {
 #define TDX_VE_EXIT_WRMSR 32u
 #define TDX_VE_EXIT_EPT_VIOLATION 48u
 
-/* I/O exit qualification (tdx-abi.md 3.6). */
+/* I/O exit qualification (Linux arch/x86/coco/tdx/tdx.c, virt_exception_kernel). */
 #define TDX_VE_IO_SIZE_MASK 0x7ull /* size - 1 */
 #define TDX_VE_IO_IN (1ull << 3)   /* direction: 1 = IN */
 #define TDX_VE_IO_STRING (1ull << 4)

@@ -3,9 +3,10 @@
  * libvirtio-shared: the shared-bit DMA allocator. Contract: docs/libvirtio-shared.md.
  *
  * A pool of 4 KiB pages, taken from a caller-given private (accepted) range and converted to
- * shared (tdx-abi.md 3.4, 4), hands out zeroed shared buffers to device drivers and bounces
- * private data through them in the style of the EDK2 IOMMU protocol (map / unmap with
- * bus-master read, bus-master write and common buffer).
+ * shared (the Intel TDX GHCI specification, MapGPA; Linux arch/x86/coco/tdx/tdx.c tdx_map_gpa, 4),
+ * hands out zeroed shared buffers to device drivers and bounces private data through them in the
+ * style of the EDK2 IOMMU protocol (map / unmap with bus-master read, bus-master write and common
+ * buffer).
  *
  * Device addresses (vshared_buffer.device_addr, vshared_mapping.device_addr) are plain GPAs: the
  * page's private GPA with the shared bit CLEAR. On TDX the shared bit exists only in the guest's
@@ -54,8 +55,9 @@ typedef struct vshared_ops {
 
     /*
      * Set the shared bit in the leaf PTEs that map [va, va+len) (the pool's own mapping, whose
-     * private GPA is gpa), then flush the TLB. Called before MapGPA(shared) (tdx-abi.md 3.4).
-     * The caller also flushes caches here if its platform requires it.
+     * private GPA is gpa), then flush the TLB. Called before MapGPA(shared) (the Intel TDX GHCI
+     * specification, MapGPA; Linux arch/x86/coco/tdx/tdx.c tdx_map_gpa). The caller also flushes
+     * caches here if its platform requires it.
      */
     tds_status (*set_shared)(void *ctx, void *va, uint64_t gpa, uint64_t len);
 
@@ -64,9 +66,9 @@ typedef struct vshared_ops {
     tds_status (*clear_shared)(void *ctx, void *va, uint64_t gpa, uint64_t len);
 
     /*
-     * Convert [gpa, gpa+len) with TDG.VP.VMCALL<MapGPA> (tdx-abi.md 3.2, 3.4): gpa carries the
-     * shared bit to convert to shared, no shared bit to convert to private. The op owns the
-     * retry rule and the range check of every resume address the VMM returns; wire it to
+     * Convert [gpa, gpa+len) with TDG.VP.VMCALL<MapGPA> (the Intel TDX GHCI specification, MapGPA):
+     * gpa carries the shared bit to convert to shared, no shared bit to convert to private. The op
+     * owns the retry rule and the range check of every resume address the VMM returns; wire it to
      * libtdcall's tdvmcall_map_gpa, which implements both. TDS_OK only when the VMM reported the
      * whole range done; any error otherwise (the library assumes nothing about partial progress).
      */

@@ -42,9 +42,10 @@
 /*
  * Cost model (nanoseconds). Assumptions, not measurements (no TDX hardware here):
  * COST_2M_NS: a 2 MiB accept is dominated by the module zeroing 512 pages under the TD key
- *   (tdx-abi.md §1.3: "zero-filled by the module"); assumed ~10 GiB/s of single-core streaming
- *   stores to encrypted memory -> 2 MiB / 10 GiB/s ~= 200 us.
- * COST_4K_NS: one SEAM round trip plus SEPT walk/lock (assumed ~1.5 us) plus zeroing 4 KiB
+ *   (the Intel TDX Module ABI specification, the leaf's register interface: "zero-filled by the
+ * module"); assumed ~10 GiB/s of single-core streaming stores to encrypted memory -> 2 MiB / 10
+ * GiB/s ~= 200 us. COST_4K_NS: one SEAM round trip plus SEPT walk/lock (assumed ~1.5 us) plus
+ * zeroing 4 KiB
  *   (~0.4 us at the same bandwidth) -> ~2 us.
  * COST_1G_NS: 512 x the 2 MiB cost (zeroing dominates; the transition is negligible).
  * COST_MISMATCH_NS: a refused 2M/1G attempt (SIZE_MISMATCH / OPERAND_INVALID) costs a round

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: BSD-2-Clause-Patent */
 /*
  * libFuzzer target: accept_tracker_init over arbitrary table bytes (a Linux unaccepted-memory
- * table, tdx-abi.md §10.1), then queries and accepts over the bitmap it accepted. Input layout:
- * [16 bytes: query gpa, query len][table bytes...].
+ * table, Linux include/linux/efi.h, efi_unaccepted_memory), then queries and accepts over the
+ * bitmap it accepted. Input layout: [16 bytes: query gpa, query len][table bytes...].
  */
 #include <stddef.h>
 #include <stdint.h>

@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: BSD-2-Clause-Patent
 # Boot with a TD HOB and check the shim's measurement of it against an independent computation
 # with openssl (the test image, through the TD entry): the event digest SHA-384(HOB) and RTMR0 = SHA-384(48 zero bytes || digest) as the
-# (emulated) TDX module reports it in TDREPORT (tdx-abi.md 9.4).
+# (emulated) TDX module reports it in TDREPORT (the Intel TDX Module ABI specification, TDG.MR.RTMR.EXTEND; TCG PFP log replay).
 # usage: check-rtmr0.sh QEMU IMAGE HOB.bin
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"

@@ -2,7 +2,7 @@
 /*
  * One RSA-PSS-3072 / SHA-384 known answer generated for this project with OpenSSL 3, in the
  * layout of td-shim's signed-payload RSA block (N 384 bytes, E as 8 big-endian bytes, signature
- * 384 bytes; td-shim-formats.md 1.10), salt length 48 (= the digest length):
+ * 384 bytes; td-shim doc/secure_boot.md), salt length 48 (= the digest length):
  *   openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:3072 -out k.pem
  *   openssl dgst -sha384 -sigopt rsa_padding_mode:pss -sigopt rsa_pss_saltlen:48 -sign k.pem \
  *           -out sig.bin msg.txt

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: BSD-2-Clause-Patent
-# tdshim-measure rtmr against an independent computation with openssl (tdx-abi.md 9.4:
+# tdshim-measure rtmr against an independent computation with openssl (the Intel TDX Module ABI specification, TDG.MR.RTMR.EXTEND; TCG PFP log replay:
 # RTMR = SHA-384(RTMR || digest), from 48 zero bytes) and against tdshim-eventlog's replay.
 # usage: check-rtmr.sh CASE MEASURE HOBTOOL EVENTLOG [IMAGETOOL]
 set -euo pipefail

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: BSD-2-Clause-Patent */
 /*
  * Test-side reference model, independent of librtmr: its own small SHA-384 (FIPS 180-4, not
- * mbedTLS), and a plain byte appender that lays logs out from the spec tables (tdx-abi.md 9.2),
- * without the library's writer.
+ * mbedTLS), and a plain byte appender that lays logs out from the spec tables (the TCG PC Client
+ * Platform Firmware Profile, crypto-agile event log), without the library's writer.
  */
 #ifndef TESTS_RTMR_REF_H
 #define TESTS_RTMR_REF_H

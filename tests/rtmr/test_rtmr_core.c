@@ -33,7 +33,8 @@ static void test_sha384_kat(void **state)
     assert_int_equal(rtmr_sha384(tds_bytes_make(two_blocks, strlen(two_blocks)), &d), TDS_OK);
     check_hex(d.b, "09330c33f71147e83d192fc782cd1b4753111b173b3b05d22fa08086e3b0f712"
                    "fcc7c71a557e2db966c3e9fa91746039");
-    /* tdx-abi.md 9.4 known answer: the 4-byte separator 00000000. */
+    /* the Intel TDX Module ABI specification, TDG.MR.RTMR.EXTEND; TCG PFP log replay known answer:
+     * the 4-byte separator 00000000. */
     static const uint8_t sep[4] = {0};
     assert_int_equal(rtmr_sha384(tds_bytes_make(sep, 4), &d), TDS_OK);
     check_hex(d.b, "394341b7182cd227c5c6b07ef8000cdfd86136c4292b8e576573ad7ed9ae4101"
@@ -133,7 +134,8 @@ static void test_extend_op_and_bank(void **state)
     assert_int_equal(c.calls, 1);
     assert_false(c.misaligned_seen);
     assert_false(c.pad_nonzero_seen);
-    /* tdx-abi.md 9.4 known answer: zero register extended once with the separator digest. */
+    /* the Intel TDX Module ABI specification, TDG.MR.RTMR.EXTEND; TCG PFP log replay known answer:
+     * zero register extended once with the separator digest. */
     check_hex(c.bank.r[2].b, "518923b0f955d08da077c96aaba522b9decede61c599cea6c41889cfbea4ae4d"
                              "50529d96fe4d1afdafb65e7f95bf23c4");
     static const uint8_t zero48[48] = {0};
@@ -161,7 +163,8 @@ static void test_extend_op_and_bank(void **state)
 static void test_mr_table(void **state)
 {
     (void)state;
-    /* tdx-abi.md 9.3: PCR 0 -> MRTD; 1,7 -> RTMR0; 2..6 -> RTMR1; 8..15 -> RTMR2. */
+    /* UEFI 2.10 EFI_CC_MEASUREMENT_PROTOCOL, TDX MR index mapping: PCR 0 -> MRTD; 1,7 ->
+     * RTMR0; 2..6 -> RTMR1; 8..15 -> RTMR2. */
     static const uint32_t want[16] = {0, 1, 2, 2, 2, 2, 2, 1, 3, 3, 3, 3, 3, 3, 3, 3};
     for (uint32_t pcr = 0; pcr < 16; pcr++) {
         uint32_t mr = 99;

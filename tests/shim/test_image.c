@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: BSD-2-Clause-Patent */
 /*
  * tdshim-image builder: the produced image is parsed back here with byte offsets written from the
- * references (tdx-abi.md 6.1-6.3, td-shim-formats.md 2.2), not with libtdvf, so a shared
- * misreading cannot hide. Then every builder input check gets a hostile case.
+ * references (edk2 OvmfPkg/ResetVector/Ia16/ResetVectorVtf0.nasm.inc; QEMU
+ * hw/i386/pc_sysfw_ovmf.c-6.3, td-shim td-shim-tools/src/linker.rs, image tail), not with libtdvf,
+ * so a shared misreading cannot hide. Then every builder input check gets a hostile case.
  */
 #include <setjmp.h>
 #include <stdarg.h>

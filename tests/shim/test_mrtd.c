@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: BSD-2-Clause-Patent */
-/* Reference MRTD: the known answers of tdx-abi.md 6.4, ordering, PAGE.AUG, hostile sections. */
+/* Reference MRTD: the known answers of TDX module source tdh_mem_page_add.c and tdh_mr_extend.c
+ * (MRTD), ordering, PAGE.AUG, hostile sections. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -310,8 +311,9 @@ static void test_image_payload_hostile(void **state)
 /*
  * A VMM-placed payload: [CFV 4K][fw 8K] = 0x3000 at 0xFFFFD000, the region 2 MiB at 64 MiB.
  * Its section adds what the reference algorithm says a section with attributes 0 adds
- * (tdx-abi.md 6.4): one PAGE.ADD block per 4 KiB page of MemoryDataSize, no MR.EXTEND, after the
- * other sections (it is last). Nothing else about the image changes but its metadata page.
+ * (TDX module source tdh_mem_page_add.c and tdh_mr_extend.c (MRTD)): one PAGE.ADD block per 4 KiB
+ * page of MemoryDataSize, no MR.EXTEND, after the other sections (it is last). Nothing else about
+ * the image changes but its metadata page.
  */
 static uint8_t plain[0x3000];
 

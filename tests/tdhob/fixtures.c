@@ -191,7 +191,7 @@ static const uint8_t k_qemu_8g[] = {
 };
 const hob_vector k_vec_qemu_8g = {"qemu_8g", k_qemu_8g, sizeof k_qemu_8g, 0x800000u};
 
-/* td-shim td-shim-interface/fuzz/seeds/hob_parser/hob_buffer as decoded in td-shim-formats.md 4:
+/* td-shim td-shim-interface/fuzz/seeds/hob_parser/hob_buffer as decoded in td-shim tests:
  * legacy convention (no type 7), 496 bytes, RAM attribute 0x04000007, MMIO 0x403. Assumed GPA:
  * 0x1000000, the 128 KiB reserved (= added) hole between the two system-memory ranges. */
 static const uint8_t k_legacy_2g[] = {

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-2-Clause-Patent */
 /*
  * Test fixtures for libtdhob, written without the library: a raw byte assembler, byte-exact
- * vectors rebuilt from the reference descriptions (tdx-abi.md 5.2, td-shim-formats.md 4), and the
+ * vectors rebuilt from the reference descriptions (QEMU hw/i386/tdvf-hob.c, td-shim tests), and the
  * hostile-HOB table. Shared by the unit tests, the seed generator and the tool tests.
  */
 #ifndef TESTS_TDHOB_FIXTURES_H

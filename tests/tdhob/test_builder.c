@@ -22,7 +22,8 @@ static const tdhob_e820_entry k_e820[3] = {
     {0xFF000000ull, 0x1000000, TDHOB_E820_RESERVED},
 };
 
-/* td-shim's payload HOB content (td-shim-formats.md 1.11) into buf; returns the status. */
+/* td-shim's payload HOB content (td-shim doc/tdshim_spec.md, payload hand-off) into buf; returns
+ * the status. */
 static tds_status build_payload_hob(uint8_t *buf, size_t cap, tds_bytes *out)
 {
     memset(g_acpi, 0, sizeof g_acpi);

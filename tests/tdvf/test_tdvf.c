@@ -825,7 +825,8 @@ static void test_vmm_payload(void **state)
     const tdvf_section *p = NULL;
     tdvf_payload_kind kind = (tdvf_payload_kind)0;
     build_vmm(&m);
-    /* The bytes as written (td-shim-formats.md 2.3): DataOffset 0, raw 0, GPA, size, 5, 0. */
+    /* The bytes as written (td-shim td-shim-interface/src/metadata.rs): DataOffset 0, raw 0, GPA,
+     * size, 5, 0. */
     assert_int_equal(tds_load_le32(img + DESC + 4), 16 + 32 * 5);
     assert_int_equal(tds_load_le32(img + DESC + 12), 5);
     assert_int_equal(tds_load_le32(img + V_SEC4 + 0), 0);

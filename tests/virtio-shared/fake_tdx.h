@@ -84,7 +84,8 @@ uint64_t fake_gpa(const fake_tdx *f, size_t page);
 int fake_first_bad(const fake_tdx *f, size_t first, size_t n, bool shared);
 
 /* First page whose private PTE maps a page that is not private-and-accepted (the fatal case of
- * tdx-abi.md 4), or -1. Must hold at every moment. */
+ * the Intel TDX Module ABI specification, GPAW and the shared bit), or -1. Must hold at every
+ * moment. */
 int fake_first_unsafe(const fake_tdx *f);
 
 /* Device view (a VMM device model on TDX): host pointer for [dev, dev+len) if dev is a plain GPA

@@ -201,8 +201,8 @@ static uint8_t emu_state(size_t page)
 #define ACCEPTED_PRIVATE ((uint8_t)TDX_EMU_PAGE_ACCEPTED)
 #define SHARED ((uint8_t)(TDX_EMU_PAGE_SHARED | TDX_EMU_PAGE_PENDING))
 
-/* Never a private mapping over a page that is not private and accepted (tdx-abi.md 4), and no
- * op outside the emulated RAM. */
+/* Never a private mapping over a page that is not private and accepted (the Intel TDX Module ABI
+ * specification, GPAW and the shared bit), and no op outside the emulated RAM. */
 static void check_safe(void)
 {
     assert_int_equal(g->bad_ops, 0);

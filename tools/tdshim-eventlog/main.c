@@ -119,7 +119,8 @@ static int parse_digest(const char *s, rtmr_digest *out)
     return 0;
 }
 
-/* RTMR0..3 from a 1024-byte TDREPORT_STRUCT: TDINFO at 512, RTMR0 at 720 (tdx-abi.md 1.5). */
+/* RTMR0..3 from a 1024-byte TDREPORT_STRUCT: TDINFO at 512, RTMR0 at 720 (the Intel TDX Module ABI
+ * specification, TDREPORT_STRUCT; edk2 MdePkg/Include/IndustryStandard/Tdx.h). */
 #define TDREPORT_SIZE 1024u
 #define TDREPORT_RTMR0 720u
 

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-2-Clause-Patent */
 /*
- * tdshim-hob gen: build a TD HOB the way QEMU's hw/i386/tdvf-hob.c does (tdx-abi.md 5.2): the
- * guest RAM from the q35 e820 ([0, below-4G) and [4 GiB, +rest)), split around every range the
+ * tdshim-hob gen: build a TD HOB the way QEMU's hw/i386/tdvf-hob.c does (QEMU hw/i386/tdvf-hob.c):
+ * the guest RAM from the q35 e820 ([0, below-4G) and [4 GiB, +rest)), split around every range the
  * VMM adds before boot (the TD_HOB section itself, plus --accepted) and every range it keeps for
  * itself (--reserved), sorted by address.
  */

@@ -281,7 +281,8 @@ static tds_status write_tail(tds_mut_bytes img, uint32_t desc_offset)
     const uint32_t size = (uint32_t)img.len;
     TDS_TRY(tds_mut_bytes_sub(img, img.len - IMAGE_TAIL_RESERVED,
                               IMAGE_TAIL_RESERVED - TDVF_TAIL_RESET_VECTOR, &tail));
-    /* Entries grow down from the footer: data, u16 length, GUID (tdx-abi.md 6.1). */
+    /* Entries grow down from the footer: data, u16 length, GUID (edk2
+     * OvmfPkg/ResetVector/Ia16/ResetVectorVtf0.nasm.inc; QEMU hw/i386/pc_sysfw_ovmf.c). */
     const size_t t0 = IMAGE_TAIL_RESERVED; /* tail[x] is at end - (t0 - x) */
     const uint16_t entry_len = (uint16_t)(4u + TDVF_GUID_ENTRY_HDR);
     const uint16_t table_len = (uint16_t)(entry_len + TDVF_GUID_ENTRY_HDR);

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: BSD-2-Clause-Patent */
-/* Reference MRTD (tdx-abi.md 6.4). SHA-384 from mbedTLS (tdshim_crypto). */
+/* Reference MRTD (TDX module source tdh_mem_page_add.c and tdh_mr_extend.c (MRTD)). SHA-384 from
+ * mbedTLS (tdshim_crypto). */
 #include "mrtd.h"
 
 #include <mbedtls/sha512.h>

@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: BSD-2-Clause-Patent */
 /*
- * Reference MRTD of a TDVF image (tdx-abi.md 6.4): one SHA-384 over, per section in metadata
- * order (PAGE.AUG sections skipped) and per 4 KiB page in ascending GPA, a 128-byte
- * TDH.MEM.PAGE.ADD block, and for MR.EXTEND sections sixteen TDH.MR.EXTEND blocks each followed by
- * the 256 bytes of content. Content is the image bytes from DataOffset (what QEMU loads).
+ * Reference MRTD of a TDVF image (TDX module source tdh_mem_page_add.c and tdh_mr_extend.c (MRTD)):
+ * one SHA-384 over, per section in metadata order (PAGE.AUG sections skipped) and per 4 KiB page in
+ * ascending GPA, a 128-byte TDH.MEM.PAGE.ADD block, and for MR.EXTEND sections sixteen
+ * TDH.MR.EXTEND blocks each followed by the 256 bytes of content. Content is the image bytes from
+ * DataOffset (what QEMU loads).
  */
 #ifndef TDSHIM_TOOLS_MRTD_H
 #define TDSHIM_TOOLS_MRTD_H

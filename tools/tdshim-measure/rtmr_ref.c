@@ -26,7 +26,8 @@ tds_status rtmr_ref_area_size(const rtmr_ref_input *in, size_t *out)
     return TDS_OK;
 }
 
-/* Planned (td-shim's Linux-boot order, td-shim-formats.md 1.6): separators, payload, param. */
+/* Planned (td-shim's Linux-boot order, td-shim cc-measurement and td-shim/src/event_log.rs):
+ * separators, payload, param. */
 static tds_status log_linux_order(const rtmr_ref_input *in, ccel_log *log,
                                   const rtmr_extend_ops *ops)
 {
