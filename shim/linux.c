@@ -11,9 +11,11 @@
 #include "paging.h"
 #include "q35.h"
 #include "shared.h"
+#include "simd.h"
 #include "tdshim/checked.h"
 #include "tdshim/endian.h"
 #include "tdshim/linux_boot.h"
+#include "tdshim/mailbox_fw.h"
 #include "tdshim/mem.h"
 #include "hob.h"
 #include "tdshim/rtmr.h"
@@ -207,6 +209,88 @@ static void read_hashed(uint16_t sel, uint8_t *dst, uint64_t n, rtmr_sha384_ctx 
     if (st != TDS_OK) {
         shim_log("tdshim: linux: reading the %s failed", what);
         lx_fatal(0x8005, "linux: fw_cfg read failed", st);
+    }
+}
+
+/*
+ * Hashing on an AP while the BSP reads (docs/linux-boot.md "Loading and hashing in parallel"):
+ * the BSP reads an object (kernel data, initrd) chunk by chunk into its final private place and
+ * publishes how many bytes from its start are there; an AP hashes up to that mark, then on to the
+ * end. The object's bytes are written once, before the mark covers them, and never again; the
+ * hash contexts and the results are read by the BSP only after the AP's mailbox completion.
+ */
+typedef struct lx_stream {
+    rtmr_sha384_ctx *ctx;
+    const uint8_t *base;
+    uint64_t total;
+    uint64_t ready; /* atomic: bytes from base the BSP has in place (<= total) */
+    tds_status st;  /* the AP's result, read after its completion */
+} lx_stream;
+
+typedef struct lx_hash_job {
+    lx_stream *s[2]; /* hashed in this order */
+    uint32_t n;
+} lx_hash_job;
+
+static void lx_hash_worker(void *arg, uint32_t worker)
+{
+    (void)worker;
+    lx_hash_job *job = arg;
+    shim_simd_enable_ap();
+    for (uint32_t i = 0; i < job->n && i < TDS_ARRAY_LEN(job->s); i++) {
+        lx_stream *s = job->s[i];
+        uint64_t done = 0;
+        tds_status st = TDS_OK;
+        while (done < s->total && st == TDS_OK) {
+            uint64_t ready = __atomic_load_n(&s->ready, __ATOMIC_ACQUIRE);
+            ready = ready < s->total ? ready : s->total;
+            if (ready <= done) {
+                cpu_pause();
+                continue;
+            }
+            st = rtmr_sha384_update(s->ctx, tds_bytes_make(s->base + done, (size_t)(ready - done)));
+            done = ready;
+        }
+        s->st = st;
+    }
+}
+
+/* Read n bytes of item sel into private dst, publishing each chunk to the AP hashing s. */
+static void read_streamed(uint16_t sel, uint8_t *dst, uint64_t n, lx_stream *s, const char *what)
+{
+    tds_status st = TDS_OK;
+    for (uint64_t off = 0; off < n && st == TDS_OK; off += CHUNK) {
+        const size_t len = (size_t)(n - off < CHUNK ? n - off : CHUNK);
+        st = shim_fwcfg_read_part(&shim_lx_fw, sel, off == 0, dst + off, len);
+        if (st == TDS_OK) {
+            __atomic_store_n(&s->ready, off + len, __ATOMIC_RELEASE);
+        }
+    }
+    if (st != TDS_OK) {
+        shim_log("tdshim: linux: reading the %s failed", what);
+        lx_fatal(0x8005, "linux: fw_cfg read failed", st);
+    }
+}
+
+/* Post job to AP ap as a RUN on its loop stack. */
+static void lx_post_hash(mbox_fw *fw, uint32_t ap, lx_hash_job *job)
+{
+    const mbox_fw_command cmd = mbox_fw_cmd_run(lx_hash_worker, job, ap, 0);
+    const tds_status st = mbox_fw_post(fw, ap, &cmd);
+    if (st != TDS_OK) {
+        lx_fatal(0x8014, "linux: an AP refused the hashing work", st);
+    }
+}
+
+static void lx_wait_hash(mbox_fw *fw, uint32_t ap)
+{
+    uint32_t result = 0;
+    tds_status st = mbox_fw_wait(fw, ap, &result);
+    if (st == TDS_OK && result != (uint32_t)TDS_OK) {
+        st = TDS_ERR_STATE;
+    }
+    if (st != TDS_OK) {
+        lx_fatal(0x8014, "linux: an AP did not finish hashing", st);
     }
 }
 
@@ -418,12 +502,42 @@ void shim_linux_boot(bool td, const shim_handoff_in *h)
 
     const lnx_plan *p = lx_place(initrd_size, cmdline_size, boot_params, cmdline, top);
 
-    /* The kernel (hashed after its setup: the file), the initrd. */
-    read_hashed(SHIM_FWCFG_KERNEL_DATA, (uint8_t *)(uintptr_t)p->kernel_addr, kernel_size, khp,
-                "kernel");
-    if (initrd_size != 0) {
-        read_hashed(SHIM_FWCFG_INITRD_DATA, (uint8_t *)(uintptr_t)p->initrd_addr, initrd_size, ihp,
-                    "initrd");
+    /* The kernel (hashed after its setup: the file), the initrd. With APs, they hash while the
+     * BSP reads: AP 1 the kernel, AP 2 the initrd (AP 1 both with two vCPUs). */
+    lx_stream ks = {&kh, (const uint8_t *)(uintptr_t)p->kernel_addr, kernel_size, 0, TDS_OK};
+    lx_stream is = {&ih, (const uint8_t *)(uintptr_t)p->initrd_addr, initrd_size, 0, TDS_OK};
+    lx_hash_job j1 = {{&ks, &is}, initrd_size != 0 ? 2u : 1u};
+    lx_hash_job j2 = {{&is, NULL}, 1};
+    mbox_fw *const fw = td && h->cpus >= 2 ? h->fw : NULL;
+    const bool two = fw != NULL && h->cpus >= 3 && initrd_size != 0;
+    if (fw != NULL) {
+        if (two) {
+            j1.n = 1;
+            lx_post_hash(fw, 2, &j2);
+        }
+        lx_post_hash(fw, 1, &j1);
+        read_streamed(SHIM_FWCFG_KERNEL_DATA, (uint8_t *)(uintptr_t)p->kernel_addr, kernel_size,
+                      &ks, "kernel");
+        if (initrd_size != 0) {
+            read_streamed(SHIM_FWCFG_INITRD_DATA, (uint8_t *)(uintptr_t)p->initrd_addr,
+                          initrd_size, &is, "initrd");
+        }
+        lx_wait_hash(fw, 1);
+        if (two) {
+            lx_wait_hash(fw, 2);
+        }
+        if (ks.st != TDS_OK || is.st != TDS_OK) {
+            lx_fatal(0x8014, "linux: hashing on an AP failed", ks.st != TDS_OK ? ks.st : is.st);
+        }
+        shim_log("tdshim: linux: kernel hashed on vcpu 1, initrd on vcpu %u, while the BSP read",
+                 two ? 2u : 1u);
+    } else {
+        read_hashed(SHIM_FWCFG_KERNEL_DATA, (uint8_t *)(uintptr_t)p->kernel_addr, kernel_size,
+                    khp, "kernel");
+        if (initrd_size != 0) {
+            read_hashed(SHIM_FWCFG_INITRD_DATA, (uint8_t *)(uintptr_t)p->initrd_addr, initrd_size,
+                        ihp, "initrd");
+        }
     }
     if (td) {
         rtmr_digest dk;

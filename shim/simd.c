@@ -11,6 +11,9 @@
 /* XCR0 / XFAM bits 0 (x87), 1 (SSE), 2 (AVX: the upper halves of YMM). Intel SDM Vol. 1, 13.1. */
 #define XSTATE_X87_SSE_AVX 0x7u
 
+/* The XCR0 bits the BSP enabled (0: scalar): what an AP that hashes must enable too. */
+static uint64_t shim_simd_xcr0;
+
 void shim_simd_enable(uint64_t xfam)
 {
     /* CPUID leaf 1 in a TD is answered by the TDX module, its AVX bit from XFAM[2] (TDX module
@@ -34,7 +37,16 @@ void shim_simd_enable(uint64_t xfam)
      * (td_xsetbv.c), and we set only x87|SSE|AVX, all in XFAM. */
     cpu_write_cr4(cpu_read_cr4() | CPU_CR4_OSXSAVE);
     cpu_xsetbv0(cpu_xgetbv0() | XSTATE_X87_SSE_AVX);
+    shim_simd_xcr0 = XSTATE_X87_SSE_AVX;
     const uint32_t paths = rtmr_sha384_cpu_detect();
     shim_log("tdshim: sha384: %s (paths=0x%x xcr0=0x%lx xfam=0x%lx)",
              rtmr_sha384_impl_name(rtmr_sha384_impl_auto()), paths, cpu_xgetbv0(), xfam);
+}
+
+void shim_simd_enable_ap(void)
+{
+    if (shim_simd_xcr0 != 0) {
+        cpu_write_cr4(cpu_read_cr4() | CPU_CR4_OSXSAVE);
+        cpu_xsetbv0(cpu_xgetbv0() | shim_simd_xcr0);
+    }
 }

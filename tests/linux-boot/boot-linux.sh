@@ -46,6 +46,17 @@ python3 "$here/check-linux.py" "$work/console" "$smp" "$mem" "$cmdline" --ccel-l
   --acpi-dir "$work/acpi" || exit 1
 grep -q "^tdtest: vmm: [0-9]* fw_cfg DMA transfers, every one into shared memory" "$work/console" ||
   { echo "boot-linux: FAIL: no report of the fw_cfg DMA check"; exit 1; }
+# Where the kernel and the initrd were hashed: inline on the BSP with one vCPU, else on APs while
+# the BSP read (AP 1 both with two vCPUs, AP 1 the kernel and AP 2 the initrd from three on).
+hashed="$(sed -nE 's/^tdshim: linux: (kernel hashed on vcpu 1, initrd on vcpu [12]), while the BSP read\r?$/\1/p' \
+  "$work/console")"
+case "$smp" in
+  1) want_hashed="" ;;
+  2) want_hashed="kernel hashed on vcpu 1, initrd on vcpu 1" ;;
+  *) want_hashed="kernel hashed on vcpu 1, initrd on vcpu 2" ;;
+esac
+[ "$hashed" = "$want_hashed" ] ||
+  { echo "boot-linux: FAIL: hashing report '$hashed', expected '$want_hashed'"; exit 1; }
 acpi=()
 while read -r f; do acpi+=(--acpi-file "$f"); done < "$work/acpi/order"
 "$(tool tdshim-measure)" rtmr --hob "$work/hob.bin" "${acpi[@]}" --linux-kernel "$kernel" \
