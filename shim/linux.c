@@ -519,8 +519,8 @@ void shim_linux_boot(bool td, const shim_handoff_in *h)
         read_streamed(SHIM_FWCFG_KERNEL_DATA, (uint8_t *)(uintptr_t)p->kernel_addr, kernel_size,
                       &ks, "kernel");
         if (initrd_size != 0) {
-            read_streamed(SHIM_FWCFG_INITRD_DATA, (uint8_t *)(uintptr_t)p->initrd_addr,
-                          initrd_size, &is, "initrd");
+            read_streamed(SHIM_FWCFG_INITRD_DATA, (uint8_t *)(uintptr_t)p->initrd_addr, initrd_size,
+                          &is, "initrd");
         }
         lx_wait_hash(fw, 1);
         if (two) {
@@ -532,8 +532,8 @@ void shim_linux_boot(bool td, const shim_handoff_in *h)
         shim_log("tdshim: linux: kernel hashed on vcpu 1, initrd on vcpu %u, while the BSP read",
                  two ? 2u : 1u);
     } else {
-        read_hashed(SHIM_FWCFG_KERNEL_DATA, (uint8_t *)(uintptr_t)p->kernel_addr, kernel_size,
-                    khp, "kernel");
+        read_hashed(SHIM_FWCFG_KERNEL_DATA, (uint8_t *)(uintptr_t)p->kernel_addr, kernel_size, khp,
+                    "kernel");
         if (initrd_size != 0) {
             read_hashed(SHIM_FWCFG_INITRD_DATA, (uint8_t *)(uintptr_t)p->initrd_addr, initrd_size,
                         ihp, "initrd");
