@@ -30,7 +30,8 @@ done
 # entry for trixie only (binary packages keep coming from the machine's own release). The version
 # is pinned so that bookworm's 2.28 is never picked; apt-get source checks the files against the
 # signed Sources index. Unpacked (with Debian's patches) into $CACHE/mbedtls-<upstream version>/.
-# Hosted builds use the machine's libmbedtls-dev (2.28 on Debian 12) instead; docs/build.md.
+# Hosted builds use the machine's libmbedtls-dev (2.28 on Debian 12): docs/architecture.md,
+# "mbedTLS".
 MBEDTLS_DEB_VERSION="3.6.6-0.1~deb13u1"
 TRIXIE_SRC_LIST=/etc/apt/sources.list.d/tdshim-trixie-src.sources
 have_mbedtls_src() {
