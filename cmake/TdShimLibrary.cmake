@@ -1,7 +1,8 @@
 # SPDX-License-Identifier: BSD-2-Clause-Patent
 # tdshim_add_library(<name> SOURCES ... [DEPENDS <lib> ...] [PUBLIC_LIBS ...])
 # Creates static library lib<name>.a, target TdShim::<name>, with the warning gates, install
-# rules, export-set membership and a pkg-config file tdshim-<name>.pc.
+# rules, export-set membership and a pkg-config file tdshim-<name>.pc (and, freestanding, the
+# mbedTLS symbol prefix).
 function(tdshim_add_library name)
   cmake_parse_arguments(ARG "" "" "SOURCES;DEPENDS;PUBLIC_LIBS;PKG_REQUIRES;PC_LIBS_PRIVATE" ${ARGN})
   add_library(${name} STATIC ${ARG_SOURCES})
@@ -10,6 +11,11 @@ function(tdshim_add_library name)
   target_include_directories(${name} PRIVATE ${CMAKE_CURRENT_SOURCE_DIR})
   tdshim_warnings(${name})
   set_target_properties(${name} PROPERTIES EXPORT_NAME ${name} POSITION_INDEPENDENT_CODE ON)
+  # Freestanding: mbedtls_* / psa_* references become tdshim_* as in the crypto archive
+  # (TdShimMbedtls.cmake); a no-op for archives that name no mbedTLS symbol.
+  if(TDSHIM_FREESTANDING)
+    tdshim_mbedtls_prefix(${name})
+  endif()
   install(TARGETS ${name} EXPORT TdShimTargets
           ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR})
   set(requires "")

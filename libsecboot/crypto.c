@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: BSD-2-Clause-Patent */
 /*
- * The cryptography, on mbedTLS 2.28 (hosted: Debian's; firmware: the project's freestanding
- * build). Keys and signatures are judged on their bytes before mbedTLS sees them, so each refusal
- * has its own reason; mbedTLS's own checks stay as a second line.
+ * The cryptography, on mbedTLS: 3.6 LTS in the firmware (the project's freestanding build of
+ * Debian 13's source package) and whatever libmbedtls-dev the host has (2.28 on Debian 12). The
+ * few calls whose API changed between the two are chosen by MBEDTLS_VERSION_NUMBER, nothing else.
+ * Keys and signatures are judged on their bytes before mbedTLS sees them, so each refusal has its
+ * own reason; mbedTLS's own checks stay as a second line.
  */
 #include <mbedtls/bignum.h>
 #include <mbedtls/ecdsa.h>
@@ -10,22 +12,34 @@
 #include <mbedtls/md.h>
 #include <mbedtls/rsa.h>
 #include <mbedtls/sha512.h>
+#include <mbedtls/version.h>
 
 #include "secboot_int.h"
+
+/* mbedTLS 3 dropped the "_ret" of 2.28's SHA-512 calls (2.28's names without it return void). */
+#if MBEDTLS_VERSION_NUMBER >= 0x03000000
+#define SB_SHA512_STARTS mbedtls_sha512_starts
+#define SB_SHA512_UPDATE mbedtls_sha512_update
+#define SB_SHA512_FINISH mbedtls_sha512_finish
+#else
+#define SB_SHA512_STARTS mbedtls_sha512_starts_ret
+#define SB_SHA512_UPDATE mbedtls_sha512_update_ret
+#define SB_SHA512_FINISH mbedtls_sha512_finish_ret
+#endif
 
 tds_status sb_sha384(const tds_bytes *parts, size_t n, uint8_t out[SECBOOT_SHA384_LEN])
 {
     uint8_t full[64]; /* mbedTLS writes 64 bytes for SHA-384 too */
     mbedtls_sha512_context ctx;
     mbedtls_sha512_init(&ctx);
-    int rc = mbedtls_sha512_starts_ret(&ctx, 1);
+    int rc = SB_SHA512_STARTS(&ctx, 1);
     for (size_t i = 0; rc == 0 && i < n; i++) {
         if (parts[i].len != 0) {
-            rc = mbedtls_sha512_update_ret(&ctx, parts[i].ptr, parts[i].len);
+            rc = SB_SHA512_UPDATE(&ctx, parts[i].ptr, parts[i].len);
         }
     }
     if (rc == 0) {
-        rc = mbedtls_sha512_finish_ret(&ctx, full);
+        rc = SB_SHA512_FINISH(&ctx, full);
     }
     mbedtls_sha512_free(&ctx);
     if (rc != 0) {
@@ -148,10 +162,18 @@ tds_status sb_rsa_verify(const uint8_t key_ne[SECBOOT_RSA_KEY], const uint8_t si
     TDS_TRY(trust_check(tds_bytes_make(key_ne, SECBOOT_RSA_KEY), policy, off_key, err));
 
     mbedtls_rsa_context ctx;
-    mbedtls_rsa_init(&ctx, MBEDTLS_RSA_PKCS_V21, MBEDTLS_MD_SHA384);
     tds_status st = TDS_OK;
-    int rc = mbedtls_rsa_import_raw(&ctx, n, SECBOOT_RSA_MOD, NULL, 0, NULL, 0, NULL, 0, e,
+#if MBEDTLS_VERSION_NUMBER >= 0x03000000
+    mbedtls_rsa_init(&ctx);
+    int rc = mbedtls_rsa_set_padding(&ctx, MBEDTLS_RSA_PKCS_V21, MBEDTLS_MD_SHA384);
+#else
+    mbedtls_rsa_init(&ctx, MBEDTLS_RSA_PKCS_V21, MBEDTLS_MD_SHA384);
+    int rc = 0;
+#endif
+    if (rc == 0) {
+        rc = mbedtls_rsa_import_raw(&ctx, n, SECBOOT_RSA_MOD, NULL, 0, NULL, 0, NULL, 0, e,
                                     SECBOOT_RSA_EXP);
+    }
     if (rc == 0) {
         rc = mbedtls_rsa_complete(&ctx);
     }
@@ -162,9 +184,14 @@ tds_status sb_rsa_verify(const uint8_t key_ne[SECBOOT_RSA_KEY], const uint8_t si
         st = sb_fail(err, out_of_memory(rc) ? SECBOOT_R_CRYPTO : SECBOOT_R_RSA_KEY_SIZE, off_key);
         goto out;
     }
+#if MBEDTLS_VERSION_NUMBER >= 0x03000000
+    rc = mbedtls_rsa_rsassa_pss_verify_ext(&ctx, MBEDTLS_MD_SHA384, SECBOOT_SHA384_LEN, hash,
+                                           MBEDTLS_MD_SHA384, (int)SECBOOT_PSS_SALT, sig);
+#else
     rc = mbedtls_rsa_rsassa_pss_verify_ext(&ctx, NULL, NULL, MBEDTLS_RSA_PUBLIC, MBEDTLS_MD_SHA384,
                                            SECBOOT_SHA384_LEN, hash, MBEDTLS_MD_SHA384,
                                            (int)SECBOOT_PSS_SALT, sig);
+#endif
     if (rc != 0) {
         st = sb_fail(err, out_of_memory(rc) ? SECBOOT_R_CRYPTO : SECBOOT_R_SIGNATURE, off_sig);
     }

@@ -8,6 +8,7 @@
 #include "emu_internal.h"
 
 #include <mbedtls/sha512.h>
+#include <mbedtls/version.h>
 
 /* ---- atomics -------------------------------------------------------------------------------- */
 
@@ -38,8 +39,14 @@ bool emu_take_budget(uint32_t *budget)
 void emu_sha384(const uint8_t *data, size_t len, uint8_t out[48])
 {
     uint8_t full[64];
-    /* Cannot fail for in-memory input in mbedTLS 2.28; the result is checked anyway. */
-    if (mbedtls_sha512_ret(data, len, full, 1) != 0) {
+    /* Cannot fail for in-memory input; the result is checked anyway. mbedTLS 3.6 (firmware)
+     * names the one-shot call mbedtls_sha512, 2.28 (Debian 12's, hosted) mbedtls_sha512_ret. */
+#if MBEDTLS_VERSION_NUMBER >= 0x03000000
+    const int rc = mbedtls_sha512(data, len, full, 1);
+#else
+    const int rc = mbedtls_sha512_ret(data, len, full, 1);
+#endif
+    if (rc != 0) {
         memset(full, 0, sizeof(full));
     }
     memcpy(out, full, 48);

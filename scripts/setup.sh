@@ -26,22 +26,37 @@ for p in "${PKGS[@]}"; do
   fi
 done
 
-have_mbedtls_src() { ls -d "$CACHE"/mbedtls-2.28*/library >/dev/null 2>&1; }
+# mbedTLS for the firmware: the 3.6 LTS source package of Debian 13 (trixie), through a deb-src
+# entry for trixie only (binary packages keep coming from the machine's own release). The version
+# is pinned so that bookworm's 2.28 is never picked; apt-get source checks the files against the
+# signed Sources index. Unpacked (with Debian's patches) into $CACHE/mbedtls-<upstream version>/.
+# Hosted builds use the machine's libmbedtls-dev (2.28 on Debian 12): docs/architecture.md,
+# "mbedTLS".
+MBEDTLS_DEB_VERSION="3.6.6-0.1~deb13u1"
+TRIXIE_SRC_LIST=/etc/apt/sources.list.d/tdshim-trixie-src.sources
+have_mbedtls_src() {
+  local d
+  for d in "$CACHE"/mbedtls-3.6.*; do
+    [ -f "$d/library/sha512.c" ] && [ -f "$d/include/mbedtls/build_info.h" ] && return 0
+  done
+  return 1
+}
 
 need_update=0
 if [ ${#missing[@]} -gt 0 ]; then need_update=1; fi
-if ! have_mbedtls_src && [ ! -f "$SRC_LIST" ]; then
-  # deb-src entry for the same Debian archive the machine already uses.
-  $SUDO tee "$SRC_LIST" >/dev/null <<'SRC'
+if ! have_mbedtls_src; then
+  if [ ! -f "$TRIXIE_SRC_LIST" ]; then
+    # Debian 12's debian-archive-keyring (2023.3+deb12u1 and later) holds trixie's signing keys.
+    $SUDO tee "$TRIXIE_SRC_LIST" >/dev/null <<'SRC'
 Types: deb-src
 URIs: http://deb.debian.org/debian
-Suites: bookworm bookworm-updates
+Suites: trixie
 Components: main
 Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
 SRC
+  fi
   need_update=1
 fi
-if ! have_mbedtls_src; then need_update=1; fi
 
 if [ "$need_update" -eq 1 ]; then
   echo "setup: apt-get update"
@@ -53,14 +68,27 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 
 if ! have_mbedtls_src; then
-  echo "setup: fetching Debian's mbedtls source package into $CACHE"
+  echo "setup: fetching Debian's mbedtls $MBEDTLS_DEB_VERSION source package into $CACHE"
   mkdir -p "$CACHE"
-  (cd "$CACHE" && apt-get source -qq --download-only mbedtls >/dev/null \
-     && dpkg-source -x --skip-patches mbedtls_2.28*.dsc >/dev/null 2>&1 || true)
-  if ! have_mbedtls_src; then
-    # dpkg-source names the directory after the upstream version.
-    (cd "$CACHE" && for d in mbedtls_2.28*.dsc; do dpkg-source -x "$d" >/dev/null; done)
+  dl="$(mktemp -d)"
+  if ! (cd "$dl" && apt-get source -qq --download-only "mbedtls=$MBEDTLS_DEB_VERSION" \
+          >/dev/null 2>&1); then
+    # trixie's point releases replace the package; say so loudly and take trixie's current one.
+    echo "setup: WARNING: mbedtls $MBEDTLS_DEB_VERSION is no longer in trixie; taking" \
+         "mbedtls/trixie instead (update MBEDTLS_DEB_VERSION)" >&2
+    (cd "$dl" && apt-get source -qq --download-only mbedtls/trixie >/dev/null 2>&1) ||
+      { rm -rf "$dl"; echo "setup: apt-get source mbedtls/trixie failed" >&2; exit 1; }
   fi
+  dsc="$(ls "$dl"/mbedtls_3.6.*.dsc 2>/dev/null | head -n1)"
+  [ -n "$dsc" ] || { rm -rf "$dl"; echo "setup: no mbedtls 3.6 source package" >&2; exit 1; }
+  # mbedtls_3.6.N-<debian revision>.dsc unpacks to mbedtls-3.6.N/. (dpkg-source cannot check the
+  # uploader's inline signature without debian-keyring; its output is shown only on failure.)
+  up="$(basename "$dsc" .dsc)"; up="${up#mbedtls_}"; up="${up%%-*}"
+  dpkg-source -x "$dsc" "$dl/mbedtls-$up" >"$dl/log" 2>&1 ||
+    { cat "$dl/log" >&2; rm -rf "$dl"; echo "setup: dpkg-source -x $dsc failed" >&2; exit 1; }
+  basename "$dsc" > "$dl/mbedtls-$up/DEBIAN-SOURCE"
+  mv "$dl/mbedtls-$up" "$CACHE/"
+  rm -rf "$dl"
   have_mbedtls_src || { echo "setup: could not unpack the mbedtls source package" >&2; exit 1; }
 fi
 # The Linux end-to-end tests boot Debian's cloud kernel with a busybox-static initramfs: both come
@@ -86,10 +114,11 @@ if ! have_linux; then
   have_linux || { echo "setup: could not unpack the kernel or busybox" >&2; exit 1; }
 fi
 # --- OpenSSL's SHA-512 perlasm (librtmr's SHA-384; docs/librtmr.md "Where the code comes from") ---
-# Three files of Debian's `openssl` source package for the machine's own release (deb-src as for
-# mbedtls above), unpacked into $CACHE/openssl-<upstream version>/ with their source-tree paths;
-# the build generates the assembly from them with perl. apt-get source checks the files against
-# the signed Sources index. Never committed. libssl-dev: the differential tests compare with
+# Three files of Debian's `openssl` source package for the machine's own release (a bookworm
+# deb-src entry; pinned to openssl/bookworm, as the trixie entry above offers a newer openssl),
+# unpacked into $CACHE/openssl-<upstream version>/ with their source-tree paths; the build
+# generates the assembly from them with perl. apt-get source checks the files against the signed
+# Sources index. Never committed. libssl-dev: the differential tests compare with
 # libcrypto; valgrind: the instruction-count benchmark.
 OSSL_PKGS=(perl libssl-dev valgrind)
 have_openssl_src() {
@@ -105,6 +134,7 @@ for p in "${OSSL_PKGS[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || ossl_missing+=("$p")
 done
 if [ ${#ossl_missing[@]} -gt 0 ] || ! have_openssl_src; then
+  created=0
   if [ ! -f "$SRC_LIST" ]; then
     $SUDO tee "$SRC_LIST" >/dev/null <<'SRC'
 Types: deb-src
@@ -113,8 +143,11 @@ Suites: bookworm bookworm-updates
 Components: main
 Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
 SRC
+    created=1
   fi
-  [ "$need_update" -eq 1 ] || $SUDO env DEBIAN_FRONTEND=noninteractive apt-get update -qq
+  if [ "$need_update" -eq 0 ] || [ "$created" -eq 1 ]; then
+    $SUDO env DEBIAN_FRONTEND=noninteractive apt-get update -qq
+  fi
   need_update=1
 fi
 if [ ${#ossl_missing[@]} -gt 0 ]; then
@@ -125,8 +158,8 @@ fi
 if ! have_openssl_src; then
   echo "setup: fetching Debian's openssl source package (3 files of it) into $CACHE"
   dl="$(mktemp -d)"
-  (cd "$dl" && apt-get source -qq --download-only openssl >/dev/null 2>&1) ||
-    { rm -rf "$dl"; echo "setup: apt-get source openssl failed" >&2; exit 1; }
+  (cd "$dl" && apt-get source -qq --download-only openssl/bookworm >/dev/null 2>&1) ||
+    { rm -rf "$dl"; echo "setup: apt-get source openssl/bookworm failed" >&2; exit 1; }
   orig="$(ls "$dl"/openssl_3.0.*.orig.tar.* 2>/dev/null | head -n1)"
   [ -n "$orig" ] || { rm -rf "$dl"; echo "setup: no openssl 3.0 orig tarball" >&2; exit 1; }
   # openssl_3.0.N.orig.tar.gz unpacks to openssl-3.0.N/.
@@ -139,5 +172,5 @@ if ! have_openssl_src; then
   have_openssl_src || { echo "setup: could not unpack openssl's perlasm files" >&2; exit 1; }
 fi
 # --- end of the OpenSSL block ---
-echo "setup: ok (mbedtls source: $(ls -d "$CACHE"/mbedtls-2.28* | head -n1); linux: $(head -n1 "$LINUX/VERSION"))"
+echo "setup: ok (mbedtls source: $(ls -d "$CACHE"/mbedtls-3.6.* | sort -V | tail -n1); linux: $(head -n1 "$LINUX/VERSION"))"
 echo "setup: openssl perlasm: $(ls -d "$CACHE"/openssl-3.0.* | tail -n1)"

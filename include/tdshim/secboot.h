@@ -8,8 +8,9 @@
  * Builds hosted and freestanding. Every input byte (the CFV, the signed payload, the COSE message)
  * is untrusted: every read goes through tds_cursor, every length is bounded by what is there, and
  * out-parameters are written only when the call returns TDS_OK. The library holds no state and
- * allocates nothing itself; the signature checks run on mbedTLS 2.28, whose big numbers take their
- * memory from the platform calloc/free (the firmware's hooks, cmake/mbedtls/).
+ * allocates nothing itself; the signature checks run on mbedTLS (3.6 in firmware, the host's
+ * libmbedtls hosted), whose big numbers take their memory from the platform calloc/free (the
+ * firmware's hooks, cmake/mbedtls/).
  */
 #ifndef TDSHIM_SECBOOT_H
 #define TDSHIM_SECBOOT_H
