@@ -39,6 +39,13 @@ static void install_paging(void)
     l.rom_base = SYM(shim_bfv_start) & ~0x1FFFFFull;
     l.rom_flags = PT_P | PT_NX; /* the BFV: read-only, never executed in long mode */
     l.window = SYM(shim_text_start) & ~0x1FFFFFull;
+    _Static_assert(SHIM_ABI_WINDOW_END % 0x200000u == 0 &&
+                       SHIM_ABI_WINDOW_END / 0x200000u <= PT_WINDOW_MAX,
+                   "the 4 KiB-mapped window is whole 2 MiB blocks, at most PT_WINDOW_MAX");
+    if (l.window >= SHIM_ABI_WINDOW_END) {
+        shim_fatal(0x1010, "runtime page tables: the shim's code is outside the window");
+    }
+    l.window_count = (uint32_t)((SHIM_ABI_WINDOW_END - l.window) / 0x200000u);
     l.window_default_flags = data;
     const shim_pt_region r[] = {
         {SYM(shim_text_start), SYM(shim_text_end), PT_P},             /* code: RX, read-only */
