@@ -10,6 +10,7 @@
 #include "measure.h"
 #include "paging.h"
 #include "q35.h"
+#include "secboot.h"
 #include "shared.h"
 #include "tdshim/checked.h"
 #include "tdshim/endian.h"
@@ -210,6 +211,12 @@ static void read_hashed(uint16_t sel, uint8_t *dst, uint64_t n, rtmr_sha384_ctx 
     }
 }
 
+/* Secure boot's reader of the detached signature (secboot.h shim_sb_read_fn). */
+static tds_status read_sig_file(const char *name, uint8_t *buf, size_t cap, size_t *len)
+{
+    return shim_fwcfg_read_file(&shim_lx_fw, name, buf, cap, len);
+}
+
 static uint32_t size_item(uint16_t sel, const char *what)
 {
     uint32_t v = 0;
@@ -359,6 +366,11 @@ void shim_linux_boot(bool td, const shim_handoff_in *h)
     lx_memory_map(td, h);
     const uint64_t top = lx_map_ram();
     setup_dma(td);
+    /* Secure boot: the detached signature first (a boot without one stops here, before a byte of
+     * the kernel is read); it is verified once the three blobs are hashed. */
+    if (td && shim_sb_enforced()) {
+        shim_sb_linux_sig_read(read_sig_file);
+    }
 
     /* Sizes (untrusted), then the setup header, then the command line. */
     const uint32_t setup_size = size_item(SHIM_FWCFG_SETUP_SIZE, "setup");
@@ -432,6 +444,9 @@ void shim_linux_boot(bool td, const shim_handoff_in *h)
         hash_final(&kh, &dk);
         hash_final(&ih, &di);
         hash_final(&ch, &dc);
+        if (shim_sb_enforced()) {
+            shim_sb_verify_linux(&dk, &di, &dc); /* "secure_authority", "td_payload_svn" */
+        }
         shim_measure_linux_blob(CCEL_LINUX_KERNEL, setup_size + (uint64_t)kernel_size, &dk);
         shim_measure_linux_blob(CCEL_LINUX_INITRD, initrd_size, &di);
         shim_measure_linux_blob(CCEL_LINUX_CMDLINE, cmdline_size, &dc);
@@ -443,6 +458,19 @@ void shim_linux_boot(bool td, const shim_handoff_in *h)
 }
 
 /* ---- A kernel the VMM placed in the payload region (docs/linux-boot.md) ---- */
+
+bool shim_linux_bytes_are_kernel(tds_bytes b)
+{
+    if (b.len < LNX_REGION_HEAD) {
+        return false;
+    }
+    uint32_t setup = 0;
+    uint64_t kernel = 0;
+    lnx_error err = {LNX_R_NONE, 0};
+    const tds_status st = lnx_region_kernel(tds_bytes_make(b.ptr, LNX_REGION_HEAD), b.len, &setup,
+                                            &kernel, &err);
+    return st == TDS_OK || (err.reason != LNX_R_BOOT_FLAG && err.reason != LNX_R_MAGIC);
+}
 
 bool shim_linux_region_is_kernel(const tdvf_section *region)
 {

@@ -11,6 +11,7 @@
 #include "log.h"
 #include "measure.h"
 #include "paging.h"
+#include "secboot.h"
 #include "shim_accept.h"
 #include "simd.h"
 #include "tdshim/tdcall.h"
@@ -335,13 +336,21 @@ void shim_main(const shim_boot_regs *regs)
     if (pst != TDS_OK && pst != TDS_ERR_NOT_FOUND) {
         shim_fatal(0x7003, perr.what);
     }
+    /* Secure boot (secboot.h): the image's record and a private copy of the CFV decide whether
+     * every payload must be signed; fatal on a damaged CFV or a required-but-missing anchor. */
+    shim_sb_init(&img->meta, img->size);
+    const bool secure = shim_sb_enforced();
     /* The boot plan: the image's payload; else a kernel from fw_cfg; else nothing to boot. */
     const bool boot_linux = pst != TDS_OK && shim_linux_kernel_present(true);
-    shim_measure_init(pst == TDS_OK ? &ccel_boot_plan_exec
-                      : boot_linux  ? &ccel_boot_plan_linux
+    shim_measure_init(pst == TDS_OK ? (secure ? &ccel_boot_plan_exec_secure : &ccel_boot_plan_exec)
+                      : boot_linux  ? (secure ? &ccel_boot_plan_linux_secure : &ccel_boot_plan_linux)
                                     : &ccel_boot_plan_no_payload);
     /* Copy, measure into RTMR0, then validate (hob.h); fatal on any failure. */
     shim_hob_take(img->hob.mem_addr, img->hob.mem_size, info.gpaw, &img->meta);
+    /* The CFV copy into RTMR0 ("secure_policy_db") before any payload is judged against it. */
+    if (pst == TDS_OK || boot_linux) {
+        shim_sb_measure_policy(); /* (nothing to boot: nothing judged, nothing measured) */
+    }
     accept_memory(fw, vcpus);
     log_tdreport_rtmr0();
     const shim_handoff_in h = {.meta = &img->meta,
