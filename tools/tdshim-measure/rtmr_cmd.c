@@ -11,6 +11,7 @@
 #include "mrtd.h"
 #include "rtmr_ref.h"
 #include "tdshim/linux_boot.h"
+#include "tdshim/secboot.h"
 #include "tool_io.h"
 
 static void rtmr_usage(FILE *f)
@@ -108,6 +109,7 @@ typedef struct rtmr_args {
     const char *log_out;
     const char *cbor_out; /* --cbor: reference values for a verifier (refvalues.h) */
     bool json;
+    secboot_policy sb_policy; /* the CFV's policy when secure boot is enforced */
     rtmr_ref_input in;
 } rtmr_args;
 
@@ -470,6 +472,75 @@ static int use_region_kernel(rtmr_args *a, const tdvf_meta *meta, tds_bytes imag
 }
 
 /*
+ * Secure boot as the shim decides it (docs/secure-boot.md 4): the image's secure-boot record in
+ * the BFV's metadata page and the CFV section's bytes. *enforced says whether the shim verifies
+ * payloads; with it, a->in gets the CFV for "secure_policy_db". 0 or 1 (reported: the shim would
+ * refuse to boot).
+ */
+static int image_secure(rtmr_args *a, const tdvf_meta *meta, tds_bytes image, bool *enforced)
+{
+    const tdvf_section *bfv = NULL;
+    const tdvf_section *cfv = NULL;
+    for (uint32_t i = 0; i < meta->count; i++) {
+        const tdvf_section *s = &meta->sec[i];
+        if (s->type == TDVF_SEC_BFV && s->mem_addr + s->mem_size == 0x100000000ull &&
+            bfv == NULL) {
+            bfv = s;
+        }
+        if (s->type == TDVF_SEC_CFV && cfv == NULL) {
+            cfv = s;
+        }
+    }
+    tds_bytes rec;
+    tds_bytes cb;
+    if (bfv == NULL || cfv == NULL ||
+        tds_bytes_sub(image, (size_t)bfv->data_offset + SECBOOT_IMAGE_REC_OFFSET,
+                      SECBOOT_IMAGE_REC_SIZE, &rec) != TDS_OK ||
+        tds_bytes_sub(image, cfv->data_offset, cfv->raw_size, &cb) != TDS_OK) {
+        fprintf(stderr, "tdshim-measure rtmr: image '%s': no shim BFV or no CFV section\n",
+                a->image);
+        return 1;
+    }
+    uint32_t flags = 0;
+    secboot_error e = {SECBOOT_R_NONE, 0};
+    secboot_policy pol;
+    if (secboot_image_flags(rec, &flags, &e) != TDS_OK ||
+        secboot_decide(cb, (flags & SECBOOT_IMAGE_REQUIRED) != 0, enforced, &pol, &e) != TDS_OK) {
+        fprintf(stderr,
+                "tdshim-measure rtmr: image '%s': secure boot: %s (%s) at offset %" PRIu64
+                ": the shim would refuse to boot\n",
+                a->image, secboot_reason_str(e.reason), secboot_reason_text(e.reason), e.offset);
+        return 1;
+    }
+    if (*enforced) {
+        a->in.secure = true;
+        a->in.cfv = cb;
+        a->sb_policy = pol;
+    }
+    return 0;
+}
+
+/* Verify a payload section as the shim does; sets the authority and SVN events' inputs and
+ * *inner (the authenticated payload). 0 or 1 (reported). */
+static int verify_section(rtmr_args *a, tds_bytes section, const char *what, tds_bytes *inner)
+{
+    secboot_result r;
+    secboot_error e = {SECBOOT_R_NONE, 0};
+    if (secboot_verify_payload(section, &a->sb_policy, &r, &e) != TDS_OK) {
+        fprintf(stderr,
+                "tdshim-measure rtmr: %s: secure boot refuses it: %s (%s) at offset %" PRIu64
+                ": the shim would stop on its fatal path\n",
+                what, secboot_reason_str(e.reason), secboot_reason_text(e.reason), e.offset);
+        return 1;
+    }
+    a->in.trust_anchor = tds_bytes_make(a->in.cfv.ptr + a->sb_policy.key_file_offset,
+                                        SECBOOT_CFV_KEY_DATA);
+    a->in.svn = r.svn;
+    *inner = r.payload;
+    return 0;
+}
+
+/*
  * --image: the payload section's bytes (file + padding, as the shim hashes them; for a VMM-placed
  * payload the whole region, see vmm_region), its GPA and size for the event, the
  * executable-payload order with separators, and, unless --hob-gpa was given, the HOB GPA from the
@@ -491,19 +562,43 @@ static int use_image(rtmr_args *a, tds_bytes image, tds_bytes file, uint8_t **re
         return 1;
     }
     const uint32_t index = (uint32_t)(sec - meta.sec);
+    bool secure = false;
+    if (image_secure(a, &meta, image, &secure) != 0) {
+        return 1;
+    }
     if (kind == TDVF_PAYLOAD_VMM) {
         if (vmm_region(a, sec, index, file, region) != 0) {
             return 1;
         }
         bytes = tds_bytes_make(*region, (size_t)sec->mem_size);
+        tds_bytes inner = bytes;
+        if (secure && verify_section(a, bytes, a->payload_file, &inner) != 0) {
+            return 1;
+        }
         uint32_t su = 0;
         uint64_t ks = 0;
         lnx_error lerr;
-        if (lnx_region_kernel(bytes, sec->mem_size, &su, &ks, &lerr) == TDS_OK ||
-            (lerr.reason != LNX_R_BOOT_FLAG && lerr.reason != LNX_R_MAGIC)) {
+        const bool kernel =
+            inner.len >= LNX_REGION_HEAD &&
+            (lnx_region_kernel(tds_bytes_make(inner.ptr, LNX_REGION_HEAD), inner.len, &su, &ks,
+                               &lerr) == TDS_OK ||
+             (lerr.reason != LNX_R_BOOT_FLAG && lerr.reason != LNX_R_MAGIC));
+        if (kernel && secure) {
+            fprintf(stderr, "tdshim-measure rtmr: payload file '%s' is a signed Linux kernel: "
+                            "the shim refuses it in a payload region (FATAL 0x9017)\n",
+                    a->payload_file);
+            return 1;
+        }
+        if (kernel) {
             return use_region_kernel(a, &meta, image, sec, bytes); /* a bzImage: Linux */
         }
-    } else if (a->payload_file != NULL) {
+    } else if (secure) {
+        tds_bytes inner;
+        if (verify_section(a, bytes, a->image, &inner) != 0) {
+            return 1;
+        }
+    }
+    if (kind != TDVF_PAYLOAD_VMM && a->payload_file != NULL) {
         fprintf(stderr,
                 "tdshim-measure rtmr: image '%s': --payload-file is for a payload the VMM places, "
                 "but this image carries its payload (section %" PRIu32 ", %s)\n",
@@ -522,7 +617,8 @@ static int use_image(rtmr_args *a, tds_bytes image, tds_bytes file, uint8_t **re
     a->in.payload = bytes;
     a->in.payload_base = sec->mem_addr;
     a->in.separators = true;
-    a->in.plan = &ccel_boot_plan_exec; /* what the shim follows with a payload section */
+    /* What the shim follows with a payload section. */
+    a->in.plan = secure ? &ccel_boot_plan_exec_secure : &ccel_boot_plan_exec;
     for (uint32_t i = 0; i < meta.count && !a->in.hob_gpa_known; i++) {
         if (meta.sec[i].type == TDVF_SEC_TD_HOB) {
             a->in.hob_gpa_known = true;
