@@ -185,10 +185,10 @@ tds_status ccel_boot_separators(ccel_boot_seq *s)
     return done(s, st);
 }
 
-tds_status ccel_boot_secure_policy(ccel_boot_seq *s, tds_bytes cfv)
+tds_status ccel_boot_secure_policy(ccel_boot_seq *s, tds_bytes policy_db)
 {
     TDS_TRY(expect(s, CCEL_BOOT_SECURE_POLICY));
-    return done(s, ccel_event_secure_policy_db(s->log, &s->ops, cfv));
+    return done(s, ccel_event_secure_policy_db(s->log, &s->ops, policy_db));
 }
 
 tds_status ccel_boot_secure_authority(ccel_boot_seq *s, tds_bytes trust_anchor)

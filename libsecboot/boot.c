@@ -67,6 +67,26 @@ tds_status secboot_decide(tds_bytes cfv, bool required, bool *enforced, secboot_
     return sb_fail(err, e.reason, e.offset);
 }
 
+tds_status secboot_policy_db(tds_bytes cfv, const secboot_policy *policy,
+                             uint8_t out[SECBOOT_POLICY_DB_MAX], size_t *len)
+{
+    tds_bytes key = tds_bytes_make(NULL, 0);
+    tds_bytes svn = tds_bytes_make(NULL, 0);
+    if (policy == NULL || out == NULL || len == NULL ||
+        tds_bytes_sub(cfv, policy->key_file_offset, SECBOOT_CFV_KEY_DATA, &key) != TDS_OK ||
+        (policy->has_min_svn &&
+         tds_bytes_sub(cfv, policy->svn_file_offset, SECBOOT_CFV_SVN_DATA, &svn) != TDS_OK)) {
+        return TDS_ERR_INVALID_ARG;
+    }
+    memcpy(out, key.ptr, SECBOOT_CFV_KEY_DATA);
+    *len = SECBOOT_CFV_KEY_DATA;
+    if (policy->has_min_svn) {
+        memcpy(out + SECBOOT_CFV_KEY_DATA, svn.ptr, SECBOOT_CFV_SVN_DATA);
+        *len += SECBOOT_CFV_SVN_DATA;
+    }
+    return TDS_OK;
+}
+
 /* The bytes after the signed object must be zero (the image's padding, the region's fill). */
 static tds_status zero_tail(tds_bytes in, size_t end, secboot_reason r, secboot_error *err)
 {

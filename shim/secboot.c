@@ -134,9 +134,16 @@ bool shim_sb_enforced(void)
 
 void shim_sb_measure_policy(void)
 {
-    if (shim_sb_on) {
-        shim_measure_secure_policy(tds_bytes_make(shim_sb_cfv, shim_sb_cfv_len));
+    if (!shim_sb_on) {
+        return;
     }
+    uint8_t db[SECBOOT_POLICY_DB_MAX];
+    size_t len = 0;
+    if (secboot_policy_db(tds_bytes_make(shim_sb_cfv, shim_sb_cfv_len), &shim_sb_policy, db,
+                          &len) != TDS_OK) {
+        shim_fatal(0x9004, "secure boot: the CFV's policy files are not where it was parsed");
+    }
+    shim_measure_secure_policy(tds_bytes_make(db, len));
 }
 
 /* After a good verification: the trust anchor (RTMR0), the SVN (RTMR1). */

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: BSD-2-Clause-Patent */
 /*
  * Secure boot of payloads in the shim (docs/secure-boot.md sections 4 and 5): the CFV copied to
- * private memory, measured into RTMR0 ("secure_policy_db") and parsed there as untrusted input
- * (libsecboot); every payload source verified against it; "secure_authority" (RTMR0) and
+ * private memory and parsed there as untrusted input (libsecboot); the policy files it holds
+ * measured into RTMR0 ("secure_policy_db") before any payload is judged; every payload source verified against it; "secure_authority" (RTMR0) and
  * "td_payload_svn" (RTMR1) after a good verification. Every refusal is fatal (0x9xxx).
  *
  * Enforcement (secboot_decide): on when the CFV holds a trust anchor; a CFV without one boots
@@ -37,7 +37,9 @@ void shim_sb_init(const tdvf_meta *meta, uint64_t image_size);
 /* Enforced (after shim_sb_init)? */
 bool shim_sb_enforced(void);
 
-/* After the td_hob event, when enforced: the CFV copy into RTMR0 as "secure_policy_db". */
+/* After the td_hob event, when enforced: RTMR0 <- "secure_policy_db" over the copy's trust-anchor
+ * file data and, when present, its minimum-SVN file data (secboot_policy_db): every byte of the
+ * CFV that the policy is made of, nothing else. */
 void shim_sb_measure_policy(void);
 
 /*

@@ -36,7 +36,7 @@ typedef enum ccel_boot_step {
     CCEL_BOOT_ACPI = 8,          /* MR 1: QEMU's ACPI data, one or more ccel_event_acpi_data: the
                                   * table-loader script first, then each ALLOCATEd blob in script
                                   * order */
-    CCEL_BOOT_SECURE_POLICY = 9,     /* MR 1: the CFV copy, "secure_policy_db" (secure boot) */
+    CCEL_BOOT_SECURE_POLICY = 9,     /* MR 1: the CFV's policy files, "secure_policy_db" */
     CCEL_BOOT_SECURE_AUTHORITY = 10, /* MR 1: the trust-anchor file data, "secure_authority" */
     CCEL_BOOT_PAYLOAD_SVN = 11,      /* MR 2: the verified payload's SVN, "td_payload_svn" */
 } ccel_boot_step;
@@ -65,7 +65,7 @@ extern const ccel_boot_plan ccel_boot_plan_linux;
  * kernel, initrd (empty), cmdline, separators (docs/linux-boot.md). */
 extern const ccel_boot_plan ccel_boot_plan_linux_no_acpi;
 
-/* Secure boot (docs/secure-boot.md 5): the CFV measured after the TD HOB, and after a good
+/* Secure boot (docs/secure-boot.md 5): the CFV's policy measured after the TD HOB, and after a good
  * verification the trust anchor and the payload's SVN, then the payload as before:
  * td_hob, secure_policy, secure_authority, payload_svn, payload, separators. */
 extern const ccel_boot_plan ccel_boot_plan_exec_secure;
@@ -111,9 +111,10 @@ TDS_MUST_USE tds_status ccel_boot_payload(ccel_boot_seq *s, tds_bytes image, uin
                                           uint64_t length);
 TDS_MUST_USE tds_status ccel_boot_payload_param(ccel_boot_seq *s, tds_bytes param);
 TDS_MUST_USE tds_status ccel_boot_separators(ccel_boot_seq *s);
-/* Secure boot's three events (ccel_events.h): the whole CFV as "secure_policy_db", the
+/* Secure boot's three events (ccel_events.h): the CFV's policy files (secboot_policy_db) as
+ * "secure_policy_db", the
  * trust-anchor file's data as "secure_authority", the SVN as "td_payload_svn". */
-TDS_MUST_USE tds_status ccel_boot_secure_policy(ccel_boot_seq *s, tds_bytes cfv);
+TDS_MUST_USE tds_status ccel_boot_secure_policy(ccel_boot_seq *s, tds_bytes policy_db);
 TDS_MUST_USE tds_status ccel_boot_secure_authority(ccel_boot_seq *s, tds_bytes trust_anchor);
 TDS_MUST_USE tds_status ccel_boot_payload_svn(ccel_boot_seq *s, uint64_t svn);
 /* One Linux blob (its step: CCEL_BOOT_KERNEL, _INITRD or _CMDLINE for which), digest computed by

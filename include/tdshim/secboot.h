@@ -126,6 +126,7 @@ typedef struct secboot_policy {
     uint64_t min_svn;         /* 0 when the CFV has no minimum-SVN file (a td-shim CFV) */
     bool has_min_svn;         /* the minimum-SVN file was present */
     uint64_t key_file_offset; /* offset in the CFV of the trust-anchor file's data (88 bytes) */
+    uint64_t svn_file_offset; /* offset of the minimum-SVN file's data (16 bytes), if present */
 } secboot_policy;
 
 /*
@@ -327,6 +328,16 @@ TDS_MUST_USE tds_status secboot_image_flags(tds_bytes rec, uint32_t *flags, secb
  */
 TDS_MUST_USE tds_status secboot_decide(tds_bytes cfv, bool required, bool *enforced,
                                        secboot_policy *policy, secboot_error *err);
+
+/*
+ * The data of the "secure_policy_db" event (docs/secure-boot.md 5): the trust-anchor file's 88
+ * data bytes as in `cfv` (td-shim's event), then, when the CFV has one, the minimum-SVN file's 16
+ * data bytes (this project's floor, so that it is measured too). `policy` must come from
+ * secboot_cfv_parse (or secboot_decide) of the same `cfv`. *len = 88 or 104.
+ */
+#define SECBOOT_POLICY_DB_MAX (SECBOOT_CFV_KEY_DATA + SECBOOT_CFV_SVN_DATA)
+TDS_MUST_USE tds_status secboot_policy_db(tds_bytes cfv, const secboot_policy *policy,
+                                          uint8_t out[SECBOOT_POLICY_DB_MAX], size_t *len);
 
 /*
  * Verify a payload section `in` (a signed object, then only zero bytes: the image's padding or the

@@ -110,6 +110,8 @@ typedef struct rtmr_args {
     const char *cbor_out; /* --cbor: reference values for a verifier (refvalues.h) */
     bool json;
     secboot_policy sb_policy; /* the CFV's policy when secure boot is enforced */
+    tds_bytes sb_cfv;         /* the CFV it was read from */
+    uint8_t sb_db[SECBOOT_POLICY_DB_MAX];
     rtmr_ref_input in;
 } rtmr_args;
 
@@ -513,8 +515,14 @@ static int image_secure(rtmr_args *a, const tdvf_meta *meta, tds_bytes image, bo
         return 1;
     }
     if (*enforced) {
+        size_t n = 0;
+        if (secboot_policy_db(cb, &pol, a->sb_db, &n) != TDS_OK) {
+            fprintf(stderr, "tdshim-measure rtmr: image '%s': CFV policy files\n", a->image);
+            return 1;
+        }
         a->in.secure = true;
-        a->in.cfv = cb;
+        a->in.policy_db = tds_bytes_make(a->sb_db, n);
+        a->sb_cfv = cb;
         a->sb_policy = pol;
     }
     return 0;
@@ -533,7 +541,7 @@ static int verify_section(rtmr_args *a, tds_bytes section, const char *what, tds
                 what, secboot_reason_str(e.reason), secboot_reason_text(e.reason), e.offset);
         return 1;
     }
-    a->in.trust_anchor = tds_bytes_make(a->in.cfv.ptr + a->sb_policy.key_file_offset,
+    a->in.trust_anchor = tds_bytes_make(a->sb_cfv.ptr + a->sb_policy.key_file_offset,
                                         SECBOOT_CFV_KEY_DATA);
     a->in.svn = r.svn;
     *inner = r.payload;

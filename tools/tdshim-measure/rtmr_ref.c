@@ -20,7 +20,7 @@ tds_status rtmr_ref_area_size(const rtmr_ref_input *in, size_t *out)
     size_t acpi = 0;
     TDS_TRY(tds_add_size(n, in->hob.len, &n));
     TDS_TRY(tds_add_size(n, in->param.len, &n));
-    TDS_TRY(tds_add_size(n, in->cfv.len, &n)); /* secure_policy_db; the other two are small */
+    TDS_TRY(tds_add_size(n, in->policy_db.len, &n)); /* secure_policy_db; the others are small */
     TDS_TRY(tds_mul_size(in->acpi_count, 128u, &acpi));
     TDS_TRY(tds_add_size(n, acpi, &n));
     *out = n;
@@ -102,7 +102,7 @@ static tds_status log_plan(const rtmr_ref_input *in, ccel_log *log, const rtmr_e
             if (!in->secure) {
                 return TDS_ERR_INVALID_ARG;
             }
-            TDS_TRY(st == CCEL_BOOT_SECURE_POLICY      ? ccel_boot_secure_policy(&seq, in->cfv)
+            TDS_TRY(st == CCEL_BOOT_SECURE_POLICY      ? ccel_boot_secure_policy(&seq, in->policy_db)
                     : st == CCEL_BOOT_SECURE_AUTHORITY ? ccel_boot_secure_authority(
                                                              &seq, in->trust_anchor)
                                                        : ccel_boot_payload_svn(&seq, in->svn));

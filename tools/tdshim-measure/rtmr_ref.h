@@ -36,10 +36,10 @@ typedef struct rtmr_ref_input {
      * each blob it ALLOCATEs in script order, as downloaded; one ACPI DATA event each. */
     const tds_bytes *acpi;
     size_t acpi_count;
-    /* Secure boot (the plans' secure_policy, secure_authority and payload_svn steps): the whole
-     * CFV as the image holds it, the trust-anchor file's 88 data bytes, the verified SVN. */
+    /* Secure boot (the plans' secure_policy, secure_authority and payload_svn steps): the CFV's
+     * policy files (secboot_policy_db), the trust-anchor file's 88 data bytes, the verified SVN. */
     bool secure;
-    tds_bytes cfv;
+    tds_bytes policy_db;
     tds_bytes trust_anchor;
     uint64_t svn;
     /*
