@@ -23,7 +23,8 @@ static void rtmr_usage(FILE *f)
             "                            [--separators] [--payload FILE [--payload-base GPA]]\n"
             "                            [--payload-param FILE | --cmdline STR] |\n"
             "                            --linux-kernel FILE [--linux-initrd FILE]\n"
-            "                            [--linux-cmdline STR] --acpi-file FILE...]\n"
+            "                            [--linux-cmdline STR] --acpi-file FILE...\n"
+            "                            [--cfv FILE --payload-sig FILE]]\n"
             "                           [--json] [--log-out FILE] [--cbor FILE]\n"
             "  prints the reference RTMR0..3 (96 hex digits each) for a TD HOB and, with --image,\n"
             "  the image's payload section in the shim's executable-payload order (HOB, payload,\n"
@@ -43,6 +44,11 @@ static void rtmr_usage(FILE *f)
             "  the VMM writes into a VMM-filled PayloadParam region), else the TD HOB's command\n"
             "  line GUID HOB, else empty; no initrd; with --acpi-file (fw_cfg present) QEMU's\n"
             "  ACPI data first, without it the plan without ACPI (the shim's own tables)\n"
+            "  --cfv FILE with --linux-kernel: the image's CFV (tdshim-enroll --cfv-out); with a\n"
+            "  trust anchor in it the shim verifies the boot (secure boot): --payload-sig is\n"
+            "  the detached COSE_Sign1 the VMM gives as fw_cfg opt/tdshim/payload-sig\n"
+            "  (tdshim-sign --format linux), and the plan gets the secure-boot events\n"
+            "  (an --image with an enrolled CFV gets them for its payload the same way)\n"
             "  --log-out writes the expected CC event log\n"
             "  --cbor writes the reference values (MRTD with --image, RTMR0..3, SHA-384 of\n"
             "         the log, event count) as one CBOR map for a verifier\n");
@@ -101,6 +107,8 @@ typedef struct rtmr_args {
     const char *linux_kernel;
     const char *linux_initrd;
     const char *linux_cmdline;
+    const char *cfv;         /* --linux-kernel under secure boot: the CFV */
+    const char *payload_sig; /* and the detached signature */
     const char *param_file; /* --image with a VMM-filled PayloadParam region: what the VMM writes */
     uint8_t *owned_kernel;  /* a region kernel's measured bytes (freed by rtmr_main) */
     uint8_t *owned_cmdline; /* its command line (freed by rtmr_main) */
@@ -151,6 +159,10 @@ static int parse_args(int argc, char **argv, rtmr_args *a, const char **acpi_slo
             a->linux_initrd = v;
         } else if (strcmp(o, "--linux-cmdline") == 0) {
             a->linux_cmdline = v;
+        } else if (strcmp(o, "--cfv") == 0) {
+            a->cfv = v;
+        } else if (strcmp(o, "--payload-sig") == 0) {
+            a->payload_sig = v;
         } else if (strcmp(o, "--acpi-file") == 0) {
             a->acpi_files[a->acpi_n++] = v; /* fewer than argc options */
         } else if (strcmp(o, "--log-out") == 0) {
@@ -212,6 +224,10 @@ static int parse_args(int argc, char **argv, rtmr_args *a, const char **acpi_slo
                                     a->cmdline != NULL || a->in.separators)) {
         return usage_error("--linux-kernel is the shim's Linux plan: no --image, --payload, "
                            "--payload-param, --cmdline or --separators");
+    }
+    if ((a->cfv != NULL || a->payload_sig != NULL) && a->linux_kernel == NULL) {
+        return usage_error("--cfv and --payload-sig go with --linux-kernel (an --image brings its "
+                           "own CFV)");
     }
     if (a->payload_file != NULL && a->image == NULL) {
         return usage_error("--payload-file goes with --image (an image whose payload the VMM "
@@ -636,6 +652,75 @@ static int use_image(rtmr_args *a, tds_bytes image, tds_bytes file, uint8_t **re
     return 0;
 }
 
+/*
+ * --linux-kernel with --cfv: the shim's decision (a CFV without a trust anchor: no secure boot,
+ * the plain Linux plan), and under secure boot the detached signature verified over the three
+ * digests as the shim does, then the secure Linux plan. 0 or 1 (reported).
+ */
+static int linux_secure(rtmr_args *a, tds_bytes cfv, uint8_t **sig, size_t *sig_len)
+{
+    bool enforced = false;
+    secboot_error e = {SECBOOT_R_NONE, 0};
+    secboot_policy pol;
+    if (secboot_decide(cfv, false, &enforced, &pol, &e) != TDS_OK) {
+        fprintf(stderr,
+                "tdshim-measure rtmr: CFV '%s': %s (%s) at offset %" PRIu64
+                ": the shim would refuse to boot\n",
+                a->cfv, secboot_reason_str(e.reason), secboot_reason_text(e.reason), e.offset);
+        return 1;
+    }
+    if (!enforced) {
+        return 0;
+    }
+    if (a->payload_sig == NULL) {
+        fprintf(stderr, "tdshim-measure rtmr: CFV '%s' holds a trust anchor: the shim needs the "
+                        "detached signature (--payload-sig FILE), else it refuses (unsigned)\n",
+                a->cfv);
+        return 1;
+    }
+    if (read_input("payload signature", a->payload_sig, sig, sig_len) != 0) {
+        return 1;
+    }
+    rtmr_digest dk;
+    rtmr_digest di;
+    rtmr_digest dc;
+    if (rtmr_sha384(a->in.kernel, &dk) != TDS_OK || rtmr_sha384(a->in.initrd, &di) != TDS_OK ||
+        rtmr_sha384(a->in.cmdline, &dc) != TDS_OK) {
+        fprintf(stderr, "tdshim-measure rtmr: SHA-384 failed\n");
+        return 1;
+    }
+    uint8_t msg[SECBOOT_LINUX_PAYLOAD];
+    secboot_linux_payload(dk.b, di.b, dc.b, msg);
+    const tds_bytes det = tds_bytes_make(msg, sizeof msg);
+    secboot_result r;
+    if (*sig_len == 0 || *sig_len > SECBOOT_LINUX_SIG_MAX ||
+        secboot_verify_cose(tds_bytes_make(*sig, *sig_len), &det, &pol, &r, &e) != TDS_OK) {
+        fprintf(stderr,
+                "tdshim-measure rtmr: --payload-sig '%s': secure boot refuses it: %s (%s): the "
+                "shim would stop on its fatal path\n",
+                a->payload_sig, *sig_len == 0 || *sig_len > SECBOOT_LINUX_SIG_MAX
+                                    ? "linux-sig"
+                                    : secboot_reason_str(e.reason),
+                secboot_reason_text(*sig_len == 0 || *sig_len > SECBOOT_LINUX_SIG_MAX
+                                        ? SECBOOT_R_LINUX_SIG
+                                        : e.reason));
+        return 1;
+    }
+    size_t n = 0;
+    if (secboot_policy_db(cfv, &pol, a->sb_db, &n) != TDS_OK) {
+        fprintf(stderr, "tdshim-measure rtmr: CFV policy files\n");
+        return 1;
+    }
+    a->sb_cfv = cfv;
+    a->sb_policy = pol;
+    a->in.secure = true;
+    a->in.policy_db = tds_bytes_make(a->sb_db, n);
+    a->in.trust_anchor = tds_bytes_make(cfv.ptr + pol.key_file_offset, SECBOOT_CFV_KEY_DATA);
+    a->in.svn = r.svn;
+    a->in.plan = &ccel_boot_plan_linux_secure;
+    return 0;
+}
+
 /* --cbor: the reference values, with the image's MRTD when there is an image. 0 or 1. */
 static int write_cbor(const rtmr_args *a, tds_bytes image, refvalues *ref)
 {
@@ -782,6 +867,16 @@ int rtmr_main(int argc, char **argv)
             a.in.cmdline = tds_bytes_make(cmdline, cmdline_len);
         }
     }
+    uint8_t *cfv = NULL;
+    uint8_t *sig = NULL;
+    if (rc == 0 && a.cfv != NULL) {
+        size_t cfv_len = 0;
+        size_t sig_len = 0;
+        rc = read_input("CFV", a.cfv, &cfv, &cfv_len);
+        if (rc == 0) {
+            rc = linux_secure(&a, tds_bytes_make(cfv, cfv_len), &sig, &sig_len);
+        }
+    }
     uint8_t **acpi_bufs = NULL;
     tds_bytes *acpi = NULL;
     if (rc == 0) {
@@ -816,6 +911,8 @@ int rtmr_main(int argc, char **argv)
     free(cmdline);
     free(file);
     free(region);
+    free(cfv);
+    free(sig);
     free(a.owned_kernel);
     free(a.owned_cmdline);
     free_acpi(a.acpi_n, acpi_bufs, acpi);
