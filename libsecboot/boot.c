@@ -106,7 +106,7 @@ static tds_status tdshim_extent(tds_bytes in, size_t *len, secboot_error *err)
     }
     const uint32_t length = tds_load_le32(in.ptr + 20);
     const uint32_t alg = tds_load_le32(in.ptr + 40);
-    const size_t block = alg == SECBOOT_ALG_ECDSA_P384_SHA384   ? SECBOOT_ECDSA_BLOCK
+    const size_t block = alg == SECBOOT_ALG_ECDSA_P384_SHA384    ? SECBOOT_ECDSA_BLOCK
                          : alg == SECBOOT_ALG_RSAPSS_3072_SHA384 ? SECBOOT_RSA_BLOCK
                                                                  : 0;
     if (block == 0) {

@@ -452,8 +452,8 @@ void shim_handoff(const shim_handoff_in *in)
         /* Secure boot (secboot.h): the section must hold a signed payload that verifies against
          * the CFV copy; only the authenticated payload inside it is loaded. A signed bzImage in
          * a region is refused: the region's Linux path does not take signed kernels. */
-        exec = shim_sb_verify_payload(image,
-                                      kind == TDVF_PAYLOAD_VMM ? "payload region" : "image payload");
+        exec = shim_sb_verify_payload(image, kind == TDVF_PAYLOAD_VMM ? "payload region"
+                                                                      : "image payload");
         if (kind == TDVF_PAYLOAD_VMM && shim_linux_bytes_are_kernel(exec)) {
             shim_fatal(0x9017, "secure boot: a signed Linux kernel in a payload region is not "
                                "supported (boot it from fw_cfg with a detached signature)");

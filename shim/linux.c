@@ -467,8 +467,8 @@ bool shim_linux_bytes_are_kernel(tds_bytes b)
     uint32_t setup = 0;
     uint64_t kernel = 0;
     lnx_error err = {LNX_R_NONE, 0};
-    const tds_status st = lnx_region_kernel(tds_bytes_make(b.ptr, LNX_REGION_HEAD), b.len, &setup,
-                                            &kernel, &err);
+    const tds_status st =
+        lnx_region_kernel(tds_bytes_make(b.ptr, LNX_REGION_HEAD), b.len, &setup, &kernel, &err);
     return st == TDS_OK || (err.reason != LNX_R_BOOT_FLAG && err.reason != LNX_R_MAGIC);
 }
 

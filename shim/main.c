@@ -343,8 +343,8 @@ void shim_main(const shim_boot_regs *regs)
     /* The boot plan: the image's payload; else a kernel from fw_cfg; else nothing to boot. */
     const bool boot_linux = pst != TDS_OK && shim_linux_kernel_present(true);
     shim_measure_init(pst == TDS_OK ? (secure ? &ccel_boot_plan_exec_secure : &ccel_boot_plan_exec)
-                      : boot_linux  ? (secure ? &ccel_boot_plan_linux_secure : &ccel_boot_plan_linux)
-                                    : &ccel_boot_plan_no_payload);
+                      : boot_linux ? (secure ? &ccel_boot_plan_linux_secure : &ccel_boot_plan_linux)
+                                   : &ccel_boot_plan_no_payload);
     /* Copy, measure into RTMR0, then validate (hob.h); fatal on any failure. */
     shim_hob_take(img->hob.mem_addr, img->hob.mem_size, info.gpaw, &img->meta);
     /* The CFV copy into RTMR0 ("secure_policy_db") before any payload is judged against it. */

@@ -16,8 +16,8 @@ static uint64_t table_entry(const shim_pt_page *p)
 
 static tds_status check_layout(const shim_pt_layout *l)
 {
-    if (!tds_is_aligned_u64(l->window, SZ_2M) || l->window >= FOUR_GIB ||
-        l->window_count == 0 || l->window_count > PT_WINDOW_MAX ||
+    if (!tds_is_aligned_u64(l->window, SZ_2M) || l->window >= FOUR_GIB || l->window_count == 0 ||
+        l->window_count > PT_WINDOW_MAX ||
         FOUR_GIB - l->window < (uint64_t)l->window_count * SZ_2M ||
         !tds_is_aligned_u64(l->rom_base, SZ_2M) || l->rom_base >= FOUR_GIB ||
         l->region_count > PT_MAX_REGIONS) {

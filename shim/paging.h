@@ -2,9 +2,10 @@
 /*
  * The shim's runtime page tables (4-level, identity): 0-4 GiB in 2 MiB pages with default
  * attributes, except a window of 1 to PT_WINDOW_MAX consecutive 2 MiB blocks mapped with 4 KiB
- * pages whose attributes come from a list of regions (the shim's code read-only and executable, everything else NX, the stack guard not
- * present). Pure code over a caller-owned pool of pages: built and checked on the host too.
- * Tables are referenced by their address, so the pool MUST be identity-mapped when they are used.
+ * pages whose attributes come from a list of regions (the shim's code read-only and executable,
+ * everything else NX, the stack guard not present). Pure code over a caller-owned pool of pages:
+ * built and checked on the host too. Tables are referenced by their address, so the pool MUST be
+ * identity-mapped when they are used.
  */
 #ifndef TDSHIM_SHIM_PAGING_H
 #define TDSHIM_SHIM_PAGING_H
@@ -46,7 +47,8 @@ typedef struct shim_pt_layout {
 /*
  * Build the tables into pool[0 .. PT_PAGES_NEEDED) and return the PML4 address in *root.
  * Checks: enough pool pages, pool pages 4 KiB aligned, window and rom_base 2 MiB aligned, the
- * window's 1 .. PT_WINDOW_MAX blocks below 4 GiB, regions 4 KiB aligned, non-empty, inside the window, ascending and not overlapping.
+ * window's 1 .. PT_WINDOW_MAX blocks below 4 GiB, regions 4 KiB aligned, non-empty, inside the
+ * window, ascending and not overlapping.
  */
 TDS_MUST_USE tds_status shim_pt_build(shim_pt_page *pool, uint32_t pool_pages,
                                       const shim_pt_layout *layout, uint64_t *root);

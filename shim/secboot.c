@@ -84,9 +84,9 @@ void shim_sb_init(const tdvf_meta *meta, uint64_t image_size)
     }
     shim_sb_heap_ready = true;
     /* The record in our own BFV's metadata page (measured into MRTD with the BFV). */
-    const tds_bytes rec = tds_bytes_make(
-        (const void *)(uintptr_t)(SHIM_ABI_BFV_BASE + SECBOOT_IMAGE_REC_OFFSET),
-        SECBOOT_IMAGE_REC_SIZE);
+    const tds_bytes rec =
+        tds_bytes_make((const void *)(uintptr_t)(SHIM_ABI_BFV_BASE + SECBOOT_IMAGE_REC_OFFSET),
+                       SECBOOT_IMAGE_REC_SIZE);
     uint32_t flags = 0;
     secboot_error e = {SECBOOT_R_NONE, 0};
     if (secboot_image_flags(rec, &flags, &e) != TDS_OK) {
@@ -118,9 +118,10 @@ void shim_sb_init(const tdvf_meta *meta, uint64_t image_size)
     if (enforced) {
         char hex[2 * SECBOOT_SHA384_LEN + 1];
         (void)shim_hex(hex, sizeof hex, shim_sb_policy.key_hash, sizeof shim_sb_policy.key_hash);
-        shim_log("tdshim: secboot: enforced (image record %s), trust anchor sha384=%s min_svn=%lu%s",
-                 required ? "requires it" : "does not require it", hex, shim_sb_policy.min_svn,
-                 shim_sb_policy.has_min_svn ? "" : " (no minimum-SVN file)");
+        shim_log(
+            "tdshim: secboot: enforced (image record %s), trust anchor sha384=%s min_svn=%lu%s",
+            required ? "requires it" : "does not require it", hex, shim_sb_policy.min_svn,
+            shim_sb_policy.has_min_svn ? "" : " (no minimum-SVN file)");
     } else {
         shim_log("tdshim: secboot: off (no trust anchor in the CFV; the image does not require "
                  "secure boot)");
@@ -152,8 +153,8 @@ static void accepted(const char *source, const secboot_result *r)
     shim_log("tdshim: secboot: %s verified: format=%s algorithm=%s svn=%lu version=%lu "
              "min_svn=%lu",
              source, r->format == SECBOOT_FORMAT_TDSHIM ? "td-shim" : "cose",
-             r->algorithm == SECBOOT_ALG_ECDSA_P384_SHA384 ? "ecdsa-p384" : "rsa-pss-3072",
-             r->svn, r->version, shim_sb_policy.min_svn);
+             r->algorithm == SECBOOT_ALG_ECDSA_P384_SHA384 ? "ecdsa-p384" : "rsa-pss-3072", r->svn,
+             r->version, shim_sb_policy.min_svn);
     /* key_file_offset + 88 is inside the copy: secboot_cfv_parse read those bytes. */
     shim_measure_secure_authority(
         tds_bytes_make(shim_sb_cfv + shim_sb_policy.key_file_offset, SECBOOT_CFV_KEY_DATA));

@@ -2,8 +2,9 @@
 /*
  * Secure boot of payloads in the shim (docs/secure-boot.md sections 4 and 5): the CFV copied to
  * private memory and parsed there as untrusted input (libsecboot); the policy files it holds
- * measured into RTMR0 ("secure_policy_db") before any payload is judged; every payload source verified against it; "secure_authority" (RTMR0) and
- * "td_payload_svn" (RTMR1) after a good verification. Every refusal is fatal (0x9xxx).
+ * measured into RTMR0 ("secure_policy_db") before any payload is judged; every payload source
+ * verified against it; "secure_authority" (RTMR0) and "td_payload_svn" (RTMR1) after a good
+ * verification. Every refusal is fatal (0x9xxx).
  *
  * Enforcement (secboot_decide): on when the CFV holds a trust anchor; a CFV without one boots
  * unsigned payloads as before, unless the image's measured secure-boot record (BFV metadata page,

@@ -36,7 +36,7 @@ typedef enum ccel_boot_step {
     CCEL_BOOT_ACPI = 8,          /* MR 1: QEMU's ACPI data, one or more ccel_event_acpi_data: the
                                   * table-loader script first, then each ALLOCATEd blob in script
                                   * order */
-    CCEL_BOOT_SECURE_POLICY = 9,     /* MR 1: the CFV's policy files, "secure_policy_db" */
+    CCEL_BOOT_SECURE_POLICY = 9, /* MR 1: the CFV's policy files, "secure_policy_db" */
     CCEL_BOOT_SECURE_AUTHORITY = 10, /* MR 1: the trust-anchor file data, "secure_authority" */
     CCEL_BOOT_PAYLOAD_SVN = 11,      /* MR 2: the verified payload's SVN, "td_payload_svn" */
 } ccel_boot_step;

@@ -313,7 +313,8 @@ extern const tds_guid secboot_guid_image_rec;
 #define SECBOOT_IMAGE_REC_OFFSET 0xFE0u
 #define SECBOOT_IMAGE_REC_SIZE 32u
 #define SECBOOT_IMAGE_REC_VERSION 1u
-#define SECBOOT_IMAGE_REQUIRED 0x1u /* secure boot required: a CFV without a trust anchor is fatal */
+#define SECBOOT_IMAGE_REQUIRED                                                                     \
+    0x1u /* secure boot required: a CFV without a trust anchor is fatal */
 
 /* Decode the record `rec` (exactly 32 bytes) into *flags. Refuses (SECBOOT_R_IMAGE_FLAGS,
  * MALFORMED) any record that is neither all zero nor the exact form above. */

@@ -64,9 +64,12 @@ tds_status tdp_log_order_check(const ccel_view *view, uint32_t *bad)
         {2, CCEL_EV_SEPARATOR},
     };
     static const tdp_want_event secure[] = {
-        {1, CCEL_EV_PLATFORM_CONFIG_FLAGS},       {1, CCEL_EV_PLATFORM_CONFIG_FLAGS},
-        {1, CCEL_EV_PLATFORM_CONFIG_FLAGS},       {2, CCEL_EV_PLATFORM_CONFIG_FLAGS},
-        {2, CCEL_EV_EFI_PLATFORM_FIRMWARE_BLOB2}, {1, CCEL_EV_SEPARATOR},
+        {1, CCEL_EV_PLATFORM_CONFIG_FLAGS},
+        {1, CCEL_EV_PLATFORM_CONFIG_FLAGS},
+        {1, CCEL_EV_PLATFORM_CONFIG_FLAGS},
+        {2, CCEL_EV_PLATFORM_CONFIG_FLAGS},
+        {2, CCEL_EV_EFI_PLATFORM_FIRMWARE_BLOB2},
+        {1, CCEL_EV_SEPARATOR},
         {2, CCEL_EV_SEPARATOR},
     };
     if (view == NULL || bad == NULL) {

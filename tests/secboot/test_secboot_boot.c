@@ -206,21 +206,20 @@ static void test_verify_tdshim_section(void **state)
     (void)state;
     const secboot_policy pol = sbt_policy(&keys.ec, 3);
     memset(buf, 0, sizeof buf);
-    const size_t n =
-        sbt_sign_tdshim(&keys, &keys.ec, payload, PAYLOAD, 3, 1, buf, sizeof buf);
+    const size_t n = sbt_sign_tdshim(&keys, &keys.ec, payload, PAYLOAD, 3, 1, buf, sizeof buf);
     verify(n, &pol, SECBOOT_R_NONE, 0);
     verify(n + 4096, &pol, SECBOOT_R_NONE, 0); /* the section's zero padding */
-    buf[n + 100] = 1;                           /* not zero after the signed object */
+    buf[n + 100] = 1;                          /* not zero after the signed object */
     verify(n + 4096, &pol, SECBOOT_R_SIG_BLOCK_SIZE, n + 100);
     buf[n + 100] = 0;
-    verify(n - 1, &pol, SECBOOT_R_HDR_LENGTH, 20);  /* the block cut short */
-    verify(47, &pol, SECBOOT_R_HDR_TRUNCATED, 0);   /* shorter than the header */
-    tds_store_le32(buf + 20, 0xFFFFFFFFu);          /* Length past the end */
+    verify(n - 1, &pol, SECBOOT_R_HDR_LENGTH, 20); /* the block cut short */
+    verify(47, &pol, SECBOOT_R_HDR_TRUNCATED, 0);  /* shorter than the header */
+    tds_store_le32(buf + 20, 0xFFFFFFFFu);         /* Length past the end */
     verify(n + 4096, &pol, SECBOOT_R_HDR_LENGTH, 20);
-    tds_store_le32(buf + 20, 10);                   /* Length below the header */
+    tds_store_le32(buf + 20, 10); /* Length below the header */
     verify(n + 4096, &pol, SECBOOT_R_HDR_LENGTH, 20);
     tds_store_le32(buf + 20, (uint32_t)(SECBOOT_HDR_LEN + PAYLOAD));
-    tds_store_le32(buf + 40, 7);                    /* unknown algorithm */
+    tds_store_le32(buf + 40, 7); /* unknown algorithm */
     verify(n + 4096, &pol, SECBOOT_R_HDR_ALGORITHM, 40);
     /* The other algorithm: its larger block takes the padding as N, which is no 3072-bit key. */
     tds_store_le32(buf + 40, SECBOOT_ALG_RSAPSS_3072_SHA384);
@@ -274,7 +273,10 @@ static void test_unsigned_and_args(void **state)
     (void)state;
     const secboot_policy pol = sbt_policy(&keys.ec, 0);
     memset(buf, 0, sizeof buf);
-    memcpy(buf, "\x7f" "ELF", 4);
+    memcpy(buf,
+           "\x7f"
+           "ELF",
+           4);
     verify(4096, &pol, SECBOOT_R_UNSIGNED, 0);
     verify(0, &pol, SECBOOT_R_UNSIGNED, 0);
     memset(buf, 0, 16);
@@ -323,12 +325,9 @@ static void test_linux_payload(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_image_flags),
-        cmocka_unit_test(test_decide),
-        cmocka_unit_test(test_policy_db),
-        cmocka_unit_test(test_verify_tdshim_section),
-        cmocka_unit_test(test_verify_cose_section),
-        cmocka_unit_test(test_unsigned_and_args),
+        cmocka_unit_test(test_image_flags),         cmocka_unit_test(test_decide),
+        cmocka_unit_test(test_policy_db),           cmocka_unit_test(test_verify_tdshim_section),
+        cmocka_unit_test(test_verify_cose_section), cmocka_unit_test(test_unsigned_and_args),
         cmocka_unit_test(test_linux_payload),
     };
     return cmocka_run_group_tests(tests, setup, teardown);

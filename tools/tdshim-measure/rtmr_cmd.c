@@ -501,8 +501,7 @@ static int image_secure(rtmr_args *a, const tdvf_meta *meta, tds_bytes image, bo
     const tdvf_section *cfv = NULL;
     for (uint32_t i = 0; i < meta->count; i++) {
         const tdvf_section *s = &meta->sec[i];
-        if (s->type == TDVF_SEC_BFV && s->mem_addr + s->mem_size == 0x100000000ull &&
-            bfv == NULL) {
+        if (s->type == TDVF_SEC_BFV && s->mem_addr + s->mem_size == 0x100000000ull && bfv == NULL) {
             bfv = s;
         }
         if (s->type == TDVF_SEC_CFV && cfv == NULL) {
@@ -557,8 +556,8 @@ static int verify_section(rtmr_args *a, tds_bytes section, const char *what, tds
                 what, secboot_reason_str(e.reason), secboot_reason_text(e.reason), e.offset);
         return 1;
     }
-    a->in.trust_anchor = tds_bytes_make(a->sb_cfv.ptr + a->sb_policy.key_file_offset,
-                                        SECBOOT_CFV_KEY_DATA);
+    a->in.trust_anchor =
+        tds_bytes_make(a->sb_cfv.ptr + a->sb_policy.key_file_offset, SECBOOT_CFV_KEY_DATA);
     a->in.svn = r.svn;
     *inner = r.payload;
     return 0;
@@ -602,14 +601,14 @@ static int use_image(rtmr_args *a, tds_bytes image, tds_bytes file, uint8_t **re
         uint32_t su = 0;
         uint64_t ks = 0;
         lnx_error lerr;
-        const bool kernel =
-            inner.len >= LNX_REGION_HEAD &&
-            (lnx_region_kernel(tds_bytes_make(inner.ptr, LNX_REGION_HEAD), inner.len, &su, &ks,
-                               &lerr) == TDS_OK ||
-             (lerr.reason != LNX_R_BOOT_FLAG && lerr.reason != LNX_R_MAGIC));
+        const bool kernel = inner.len >= LNX_REGION_HEAD &&
+                            (lnx_region_kernel(tds_bytes_make(inner.ptr, LNX_REGION_HEAD),
+                                               inner.len, &su, &ks, &lerr) == TDS_OK ||
+                             (lerr.reason != LNX_R_BOOT_FLAG && lerr.reason != LNX_R_MAGIC));
         if (kernel && secure) {
-            fprintf(stderr, "tdshim-measure rtmr: payload file '%s' is a signed Linux kernel: "
-                            "the shim refuses it in a payload region (FATAL 0x9017)\n",
+            fprintf(stderr,
+                    "tdshim-measure rtmr: payload file '%s' is a signed Linux kernel: "
+                    "the shim refuses it in a payload region (FATAL 0x9017)\n",
                     a->payload_file);
             return 1;
         }
@@ -673,8 +672,9 @@ static int linux_secure(rtmr_args *a, tds_bytes cfv, uint8_t **sig, size_t *sig_
         return 0;
     }
     if (a->payload_sig == NULL) {
-        fprintf(stderr, "tdshim-measure rtmr: CFV '%s' holds a trust anchor: the shim needs the "
-                        "detached signature (--payload-sig FILE), else it refuses (unsigned)\n",
+        fprintf(stderr,
+                "tdshim-measure rtmr: CFV '%s' holds a trust anchor: the shim needs the "
+                "detached signature (--payload-sig FILE), else it refuses (unsigned)\n",
                 a->cfv);
         return 1;
     }
@@ -693,17 +693,16 @@ static int linux_secure(rtmr_args *a, tds_bytes cfv, uint8_t **sig, size_t *sig_
     secboot_linux_payload(dk.b, di.b, dc.b, msg);
     const tds_bytes det = tds_bytes_make(msg, sizeof msg);
     secboot_result r;
-    if (*sig_len == 0 || *sig_len > SECBOOT_LINUX_SIG_MAX ||
-        secboot_verify_cose(tds_bytes_make(*sig, *sig_len), &det, &pol, &r, &e) != TDS_OK) {
+    if (*sig_len == 0 || *sig_len > SECBOOT_LINUX_SIG_MAX) {
+        e.reason = SECBOOT_R_LINUX_SIG;
+    } else if (secboot_verify_cose(tds_bytes_make(*sig, *sig_len), &det, &pol, &r, &e) == TDS_OK) {
+        e.reason = SECBOOT_R_NONE;
+    }
+    if (e.reason != SECBOOT_R_NONE) {
         fprintf(stderr,
                 "tdshim-measure rtmr: --payload-sig '%s': secure boot refuses it: %s (%s): the "
                 "shim would stop on its fatal path\n",
-                a->payload_sig, *sig_len == 0 || *sig_len > SECBOOT_LINUX_SIG_MAX
-                                    ? "linux-sig"
-                                    : secboot_reason_str(e.reason),
-                secboot_reason_text(*sig_len == 0 || *sig_len > SECBOOT_LINUX_SIG_MAX
-                                        ? SECBOOT_R_LINUX_SIG
-                                        : e.reason));
+                a->payload_sig, secboot_reason_str(e.reason), secboot_reason_text(e.reason));
         return 1;
     }
     size_t n = 0;

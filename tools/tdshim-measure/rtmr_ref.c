@@ -102,10 +102,10 @@ static tds_status log_plan(const rtmr_ref_input *in, ccel_log *log, const rtmr_e
             if (!in->secure) {
                 return TDS_ERR_INVALID_ARG;
             }
-            TDS_TRY(st == CCEL_BOOT_SECURE_POLICY      ? ccel_boot_secure_policy(&seq, in->policy_db)
-                    : st == CCEL_BOOT_SECURE_AUTHORITY ? ccel_boot_secure_authority(
-                                                             &seq, in->trust_anchor)
-                                                       : ccel_boot_payload_svn(&seq, in->svn));
+            TDS_TRY(st == CCEL_BOOT_SECURE_POLICY ? ccel_boot_secure_policy(&seq, in->policy_db)
+                    : st == CCEL_BOOT_SECURE_AUTHORITY
+                        ? ccel_boot_secure_authority(&seq, in->trust_anchor)
+                        : ccel_boot_payload_svn(&seq, in->svn));
             break;
         case CCEL_BOOT_DONE: return TDS_ERR_INVALID_ARG; /* not a step (begin took the plan) */
         }

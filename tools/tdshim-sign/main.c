@@ -71,10 +71,9 @@ static bool linux_payload(uint8_t *kernel, size_t kernel_len, const char *kernel
     rtmr_digest dk;
     rtmr_digest di;
     rtmr_digest dc;
-    const bool ok =
-        rtmr_sha384(tds_bytes_make(kernel, kernel_len), &dk) == TDS_OK &&
-        rtmr_sha384(tds_bytes_make(initrd, initrd_len), &di) == TDS_OK &&
-        rtmr_sha384(tds_bytes_make(cmdline, strlen(cmdline) + 1u), &dc) == TDS_OK;
+    const bool ok = rtmr_sha384(tds_bytes_make(kernel, kernel_len), &dk) == TDS_OK &&
+                    rtmr_sha384(tds_bytes_make(initrd, initrd_len), &di) == TDS_OK &&
+                    rtmr_sha384(tds_bytes_make(cmdline, strlen(cmdline) + 1u), &dc) == TDS_OK;
     free(initrd);
     *out = ok ? malloc(SECBOOT_LINUX_PAYLOAD) : NULL;
     if (*out == NULL) {
