@@ -173,7 +173,8 @@ void secboot_linux_payload(const uint8_t kernel[SECBOOT_SHA384_LEN],
 {
     static const char magic[16] = SECBOOT_LINUX_MAGIC;
     memcpy(out, magic, sizeof magic);
-    memcpy(out + 16, kernel, SECBOOT_SHA384_LEN);
-    memcpy(out + 16 + SECBOOT_SHA384_LEN, initrd, SECBOOT_SHA384_LEN);
-    memcpy(out + 16 + 2u * SECBOOT_SHA384_LEN, cmdline, SECBOOT_SHA384_LEN);
+    const size_t d = SECBOOT_SHA384_LEN;
+    memcpy(out + 16, kernel, d);
+    memcpy(out + 16 + d, initrd, d);
+    memcpy(out + 16 + (2 * d), cmdline, d);
 }

@@ -273,10 +273,8 @@ static void test_unsigned_and_args(void **state)
     (void)state;
     const secboot_policy pol = sbt_policy(&keys.ec, 0);
     memset(buf, 0, sizeof buf);
-    memcpy(buf,
-           "\x7f"
-           "ELF",
-           4);
+    static const uint8_t elf[4] = {0x7F, 'E', 'L', 'F'};
+    memcpy(buf, elf, sizeof elf);
     verify(4096, &pol, SECBOOT_R_UNSIGNED, 0);
     verify(0, &pol, SECBOOT_R_UNSIGNED, 0);
     memset(buf, 0, 16);
