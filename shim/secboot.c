@@ -77,6 +77,29 @@ static TDS_NORETURN void refuse(const char *source, const secboot_error *e)
     shim_fatal(shim_sb_fatal_code(e->reason), what);
 }
 
+/* The first CFV section; fatal (0x9001) when there is none, or it is outside the image or
+ * larger than the copy. */
+static const tdvf_section *find_cfv(const tdvf_meta *meta, uint64_t image_size)
+{
+    const tdvf_section *cfv = NULL;
+    for (uint32_t i = 0; i < meta->count && cfv == NULL; i++) {
+        if (meta->sec[i].type == TDVF_SEC_CFV) {
+            cfv = &meta->sec[i];
+        }
+    }
+    const bool inside = cfv != NULL && cfv->mem_size != 0 && cfv->mem_size <= SHIM_CFV_MAX &&
+                        image_size <= (1ull << 32) && cfv->mem_addr >= (1ull << 32) - image_size &&
+                        cfv->mem_addr < (1ull << 32) &&
+                        (1ull << 32) - cfv->mem_addr >= cfv->mem_size;
+    if (!inside) {
+        shim_log("tdshim: secboot: CFV section missing, outside the image or larger than 0x%x "
+                 "bytes (what the shim copies)",
+                 SHIM_CFV_MAX);
+        shim_fatal(0x9001, "secure boot: the CFV cannot be read");
+    }
+    return cfv;
+}
+
 void shim_sb_init(const tdvf_meta *meta, uint64_t image_size)
 {
     if (!rt_heap_init(&shim_sb_heap, shim_sb_arena, sizeof shim_sb_arena)) {
@@ -94,17 +117,7 @@ void shim_sb_init(const tdvf_meta *meta, uint64_t image_size)
     }
     const bool required = (flags & SECBOOT_IMAGE_REQUIRED) != 0;
     /* The CFV section (tdvf_open checked it is one firmware volume inside the image). */
-    const tdvf_section *cfv = NULL;
-    for (uint32_t i = 0; i < meta->count && cfv == NULL; i++) {
-        cfv = meta->sec[i].type == TDVF_SEC_CFV ? &meta->sec[i] : NULL;
-    }
-    if (cfv == NULL || cfv->mem_size == 0 || cfv->mem_size > SHIM_CFV_MAX ||
-        cfv->mem_addr < (1ull << 32) - image_size || cfv->mem_addr >= (1ull << 32) ||
-        (1ull << 32) - cfv->mem_addr < cfv->mem_size) {
-        shim_log("tdshim: secboot: CFV section %s (at most 0x%x bytes are read)",
-                 cfv == NULL ? "missing" : "outside the image or too large", SHIM_CFV_MAX);
-        shim_fatal(0x9001, "secure boot: the CFV cannot be read");
-    }
+    const tdvf_section *cfv = find_cfv(meta, image_size);
     /* PAGE.ADDed without MR.EXTEND: its bytes are the VMM's choice. One copy; from here on only
      * the copy is read, measured and parsed. */
     shim_sb_cfv_len = (size_t)cfv->mem_size;
