@@ -70,20 +70,27 @@ tds_status secboot_decide(tds_bytes cfv, bool required, bool *enforced, secboot_
 tds_status secboot_policy_db(tds_bytes cfv, const secboot_policy *policy,
                              uint8_t out[SECBOOT_POLICY_DB_MAX], size_t *len)
 {
+    if (policy == NULL || out == NULL || len == NULL) {
+        return TDS_ERR_INVALID_ARG;
+    }
+    /* Read once: `out` may not alias `policy`, but nothing below depends on it. */
+    const bool with_svn = policy->has_min_svn;
+    const uint64_t key_off = policy->key_file_offset;
+    const uint64_t svn_off = policy->svn_file_offset;
     tds_bytes key = tds_bytes_make(NULL, 0);
     tds_bytes svn = tds_bytes_make(NULL, 0);
-    if (policy == NULL || out == NULL || len == NULL ||
-        tds_bytes_sub(cfv, policy->key_file_offset, SECBOOT_CFV_KEY_DATA, &key) != TDS_OK ||
-        (policy->has_min_svn &&
-         tds_bytes_sub(cfv, policy->svn_file_offset, SECBOOT_CFV_SVN_DATA, &svn) != TDS_OK)) {
+    if (tds_bytes_sub(cfv, key_off, SECBOOT_CFV_KEY_DATA, &key) != TDS_OK ||
+        (with_svn && tds_bytes_sub(cfv, svn_off, SECBOOT_CFV_SVN_DATA, &svn) != TDS_OK) ||
+        key.ptr == NULL || (with_svn && svn.ptr == NULL)) {
         return TDS_ERR_INVALID_ARG;
     }
     memcpy(out, key.ptr, SECBOOT_CFV_KEY_DATA);
-    *len = SECBOOT_CFV_KEY_DATA;
-    if (policy->has_min_svn) {
+    size_t n = SECBOOT_CFV_KEY_DATA;
+    if (with_svn) {
         memcpy(out + SECBOOT_CFV_KEY_DATA, svn.ptr, SECBOOT_CFV_SVN_DATA);
-        *len += SECBOOT_CFV_SVN_DATA;
+        n += SECBOOT_CFV_SVN_DATA;
     }
+    *len = n;
     return TDS_OK;
 }
 
