@@ -31,6 +31,17 @@ const ccel_boot_plan ccel_boot_plan_linux_secure = {
      CCEL_BOOT_PAYLOAD_SVN, CCEL_BOOT_KERNEL, CCEL_BOOT_INITRD, CCEL_BOOT_CMDLINE,
      CCEL_BOOT_SEPARATORS}};
 
+const ccel_boot_plan ccel_boot_plan_linux_region_secure = {
+    "linux-region-secure",
+    9,
+    {CCEL_BOOT_TD_HOB, CCEL_BOOT_SECURE_POLICY, CCEL_BOOT_SECURE_AUTHORITY, CCEL_BOOT_PAYLOAD_SVN,
+     CCEL_BOOT_ACPI, CCEL_BOOT_KERNEL, CCEL_BOOT_INITRD, CCEL_BOOT_CMDLINE, CCEL_BOOT_SEPARATORS}};
+const ccel_boot_plan ccel_boot_plan_linux_region_secure_no_acpi = {
+    "linux-region-secure-no-acpi",
+    8,
+    {CCEL_BOOT_TD_HOB, CCEL_BOOT_SECURE_POLICY, CCEL_BOOT_SECURE_AUTHORITY, CCEL_BOOT_PAYLOAD_SVN,
+     CCEL_BOOT_KERNEL, CCEL_BOOT_INITRD, CCEL_BOOT_CMDLINE, CCEL_BOOT_SEPARATORS}};
+
 const char *ccel_boot_step_name(ccel_boot_step step)
 {
     switch (step) {

@@ -450,13 +450,12 @@ void shim_handoff(const shim_handoff_in *in)
     tds_bytes exec = image;
     if (shim_sb_enforced()) {
         /* Secure boot (secboot.h): the section must hold a signed payload that verifies against
-         * the CFV copy; only the authenticated payload inside it is loaded. A signed bzImage in
-         * a region is refused: the region's Linux path does not take signed kernels. */
+         * the CFV copy; only the authenticated payload inside it is used. A signed bzImage in a
+         * region boots as Linux from that payload (docs/linux-boot.md). */
         exec = shim_sb_verify_payload(image, kind == TDVF_PAYLOAD_VMM ? "payload region"
                                                                       : "image payload");
         if (kind == TDVF_PAYLOAD_VMM && shim_linux_bytes_are_kernel(exec)) {
-            shim_fatal(0x9017, "secure boot: a signed Linux kernel in a payload region is not "
-                               "supported (boot it from fw_cfg with a detached signature)");
+            shim_linux_boot_region_signed(in, sec, exec);
         }
     } else if (kind == TDVF_PAYLOAD_VMM && shim_linux_region_is_kernel(sec)) {
         /* A VMM-placed region that holds a bzImage boots it as Linux (docs/linux-boot.md). */

@@ -563,13 +563,19 @@ static uint64_t region_cmdline(const shim_handoff_in *h, uint64_t *size)
     return a;
 }
 
-void shim_linux_boot_region(const shim_handoff_in *h, const tdvf_section *region)
+/* `region` is the VMM-placed section (checked and reserved whole); `kbytes` the kernel file inside
+ * it: the region itself, or under secure boot the authenticated payload of the signed region. */
+static TDS_NORETURN void boot_region(const shim_handoff_in *h, const tdvf_section *region,
+                                     const tdvf_section *kbytes, bool secure)
 {
     /* The plan: QEMU's ACPI tables when fw_cfg is there, else the shim's own (not measured). */
     const bool fw = fwcfg_present(true);
-    shim_measure_replan(fw ? &ccel_boot_plan_linux : &ccel_boot_plan_linux_no_acpi);
+    shim_measure_replan(secure ? (fw ? &ccel_boot_plan_linux_region_secure
+                                     : &ccel_boot_plan_linux_region_secure_no_acpi)
+                               : (fw ? &ccel_boot_plan_linux : &ccel_boot_plan_linux_no_acpi));
     lx_memory_map(true, h);
     region_take(region, 0x700E, "payload region (VMM-placed)");
+    region = kbytes; /* from here on: the kernel file's bytes */
     const uint64_t top = lx_map_ram();
     if (fw) {
         setup_dma(true);
@@ -654,4 +660,23 @@ void shim_linux_boot_region(const shim_handoff_in *h, const tdvf_section *region
     shim_measure_separators();
     release_dma(true);
     lx_enter(true, h, p, rsdp);
+}
+
+void shim_linux_boot_region(const shim_handoff_in *h, const tdvf_section *region)
+{
+    boot_region(h, region, region, false);
+}
+
+void shim_linux_boot_region_signed(const shim_handoff_in *h, const tdvf_section *region,
+                                   tds_bytes kernel)
+{
+    /* The authenticated payload inside the region (secboot_verify_payload's slice). */
+    if (kernel.len < LNX_REGION_HEAD) {
+        shim_fatal(0x8010, "linux: the signed kernel is shorter than its setup header");
+    }
+    tdvf_section k = *region;
+    k.mem_addr = (uint64_t)(uintptr_t)kernel.ptr;
+    k.mem_size = kernel.len;
+    memcpy(shim_lx_head, kernel.ptr, sizeof shim_lx_head);
+    boot_region(h, region, &k, true);
 }

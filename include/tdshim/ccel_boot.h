@@ -73,6 +73,12 @@ extern const ccel_boot_plan ccel_boot_plan_exec_secure;
  * over their digests) once read, before their events: td_hob, secure_policy, acpi,
  * secure_authority, payload_svn, kernel, initrd, cmdline, separators. */
 extern const ccel_boot_plan ccel_boot_plan_linux_secure;
+/* A signed Linux kernel in a VMM-placed region (secure boot): the region is verified before it is
+ * known to hold a kernel, so the two secure-boot events come first, then the region's Linux plan:
+ * td_hob, secure_policy, secure_authority, payload_svn, acpi, kernel, initrd, cmdline, separators;
+ * the _no_acpi variant without the acpi step (no fw_cfg). */
+extern const ccel_boot_plan ccel_boot_plan_linux_region_secure;
+extern const ccel_boot_plan ccel_boot_plan_linux_region_secure_no_acpi;
 
 /* Stable name of a step ("td_hob", "payload", "payload_param", "separators", "kernel", "initrd",
  * "cmdline", "acpi", "secure_policy", "secure_authority", "payload_svn", "done"; "unknown" for any

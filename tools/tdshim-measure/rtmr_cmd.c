@@ -606,11 +606,16 @@ static int use_image(rtmr_args *a, tds_bytes image, tds_bytes file, uint8_t **re
                                                inner.len, &su, &ks, &lerr) == TDS_OK ||
                              (lerr.reason != LNX_R_BOOT_FLAG && lerr.reason != LNX_R_MAGIC));
         if (kernel && secure) {
-            fprintf(stderr,
-                    "tdshim-measure rtmr: payload file '%s' is a signed Linux kernel: "
-                    "the shim refuses it in a payload region (FATAL 0x9017)\n",
-                    a->payload_file);
-            return 1;
+            /* A signed kernel: the authenticated payload inside the region, on the region's
+             * Linux plan with the secure-boot events first (as the shim). */
+            tdvf_section k = *sec;
+            k.mem_size = inner.len;
+            if (use_region_kernel(a, &meta, image, &k, inner) != 0) {
+                return 1;
+            }
+            a->in.plan = a->acpi_n != 0 ? &ccel_boot_plan_linux_region_secure
+                                        : &ccel_boot_plan_linux_region_secure_no_acpi;
+            return 0;
         }
         if (kernel) {
             return use_region_kernel(a, &meta, image, sec, bytes); /* a bzImage: Linux */
