@@ -23,9 +23,10 @@
 #include "tdshim/secboot.h"
 #include "tdshim/tdvf.h"
 
-/* The largest CFV the shim copies (the default image's 64 KiB CFV grows by at most 60 KiB to
- * keep an image with a payload a 64 KiB multiple). A larger CFV is fatal (0x9001). */
-#define SHIM_CFV_MAX 0x20000u
+/* The largest CFV the shim copies: 256 KiB, td-shim's CFV size (this project's default 64 KiB
+ * CFV grows by at most 60 KiB to keep an image with a payload a 64 KiB multiple). A larger CFV
+ * is fatal (0x9001). */
+#define SHIM_CFV_MAX 0x40000u
 /* mbedTLS's heap for the signature checks (about 7.3 KB at peak, docs/libsecboot.md 7). */
 #define SHIM_CRYPTO_HEAP 0x8000u
 
