@@ -19,6 +19,29 @@ const ccel_boot_plan ccel_boot_plan_linux_no_acpi = {"linux-no-acpi",
                                                       CCEL_BOOT_INITRD, CCEL_BOOT_CMDLINE,
                                                       CCEL_BOOT_SEPARATORS}};
 
+const ccel_boot_plan ccel_boot_plan_exec_secure = {
+    "exec-payload-secure",
+    6,
+    {CCEL_BOOT_TD_HOB, CCEL_BOOT_SECURE_POLICY, CCEL_BOOT_SECURE_AUTHORITY, CCEL_BOOT_PAYLOAD_SVN,
+     CCEL_BOOT_PAYLOAD, CCEL_BOOT_SEPARATORS}};
+const ccel_boot_plan ccel_boot_plan_linux_secure = {
+    "linux-secure",
+    9,
+    {CCEL_BOOT_TD_HOB, CCEL_BOOT_SECURE_POLICY, CCEL_BOOT_ACPI, CCEL_BOOT_SECURE_AUTHORITY,
+     CCEL_BOOT_PAYLOAD_SVN, CCEL_BOOT_KERNEL, CCEL_BOOT_INITRD, CCEL_BOOT_CMDLINE,
+     CCEL_BOOT_SEPARATORS}};
+
+const ccel_boot_plan ccel_boot_plan_linux_region_secure = {
+    "linux-region-secure",
+    9,
+    {CCEL_BOOT_TD_HOB, CCEL_BOOT_SECURE_POLICY, CCEL_BOOT_SECURE_AUTHORITY, CCEL_BOOT_PAYLOAD_SVN,
+     CCEL_BOOT_ACPI, CCEL_BOOT_KERNEL, CCEL_BOOT_INITRD, CCEL_BOOT_CMDLINE, CCEL_BOOT_SEPARATORS}};
+const ccel_boot_plan ccel_boot_plan_linux_region_secure_no_acpi = {
+    "linux-region-secure-no-acpi",
+    8,
+    {CCEL_BOOT_TD_HOB, CCEL_BOOT_SECURE_POLICY, CCEL_BOOT_SECURE_AUTHORITY, CCEL_BOOT_PAYLOAD_SVN,
+     CCEL_BOOT_KERNEL, CCEL_BOOT_INITRD, CCEL_BOOT_CMDLINE, CCEL_BOOT_SEPARATORS}};
+
 const char *ccel_boot_step_name(ccel_boot_step step)
 {
     switch (step) {
@@ -31,6 +54,9 @@ const char *ccel_boot_step_name(ccel_boot_step step)
     case CCEL_BOOT_INITRD: return "initrd";
     case CCEL_BOOT_CMDLINE: return "cmdline";
     case CCEL_BOOT_ACPI: return "acpi";
+    case CCEL_BOOT_SECURE_POLICY: return "secure_policy";
+    case CCEL_BOOT_SECURE_AUTHORITY: return "secure_authority";
+    case CCEL_BOOT_PAYLOAD_SVN: return "payload_svn";
     }
     return "unknown";
 }
@@ -168,6 +194,24 @@ tds_status ccel_boot_separators(ccel_boot_seq *s)
         st = ccel_event_separator(s->log, &s->ops, 2, 0);
     }
     return done(s, st);
+}
+
+tds_status ccel_boot_secure_policy(ccel_boot_seq *s, tds_bytes policy_db)
+{
+    TDS_TRY(expect(s, CCEL_BOOT_SECURE_POLICY));
+    return done(s, ccel_event_secure_policy_db(s->log, &s->ops, policy_db));
+}
+
+tds_status ccel_boot_secure_authority(ccel_boot_seq *s, tds_bytes trust_anchor)
+{
+    TDS_TRY(expect(s, CCEL_BOOT_SECURE_AUTHORITY));
+    return done(s, ccel_event_secure_authority(s->log, &s->ops, trust_anchor));
+}
+
+tds_status ccel_boot_payload_svn(ccel_boot_seq *s, uint64_t svn)
+{
+    TDS_TRY(expect(s, CCEL_BOOT_PAYLOAD_SVN));
+    return done(s, ccel_event_payload_svn(s->log, &s->ops, svn));
 }
 
 tds_status ccel_boot_linux_blob(ccel_boot_seq *s, ccel_linux_blob which, const rtmr_digest *digest)

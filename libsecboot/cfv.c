@@ -76,6 +76,7 @@ static tds_status parse_svn(tds_bytes data, size_t off, secboot_policy *p, secbo
     }
     p->min_svn = tds_load_le64(data.ptr + 8);
     p->has_min_svn = true;
+    p->svn_file_offset = off;
     return TDS_OK;
 }
 

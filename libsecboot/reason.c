@@ -103,6 +103,14 @@ static const reason_info k_reasons[SECBOOT_R_COUNT_] = {
                                      "attached payload with detached bytes, or detached without"},
     [SECBOOT_R_COSE_SIG_LENGTH] = {TDS_ERR_MALFORMED, "cose-sig-length",
                                    "the COSE signature is not a 96-byte r||s"},
+    [SECBOOT_R_UNSIGNED] = {TDS_ERR_NOT_FOUND, "unsigned",
+                            "the payload is neither a td-shim signed payload nor a COSE_Sign1"},
+    [SECBOOT_R_IMAGE_FLAGS] = {TDS_ERR_MALFORMED, "image-flags",
+                               "the image's secure-boot record is neither zero nor valid"},
+    [SECBOOT_R_REQUIRED] = {TDS_ERR_POLICY, "cfv-required",
+                            "the image requires secure boot but the CFV has no trust anchor"},
+    [SECBOOT_R_LINUX_SIG] = {TDS_ERR_NOT_FOUND, "linux-sig",
+                             "no fw_cfg opt/tdshim/payload-sig, or empty or over 4 KiB"},
 };
 
 static const reason_info *info(secboot_reason r)

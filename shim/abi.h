@@ -51,6 +51,13 @@
 #define SHIM_ABI_TEST_PAGE 0xFFFFD000
 
 /* ---- RAM layout inside TempMem ------------------------------------------------------------- */
+/* The shim's RAM image [0x100000, __shim_ram_end) ends at or below SHIM_ABI_RAM_LIMIT (shim.ld.S
+ * asserts it). The runtime page tables map [0, SHIM_ABI_WINDOW_END) with 4 KiB pages (paging.c:
+ * the code read-only, the stack guard not present), so the RAM image must stay inside it. The
+ * test image's harness keeps [SHIM_ABI_RAM_LIMIT, SHIM_ABI_AP_AREA) for the emulator's page-state
+ * bytes (tests/fw/fw_test.h) and reports it reserved in its TD HOB. */
+#define SHIM_ABI_RAM_LIMIT 0x300000
+#define SHIM_ABI_WINDOW_END 0x400000
 /* AP stack area: AP i (1 .. SHIM_ABI_MAX_VCPUS-1) owns the 16 KiB slot at
  * AREA + (i-1) * SLOT = guard page | 8 KiB stack | 4 KiB IST1 stack (ap.h). */
 #define SHIM_ABI_MAX_VCPUS 128

@@ -21,6 +21,7 @@ TDS_NORETURN void shim_payload_returned(void)
 #include "measure.h"
 #include "paging.h"
 #include "payload_map.h"
+#include "secboot.h"
 #include "shim_accept.h"
 #include "tdshim/ccel.h"
 #include "tdshim/checked.h"
@@ -446,12 +447,22 @@ void shim_handoff(const shim_handoff_in *in)
 
     /* §3: measure the payload before anything uses it, then close the firmware's log. */
     const tds_bytes image = payload_bytes(sec, kind, td, m);
-    /* A VMM-placed region that holds a bzImage boots it as Linux (docs/linux-boot.md). */
-    if (kind == TDVF_PAYLOAD_VMM && shim_linux_region_is_kernel(sec)) {
+    tds_bytes exec = image;
+    if (shim_sb_enforced()) {
+        /* Secure boot (secboot.h): the section must hold a signed payload that verifies against
+         * the CFV copy; only the authenticated payload inside it is used. A signed bzImage in a
+         * region boots as Linux from that payload (docs/linux-boot.md). */
+        exec = shim_sb_verify_payload(image, kind == TDVF_PAYLOAD_VMM ? "payload region"
+                                                                      : "image payload");
+        if (kind == TDVF_PAYLOAD_VMM && shim_linux_bytes_are_kernel(exec)) {
+            shim_linux_boot_region_signed(in, sec, exec);
+        }
+    } else if (kind == TDVF_PAYLOAD_VMM && shim_linux_region_is_kernel(sec)) {
+        /* A VMM-placed region that holds a bzImage boots it as Linux (docs/linux-boot.md). */
         shim_linux_boot_region(in, sec);
     }
     shim_measure_payload(image, sec->mem_addr, sec->mem_size);
-    const uint64_t region = load_payload(m, image);
+    const uint64_t region = load_payload(m, exec);
     shim_measure_separators();
 
     e820_carve(m);

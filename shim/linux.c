@@ -10,6 +10,7 @@
 #include "measure.h"
 #include "paging.h"
 #include "q35.h"
+#include "secboot.h"
 #include "shared.h"
 #include "simd.h"
 #include "tdshim/checked.h"
@@ -294,6 +295,12 @@ static void lx_wait_hash(mbox_fw *fw, uint32_t ap)
     }
 }
 
+/* Secure boot's reader of the detached signature (secboot.h shim_sb_read_fn). */
+static tds_status read_sig_file(const char *name, uint8_t *buf, size_t cap, size_t *len)
+{
+    return shim_fwcfg_read_file(&shim_lx_fw, name, buf, cap, len);
+}
+
 static uint32_t size_item(uint16_t sel, const char *what)
 {
     uint32_t v = 0;
@@ -443,6 +450,11 @@ void shim_linux_boot(bool td, const shim_handoff_in *h)
     lx_memory_map(td, h);
     const uint64_t top = lx_map_ram();
     setup_dma(td);
+    /* Secure boot: the detached signature first (a boot without one stops here, before a byte of
+     * the kernel is read); it is verified once the three blobs are hashed. */
+    if (td && shim_sb_enforced()) {
+        shim_sb_linux_sig_read(read_sig_file);
+    }
 
     /* Sizes (untrusted), then the setup header, then the command line. */
     const uint32_t setup_size = size_item(SHIM_FWCFG_SETUP_SIZE, "setup");
@@ -546,6 +558,9 @@ void shim_linux_boot(bool td, const shim_handoff_in *h)
         hash_final(&kh, &dk);
         hash_final(&ih, &di);
         hash_final(&ch, &dc);
+        if (shim_sb_enforced()) {
+            shim_sb_verify_linux(&dk, &di, &dc); /* "secure_authority", "td_payload_svn" */
+        }
         shim_measure_linux_blob(CCEL_LINUX_KERNEL, setup_size + (uint64_t)kernel_size, &dk);
         shim_measure_linux_blob(CCEL_LINUX_INITRD, initrd_size, &di);
         shim_measure_linux_blob(CCEL_LINUX_CMDLINE, cmdline_size, &dc);
@@ -557,6 +572,19 @@ void shim_linux_boot(bool td, const shim_handoff_in *h)
 }
 
 /* ---- A kernel the VMM placed in the payload region (docs/linux-boot.md) ---- */
+
+bool shim_linux_bytes_are_kernel(tds_bytes b)
+{
+    if (b.len < LNX_REGION_HEAD) {
+        return false;
+    }
+    uint32_t setup = 0;
+    uint64_t kernel = 0;
+    lnx_error err = {LNX_R_NONE, 0};
+    const tds_status st =
+        lnx_region_kernel(tds_bytes_make(b.ptr, LNX_REGION_HEAD), b.len, &setup, &kernel, &err);
+    return st == TDS_OK || (err.reason != LNX_R_BOOT_FLAG && err.reason != LNX_R_MAGIC);
+}
 
 bool shim_linux_region_is_kernel(const tdvf_section *region)
 {
@@ -649,13 +677,19 @@ static uint64_t region_cmdline(const shim_handoff_in *h, uint64_t *size)
     return a;
 }
 
-void shim_linux_boot_region(const shim_handoff_in *h, const tdvf_section *region)
+/* `region` is the VMM-placed section (checked and reserved whole); `kbytes` the kernel file inside
+ * it: the region itself, or under secure boot the authenticated payload of the signed region. */
+static TDS_NORETURN void boot_region(const shim_handoff_in *h, const tdvf_section *region,
+                                     const tdvf_section *kbytes, bool secure)
 {
     /* The plan: QEMU's ACPI tables when fw_cfg is there, else the shim's own (not measured). */
     const bool fw = fwcfg_present(true);
-    shim_measure_replan(fw ? &ccel_boot_plan_linux : &ccel_boot_plan_linux_no_acpi);
+    shim_measure_replan(secure ? (fw ? &ccel_boot_plan_linux_region_secure
+                                     : &ccel_boot_plan_linux_region_secure_no_acpi)
+                               : (fw ? &ccel_boot_plan_linux : &ccel_boot_plan_linux_no_acpi));
     lx_memory_map(true, h);
     region_take(region, 0x700E, "payload region (VMM-placed)");
+    region = kbytes; /* from here on: the kernel file's bytes */
     const uint64_t top = lx_map_ram();
     if (fw) {
         setup_dma(true);
@@ -740,4 +774,23 @@ void shim_linux_boot_region(const shim_handoff_in *h, const tdvf_section *region
     shim_measure_separators();
     release_dma(true);
     lx_enter(true, h, p, rsdp);
+}
+
+void shim_linux_boot_region(const shim_handoff_in *h, const tdvf_section *region)
+{
+    boot_region(h, region, region, false);
+}
+
+void shim_linux_boot_region_signed(const shim_handoff_in *h, const tdvf_section *region,
+                                   tds_bytes kernel)
+{
+    /* The authenticated payload inside the region (secboot_verify_payload's slice). */
+    if (kernel.len < LNX_REGION_HEAD) {
+        shim_fatal(0x8010, "linux: the signed kernel is shorter than its setup header");
+    }
+    tdvf_section k = *region;
+    k.mem_addr = (uint64_t)(uintptr_t)kernel.ptr;
+    k.mem_size = kernel.len;
+    memcpy(shim_lx_head, kernel.ptr, sizeof shim_lx_head);
+    boot_region(h, region, &k, true);
 }

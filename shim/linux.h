@@ -43,6 +43,13 @@ TDS_NORETURN void shim_linux_boot(bool td, const shim_handoff_in *h);
  * PayloadParam section, else the TD HOB, else is empty; there is no initrd. Never returns.
  */
 bool shim_linux_region_is_kernel(const tdvf_section *region);
+/* The same test on bytes already in private memory (an authenticated payload, secure boot). */
+bool shim_linux_bytes_are_kernel(tds_bytes b);
 TDS_NORETURN void shim_linux_boot_region(const shim_handoff_in *h, const tdvf_section *region);
+/* Secure boot: the region verified (the caller logged secure_authority and td_payload_svn); boot
+ * the authenticated `kernel` inside it the same way, on
+ * ccel_boot_plan_linux_region_secure(_no_acpi); the whole region stays reserved. Never returns. */
+TDS_NORETURN void shim_linux_boot_region_signed(const shim_handoff_in *h,
+                                                const tdvf_section *region, tds_bytes kernel);
 
 #endif

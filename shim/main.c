@@ -11,6 +11,7 @@
 #include "log.h"
 #include "measure.h"
 #include "paging.h"
+#include "secboot.h"
 #include "shim_accept.h"
 #include "simd.h"
 #include "tdshim/tdcall.h"
@@ -39,6 +40,13 @@ static void install_paging(void)
     l.rom_base = SYM(shim_bfv_start) & ~0x1FFFFFull;
     l.rom_flags = PT_P | PT_NX; /* the BFV: read-only, never executed in long mode */
     l.window = SYM(shim_text_start) & ~0x1FFFFFull;
+    _Static_assert(SHIM_ABI_WINDOW_END % 0x200000u == 0 &&
+                       SHIM_ABI_WINDOW_END / 0x200000u <= PT_WINDOW_MAX,
+                   "the 4 KiB-mapped window is whole 2 MiB blocks, at most PT_WINDOW_MAX");
+    if (l.window >= SHIM_ABI_WINDOW_END) {
+        shim_fatal(0x1010, "runtime page tables: the shim's code is outside the window");
+    }
+    l.window_count = (uint32_t)((SHIM_ABI_WINDOW_END - l.window) / 0x200000u);
     l.window_default_flags = data;
     const shim_pt_region r[] = {
         {SYM(shim_text_start), SYM(shim_text_end), PT_P},             /* code: RX, read-only */
@@ -328,13 +336,21 @@ void shim_main(const shim_boot_regs *regs)
     if (pst != TDS_OK && pst != TDS_ERR_NOT_FOUND) {
         shim_fatal(0x7003, perr.what);
     }
+    /* Secure boot (secboot.h): the image's record and a private copy of the CFV decide whether
+     * every payload must be signed; fatal on a damaged CFV or a required-but-missing anchor. */
+    shim_sb_init(&img->meta, img->size);
+    const bool secure = shim_sb_enforced();
     /* The boot plan: the image's payload; else a kernel from fw_cfg; else nothing to boot. */
     const bool boot_linux = pst != TDS_OK && shim_linux_kernel_present(true);
-    shim_measure_init(pst == TDS_OK ? &ccel_boot_plan_exec
-                      : boot_linux  ? &ccel_boot_plan_linux
-                                    : &ccel_boot_plan_no_payload);
+    shim_measure_init(pst == TDS_OK ? (secure ? &ccel_boot_plan_exec_secure : &ccel_boot_plan_exec)
+                      : boot_linux ? (secure ? &ccel_boot_plan_linux_secure : &ccel_boot_plan_linux)
+                                   : &ccel_boot_plan_no_payload);
     /* Copy, measure into RTMR0, then validate (hob.h); fatal on any failure. */
     shim_hob_take(img->hob.mem_addr, img->hob.mem_size, info.gpaw, &img->meta);
+    /* The CFV copy into RTMR0 ("secure_policy_db") before any payload is judged against it. */
+    if (pst == TDS_OK || boot_linux) {
+        shim_sb_measure_policy(); /* (nothing to boot: nothing judged, nothing measured) */
+    }
     accept_memory(fw, vcpus);
     log_tdreport_rtmr0();
     const shim_handoff_in h = {.meta = &img->meta,

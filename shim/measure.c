@@ -93,6 +93,25 @@ void shim_measure_payload(tds_bytes payload, uint64_t base, uint64_t length)
     logged("td_payload", payload.len, before, ccel_boot_payload(&shim_seq, payload, base, length));
 }
 
+void shim_measure_secure_policy(tds_bytes cfv)
+{
+    const uint32_t before = shim_ccel.events - 1u;
+    logged("secure_policy_db", cfv.len, before, ccel_boot_secure_policy(&shim_seq, cfv));
+}
+
+void shim_measure_secure_authority(tds_bytes trust_anchor)
+{
+    const uint32_t before = shim_ccel.events - 1u;
+    logged("secure_authority", trust_anchor.len, before,
+           ccel_boot_secure_authority(&shim_seq, trust_anchor));
+}
+
+void shim_measure_payload_svn(uint64_t svn)
+{
+    const uint32_t before = shim_ccel.events - 1u;
+    logged("td_payload_svn", 8, before, ccel_boot_payload_svn(&shim_seq, svn));
+}
+
 void shim_measure_separators(void)
 {
     const uint32_t before = shim_ccel.events - 1u; /* measured events so far (not the Spec ID) */

@@ -45,6 +45,13 @@ void shim_measure_td_hob(tds_bytes hob);
 /* RTMR1 <- the payload bytes, EV_EFI_PLATFORM_FIRMWARE_BLOB2 {"td_payload", base, length}. */
 void shim_measure_payload(tds_bytes payload, uint64_t base, uint64_t length);
 
+/* Secure boot (secboot.h): RTMR0 <- the CFV's policy files as "secure_policy_db"; RTMR0 <- the
+ * trust-anchor file's 88 data bytes as "secure_authority"; RTMR1 <- the verified SVN (u64 LE) as
+ * "td_payload_svn" (td-shim's descriptors, TD_SHIM_PLATFORM_CONFIG_INFO event data). */
+void shim_measure_secure_policy(tds_bytes cfv);
+void shim_measure_secure_authority(tds_bytes trust_anchor);
+void shim_measure_payload_svn(uint64_t svn);
+
 /* EV_SEPARATOR (u32 0) into RTMR0 then RTMR1: the end of the firmware's measurements. */
 void shim_measure_separators(void);
 

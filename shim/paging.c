@@ -16,18 +16,21 @@ static uint64_t table_entry(const shim_pt_page *p)
 
 static tds_status check_layout(const shim_pt_layout *l)
 {
-    if (!tds_is_aligned_u64(l->window, SZ_2M) || l->window >= FOUR_GIB ||
+    if (!tds_is_aligned_u64(l->window, SZ_2M) || l->window >= FOUR_GIB || l->window_count == 0 ||
+        l->window_count > PT_WINDOW_MAX ||
+        FOUR_GIB - l->window < (uint64_t)l->window_count * SZ_2M ||
         !tds_is_aligned_u64(l->rom_base, SZ_2M) || l->rom_base >= FOUR_GIB ||
         l->region_count > PT_MAX_REGIONS) {
         return TDS_ERR_INVALID_ARG;
     }
+    const uint64_t window_end = l->window + (uint64_t)l->window_count * SZ_2M;
     uint64_t prev_end = l->window;
     for (uint32_t i = 0; i < l->region_count; i++) {
         const shim_pt_region *r = &l->region[i];
         if (!tds_is_aligned_u64(r->start, SZ_4K) || !tds_is_aligned_u64(r->end, SZ_4K)) {
             return TDS_ERR_ALIGNMENT;
         }
-        if (r->end <= r->start || r->start < prev_end || r->end > l->window + SZ_2M) {
+        if (r->end <= r->start || r->start < prev_end || r->end > window_end) {
             return TDS_ERR_OUT_OF_BOUNDS;
         }
         if ((r->flags & PT_ADDR_MASK) != 0 || (r->flags & PT_PS) != 0) {
@@ -64,7 +67,7 @@ tds_status shim_pt_build(shim_pt_page *pool, uint32_t pool_pages, const shim_pt_
     shim_pt_page *pml4 = &pool[0];
     shim_pt_page *pdpt = &pool[1];
     shim_pt_page *pd = &pool[2]; /* 4 consecutive pages */
-    shim_pt_page *pt = &pool[6];
+    shim_pt_page *pt = &pool[6]; /* window_count consecutive pages */
     memset(pool, 0, sizeof(shim_pt_page) * PT_PAGES_NEEDED);
     (*pml4)[0] = table_entry(pdpt);
     for (uint32_t g = 0; g < 4; g++) {
@@ -75,12 +78,14 @@ tds_status shim_pt_build(shim_pt_page *pool, uint32_t pool_pages, const shim_pt_
             pd[g][e] = (flags & PT_P) != 0 ? (va | flags | PT_PS) : 0;
         }
     }
-    const uint64_t w = layout->window;
-    pd[w / SZ_1G][(w % SZ_1G) / SZ_2M] = table_entry(pt);
-    for (uint32_t e = 0; e < 512; e++) {
-        const uint64_t va = w + (uint64_t)e * SZ_4K;
-        const uint64_t flags = window_flags(layout, va);
-        (*pt)[e] = (flags & PT_P) != 0 ? (va | flags) : 0;
+    for (uint32_t b = 0; b < layout->window_count; b++) {
+        const uint64_t w = layout->window + (uint64_t)b * SZ_2M; /* below 4 GiB: checked */
+        pd[w / SZ_1G][(w % SZ_1G) / SZ_2M] = table_entry(&pt[b]);
+        for (uint32_t e = 0; e < 512; e++) {
+            const uint64_t va = w + (uint64_t)e * SZ_4K;
+            const uint64_t flags = window_flags(layout, va);
+            pt[b][e] = (flags & PT_P) != 0 ? (va | flags) : 0;
+        }
     }
     *root = (uint64_t)(uintptr_t)pml4;
     return TDS_OK;

@@ -9,7 +9,8 @@
  * (SHIM_ABI_EARLY_MBOX); the 16/32-bit reset code in the last page; the 0x50-byte tail reserve for
  * the image builder; the reset vector at 0xFFFFFFF0.
  * RAM (inside the default TempMem section 0x100000-0x7FFFFF): the 64-bit shim runs at 0x100000
- * after the 32-bit code copies it there; .bss, page tables and the boot stack follow.
+ * after the 32-bit code copies it there; .bss, page tables and the boot stack follow, all below
+ * SHIM_ABI_RAM_LIMIT (inside the 4 KiB-mapped window [0, SHIM_ABI_WINDOW_END) of paging.c).
  */
 #include "abi.h"
 
@@ -80,7 +81,9 @@ SECTIONS
 
 
 ASSERT(__shim_ram_end <= RAM_LIMIT, "shim RAM image does not fit the TempMem section")
-ASSERT(__shim_ram_end <= 0x200000, "shim RAM image leaves the 4 KiB-mapped paging window (paging.c)")
+ASSERT(__shim_ram_end <= SHIM_ABI_RAM_LIMIT, "shim RAM image past SHIM_ABI_RAM_LIMIT (abi.h; the test harness's emulator state starts there)")
+ASSERT(SHIM_ABI_RAM_LIMIT <= SHIM_ABI_WINDOW_END, "shim RAM image limit outside the 4 KiB-mapped paging window (paging.c)")
+ASSERT(SHIM_ABI_RAM_LIMIT <= SHIM_ABI_AP_AREA, "shim RAM image limit overlaps the AP stack area")
 ASSERT(__shim_ram_end <= SHIM_ABI_AP_AREA, "shim RAM image overlaps the AP stack area")
 ASSERT(LOADADDR(.text) + __shim_load_size <= SHIM_ABI_TEST_PAGE,
        "shim load image overlaps the test page / early mailbox / reset page")

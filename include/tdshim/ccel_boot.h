@@ -40,9 +40,12 @@ typedef enum ccel_boot_step {
     CCEL_BOOT_ACPI = 8,          /* MR 1: QEMU's ACPI data, one or more ccel_event_acpi_data: the
                                   * table-loader script first, then each ALLOCATEd blob in script
                                   * order */
+    CCEL_BOOT_SECURE_POLICY = 9, /* MR 1: the CFV's policy files, "secure_policy_db" */
+    CCEL_BOOT_SECURE_AUTHORITY = 10, /* MR 1: the trust-anchor file data, "secure_authority" */
+    CCEL_BOOT_PAYLOAD_SVN = 11,      /* MR 2: the verified payload's SVN, "td_payload_svn" */
 } ccel_boot_step;
 
-#define CCEL_BOOT_MAX_STEPS 8u
+#define CCEL_BOOT_MAX_STEPS 10u
 
 typedef struct ccel_boot_plan {
     const char *name;
@@ -66,8 +69,24 @@ extern const ccel_boot_plan ccel_boot_plan_linux;
  * kernel, initrd (empty), cmdline, separators (docs/linux-boot.md). */
 extern const ccel_boot_plan ccel_boot_plan_linux_no_acpi;
 
+/* Secure boot (docs/secure-boot.md 5): the CFV's policy measured after the TD HOB, and after a good
+ * verification the trust anchor and the payload's SVN, then the payload as before:
+ * td_hob, secure_policy, secure_authority, payload_svn, payload, separators. */
+extern const ccel_boot_plan ccel_boot_plan_exec_secure;
+/* A fw_cfg Linux boot under secure boot: the three blobs are verified (one detached COSE_Sign1
+ * over their digests) once read, before their events: td_hob, secure_policy, acpi,
+ * secure_authority, payload_svn, kernel, initrd, cmdline, separators. */
+extern const ccel_boot_plan ccel_boot_plan_linux_secure;
+/* A signed Linux kernel in a VMM-placed region (secure boot): the region is verified before it is
+ * known to hold a kernel, so the two secure-boot events come first, then the region's Linux plan:
+ * td_hob, secure_policy, secure_authority, payload_svn, acpi, kernel, initrd, cmdline, separators;
+ * the _no_acpi variant without the acpi step (no fw_cfg). */
+extern const ccel_boot_plan ccel_boot_plan_linux_region_secure;
+extern const ccel_boot_plan ccel_boot_plan_linux_region_secure_no_acpi;
+
 /* Stable name of a step ("td_hob", "payload", "payload_param", "separators", "kernel", "initrd",
- * "cmdline", "acpi", "done"; "unknown" for any other value). */
+ * "cmdline", "acpi", "secure_policy", "secure_authority", "payload_svn", "done"; "unknown" for any
+ * other value). */
 const char *ccel_boot_step_name(ccel_boot_step step);
 
 typedef struct ccel_boot_seq {
@@ -102,6 +121,12 @@ TDS_MUST_USE tds_status ccel_boot_payload(ccel_boot_seq *s, tds_bytes image, uin
                                           uint64_t length);
 TDS_MUST_USE tds_status ccel_boot_payload_param(ccel_boot_seq *s, tds_bytes param);
 TDS_MUST_USE tds_status ccel_boot_separators(ccel_boot_seq *s);
+/* Secure boot's three events (ccel_events.h): the CFV's policy files (secboot_policy_db) as
+ * "secure_policy_db", the
+ * trust-anchor file's data as "secure_authority", the SVN as "td_payload_svn". */
+TDS_MUST_USE tds_status ccel_boot_secure_policy(ccel_boot_seq *s, tds_bytes policy_db);
+TDS_MUST_USE tds_status ccel_boot_secure_authority(ccel_boot_seq *s, tds_bytes trust_anchor);
+TDS_MUST_USE tds_status ccel_boot_payload_svn(ccel_boot_seq *s, uint64_t svn);
 /* One Linux blob (its step: CCEL_BOOT_KERNEL, _INITRD or _CMDLINE for which), digest computed by
  * the caller. */
 TDS_MUST_USE tds_status ccel_boot_linux_blob(ccel_boot_seq *s, ccel_linux_blob which,

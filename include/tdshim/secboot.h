@@ -85,6 +85,11 @@ typedef enum secboot_reason {
     SECBOOT_R_COSE_VERSION,      /* payload version (-65538) not an unsigned integer */
     SECBOOT_R_COSE_PAYLOAD_MODE, /* attached payload given detached bytes, or nil without them */
     SECBOOT_R_COSE_SIG_LENGTH,   /* the signature is not a 96-byte bstr r||s (MALFORMED) */
+    /* The boot policy (section 5; offset in the input named). */
+    SECBOOT_R_UNSIGNED,    /* neither a td-shim signed payload nor a COSE_Sign1 (NOT_FOUND) */
+    SECBOOT_R_IMAGE_FLAGS, /* the image's secure-boot record is not all zero nor valid */
+    SECBOOT_R_REQUIRED,    /* the image requires secure boot, the CFV has no trust anchor */
+    SECBOOT_R_LINUX_SIG,   /* the fw_cfg Linux signature is missing, empty or too large */
     SECBOOT_R_COUNT_
 } secboot_reason;
 
@@ -126,6 +131,7 @@ typedef struct secboot_policy {
     uint64_t min_svn;         /* 0 when the CFV has no minimum-SVN file (a td-shim CFV) */
     bool has_min_svn;         /* the minimum-SVN file was present */
     uint64_t key_file_offset; /* offset in the CFV of the trust-anchor file's data (88 bytes) */
+    uint64_t svn_file_offset; /* offset of the minimum-SVN file's data (16 bytes), if present */
 } secboot_policy;
 
 /*
@@ -298,6 +304,77 @@ TDS_MUST_USE tds_status secboot_cose_parse(tds_bytes msg, secboot_cose *out, sec
 TDS_MUST_USE tds_status secboot_verify_cose(tds_bytes msg, const tds_bytes *detached,
                                             const secboot_policy *policy, secboot_result *out,
                                             secboot_error *err);
+
+/* ---- 5. the boot policy: what the shim enforces, shared with tdshim-measure ---------------- */
+
+/*
+ * The image's secure-boot record: 32 bytes at SECBOOT_IMAGE_REC_OFFSET of the BFV's first page
+ * (the metadata page, in MRTD: the BFV is PAGE.ADDed with MR.EXTEND), written by
+ * `tdshim-image --require-secure-boot`. All zero (every image without the option): no flags.
+ * Else: GUID cfc5d638-98fe-4493-9341-343ed9982797, u32 Version 1, u32 Flags (only
+ * SECBOOT_IMAGE_REQUIRED defined), 8 bytes zero.
+ */
+extern const tds_guid secboot_guid_image_rec;
+#define SECBOOT_IMAGE_REC_OFFSET 0xFE0u
+#define SECBOOT_IMAGE_REC_SIZE 32u
+#define SECBOOT_IMAGE_REC_VERSION 1u
+#define SECBOOT_IMAGE_REQUIRED                                                                     \
+    0x1u /* secure boot required: a CFV without a trust anchor is fatal */
+
+/* Decode the record `rec` (exactly 32 bytes) into *flags. Refuses (SECBOOT_R_IMAGE_FLAGS,
+ * MALFORMED) any record that is neither all zero nor the exact form above. */
+TDS_MUST_USE tds_status secboot_image_flags(tds_bytes rec, uint32_t *flags, secboot_error *err);
+
+/*
+ * Is secure boot enforced, given the CFV and the image's flags? `cfv` is the CFV as the firmware
+ * reads it. Rules: the CFV parses with a trust anchor: enforced, *policy written. The CFV has no
+ * trust-anchor file (SECBOOT_R_CFV_NO_KEY): not enforced (*enforced false), unless `required`,
+ * then SECBOOT_R_REQUIRED (POLICY). Any other CFV error: that error (a damaged secure-boot file
+ * never turns enforcement off).
+ */
+TDS_MUST_USE tds_status secboot_decide(tds_bytes cfv, bool required, bool *enforced,
+                                       secboot_policy *policy, secboot_error *err);
+
+/*
+ * The data of the "secure_policy_db" event (docs/secure-boot.md 5): the trust-anchor file's 88
+ * data bytes as in `cfv` (td-shim's event), then, when the CFV has one, the minimum-SVN file's 16
+ * data bytes (this project's floor, so that it is measured too). `policy` must come from
+ * secboot_cfv_parse (or secboot_decide) of the same `cfv`. *len = 88 or 104.
+ */
+#define SECBOOT_POLICY_DB_MAX (SECBOOT_CFV_KEY_DATA + SECBOOT_CFV_SVN_DATA)
+TDS_MUST_USE tds_status secboot_policy_db(tds_bytes cfv, const secboot_policy *policy,
+                                          uint8_t out[SECBOOT_POLICY_DB_MAX], size_t *len);
+
+/*
+ * Verify a payload section `in` (a signed object, then only zero bytes: the image's padding or the
+ * rest of a VMM-placed region) against `policy`. One starting with the signed-payload GUID is
+ * td-shim's format: its extent is Length + the block of its SigningAlgorithm (hdr-truncated,
+ * hdr-algorithm, hdr-length), then secboot_verify_tdshim on exactly that. One starting with a CBOR
+ * tag 18 head (0xD2) or an array-of-4 head (0x84) is a COSE_Sign1 with its payload attached: its
+ * extent is its first CBOR item (secboot_cbor_next's rules), then secboot_verify_cose. A non-zero
+ * byte after the object: sig-block-size (td-shim) or cbor-trailing (COSE) at its offset. Anything
+ * else is SECBOOT_R_UNSIGNED (NOT_FOUND) at offset 0. result->payload is inside `in`.
+ */
+TDS_MUST_USE tds_status secboot_verify_payload(tds_bytes in, const secboot_policy *policy,
+                                               secboot_result *out, secboot_error *err);
+
+/*
+ * The detached payload a fw_cfg Linux boot is signed over: the 16 bytes of
+ * SECBOOT_LINUX_MAGIC ("TDSHIM-LINUX-V1" and a NUL), then SHA-384 of the kernel file in the
+ * measured form (liblinux lnx_measured_form: the loader-owned setup-header fields zeroed), of the
+ * initrd (of no bytes when there is none) and of the command line with its NUL: the three digests
+ * the shim extends into RTMR1. 160 bytes.
+ */
+#define SECBOOT_LINUX_MAGIC "TDSHIM-LINUX-V1"
+#define SECBOOT_LINUX_PAYLOAD (16u + 3u * SECBOOT_SHA384_LEN)
+/* The fw_cfg file that carries the detached COSE_Sign1 message, and its size limit. */
+#define SECBOOT_LINUX_SIG_FILE "opt/tdshim/payload-sig"
+#define SECBOOT_LINUX_SIG_MAX 4096u
+
+void secboot_linux_payload(const uint8_t kernel[SECBOOT_SHA384_LEN],
+                           const uint8_t initrd[SECBOOT_SHA384_LEN],
+                           const uint8_t cmdline[SECBOOT_SHA384_LEN],
+                           uint8_t out[SECBOOT_LINUX_PAYLOAD]);
 
 #ifdef __cplusplus
 }

@@ -13,6 +13,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "abi.h"
 #include "arch/cpu.h"
 #include "tdshim/status.h"
 
@@ -40,10 +41,10 @@ bool tdtest_str_eq(const char *a, const char *b);
 
 /* ---- the emulator (fw_emu.c) ---- */
 
-/* The emulator's page-state bytes: one per 4 KiB of RAM from here (TempMem, which the harness's
- * HOB reports reserved), so at most 16 GiB of RAM. */
-#define TDTEST_EMU_STATE 0x200000ull
-#define TDTEST_EMU_STATE_END 0x600000ull
+/* The emulator's page-state bytes: one per 4 KiB of RAM from here (TempMem above the shim's RAM
+ * image, which the harness's HOB reports reserved: test-vmm-hob.args), so at most 12 GiB of RAM. */
+#define TDTEST_EMU_STATE ((uint64_t)SHIM_ABI_RAM_LIMIT)
+#define TDTEST_EMU_STATE_END ((uint64_t)SHIM_ABI_AP_AREA)
 #define TDTEST_EMU_MAX_RAM_RANGES 8u
 
 /* The emulator, set up on first use (NULL never: a setup failure is fatal). */

@@ -18,6 +18,12 @@
 # 1 node, SMP CPUs"), the shim took the region path, and the RTMRs the TDX module reported before
 # the jump equal tdshim-measure's prediction from the image, the HOB, the bzImage (--payload-file),
 # the command line file and, with fw_cfg, QEMU's ACPI files as the emulated VMM dumped them.
+# Secure boot: with TDSHIM_REGION_SIGN=1 the region holds the bzImage signed in td-shim's format
+# (ECDSA P-384, a key made by openssl at test time, SVN 2) and the image's CFV trusts that key
+# (tdshim-enroll, floor 2): the shim verifies the region, logs secure_policy_db,
+# secure_authority and td_payload_svn, and boots the authenticated kernel inside it
+# (ccel_boot_plan_linux_region_secure*); tdshim-measure predicts the same. The cross-check of
+# RTMR1 against the unsigned fw_cfg path is then skipped (RTMR1 also holds the SVN).
 set -u
 here="$(cd "$(dirname "$0")" && pwd)"
 qemu="$1"; fw="$2"; bin="$3"; kernel="$4"; smp="$5"; mem="$6"; case="$7"; cmdline="$8"
@@ -28,13 +34,24 @@ fail() { echo "boot-region: FAIL: $*"; exit 1; }
 
 region_gpa=0x30000000
 param_gpa=0x2ff00000
-ksize=$(stat -c %s "$kernel")
+sign="${TDSHIM_REGION_SIGN:-}"
+kfile="$kernel"
+kernel_at="$region_gpa"
+if [ -n "$sign" ]; then
+  openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-384 -out "$work/owner.pem" \
+    2>/dev/null || fail "openssl genpkey failed"
+  "$(tool tdshim-sign)" --key "$work/owner.pem" --svn 2 -o "$work/kernel.signed" "$kernel" \
+    > /dev/null || fail "tdshim-sign refused"
+  kfile="$work/kernel.signed"
+  kernel_at=$(printf '0x%x' $(( region_gpa + 48 ))) # after the 48-byte header
+fi
+ksize=$(stat -c %s "$kfile")
 region=$(( (ksize + 0x1FFFFF) / 0x200000 * 0x200000 ))
 mapfile -t vmm_hob < "$here/../e2e/test-vmm-hob.args"
 img_args=(--payload-region "$region_gpa,$region")
 hob_args=(--accepted "$region_gpa:$region")
-qargs=(-device "loader,file=$kernel,addr=$region_gpa,force-raw=on")
-measure_args=(--payload-file "$kernel")
+qargs=(-device "loader,file=$kfile,addr=$region_gpa,force-raw=on")
+measure_args=(--payload-file "$kfile")
 case "$case" in
   param-region)
     printf '%s\0' "$cmdline" > "$work/param.bin"
@@ -55,6 +72,10 @@ esac
   { cat "$work/layout"; fail "tdshim-image refused"; }
 "$(tool tdshim-hob)" gen --mem "$mem" "${vmm_hob[@]}" "${hob_args[@]}" -o "$work/hob.bin" ||
   fail "tdshim-hob gen refused"
+if [ -n "$sign" ]; then
+  "$(tool tdshim-enroll)" --pubkey "$work/owner.pem" --min-svn 2 --image "$work/tdshim.img" \
+    -o "$work/tdshim.img" > /dev/null || fail "tdshim-enroll refused"
+fi
 start=$(date +%s.%N)
 TDSHIM_SMP="$smp" TDSHIM_MEM="$mem" TDSHIM_HOB="$work/hob.bin" TDSHIM_SHARED_ALIAS=1 \
   "$here/../e2e/run-qemu.sh" "$qemu" "$work/tdshim.img" "${TDSHIM_LINUX_TIMEOUT:-60}" \
@@ -66,8 +87,16 @@ cat "$work/out"
 printf 'boot-region: %s, %s vCPUs, %s: qemu exit %s after %.2f s\n' "$case" "$smp" "$mem" "$rc" \
   "$(awk -v a="$start" -v b="$end" 'BEGIN { print b - a }')"
 [ "$rc" = 0 ] || fail "QEMU exit status $rc, expected 0 (the kernel's reboot after its panic)"
-grep -q "^tdshim: linux: kernel from the VMM-placed payload region $region_gpa-" "$work/out" ||
+grep -q "^tdshim: linux: kernel from the VMM-placed payload region $kernel_at-" "$work/out" ||
   fail "the shim did not take the region path"
+if [ -n "$sign" ]; then
+  grep -qE "^tdshim: secboot: payload region verified: format=td-shim algorithm=ecdsa-p384 svn=2 " \
+    "$work/out" || fail "the region was not verified"
+  for ev in secure_policy_db secure_authority td_payload_svn; do
+    grep -qE "^tdshim: eventlog: event [0-9]+ mr=[12] .* $ev measured=" "$work/out" ||
+      fail "no $ev event"
+  done
+fi
 got="$(sed -nE 's/^\[ *[0-9.]+\] Command line: (.*)$/\1/p' "$work/out" | head -1)"
 [ "$got" = "$cmdline" ] || fail "the kernel's command line is '$got', expected '$cmdline'"
 grep -Eq "smp: Brought up 1 node, $smp CPUs?$" "$work/out" ||
@@ -88,6 +117,11 @@ for i in 0 1 2 3; do
   want="$(sed -nE "s/^RTMR$i ([0-9a-f]{96})$/\1/p" "$work/ref.txt")"
   [ -n "$got" ] && [ "$got" = "$want" ] || fail "RTMR$i: module $got, reference $want"
 done
+if [ -n "$sign" ]; then
+  echo "boot-region: ok: $case (signed): command line, $smp CPUs, the region verified, RTMR0..3" \
+    "as tdshim-measure predicts"
+  exit 0
+fi
 # One reference value whatever the source: RTMR1 (kernel, empty initrd, command line, separator)
 # is the one tdshim-measure predicts for the same bzImage and command line from QEMU fw_cfg
 # (-kernel/-append without -initrd). The fw_cfg plan needs ACPI files; RTMR1 does not depend on

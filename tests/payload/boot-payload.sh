@@ -20,6 +20,15 @@
 # --payload-region 0x4000000,<payload size rounded up to 2 MiB>, QEMU's loader device plays the VMM
 # writing the payload file there, the HOB marks the region accepted (the VMM added it), and
 # check-boot.sh gives tdshim-measure the file with --payload-file. Default (image): --payload FILE.
+# Secure boot (docs/secure-boot.md): with TDP_SIGN=tdshim-ecdsa|tdshim-rsa|cose the harness makes
+# an owner key with openssl (never kept), signs the payload with tdshim-sign (SVN 5; td-shim's
+# format, or COSE_Sign1 with the payload attached) and enrolls the key with a floor of 5 into the
+# image's CFV with tdshim-enroll; the good boot is then checked as above (tdshim-measure predicts
+# the secure-boot events). TDP_SB_CASE picks a refusal instead: wrong-key (signed by another key),
+# unsigned (the plain payload), flip-payload (one byte of the payload flipped), flip-sig (the last
+# signature byte flipped), rollback (signed with SVN 4); the boot must then end on the fatal path
+# with the line TDP_SB_EXPECT (a regular expression) and QEMU exit status 35. The case
+# required-no-anchor builds the image with --require-secure-boot and enrolls nothing.
 set -u
 here="$(cd "$(dirname "$0")" && pwd)"
 qemu="$1"; fw="$2"; elf="$3"; bin="$4"; smp="${5:-1}"; mem="${6:-256M}"
@@ -43,6 +52,41 @@ done
 mapfile -t vmm_hob < "$here/../e2e/test-vmm-hob.args"
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
+sb_case="${TDP_SB_CASE:-good}"
+if [ -n "${TDP_SIGN:-}" ]; then
+  sign_tool="$(tool tdshim-sign)"; enroll_tool="$(tool tdshim-enroll)"
+  [ -n "$sign_tool" ] && [ -n "$enroll_tool" ] || { echo "boot-payload: tdshim-sign/enroll missing"; exit 2; }
+  case "$TDP_SIGN" in
+    tdshim-ecdsa) keyopt=(-algorithm EC -pkeyopt ec_paramgen_curve:P-384); fmt=tdshim ;;
+    tdshim-rsa) keyopt=(-algorithm RSA -pkeyopt rsa_keygen_bits:3072); fmt=tdshim ;;
+    cose) keyopt=(-algorithm EC -pkeyopt ec_paramgen_curve:P-384); fmt=cose ;;
+    *) echo "boot-payload: TDP_SIGN must be tdshim-ecdsa, tdshim-rsa or cose"; exit 2 ;;
+  esac
+  openssl genpkey "${keyopt[@]}" -out "$work/owner.pem" 2>/dev/null \
+    || { echo "boot-payload: openssl genpkey failed"; exit 1; }
+  key="$work/owner.pem"; svn=5
+  case "$sb_case" in
+    good|unsigned|flip-payload|flip-sig) ;;
+    wrong-key) openssl genpkey "${keyopt[@]}" -out "$work/other.pem" 2>/dev/null \
+                 || { echo "boot-payload: openssl genpkey failed"; exit 1; }
+               key="$work/other.pem" ;;
+    rollback) svn=4 ;;
+    required-no-anchor) ;;
+    *) echo "boot-payload: unknown TDP_SB_CASE '$sb_case'"; exit 2 ;;
+  esac
+  if [ "$sb_case" != unsigned ] && [ "$sb_case" != required-no-anchor ]; then
+    "$sign_tool" --key "$key" --svn "$svn" --format "$fmt" -o "$work/signed" "$payload" \
+      || { echo "boot-payload: tdshim-sign failed"; exit 1; }
+    size=$(stat -c %s "$work/signed")
+    flip() { # flip one bit of the byte at offset $1
+      local b; b=$(od -An -tu1 -j "$1" -N1 "$work/signed" | tr -d ' ')
+      printf "$(printf '\\%03o' $(( b ^ 1 )))" | dd of="$work/signed" bs=1 seek="$1" conv=notrunc 2>/dev/null
+    }
+    [ "$sb_case" = flip-payload ] && flip $(( size / 2 ))
+    [ "$sb_case" = flip-sig ] && flip $(( size - 1 ))
+    payload="$work/signed"
+  fi
+fi
 place=(--payload "$payload"); accepted=(); vmm_dev=(); check_file=()
 case "${TDP_PLACEMENT:-image}" in
   image) ;;
@@ -54,8 +98,14 @@ case "${TDP_PLACEMENT:-image}" in
     check_file=(--payload-file "$payload") ;;
   *) echo "boot-payload: TDP_PLACEMENT must be image or vmm"; exit 2 ;;
 esac
-"$img_tool" --firmware "$fw" "${place[@]}" -o "$work/tdshim.img" > "$work/layout" \
+require=()
+[ "$sb_case" = required-no-anchor ] && require=(--require-secure-boot)
+"$img_tool" --firmware "$fw" "${place[@]}" "${require[@]}" -o "$work/tdshim.img" > "$work/layout" \
   || { cat "$work/layout"; echo "boot-payload: tdshim-image ${place[0]} failed"; exit 1; }
+if [ -n "${TDP_SIGN:-}" ] && [ "$sb_case" != required-no-anchor ]; then
+  "$enroll_tool" --pubkey "$work/owner.pem" --min-svn 5 --image "$work/tdshim.img" \
+    -o "$work/tdshim.img" > /dev/null || { echo "boot-payload: tdshim-enroll failed"; exit 1; }
+fi
 "$hob_tool" gen --mem "$mem" "${vmm_hob[@]}" "${accepted[@]}" \
   -o "$work/hob.bin" || { echo "boot-payload: tdshim-hob gen failed"; exit 1; }
 TDSHIM_SMP="$smp" TDSHIM_MEM="$mem" "$here/../e2e/run-qemu.sh" "$qemu" "$work/tdshim.img" 20 \
@@ -64,6 +114,25 @@ TDSHIM_SMP="$smp" TDSHIM_MEM="$mem" "$here/../e2e/run-qemu.sh" "$qemu" "$work/td
 rc=$?
 tr -d '\r' < "$work/console"
 fail=0
+if [ "$sb_case" != good ]; then
+  [ "$rc" = 35 ] || { echo "boot-payload: QEMU exit status $rc, expected 35 (fatal)"; fail=1; }
+  grep -qE "${TDP_SB_EXPECT:?TDP_SB_EXPECT is required with TDP_SB_CASE}" \
+      <(tr -d '\r' < "$work/console") \
+    || { echo "boot-payload: no line matches '$TDP_SB_EXPECT'"; fail=1; }
+  if grep -q '^tdpayload: ' <(tr -d '\r' < "$work/console"); then
+    echo "boot-payload: the payload ran"; fail=1
+  fi
+  [ "$fail" = 0 ] && echo "boot-payload: ok (refused: $sb_case, ${TDP_SIGN:-unsigned})"
+  exit "$fail"
+fi
+if [ -n "${TDP_SIGN:-}" ]; then
+  for ev in secure_policy_db secure_authority td_payload_svn; do
+    grep -qE "^tdshim: eventlog: event [0-9]+ mr=[12] .* $ev measured=" \
+        <(tr -d '\r' < "$work/console") || { echo "boot-payload: no $ev event"; fail=1; }
+  done
+  grep -qE "^tdshim: secboot: (image payload|payload region) verified: .* svn=5 " \
+      <(tr -d '\r' < "$work/console") || { echo "boot-payload: no 'verified' line"; fail=1; }
+fi
 [ "$rc" = 65 ] || { echo "boot-payload: QEMU exit status $rc, expected 65 (payload pass)"; fail=1; }
 for step in entry image hob madt eventlog accept aps; do
   grep -q "^tdpayload: check $step ok" <(tr -d '\r' < "$work/console") \
@@ -90,5 +159,5 @@ if [ "${TDP_CHECK_WRONG_HOB:-0}" = 1 ]; then
 fi
 bash "$here/check-boot.sh" "$work/console" --image "$work/tdshim.img" --hob "$work/hob.bin" \
   --measure "$measure" "${check_file[@]}" || fail=1
-[ "$fail" = 0 ] && echo "boot-payload: ok (format=$format smp=$smp mem=$mem placement=${TDP_PLACEMENT:-image})"
+[ "$fail" = 0 ] && echo "boot-payload: ok (format=$format smp=$smp mem=$mem placement=${TDP_PLACEMENT:-image} signed=${TDP_SIGN:-no})"
 exit "$fail"

@@ -48,13 +48,26 @@ tds_status tdp_ccel_table_check(const struct tdp_sink *sink, tds_bytes table,
     return TDS_OK;
 }
 
+typedef struct tdp_want_event {
+    uint32_t mr;
+    uint32_t type;
+} tdp_want_event;
+
 tds_status tdp_log_order_check(const ccel_view *view, uint32_t *bad)
 {
-    static const struct {
-        uint32_t mr;
-        uint32_t type;
-    } want[] = {
+    /* The executable-payload plan (td_hob, payload, separators), and under secure boot the same
+     * with secure_policy_db, secure_authority (MR 1) and td_payload_svn (MR 2) after td_hob. */
+    static const tdp_want_event plain[] = {
         {1, CCEL_EV_PLATFORM_CONFIG_FLAGS},
+        {2, CCEL_EV_EFI_PLATFORM_FIRMWARE_BLOB2},
+        {1, CCEL_EV_SEPARATOR},
+        {2, CCEL_EV_SEPARATOR},
+    };
+    static const tdp_want_event secure[] = {
+        {1, CCEL_EV_PLATFORM_CONFIG_FLAGS},
+        {1, CCEL_EV_PLATFORM_CONFIG_FLAGS},
+        {1, CCEL_EV_PLATFORM_CONFIG_FLAGS},
+        {2, CCEL_EV_PLATFORM_CONFIG_FLAGS},
         {2, CCEL_EV_EFI_PLATFORM_FIRMWARE_BLOB2},
         {1, CCEL_EV_SEPARATOR},
         {2, CCEL_EV_SEPARATOR},
@@ -63,11 +76,19 @@ tds_status tdp_log_order_check(const ccel_view *view, uint32_t *bad)
         return TDS_ERR_INVALID_ARG;
     }
     *bad = 0;
-    if (view->event_count != sizeof want / sizeof want[0]) {
+    const tdp_want_event *want = NULL;
+    uint32_t n = 0;
+    if (view->event_count == TDS_ARRAY_LEN(plain)) {
+        want = plain;
+        n = TDS_ARRAY_LEN(plain);
+    } else if (view->event_count == TDS_ARRAY_LEN(secure)) {
+        want = secure;
+        n = TDS_ARRAY_LEN(secure);
+    } else {
         return TDS_ERR_MISMATCH;
     }
     ccel_iter it = ccel_iter_make(view);
-    for (uint32_t i = 0; i < sizeof want / sizeof want[0]; i++) {
+    for (uint32_t i = 0; i < n; i++) {
         ccel_event ev;
         TDS_TRY(ccel_iter_next(&it, &ev));
         *bad = ev.event_no;

@@ -25,8 +25,9 @@ TDS_MUST_USE tds_status tdp_ccel_table_check(const struct tdp_sink *sink, tds_by
 
 /* The events the contract lists, in order: (MR 1, EV_PLATFORM_CONFIG_FLAGS), (MR 2,
  * EV_EFI_PLATFORM_FIRMWARE_BLOB2), (MR 1, EV_SEPARATOR), (MR 2, EV_SEPARATOR); the separators
- * carry u32 0. TDS_OK or TDS_ERR_MISMATCH (*bad = first wrong event number, 0 for a wrong
- * count). */
+ * carry u32 0. Under secure boot (seven events) three more after the first: (MR 1, CONFIG_FLAGS)
+ * secure_policy_db, (MR 1, CONFIG_FLAGS) secure_authority, (MR 2, CONFIG_FLAGS) td_payload_svn.
+ * TDS_OK or TDS_ERR_MISMATCH (*bad = first wrong event number, 0 for a wrong count). */
 TDS_MUST_USE tds_status tdp_log_order_check(const ccel_view *view, uint32_t *bad);
 
 typedef struct tdp_log_result {

@@ -22,6 +22,7 @@ static shim_pt_layout layout(void)
     l.rom_base = 0xFFE00000;
     l.rom_flags = PT_P | PT_NX;
     l.window = 0;
+    l.window_count = 1;
     l.window_default_flags = DATA;
     l.region[0] = (shim_pt_region){0x100000, 0x102000, PT_P};
     l.region[1] = (shim_pt_region){0x102000, 0x103000, PT_P | PT_NX};
@@ -71,6 +72,39 @@ static void test_window_elsewhere(void **state)
     assert_int_equal(shim_pt_lookup(root, 0x40000000), 0);
     assert_int_equal(shim_pt_lookup(root, 0x40001000), 0x40001000 | DATA);
     assert_int_equal(shim_pt_lookup(root, 0x100000), 0x000000 | DATA | PT_PS);
+}
+
+/* A window of two 2 MiB blocks: regions may run across the block boundary; the block count is
+ * checked (0, more than PT_WINDOW_MAX, or past 4 GiB). */
+static void test_window_two_blocks(void **state)
+{
+    (void)state;
+    shim_pt_layout l = layout();
+    l.window_count = 2;
+    l.region[3] = (shim_pt_region){0x111000, 0x2FF000, DATA};
+    l.region[4] = (shim_pt_region){0x2FF000, 0x300000, 0};
+    l.region_count = 5;
+    uint64_t root = 0;
+    assert_int_equal(shim_pt_build(pool, PT_PAGES_NEEDED, &l, &root), TDS_OK);
+    assert_int_equal(shim_pt_lookup(root, 0x1FF000), 0x1FF000 | DATA);
+    assert_int_equal(shim_pt_lookup(root, 0x200000), 0x200000 | DATA);
+    assert_int_equal(shim_pt_lookup(root, 0x2FF000), 0);
+    assert_int_equal(shim_pt_lookup(root, 0x300000), 0x300000 | DATA);
+    assert_int_equal(shim_pt_lookup(root, 0x3FF000), 0x3FF000 | DATA);
+    assert_int_equal(shim_pt_lookup(root, 0x400000), 0x400000 | DATA | PT_PS);
+    l.region[4].end = 0x401000; /* past the two blocks */
+    assert_int_equal(shim_pt_build(pool, PT_PAGES_NEEDED, &l, &root), TDS_ERR_OUT_OF_BOUNDS);
+    l.region_count = 4;
+    l.window_count = 0;
+    assert_int_equal(shim_pt_build(pool, PT_PAGES_NEEDED, &l, &root), TDS_ERR_INVALID_ARG);
+    l.window_count = PT_WINDOW_MAX + 1u;
+    assert_int_equal(shim_pt_build(pool, PT_PAGES_NEEDED, &l, &root), TDS_ERR_INVALID_ARG);
+    l.region_count = 0;
+    l.window = 0xFFE00000; /* the last block below 4 GiB: one fits, two do not */
+    l.window_count = 2;
+    assert_int_equal(shim_pt_build(pool, PT_PAGES_NEEDED, &l, &root), TDS_ERR_INVALID_ARG);
+    l.window_count = 1;
+    assert_int_equal(shim_pt_build(pool, PT_PAGES_NEEDED, &l, &root), TDS_OK);
 }
 
 static void test_rejects(void **state)
@@ -230,6 +264,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_attributes_by_walk),
         cmocka_unit_test(test_window_elsewhere),
+        cmocka_unit_test(test_window_two_blocks),
         cmocka_unit_test(test_rejects),
         cmocka_unit_test(test_map_high_ram_1g),
         cmocka_unit_test(test_map_high_ram_2m_and_pool_limit),

@@ -15,6 +15,7 @@
 #include <cmocka.h>
 
 #include "image_build.h"
+#include "tdshim/secboot.h"
 
 #define FW_SIZE 0x10000u
 
@@ -216,6 +217,36 @@ static tds_status build_with(image_config *cfg)
 }
 
 /* The empty volume: any non-zero 4 KiB multiple; nothing written for anything else. */
+/* --require-secure-boot: the 32-byte record at 0xFE0 of the metadata page, which libsecboot
+ * reads back as "required"; without it the same bytes are zero (and read as no flags). */
+static void test_secure_boot_record(void **state)
+{
+    (void)state;
+    image_config cfg;
+    size_t total = build_default(&cfg);
+    const size_t page = total - sizeof fw; /* the firmware's first page */
+    uint32_t flags = 0xFF;
+    secboot_error e = {SECBOOT_R_NONE, 0};
+    for (size_t i = 0; i < SECBOOT_IMAGE_REC_SIZE; i++) {
+        assert_int_equal(img[page + SECBOOT_IMAGE_REC_OFFSET + i], 0);
+    }
+    assert_int_equal(secboot_image_flags(tds_bytes_make(img + page + SECBOOT_IMAGE_REC_OFFSET,
+                                                        SECBOOT_IMAGE_REC_SIZE),
+                                         &flags, &e),
+                     TDS_OK);
+    assert_int_equal(flags, 0);
+    cfg.require_secure_boot = true;
+    tdvf_meta meta;
+    tdvf_error err = {"", 0};
+    assert_int_equal(image_build(&cfg, tds_mut_bytes_make(img, total), &meta, &err), TDS_OK);
+    const uint8_t *rec = img + page + SECBOOT_IMAGE_REC_OFFSET;
+    assert_memory_equal(rec, secboot_guid_image_rec.b, 16);
+    assert_int_equal(secboot_image_flags(tds_bytes_make(rec, SECBOOT_IMAGE_REC_SIZE), &flags, &e),
+                     TDS_OK);
+    assert_int_equal(flags, SECBOOT_IMAGE_REQUIRED);
+    assert_int_equal(le32(img + page + 0x14), 16u + 4u * 32u); /* the descriptor, 4 sections */
+}
+
 static void test_empty_fv(void **state)
 {
     (void)state;
@@ -574,6 +605,7 @@ int main(void)
         cmocka_unit_test(test_default_layout_every_field),
         cmocka_unit_test(test_custom_cfv_and_ram),
         cmocka_unit_test(test_empty_fv),
+        cmocka_unit_test(test_secure_boot_record),
         cmocka_unit_test(test_rejects_bad_firmware),
         cmocka_unit_test(test_rejects_bad_sections),
         cmocka_unit_test(test_size_limits),

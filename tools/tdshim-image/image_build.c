@@ -2,6 +2,9 @@
 /* TDVF image builder. Contract: image_build.h, docs/image-layout.md, docs/tools/tdshim-image.md. */
 #include "image_build.h"
 
+#include "tdshim/endian.h"
+#include "tdshim/secboot.h"
+
 #define FOUR_GIB 0x100000000ull
 
 static tds_status fail(tdvf_error *err, tds_status s, const char *what)
@@ -265,6 +268,17 @@ static tds_status write_metadata(const image_config *cfg, tds_mut_bytes img, con
     /* The PayloadParam after the payload it belongs to. */
     if (cfg->has_param_region) {
         TDS_TRY(put_section(&w, 0, 0, cfg->param_addr, cfg->param_size, TDVF_SEC_PAYLOAD_PARAM, 0));
+    }
+    if (cfg->require_secure_boot) {
+        /* After the descriptor (at most 0x20 + 12 sections * 0x20 bytes), at its fixed place. */
+        if (w.pos > SECBOOT_IMAGE_REC_OFFSET) {
+            return TDS_ERR_NO_SPACE;
+        }
+        uint8_t *rec = page.ptr + SECBOOT_IMAGE_REC_OFFSET;
+        memcpy(rec, secboot_guid_image_rec.b, 16);
+        tds_store_le32(rec + 16, SECBOOT_IMAGE_REC_VERSION);
+        tds_store_le32(rec + 20, SECBOOT_IMAGE_REQUIRED);
+        memset(rec + 24, 0, SECBOOT_IMAGE_REC_SIZE - 24u);
     }
     if (cfg->has_param_data) {
         const uint32_t off = cfv_size + p->payload_size;

@@ -67,6 +67,12 @@ typedef struct image_config {
     bool has_param_data;
     tds_bytes param;
     bool param_mr_extend;
+    /*
+     * The secure-boot record (tdshim/secboot.h SECBOOT_IMAGE_REC_*): 32 bytes at offset 0xFE0 of
+     * the metadata page (the BFV's first page, in MRTD) saying that secure boot is required: the
+     * shim then refuses a CFV without a trust anchor. Without it those bytes stay zero.
+     */
+    bool require_secure_boot;
 } image_config;
 
 /* The defaults the firmware's linker script (shim/shim.ld) relies on. */

@@ -35,6 +35,10 @@ static void usage(FILE *f)
                "                      (after the payload, zero-padded to 4 KiB, attributes 0)\n"
                "  --param-mr-extend   give that section MR.EXTEND: the command line is in MRTD\n"
                "                      (a PayloadParam needs --payload or --payload-region)\n"
+               "  --require-secure-boot\n"
+               "                      mark the image (in MRTD) as requiring secure boot: the\n"
+               "                      shim then refuses to boot when the CFV holds no trust\n"
+               "                      anchor (docs/secure-boot.md)\n"
                "  -q, --quiet         do not print the layout table\n"
                "  -h, --help          this text; --version: the tool's version\n"
                "Numbers: decimal or 0x hex, optional K/M/G suffix.\n");
@@ -140,7 +144,8 @@ int main(int argc, char **argv)
         OPT_PAYLOAD_REGION,
         OPT_PARAM_REGION,
         OPT_PARAM_CMDLINE,
-        OPT_PARAM_MR_EXTEND
+        OPT_PARAM_MR_EXTEND,
+        OPT_REQUIRE_SB
     };
     static const struct option opts[] = {
         {"firmware", required_argument, NULL, OPT_FW},
@@ -155,6 +160,7 @@ int main(int argc, char **argv)
         {"param-region", required_argument, NULL, OPT_PARAM_REGION},
         {"param-cmdline", required_argument, NULL, OPT_PARAM_CMDLINE},
         {"param-mr-extend", no_argument, NULL, OPT_PARAM_MR_EXTEND},
+        {"require-secure-boot", no_argument, NULL, OPT_REQUIRE_SB},
         {"quiet", no_argument, NULL, 'q'},
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, 'V'},
@@ -174,6 +180,7 @@ int main(int argc, char **argv)
     uint64_t param_size = 0;
     const char *param_cmdline = NULL;
     bool param_mr_extend = false;
+    bool require_sb = false;
     uint64_t cfv_size = IMAGE_DEFAULT_CFV_SIZE;
     bool have_cfv_size = false;
     bool quiet = false;
@@ -236,6 +243,7 @@ int main(int argc, char **argv)
             break;
         case OPT_PARAM_CMDLINE: param_cmdline = optarg; break;
         case OPT_PARAM_MR_EXTEND: param_mr_extend = true; break;
+        case OPT_REQUIRE_SB: require_sb = true; break;
         case 'h': usage(stdout); return 0;
         case OPT_CFV_SIZE:
             if (tool_parse_u64(optarg, &cfv_size) != TDS_OK) {
@@ -339,6 +347,7 @@ int main(int argc, char **argv)
     cfg.param = param_cmdline != NULL ? tds_bytes_make(param_cmdline, strlen(param_cmdline) + 1u)
                                       : tds_bytes_make(NULL, 0);
     cfg.param_mr_extend = param_mr_extend;
+    cfg.require_secure_boot = require_sb;
     cfg.cfv = tds_bytes_make(cfv, cfv_len);
     cfg.cfv_size = cfv_path != NULL && !have_cfv_size ? cfv_len : cfv_size;
     cfg.ram[0] = hob;

@@ -11,6 +11,7 @@
 #include "mrtd.h"
 #include "rtmr_ref.h"
 #include "tdshim/linux_boot.h"
+#include "tdshim/secboot.h"
 #include "tool_io.h"
 
 static void rtmr_usage(FILE *f)
@@ -22,7 +23,8 @@ static void rtmr_usage(FILE *f)
             "                            [--separators] [--payload FILE [--payload-base GPA]]\n"
             "                            [--payload-param FILE | --cmdline STR] |\n"
             "                            --linux-kernel FILE [--linux-initrd FILE]\n"
-            "                            [--linux-cmdline STR] --acpi-file FILE...]\n"
+            "                            [--linux-cmdline STR] --acpi-file FILE...\n"
+            "                            [--cfv FILE --payload-sig FILE]]\n"
             "                           [--json] [--log-out FILE] [--cbor FILE]\n"
             "  prints the reference RTMR0..3 (96 hex digits each) for a TD HOB and, with --image,\n"
             "  the image's payload section in the shim's executable-payload order (HOB, payload,\n"
@@ -42,6 +44,11 @@ static void rtmr_usage(FILE *f)
             "  the VMM writes into a VMM-filled PayloadParam region), else the TD HOB's command\n"
             "  line GUID HOB, else empty; no initrd; with --acpi-file (fw_cfg present) QEMU's\n"
             "  ACPI data first, without it the plan without ACPI (the shim's own tables)\n"
+            "  --cfv FILE with --linux-kernel: the image's CFV (tdshim-enroll --cfv-out); with a\n"
+            "  trust anchor in it the shim verifies the boot (secure boot): --payload-sig is\n"
+            "  the detached COSE_Sign1 the VMM gives as fw_cfg opt/tdshim/payload-sig\n"
+            "  (tdshim-sign --format linux), and the plan gets the secure-boot events\n"
+            "  (an --image with an enrolled CFV gets them for its payload the same way)\n"
             "  --log-out writes the expected CC event log\n"
             "  --cbor writes the reference values (MRTD with --image, RTMR0..3, SHA-384 of\n"
             "         the log, event count) as one CBOR map for a verifier\n");
@@ -100,6 +107,8 @@ typedef struct rtmr_args {
     const char *linux_kernel;
     const char *linux_initrd;
     const char *linux_cmdline;
+    const char *cfv;         /* --linux-kernel under secure boot: the CFV */
+    const char *payload_sig; /* and the detached signature */
     const char *param_file; /* --image with a VMM-filled PayloadParam region: what the VMM writes */
     uint8_t *owned_kernel;  /* a region kernel's measured bytes (freed by rtmr_main) */
     uint8_t *owned_cmdline; /* its command line (freed by rtmr_main) */
@@ -108,6 +117,9 @@ typedef struct rtmr_args {
     const char *log_out;
     const char *cbor_out; /* --cbor: reference values for a verifier (refvalues.h) */
     bool json;
+    secboot_policy sb_policy; /* the CFV's policy when secure boot is enforced */
+    tds_bytes sb_cfv;         /* the CFV it was read from */
+    uint8_t sb_db[SECBOOT_POLICY_DB_MAX];
     rtmr_ref_input in;
 } rtmr_args;
 
@@ -147,6 +159,10 @@ static int parse_args(int argc, char **argv, rtmr_args *a, const char **acpi_slo
             a->linux_initrd = v;
         } else if (strcmp(o, "--linux-cmdline") == 0) {
             a->linux_cmdline = v;
+        } else if (strcmp(o, "--cfv") == 0) {
+            a->cfv = v;
+        } else if (strcmp(o, "--payload-sig") == 0) {
+            a->payload_sig = v;
         } else if (strcmp(o, "--acpi-file") == 0) {
             a->acpi_files[a->acpi_n++] = v; /* fewer than argc options */
         } else if (strcmp(o, "--log-out") == 0) {
@@ -208,6 +224,10 @@ static int parse_args(int argc, char **argv, rtmr_args *a, const char **acpi_slo
                                     a->cmdline != NULL || a->in.separators)) {
         return usage_error("--linux-kernel is the shim's Linux plan: no --image, --payload, "
                            "--payload-param, --cmdline or --separators");
+    }
+    if ((a->cfv != NULL || a->payload_sig != NULL) && a->linux_kernel == NULL) {
+        return usage_error("--cfv and --payload-sig go with --linux-kernel (an --image brings its "
+                           "own CFV)");
     }
     if (a->payload_file != NULL && a->image == NULL) {
         return usage_error("--payload-file goes with --image (an image whose payload the VMM "
@@ -471,6 +491,80 @@ static int use_region_kernel(rtmr_args *a, const tdvf_meta *meta, tds_bytes imag
 }
 
 /*
+ * Secure boot as the shim decides it (docs/secure-boot.md 4): the image's secure-boot record in
+ * the BFV's metadata page and the CFV section's bytes. *enforced says whether the shim verifies
+ * payloads; with it, a->in gets the CFV for "secure_policy_db". 0 or 1 (reported: the shim would
+ * refuse to boot).
+ */
+static int image_secure(rtmr_args *a, const tdvf_meta *meta, tds_bytes image, bool *enforced)
+{
+    const tdvf_section *bfv = NULL;
+    const tdvf_section *cfv = NULL;
+    for (uint32_t i = 0; i < meta->count; i++) {
+        const tdvf_section *s = &meta->sec[i];
+        if (s->type == TDVF_SEC_BFV && s->mem_addr + s->mem_size == 0x100000000ull && bfv == NULL) {
+            bfv = s;
+        }
+        if (s->type == TDVF_SEC_CFV && cfv == NULL) {
+            cfv = s;
+        }
+    }
+    tds_bytes rec;
+    tds_bytes cb;
+    if (bfv == NULL || cfv == NULL ||
+        tds_bytes_sub(image, (size_t)bfv->data_offset + SECBOOT_IMAGE_REC_OFFSET,
+                      SECBOOT_IMAGE_REC_SIZE, &rec) != TDS_OK ||
+        tds_bytes_sub(image, cfv->data_offset, cfv->raw_size, &cb) != TDS_OK) {
+        fprintf(stderr, "tdshim-measure rtmr: image '%s': no shim BFV or no CFV section\n",
+                a->image);
+        return 1;
+    }
+    uint32_t flags = 0;
+    secboot_error e = {SECBOOT_R_NONE, 0};
+    secboot_policy pol;
+    if (secboot_image_flags(rec, &flags, &e) != TDS_OK ||
+        secboot_decide(cb, (flags & SECBOOT_IMAGE_REQUIRED) != 0, enforced, &pol, &e) != TDS_OK) {
+        fprintf(stderr,
+                "tdshim-measure rtmr: image '%s': secure boot: %s (%s) at offset %" PRIu64
+                ": the shim would refuse to boot\n",
+                a->image, secboot_reason_str(e.reason), secboot_reason_text(e.reason), e.offset);
+        return 1;
+    }
+    if (*enforced) {
+        size_t n = 0;
+        if (secboot_policy_db(cb, &pol, a->sb_db, &n) != TDS_OK) {
+            fprintf(stderr, "tdshim-measure rtmr: image '%s': CFV policy files\n", a->image);
+            return 1;
+        }
+        a->in.secure = true;
+        a->in.policy_db = tds_bytes_make(a->sb_db, n);
+        a->sb_cfv = cb;
+        a->sb_policy = pol;
+    }
+    return 0;
+}
+
+/* Verify a payload section as the shim does; sets the authority and SVN events' inputs and
+ * *inner (the authenticated payload). 0 or 1 (reported). */
+static int verify_section(rtmr_args *a, tds_bytes section, const char *what, tds_bytes *inner)
+{
+    secboot_result r;
+    secboot_error e = {SECBOOT_R_NONE, 0};
+    if (secboot_verify_payload(section, &a->sb_policy, &r, &e) != TDS_OK) {
+        fprintf(stderr,
+                "tdshim-measure rtmr: %s: secure boot refuses it: %s (%s) at offset %" PRIu64
+                ": the shim would stop on its fatal path\n",
+                what, secboot_reason_str(e.reason), secboot_reason_text(e.reason), e.offset);
+        return 1;
+    }
+    a->in.trust_anchor =
+        tds_bytes_make(a->sb_cfv.ptr + a->sb_policy.key_file_offset, SECBOOT_CFV_KEY_DATA);
+    a->in.svn = r.svn;
+    *inner = r.payload;
+    return 0;
+}
+
+/*
  * --image: the payload section's bytes (file + padding, as the shim hashes them; for a VMM-placed
  * payload the whole region, see vmm_region), its GPA and size for the event, the
  * executable-payload order with separators, and, unless --hob-gpa was given, the HOB GPA from the
@@ -492,19 +586,48 @@ static int use_image(rtmr_args *a, tds_bytes image, tds_bytes file, uint8_t **re
         return 1;
     }
     const uint32_t index = (uint32_t)(sec - meta.sec);
+    bool secure = false;
+    if (image_secure(a, &meta, image, &secure) != 0) {
+        return 1;
+    }
     if (kind == TDVF_PAYLOAD_VMM) {
         if (vmm_region(a, sec, index, file, region) != 0) {
             return 1;
         }
         bytes = tds_bytes_make(*region, (size_t)sec->mem_size);
+        tds_bytes inner = bytes;
+        if (secure && verify_section(a, bytes, a->payload_file, &inner) != 0) {
+            return 1;
+        }
         uint32_t su = 0;
         uint64_t ks = 0;
         lnx_error lerr;
-        if (lnx_region_kernel(bytes, sec->mem_size, &su, &ks, &lerr) == TDS_OK ||
-            (lerr.reason != LNX_R_BOOT_FLAG && lerr.reason != LNX_R_MAGIC)) {
+        const bool kernel = inner.len >= LNX_REGION_HEAD &&
+                            (lnx_region_kernel(tds_bytes_make(inner.ptr, LNX_REGION_HEAD),
+                                               inner.len, &su, &ks, &lerr) == TDS_OK ||
+                             (lerr.reason != LNX_R_BOOT_FLAG && lerr.reason != LNX_R_MAGIC));
+        if (kernel && secure) {
+            /* A signed kernel: the authenticated payload inside the region, on the region's
+             * Linux plan with the secure-boot events first (as the shim). */
+            tdvf_section k = *sec;
+            k.mem_size = inner.len;
+            if (use_region_kernel(a, &meta, image, &k, inner) != 0) {
+                return 1;
+            }
+            a->in.plan = a->acpi_n != 0 ? &ccel_boot_plan_linux_region_secure
+                                        : &ccel_boot_plan_linux_region_secure_no_acpi;
+            return 0;
+        }
+        if (kernel) {
             return use_region_kernel(a, &meta, image, sec, bytes); /* a bzImage: Linux */
         }
-    } else if (a->payload_file != NULL) {
+    } else if (secure) {
+        tds_bytes inner;
+        if (verify_section(a, bytes, a->image, &inner) != 0) {
+            return 1;
+        }
+    }
+    if (kind != TDVF_PAYLOAD_VMM && a->payload_file != NULL) {
         fprintf(stderr,
                 "tdshim-measure rtmr: image '%s': --payload-file is for a payload the VMM places, "
                 "but this image carries its payload (section %" PRIu32 ", %s)\n",
@@ -523,13 +646,83 @@ static int use_image(rtmr_args *a, tds_bytes image, tds_bytes file, uint8_t **re
     a->in.payload = bytes;
     a->in.payload_base = sec->mem_addr;
     a->in.separators = true;
-    a->in.plan = &ccel_boot_plan_exec; /* what the shim follows with a payload section */
+    /* What the shim follows with a payload section. */
+    a->in.plan = secure ? &ccel_boot_plan_exec_secure : &ccel_boot_plan_exec;
     for (uint32_t i = 0; i < meta.count && !a->in.hob_gpa_known; i++) {
         if (meta.sec[i].type == TDVF_SEC_TD_HOB) {
             a->in.hob_gpa_known = true;
             a->in.hob_gpa = meta.sec[i].mem_addr;
         }
     }
+    return 0;
+}
+
+/*
+ * --linux-kernel with --cfv: the shim's decision (a CFV without a trust anchor: no secure boot,
+ * the plain Linux plan), and under secure boot the detached signature verified over the three
+ * digests as the shim does, then the secure Linux plan. 0 or 1 (reported).
+ */
+static int linux_secure(rtmr_args *a, tds_bytes cfv, uint8_t **sig, size_t *sig_len)
+{
+    bool enforced = false;
+    secboot_error e = {SECBOOT_R_NONE, 0};
+    secboot_policy pol;
+    if (secboot_decide(cfv, false, &enforced, &pol, &e) != TDS_OK) {
+        fprintf(stderr,
+                "tdshim-measure rtmr: CFV '%s': %s (%s) at offset %" PRIu64
+                ": the shim would refuse to boot\n",
+                a->cfv, secboot_reason_str(e.reason), secboot_reason_text(e.reason), e.offset);
+        return 1;
+    }
+    if (!enforced) {
+        return 0;
+    }
+    if (a->payload_sig == NULL) {
+        fprintf(stderr,
+                "tdshim-measure rtmr: CFV '%s' holds a trust anchor: the shim needs the "
+                "detached signature (--payload-sig FILE), else it refuses (unsigned)\n",
+                a->cfv);
+        return 1;
+    }
+    if (read_input("payload signature", a->payload_sig, sig, sig_len) != 0) {
+        return 1;
+    }
+    rtmr_digest dk;
+    rtmr_digest di;
+    rtmr_digest dc;
+    if (rtmr_sha384(a->in.kernel, &dk) != TDS_OK || rtmr_sha384(a->in.initrd, &di) != TDS_OK ||
+        rtmr_sha384(a->in.cmdline, &dc) != TDS_OK) {
+        fprintf(stderr, "tdshim-measure rtmr: SHA-384 failed\n");
+        return 1;
+    }
+    uint8_t msg[SECBOOT_LINUX_PAYLOAD];
+    secboot_linux_payload(dk.b, di.b, dc.b, msg);
+    const tds_bytes det = tds_bytes_make(msg, sizeof msg);
+    secboot_result r;
+    if (*sig_len == 0 || *sig_len > SECBOOT_LINUX_SIG_MAX) {
+        e.reason = SECBOOT_R_LINUX_SIG;
+    } else if (secboot_verify_cose(tds_bytes_make(*sig, *sig_len), &det, &pol, &r, &e) == TDS_OK) {
+        e.reason = SECBOOT_R_NONE;
+    }
+    if (e.reason != SECBOOT_R_NONE) {
+        fprintf(stderr,
+                "tdshim-measure rtmr: --payload-sig '%s': secure boot refuses it: %s (%s): the "
+                "shim would stop on its fatal path\n",
+                a->payload_sig, secboot_reason_str(e.reason), secboot_reason_text(e.reason));
+        return 1;
+    }
+    size_t n = 0;
+    if (secboot_policy_db(cfv, &pol, a->sb_db, &n) != TDS_OK) {
+        fprintf(stderr, "tdshim-measure rtmr: CFV policy files\n");
+        return 1;
+    }
+    a->sb_cfv = cfv;
+    a->sb_policy = pol;
+    a->in.secure = true;
+    a->in.policy_db = tds_bytes_make(a->sb_db, n);
+    a->in.trust_anchor = tds_bytes_make(cfv.ptr + pol.key_file_offset, SECBOOT_CFV_KEY_DATA);
+    a->in.svn = r.svn;
+    a->in.plan = &ccel_boot_plan_linux_secure;
     return 0;
 }
 
@@ -680,6 +873,16 @@ int rtmr_main(int argc, char **argv)
             a.in.cmdline = tds_bytes_make(cmdline, cmdline_len);
         }
     }
+    uint8_t *cfv = NULL;
+    uint8_t *sig = NULL;
+    if (rc == 0 && a.cfv != NULL) {
+        size_t cfv_len = 0;
+        size_t sig_len = 0;
+        rc = read_input("CFV", a.cfv, &cfv, &cfv_len);
+        if (rc == 0) {
+            rc = linux_secure(&a, tds_bytes_make(cfv, cfv_len), &sig, &sig_len);
+        }
+    }
     uint8_t **acpi_bufs = NULL;
     tds_bytes *acpi = NULL;
     if (rc == 0) {
@@ -714,6 +917,8 @@ int rtmr_main(int argc, char **argv)
     free(cmdline);
     free(file);
     free(region);
+    free(cfv);
+    free(sig);
     free(a.owned_kernel);
     free(a.owned_cmdline);
     free_acpi(a.acpi_n, acpi_bufs, acpi);

@@ -20,6 +20,7 @@ tds_status rtmr_ref_area_size(const rtmr_ref_input *in, size_t *out)
     size_t acpi = 0;
     TDS_TRY(tds_add_size(n, in->hob.len, &n));
     TDS_TRY(tds_add_size(n, in->param.len, &n));
+    TDS_TRY(tds_add_size(n, in->policy_db.len, &n)); /* secure_policy_db; the others are small */
     TDS_TRY(tds_mul_size(in->acpi_count, 128u, &acpi));
     TDS_TRY(tds_add_size(n, acpi, &n));
     *out = n;
@@ -95,6 +96,17 @@ static tds_status log_plan(const rtmr_ref_input *in, ccel_log *log, const rtmr_e
             for (size_t k = 0; k < in->acpi_count; k++) {
                 TDS_TRY(ccel_boot_acpi_data(&seq, in->acpi[k]));
             }
+            break;
+        case CCEL_BOOT_SECURE_POLICY:
+        case CCEL_BOOT_SECURE_AUTHORITY:
+        case CCEL_BOOT_PAYLOAD_SVN:
+            if (!in->secure) {
+                return TDS_ERR_INVALID_ARG;
+            }
+            TDS_TRY(st == CCEL_BOOT_SECURE_POLICY ? ccel_boot_secure_policy(&seq, in->policy_db)
+                    : st == CCEL_BOOT_SECURE_AUTHORITY
+                        ? ccel_boot_secure_authority(&seq, in->trust_anchor)
+                        : ccel_boot_payload_svn(&seq, in->svn));
             break;
         case CCEL_BOOT_DONE: return TDS_ERR_INVALID_ARG; /* not a step (begin took the plan) */
         }

@@ -32,10 +32,17 @@ typedef struct rtmr_ref_input {
      * TD HOB's Linux-cmdline GUID HOB (tdhob_get_linux_cmdline), else the empty string; `cmdline`
      * is then ignored. */
     bool cmdline_from_hob;
+    bool secure;
     /* The plan's ACPI step (ccel_boot_plan_linux): QEMU's fw_cfg "etc/table-loader" script, then
      * each blob it ALLOCATEs in script order, as downloaded; one ACPI DATA event each. */
     const tds_bytes *acpi;
     size_t acpi_count;
+    /* Secure boot (the plans' secure_policy, secure_authority and payload_svn steps; `secure`
+     * says they have inputs): the CFV's policy files (secboot_policy_db), the trust-anchor file's
+     * 88 data bytes, the verified SVN. */
+    tds_bytes policy_db;
+    tds_bytes trust_anchor;
+    uint64_t svn;
     /*
      * The firmware's boot plan (tdshim/ccel_boot.h, the one the shim follows): every step's
      * input must be given (has_payload for a payload step, has_param for a parameter step,

@@ -12,6 +12,8 @@
 #include <cbor.h>
 
 #include "sb_keys.h"
+#include "tdshim/linux_boot.h"
+#include "tdshim/rtmr.h"
 #include "tdshim/secboot.h"
 #include "tool_io.h"
 
@@ -27,9 +29,59 @@ static void usage(FILE *f)
             "  --format F            tdshim (default): Header || Payload || SignatureBlock\n"
             "                        cose: COSE_Sign1, ES384 (P-384 keys only)\n"
             "  --detached            cose only: leave the payload out of the message (nil)\n"
+            "                        linux: a fw_cfg Linux boot's detached COSE_Sign1 (for fw_cfg\n"
+            "                        opt/tdshim/payload-sig): PAYLOAD is the kernel (bzImage);\n"
+            "                        signed are the digests the shim measures of the kernel\n"
+            "                        (setup header in its measured form), --initrd and --cmdline\n"
+            "  --initrd FILE         linux: the initrd (default: none, an empty one)\n"
+            "  --cmdline STR         linux: the command line as given to -append (default \"\")\n"
             "  --pubkey FILE         refuse to sign unless KEY is the private half of FILE\n"
             "  -o, --output FILE     where to write the signed payload or COSE message\n"
             "Numbers: decimal or 0x hex.\n");
+}
+
+/*
+ * --format linux: the detached payload the shim verifies a fw_cfg Linux boot against
+ * (secboot_linux_payload): the digests of the kernel in its measured form, the initrd (none:
+ * empty) and the command line with its NUL. *out is malloc'd. false on an error (reported).
+ */
+static bool linux_payload(uint8_t *kernel, size_t kernel_len, const char *kernel_path,
+                          const char *initrd_path, const char *cmdline, uint8_t **out)
+{
+    tds_bytes setup;
+    tds_bytes rest;
+    lnx_error lerr;
+    if (lnx_split_bzimage(tds_bytes_make(kernel, kernel_len), &setup, &rest, &lerr) != TDS_OK ||
+        lnx_measured_form(tds_mut_bytes_make(kernel, setup.len), &lerr) != TDS_OK) {
+        fprintf(stderr, TOOL ": '%s' is not a bzImage: %s (%s at 0x%llx)\n", kernel_path,
+                lnx_reason_text(lerr.reason), lnx_reason_str(lerr.reason),
+                (unsigned long long)lerr.offset);
+        return false;
+    }
+    uint8_t *initrd = NULL;
+    size_t initrd_len = 0;
+    if (initrd_path != NULL) {
+        const tds_status st = tool_read_file(initrd_path, &initrd, &initrd_len);
+        if (st != TDS_OK) {
+            fprintf(stderr, TOOL ": cannot read initrd '%s': %s\n", initrd_path,
+                    tds_status_str(st));
+            return false;
+        }
+    }
+    rtmr_digest dk;
+    rtmr_digest di;
+    rtmr_digest dc;
+    const bool ok = rtmr_sha384(tds_bytes_make(kernel, kernel_len), &dk) == TDS_OK &&
+                    rtmr_sha384(tds_bytes_make(initrd, initrd_len), &di) == TDS_OK &&
+                    rtmr_sha384(tds_bytes_make(cmdline, strlen(cmdline) + 1u), &dc) == TDS_OK;
+    free(initrd);
+    *out = ok ? malloc(SECBOOT_LINUX_PAYLOAD) : NULL;
+    if (*out == NULL) {
+        fprintf(stderr, TOOL ": hashing the Linux blobs failed\n");
+        return false;
+    }
+    secboot_linux_payload(dk.b, di.b, dc.b, *out);
+    return true;
 }
 
 /* An unsigned integer item in its shortest encoding. */
@@ -202,7 +254,16 @@ static bool sign_tdshim(sb_key *k, sb_rng *rng, const uint8_t *payload, size_t p
 
 int main(int argc, char **argv)
 {
-    enum { OPT_KEY = 256, OPT_SVN, OPT_VERSION, OPT_FORMAT, OPT_DETACHED, OPT_PUBKEY };
+    enum {
+        OPT_KEY = 256,
+        OPT_SVN,
+        OPT_VERSION,
+        OPT_FORMAT,
+        OPT_DETACHED,
+        OPT_PUBKEY,
+        OPT_INITRD,
+        OPT_CMDLINE
+    };
     static const struct option opts[] = {
         {"key", required_argument, NULL, OPT_KEY},
         {"svn", required_argument, NULL, OPT_SVN},
@@ -210,6 +271,8 @@ int main(int argc, char **argv)
         {"format", required_argument, NULL, OPT_FORMAT},
         {"detached", no_argument, NULL, OPT_DETACHED},
         {"pubkey", required_argument, NULL, OPT_PUBKEY},
+        {"initrd", required_argument, NULL, OPT_INITRD},
+        {"cmdline", required_argument, NULL, OPT_CMDLINE},
         {"output", required_argument, NULL, 'o'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
@@ -220,6 +283,9 @@ int main(int argc, char **argv)
     bool have_svn = false;
     bool cose = false;
     bool detached = false;
+    bool linux_fmt = false;
+    const char *initrd_path = NULL;
+    const char *cmdline = NULL;
     uint64_t svn = 0;
     uint64_t version = 0;
     int c;
@@ -229,6 +295,8 @@ int main(int argc, char **argv)
         case OPT_PUBKEY: pub_path = optarg; break;
         case 'o': out_path = optarg; break;
         case OPT_DETACHED: detached = true; break;
+        case OPT_INITRD: initrd_path = optarg; break;
+        case OPT_CMDLINE: cmdline = optarg; break;
         case OPT_SVN:
             if (tool_parse_u64(optarg, &svn) != TDS_OK) {
                 fprintf(stderr, TOOL ": bad --svn '%s'\n", optarg);
@@ -245,10 +313,13 @@ int main(int argc, char **argv)
         case OPT_FORMAT:
             if (strcmp(optarg, "cose") == 0) {
                 cose = true;
+            } else if (strcmp(optarg, "linux") == 0) {
+                cose = true;
+                linux_fmt = true;
             } else if (strcmp(optarg, "tdshim") == 0) {
                 cose = false;
             } else {
-                fprintf(stderr, TOOL ": --format must be 'tdshim' or 'cose'\n");
+                fprintf(stderr, TOOL ": --format must be 'tdshim', 'cose' or 'linux'\n");
                 return 2;
             }
             break;
@@ -260,6 +331,14 @@ int main(int argc, char **argv)
         fprintf(stderr, TOOL ": need --key, --svn, -o and one PAYLOAD file\n");
         usage(stderr);
         return 2;
+    }
+    if ((initrd_path != NULL || cmdline != NULL) && !linux_fmt) {
+        fprintf(stderr, TOOL ": --initrd and --cmdline go with --format linux\n");
+        return 2;
+    }
+    if (linux_fmt) {
+        detached = true; /* the shim reads the blobs from fw_cfg, the signature separately */
+        cmdline = cmdline != NULL ? cmdline : "";
     }
     if (detached && !cose) {
         fprintf(stderr, TOOL ": --detached needs --format cose (td-shim's format always carries "
@@ -304,6 +383,15 @@ int main(int argc, char **argv)
         fprintf(stderr, TOOL ": cannot read payload '%s': %s\n", payload_path, tool_io_error());
         goto out;
     }
+    if (linux_fmt) {
+        uint8_t *lp = NULL;
+        if (!linux_payload(payload, payload_len, payload_path, initrd_path, cmdline, &lp)) {
+            goto out;
+        }
+        free(payload);
+        payload = lp;
+        payload_len = SECBOOT_LINUX_PAYLOAD;
+    }
     if (!sb_rng_init(&rng)) {
         fprintf(stderr, TOOL ": cannot seed the random generator\n");
         goto out;
@@ -340,7 +428,10 @@ int main(int argc, char **argv)
     }
     printf("%s: %s, %s, svn %" PRIu64 ", version %" PRIu64 ", payload %zu bytes, %zu bytes "
            "written\n",
-           out_path, cose ? (detached ? "COSE_Sign1 (detached)" : "COSE_Sign1") : "td-shim",
+           out_path,
+           linux_fmt ? "COSE_Sign1 (detached, fw_cfg Linux kernel+initrd+cmdline digests)"
+           : cose    ? (detached ? "COSE_Sign1 (detached)" : "COSE_Sign1")
+                     : "td-shim",
            key.kind == SB_KEY_ECDSA_P384 ? "ECDSA P-384/SHA-384" : "RSA-PSS-3072/SHA-384", svn,
            version, payload_len, out_len);
     rc = 0;
