@@ -5,9 +5,9 @@
 # place and never removed, a write error on standard output is an exit status of 1, a directory
 # or an oversized file given as input gets a message that says so, a file of exactly the size
 # limit is read.
-# usage: cli-io.sh TDSHIM-IMAGE TDSHIM-MEASURE TDSHIM-HOB TDSHIM-EVENTLOG
+# usage: cli-io.sh TDSHIM-IMAGE TDSHIM-MEASURE TDSHIM-HOB TDSHIM-EVENTLOG TDSHIM-SIGN TDSHIM-ENROLL
 set -euo pipefail
-image="$1"; measure="$2"; hob="$3"; eventlog="$4"
+image="$1"; measure="$2"; hob="$3"; eventlog="$4"; sign="$5"; enroll="$6"
 work="$(mktemp -d)"; trap 'rm -rf "$work"' EXIT
 cd "$work"
 fail() { echo "FAIL: $*" >&2; exit 1; }
@@ -101,7 +101,7 @@ expect 1 "ends above 2\\^51" \
 
 # Options: --version everywhere; a repeated single-value option and a --payload-section without
 # a --payload are usage errors (2), not "the last one wins" or a silent success.
-for t in "$image" "$measure" "$hob" "$eventlog"; do
+for t in "$image" "$measure" "$hob" "$eventlog" "$sign" "$enroll"; do
   v="$("$t" --version)" || fail "$t --version failed"
   [[ "$v" =~ ^tdshim-[a-z]+\ [0-9]+\.[0-9]+\.[0-9]+$ ]] || fail "$t --version printed '$v'"
 done
@@ -109,4 +109,9 @@ expect 2 "tdshim-image: --firmware given twice" "$image" --firmware fw.bin --fir
 expect 2 "tdshim-image: --output given twice" "$image" --firmware fw.bin -o x.img -o y.img
 expect 2 "no --payload given" "$image" --firmware fw.bin --payload-section bfv -o x.img
 [ ! -e x.img ] && [ ! -e y.img ] || fail "an image was written after a usage error"
+# The signing tools' output through the same writer: a device is never removed.
+openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-384 -out k.pem 2> /dev/null
+expect 1 "cannot write '/dev/full': No space left on device" \
+  "$sign" --key k.pem --svn 1 -o /dev/full fw.bin
+[ -c /dev/full ] || fail "/dev/full is gone"
 echo "cli-io: ok"

@@ -259,6 +259,7 @@ static bool find_cfv(tds_bytes image, const char *path, size_t *off, size_t *len
 
 int main(int argc, char **argv)
 {
+    tool_check_stdout_at_exit(TOOL, 1);
     enum {
         OPT_PUBKEY = 256,
         OPT_MIN_SVN,
@@ -280,6 +281,7 @@ int main(int argc, char **argv)
         {"check", required_argument, NULL, OPT_CHECK},
         {"detached", required_argument, NULL, OPT_DETACHED},
         {"help", no_argument, NULL, 'h'},
+        {"version", no_argument, NULL, 'V'},
         {NULL, 0, NULL, 0},
     };
     const char *pub_path = NULL;
@@ -336,6 +338,7 @@ int main(int argc, char **argv)
             break;
         }
         case 'h': usage(stdout); return 0;
+        case 'V': tool_print_version(TOOL); return 0;
         default: usage(stderr); return 2;
         }
     }

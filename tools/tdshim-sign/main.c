@@ -254,6 +254,7 @@ static bool sign_tdshim(sb_key *k, sb_rng *rng, const uint8_t *payload, size_t p
 
 int main(int argc, char **argv)
 {
+    tool_check_stdout_at_exit(TOOL, 1);
     enum {
         OPT_KEY = 256,
         OPT_SVN,
@@ -275,6 +276,7 @@ int main(int argc, char **argv)
         {"cmdline", required_argument, NULL, OPT_CMDLINE},
         {"output", required_argument, NULL, 'o'},
         {"help", no_argument, NULL, 'h'},
+        {"version", no_argument, NULL, 'V'},
         {NULL, 0, NULL, 0},
     };
     const char *key_path = NULL;
@@ -324,6 +326,7 @@ int main(int argc, char **argv)
             }
             break;
         case 'h': usage(stdout); return 0;
+        case 'V': tool_print_version(TOOL); return 0;
         default: usage(stderr); return 2;
         }
     }
