@@ -195,8 +195,12 @@ static void release_dma(bool td)
     }
 }
 
-/* Read n bytes of fw_cfg item `sel` into private dst, hashing each part as it lands. */
-static void read_hashed(uint16_t sel, uint8_t *dst, uint64_t n, rtmr_sha384_ctx *h,
+/*
+ * Read n bytes of fw_cfg item `sel` into private dst in parts: each part is hashed into h as it
+ * lands (h non-NULL), and/or its end published to an AP hashing the object (ready non-NULL: a
+ * release store of the bytes in place, lx_stream.ready).
+ */
+static void read_hashed(uint16_t sel, uint8_t *dst, uint64_t n, rtmr_sha384_ctx *h, uint64_t *ready,
                         const char *what)
 {
     tds_status st = TDS_OK;
@@ -205,6 +209,9 @@ static void read_hashed(uint16_t sel, uint8_t *dst, uint64_t n, rtmr_sha384_ctx 
         st = shim_fwcfg_read_part(&shim_lx_fw, sel, off == 0, dst + off, len);
         if (st == TDS_OK && h != NULL) {
             st = rtmr_sha384_update(h, tds_bytes_make(dst + off, len));
+        }
+        if (st == TDS_OK && ready != NULL) {
+            __atomic_store_n(ready, off + len, __ATOMIC_RELEASE);
         }
     }
     if (st != TDS_OK) {
@@ -253,23 +260,6 @@ static void lx_hash_worker(void *arg, uint32_t worker)
             done = ready;
         }
         s->st = st;
-    }
-}
-
-/* Read n bytes of item sel into private dst, publishing each chunk to the AP hashing s. */
-static void read_streamed(uint16_t sel, uint8_t *dst, uint64_t n, lx_stream *s, const char *what)
-{
-    tds_status st = TDS_OK;
-    for (uint64_t off = 0; off < n && st == TDS_OK; off += CHUNK) {
-        const size_t len = (size_t)(n - off < CHUNK ? n - off : CHUNK);
-        st = shim_fwcfg_read_part(&shim_lx_fw, sel, off == 0, dst + off, len);
-        if (st == TDS_OK) {
-            __atomic_store_n(&s->ready, off + len, __ATOMIC_RELEASE);
-        }
-    }
-    if (st != TDS_OK) {
-        shim_log("tdshim: linux: reading the %s failed", what);
-        lx_fatal(0x8005, "linux: fw_cfg read failed", st);
     }
 }
 
@@ -478,7 +468,7 @@ void shim_linux_boot(bool td, const shim_handoff_in *h)
     rtmr_sha384_ctx *const ihp = td ? &ih : NULL;
     rtmr_sha384_ctx *const chp = td ? &ch : NULL;
     uint8_t *setup = (uint8_t *)(uintptr_t)alloc(setup_size, TDHOB_E820_RESERVED, "the setup");
-    read_hashed(SHIM_FWCFG_SETUP_DATA, setup, setup_size, NULL, "setup");
+    read_hashed(SHIM_FWCFG_SETUP_DATA, setup, setup_size, NULL, NULL, "setup");
     lnx_error err = {LNX_R_NONE, 0};
     if (lnx_parse_header(tds_bytes_make(setup, setup_size), kernel_size, &shim_lx_hdr, &err) !=
         TDS_OK) {
@@ -496,7 +486,7 @@ void shim_linux_boot(bool td, const shim_handoff_in *h)
         }
     }
     const uint64_t cmdline = alloc(cmdline_size, TDHOB_E820_RESERVED, "the command line");
-    read_hashed(SHIM_FWCFG_CMDLINE_DATA, (uint8_t *)(uintptr_t)cmdline, cmdline_size, chp,
+    read_hashed(SHIM_FWCFG_CMDLINE_DATA, (uint8_t *)(uintptr_t)cmdline, cmdline_size, chp, NULL,
                 "command line");
     if (lnx_check_cmdline(&shim_lx_hdr,
                           tds_bytes_make((const void *)(uintptr_t)cmdline, cmdline_size),
@@ -528,12 +518,14 @@ void shim_linux_boot(bool td, const shim_handoff_in *h)
             lx_post_hash(fw, 2, &j2);
         }
         lx_post_hash(fw, 1, &j1);
-        read_streamed(SHIM_FWCFG_KERNEL_DATA, (uint8_t *)(uintptr_t)p->kernel_addr, kernel_size,
-                      &ks, "kernel");
-        if (initrd_size != 0) {
-            read_streamed(SHIM_FWCFG_INITRD_DATA, (uint8_t *)(uintptr_t)p->initrd_addr, initrd_size,
-                          &is, "initrd");
-        }
+    }
+    read_hashed(SHIM_FWCFG_KERNEL_DATA, (uint8_t *)(uintptr_t)p->kernel_addr, kernel_size,
+                fw != NULL ? NULL : khp, fw != NULL ? &ks.ready : NULL, "kernel");
+    if (initrd_size != 0) {
+        read_hashed(SHIM_FWCFG_INITRD_DATA, (uint8_t *)(uintptr_t)p->initrd_addr, initrd_size,
+                    fw != NULL ? NULL : ihp, fw != NULL ? &is.ready : NULL, "initrd");
+    }
+    if (fw != NULL) {
         lx_wait_hash(fw, 1);
         if (two) {
             lx_wait_hash(fw, 2);
@@ -543,13 +535,6 @@ void shim_linux_boot(bool td, const shim_handoff_in *h)
         }
         shim_log("tdshim: linux: kernel hashed on vcpu 1, initrd on vcpu %u, while the BSP read",
                  two ? 2u : 1u);
-    } else {
-        read_hashed(SHIM_FWCFG_KERNEL_DATA, (uint8_t *)(uintptr_t)p->kernel_addr, kernel_size, khp,
-                    "kernel");
-        if (initrd_size != 0) {
-            read_hashed(SHIM_FWCFG_INITRD_DATA, (uint8_t *)(uintptr_t)p->initrd_addr, initrd_size,
-                        ihp, "initrd");
-        }
     }
     if (td) {
         rtmr_digest dk;
