@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: BSD-2-Clause-Patent
 # tdshim_add_library(<name> SOURCES ... [DEPENDS <lib> ...] [PUBLIC_LIBS ...])
-# Creates static library lib<name>.a, target TdShim::<name>, with the warning gates, install
+# Creates static library libtdshim-<name>.a (OUTPUT_NAME, docs/symbols.md), target
+# TdShim::<name>, with the warning gates, install
 # rules, export-set membership and a pkg-config file tdshim-<name>.pc (and, freestanding, the
 # mbedTLS symbol prefix).
 function(tdshim_add_library name)
@@ -10,14 +11,19 @@ function(tdshim_add_library name)
   target_link_libraries(${name} PUBLIC tdshim_base ${ARG_DEPENDS} ${ARG_PUBLIC_LIBS})
   target_include_directories(${name} PRIVATE ${CMAKE_CURRENT_SOURCE_DIR})
   tdshim_warnings(${name})
-  set_target_properties(${name} PROPERTIES EXPORT_NAME ${name} POSITION_INDEPENDENT_CODE ON)
+  set_target_properties(${name} PROPERTIES EXPORT_NAME ${name} POSITION_INDEPENDENT_CODE ON
+                        OUTPUT_NAME tdshim-${name})
   # Freestanding: mbedtls_* / psa_* references become tdshim_* as in the crypto archive
   # (TdShimMbedtls.cmake); a no-op for archives that name no mbedTLS symbol.
   if(TDSHIM_FREESTANDING)
     tdshim_mbedtls_prefix(${name})
   endif()
   install(TARGETS ${name} EXPORT TdShimTargets
-          ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR})
+          ARCHIVE DESTINATION ${TDSHIM_INSTALL_ARCHIVEDIR})
+  if(TDSHIM_FREESTANDING) # its own .pc files (cmake/TdShimFreestanding.cmake)
+    tdshim_freestanding_pc(${name} REQUIRES ${ARG_DEPENDS} ${ARG_PUBLIC_LIBS})
+    return()
+  endif()
   set(requires "")
   foreach(dep IN LISTS ARG_DEPENDS)
     string(APPEND requires " tdshim-${dep}")
@@ -37,7 +43,7 @@ Description: td-shim in C: lib${name}
 Version: ${PROJECT_VERSION}
 Requires.private: ${pc_requires}
 Cflags: -I\${includedir}
-Libs: -L\${libdir} -l${name}
+Libs: -L\${libdir} -l$<TARGET_FILE_BASE_NAME:${name}>
 Libs.private: ${ARG_PC_LIBS_PRIVATE}
 ")
   install(FILES ${pc} DESTINATION ${CMAKE_INSTALL_LIBDIR}/pkgconfig)
