@@ -1,7 +1,8 @@
 # SPDX-License-Identifier: BSD-2-Clause-Patent
-# cmake -DBUILD=<build dir> -DPREFIX=<scratch dir> -DNM=<nm> -P check_shipped.cmake
+# cmake -DBUILD=<build dir> -DPREFIX=<scratch dir> -DNM=<nm> [-DINSTALLED=1] -P check_shipped.cmake
 #
-# Installs BUILD into PREFIX (what a user or a package gets), then lists the defined global
+# Installs BUILD into PREFIX (what a user or a package gets; with INSTALLED, PREFIX already holds
+# that install, e.g. the freestanding package test's), then lists the defined global
 # symbols of every installed static archive and fails on
 #   - an archive with no row in the prefix table below (docs/symbols.md, which it mirrors),
 #   - a global outside its archive's prefixes,
@@ -10,7 +11,7 @@
 #     the crypto archive, mbedTLS's own API under the tdshim_ prefix, is exempt from this one.
 # ASan's ODR indicators (__odr_asan.<name>, sanitizer builds only) are checked as <name>.
 cmake_minimum_required(VERSION 3.20)
-foreach(v BUILD PREFIX NM)
+foreach(v PREFIX NM)
   if(NOT ${v})
     message(FATAL_ERROR "check_shipped.cmake: ${v} not set")
   endif()
@@ -36,11 +37,13 @@ set(P_tdshim-acpi "acpi_")
 set(P_tdshim-secboot "secboot_")
 set(P_tdshim-crypto "tdshim_mbedtls_;tdshim_psa_")
 
-file(REMOVE_RECURSE "${PREFIX}")
-execute_process(COMMAND ${CMAKE_COMMAND} --install "${BUILD}" --prefix "${PREFIX}"
-                OUTPUT_QUIET RESULT_VARIABLE rc ERROR_VARIABLE err)
-if(NOT rc EQUAL 0)
-  message(FATAL_ERROR "cmake --install ${BUILD}: ${err}")
+if(NOT INSTALLED)
+  file(REMOVE_RECURSE "${PREFIX}")
+  execute_process(COMMAND ${CMAKE_COMMAND} --install "${BUILD}" --prefix "${PREFIX}"
+                  OUTPUT_QUIET RESULT_VARIABLE rc ERROR_VARIABLE err)
+  if(NOT rc EQUAL 0)
+    message(FATAL_ERROR "cmake --install ${BUILD}: ${err}")
+  endif()
 endif()
 file(GLOB_RECURSE archives "${PREFIX}/*.a")
 file(GLOB_RECURSE headers "${PREFIX}/include/*.h")
