@@ -17,6 +17,14 @@
 #ifndef TDSHIM_CCEL_H
 #define TDSHIM_CCEL_H
 
+/*
+ * Thread safety: a ccel_log is state of one writer: every ccel_log_* call on one log (and the
+ * extend op it calls) from one thread at a time. ccel_parse writes only its outputs; a ccel_view
+ * may be read (iterators, replay, verify, diff) from any number of threads while its bytes do not
+ * change; each ccel_iter is one thread's. The CCEL table functions read and write only their
+ * arguments.
+ */
+
 #include "tdshim/base.h"
 #include "tdshim/rtmr.h"
 

@@ -10,6 +10,11 @@
 #ifndef TDSHIM_CCEL_EVENTS_H
 #define TDSHIM_CCEL_EVENTS_H
 
+/*
+ * Thread safety: each helper writes one event into the log it is given, as ccel_log_measure: one
+ * thread at a time per log.
+ */
+
 #include "tdshim/ccel.h"
 
 #ifdef __cplusplus

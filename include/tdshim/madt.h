@@ -7,6 +7,11 @@
 #ifndef TDSHIM_MADT_H
 #define TDSHIM_MADT_H
 
+/*
+ * Thread safety: no state; the functions read their inputs and write only the caller's output
+ * buffer, so they may run from any thread on distinct buffers.
+ */
+
 #include "tdshim/base.h"
 
 #ifdef __cplusplus

@@ -10,6 +10,11 @@
 #ifndef TDSHIM_MEM_H
 #define TDSHIM_MEM_H
 
+/*
+ * Thread safety: the functions write only the memory they are given; concurrent calls on disjoint
+ * memory are safe.
+ */
+
 #include <stddef.h>
 #include <stdint.h>
 

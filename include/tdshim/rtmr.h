@@ -10,6 +10,15 @@
 #ifndef TDSHIM_RTMR_H
 #define TDSHIM_RTMR_H
 
+/*
+ * Thread safety: librtmr's only mutable globals are the SHA-384 dispatch state (atomic:
+ * rtmr_sha384_cpu_detect and rtmr_sha384_impl_limit are thread-safe). A hash context, an rtmr_bank
+ * and an extend op's context are state of one user: one thread at a time per object; different
+ * objects concurrently. rtmr_sha384(), rtmr_mr_lookup/from_pcr/to_rtmr and the version are safe
+ * from any thread. Two threads extending one real RTMR concurrently are serialized by the TDX
+ * module (BUSY, retried by the op).
+ */
+
 #include "tdshim/base.h"
 
 #ifdef __cplusplus

@@ -17,6 +17,13 @@
 #ifndef TDSHIM_TDX_VE_H
 #define TDSHIM_TDX_VE_H
 
+/*
+ * Thread safety: no state in the library. tdcall_ve_handle() runs on the vCPU that took the #VE
+ * and writes only what the caller passes for that #VE (its saved registers and report); it reads
+ * the configuration, which must not change while any handler may run. The decoders are pure.
+ * Handlers may run concurrently on every vCPU.
+ */
+
 #include "tdshim/tdvmcall.h"
 
 #ifdef __cplusplus
