@@ -50,6 +50,10 @@ esac
 pcdir="$(dirname "$(find "$prefix" -name tdshim-tdcall.pc | head -n1)")"
 [ -f "$pcdir/tdshim-tdcall.pc" ] || { echo "consumer: no tdshim-tdcall.pc under $prefix"; exit 1; }
 export PKG_CONFIG_LIBDIR="$pcdir" PKG_CONFIG_PATH=""
+# Every .pc resolves (its Requires are installed too).
+for pc in "$pcdir"/*.pc; do
+  pkg-config --exists --print-errors "$(basename "$pc" .pc)"
+done
 cmake_consumer() { # <source subdir> <binary>
   cmake -S "$src/$1" -B "$work/$1" -G Ninja -DCMAKE_PREFIX_PATH="$prefix" \
         -DCMAKE_FIND_USE_PACKAGE_REGISTRY=OFF -DCMAKE_C_FLAGS="$flags" \
