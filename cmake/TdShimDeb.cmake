@@ -12,7 +12,23 @@ set(TDSHIM_DEB_MAINTAINER "td-shim in C maintainers <tdshim@example.org>" CACHE 
     "Maintainer field of the Debian packages (Name <address>)")
 
 find_package(Python3 REQUIRED COMPONENTS Interpreter)
-string(TIMESTAMP TDSHIM_DEB_DATE "%a, %d %b %Y %H:%M:%S +0000" UTC)
+# The changelog date: the commit's (stable across re-configures, so nothing rebuilds), else now
+# (CMake's TIMESTAMP honours SOURCE_DATE_EPOCH).
+find_package(Git QUIET)
+set(TDSHIM_DEB_DATE "")
+if(GIT_FOUND AND NOT DEFINED ENV{SOURCE_DATE_EPOCH})
+  execute_process(COMMAND ${GIT_EXECUTABLE} -C ${PROJECT_SOURCE_DIR} log -1 --format=%ct
+                  OUTPUT_VARIABLE commit_epoch OUTPUT_STRIP_TRAILING_WHITESPACE
+                  RESULT_VARIABLE git_rc ERROR_QUIET)
+  if(git_rc EQUAL 0 AND commit_epoch MATCHES "^[0-9]+$")
+    set(ENV{SOURCE_DATE_EPOCH} ${commit_epoch})
+    string(TIMESTAMP TDSHIM_DEB_DATE "%a, %d %b %Y %H:%M:%S +0000" UTC)
+    unset(ENV{SOURCE_DATE_EPOCH})
+  endif()
+endif()
+if(NOT TDSHIM_DEB_DATE)
+  string(TIMESTAMP TDSHIM_DEB_DATE "%a, %d %b %Y %H:%M:%S +0000" UTC)
+endif()
 set(deb_dir ${CMAKE_BINARY_DIR}/deb)
 configure_file(${CMAKE_CURRENT_LIST_DIR}/deb/changelog.in ${deb_dir}/changelog @ONLY)
 # gzip -9n equivalent (no name, no time stamp): reproducible, as lintian wants.
