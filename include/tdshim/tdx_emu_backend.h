@@ -28,8 +28,8 @@ void tdx_emu_backend_install(struct tdx_emu *emu);
 
 /* Set the vCPU index the calling thread presents to the emulator from now on: thread-local
  * storage, so it changes nothing for other threads; a new thread starts at 0. An index the
- * emulator does not have (>= its num_vcpus) is not refused here: the emulator answers for it as
- * it documents (VP.INFO fails). Thread-safe. */
+ * emulator does not have (>= its num_vcpus) is not refused here: the emulator answers that
+ * thread's every TDCALL with TDX_VCPU_STATE_INCORRECT. Thread-safe. */
 void tdx_emu_backend_set_vcpu(uint32_t vcpu_index);
 
 /* The calling thread's vCPU index (0 unless this thread set another). Thread-safe. */
