@@ -5,8 +5,8 @@
 # Build them from a configured hosted tree: `cpack --config build/<preset>/CPackConfig.cmake -B
 # <dir>`. What the archives are is what the preset built: release for packages to ship; the debug
 # preset's are sanitized (a consumer links with -fsanitize=address,undefined), which is what the
-# consumer_deb test uses because it reuses that build. Each package gets the copyright file
-# (cmake/deb/copyright) and a one-entry changelog (cmake/deb/changelog.in) under
+# consumer_packages test uses because it reuses that build. Each package gets the copyright file
+# (cmake/deb/copyright.in) and a one-entry changelog (cmake/deb/changelog.in) under
 # /usr/share/doc/<package>/, which Debian policy (and lintian) require.
 set(TDSHIM_DEB_MAINTAINER "td-shim in C maintainers <tdshim@example.org>" CACHE STRING
     "Maintainer field of the Debian packages (Name <address>)")
@@ -45,8 +45,10 @@ if(TDSHIM_BUILD_TOOLS)
   list(APPEND deb_components tools)
 endif()
 set(deb_pkg_tools tdshim-tools)
+# The archive named in the copyright file is the target's file (OUTPUT_NAME), not a fixed name.
+file(GENERATE OUTPUT ${deb_dir}/copyright INPUT ${CMAKE_CURRENT_LIST_DIR}/deb/copyright.in)
 foreach(c IN LISTS deb_components)
-  install(FILES ${CMAKE_CURRENT_LIST_DIR}/deb/copyright ${deb_dir}/changelog.gz
+  install(FILES ${deb_dir}/copyright ${deb_dir}/changelog.gz
           DESTINATION ${CMAKE_INSTALL_DATADIR}/doc/${deb_pkg_${c}} COMPONENT ${c})
 endforeach()
 
@@ -62,7 +64,7 @@ set(CPACK_DEB_COMPONENT_INSTALL ON)
 set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)
 set(CPACK_DEBIAN_PACKAGE_MAINTAINER "${TDSHIM_DEB_MAINTAINER}")
 set(CPACK_DEBIAN_PACKAGE_PRIORITY optional)
-set(CPACK_DEBIAN_COMPRESSION_TYPE gzip) # faster than xz for the consumer_deb test
+set(CPACK_DEBIAN_COMPRESSION_TYPE gzip) # faster than xz for the consumer_packages test
 
 set(CPACK_DEBIAN_DEV_PACKAGE_NAME libtdshim-dev)
 set(CPACK_DEBIAN_DEV_PACKAGE_SECTION libdevel)
