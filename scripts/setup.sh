@@ -11,6 +11,7 @@ PKGS=(
   libmbedtls-dev libcbor-dev libcmocka-dev
   qemu-system-x86 ovmf tpm2-tools acpica-tools openssl
   dpkg-dev xz-utils python3
+  lintian man-db groff-base
 )
 
 SUDO=""
