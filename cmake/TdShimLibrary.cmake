@@ -1,9 +1,13 @@
 # SPDX-License-Identifier: BSD-2-Clause-Patent
 # tdshim_add_library(<name> SOURCES ... [DEPENDS <lib> ...] [PUBLIC_LIBS ...])
 # Creates static library libtdshim-<name>.a (OUTPUT_NAME, docs/symbols.md), target
-# TdShim::<name>, with the warning gates, install
-# rules, export-set membership and a pkg-config file tdshim-<name>.pc (and, freestanding, the
-# mbedTLS symbol prefix).
+# TdShim::<name>, with the warning gates, install rules, export-set membership and a pkg-config
+# file tdshim-<name>.pc (freestanding: tdshim-freestanding-<name>.pc, cmake/TdShimFreestanding.cmake,
+# and the mbedTLS symbol prefix).
+# Only static archives ship, so the .pc puts what the archive needs where a plain
+# `pkg-config --libs` sees it: the DEPENDS libraries in Requires (not Requires.private) and the
+# crypto library (PUBLIC_LIBS tdshim_crypto) in Libs. The -l name comes from the target's file
+# name (OUTPUT_NAME), never from <name>.
 function(tdshim_add_library name)
   cmake_parse_arguments(ARG "" "" "SOURCES;DEPENDS;PUBLIC_LIBS;PKG_REQUIRES;PC_LIBS_PRIVATE" ${ARGN})
   add_library(${name} STATIC ${ARG_SOURCES})
@@ -28,6 +32,10 @@ function(tdshim_add_library name)
   foreach(dep IN LISTS ARG_DEPENDS)
     string(APPEND requires " tdshim-${dep}")
   endforeach()
+  set(pc_libs "-L\${libdir} -l$<TARGET_FILE_BASE_NAME:${name}>")
+  if("tdshim_crypto" IN_LIST ARG_PUBLIC_LIBS)
+    string(APPEND pc_libs " -lmbedcrypto") # Debian's libmbedtls-dev has no .pc file
+  endif()
   set(pc_requires "${requires} ${ARG_PKG_REQUIRES}")
   string(STRIP "${pc_requires}" pc_requires)
   set(pc "${CMAKE_CURRENT_BINARY_DIR}/tdshim-${name}.pc")
@@ -41,9 +49,9 @@ includedir=\${prefix}/${CMAKE_INSTALL_INCLUDEDIR}
 Name: tdshim-${name}
 Description: td-shim in C: lib${name}
 Version: ${PROJECT_VERSION}
-Requires.private: ${pc_requires}
+Requires: ${pc_requires}
 Cflags: -I\${includedir}
-Libs: -L\${libdir} -l$<TARGET_FILE_BASE_NAME:${name}>
+Libs: ${pc_libs}
 Libs.private: ${ARG_PC_LIBS_PRIVATE}
 ")
   install(FILES ${pc} DESTINATION ${CMAKE_INSTALL_LIBDIR}/pkgconfig)

@@ -85,7 +85,10 @@ else()
   add_library(tdshim_crypto INTERFACE)
   target_include_directories(tdshim_crypto SYSTEM INTERFACE
     $<BUILD_INTERFACE:${MBEDTLS_INCLUDE_DIR}>)
-  target_link_libraries(tdshim_crypto INTERFACE ${MBEDCRYPTO_LIBRARY})
+  # Installed: by name, not the build machine's path (the Debian package depends on
+  # libmbedtls-dev, which puts libmbedcrypto on the linker's search path).
+  target_link_libraries(tdshim_crypto INTERFACE $<BUILD_INTERFACE:${MBEDCRYPTO_LIBRARY}>
+                                                $<INSTALL_INTERFACE:mbedcrypto>)
   install(TARGETS tdshim_crypto EXPORT TdShimTargets)
   set_target_properties(tdshim_crypto PROPERTIES EXPORT_NAME crypto)
 endif()

@@ -11,6 +11,7 @@ PKGS=(
   libmbedtls-dev libcbor-dev libcmocka-dev
   qemu-system-x86 ovmf tpm2-tools acpica-tools openssl
   dpkg-dev xz-utils python3
+  lintian man-db groff-base
 )
 
 SUDO=""
@@ -33,6 +34,28 @@ done
 # Hosted builds use the machine's libmbedtls-dev (2.28 on Debian 12): docs/architecture.md,
 # "mbedTLS".
 MBEDTLS_DEB_VERSION="3.6.6-0.1~deb13u1"
+# The SHA-256 of the unpacked tree (tree_sha256 below): the firmware's MRTD depends on these bytes,
+# so a verifier rebuilding an image must get exactly them (README "Rebuild and check the MRTD").
+MBEDTLS_TREE_SHA256="d12ea90a3a541ffab121406583fe92b4cdd1fc660e5ffecac8ad179b0249630f"
+# One hash over every file of a source tree: the SHA-256 of `sha256sum` of its files in byte
+# order of their paths (the DEBIAN-SOURCE and UNPINNED notes this script writes excluded).
+tree_sha256() {
+  (cd "$1" && find . -type f ! -name DEBIAN-SOURCE ! -name UNPINNED -printf '%P\n' | LC_ALL=C sort |
+     tr '\n' '\0' | xargs -0 sha256sum | sha256sum | cut -d' ' -f1)
+}
+# A cached source tree must be the pinned one, byte for byte; a tree fetched because the pinned
+# version had left the archive is marked UNPINNED and only warned about (its firmware will not
+# have the README's reference MRTD).
+check_pinned() { # dir, expected tree hash, what
+  if [ -f "$1/UNPINNED" ]; then
+    echo "setup: WARNING: $1 is not the pinned $3 source ($(cat "$1/UNPINNED")): the firmware" \
+         "built from it will not have the README's reference MRTD" >&2
+    return 0
+  fi
+  local got; got="$(tree_sha256 "$1")"
+  [ "$got" = "$2" ] || { echo "setup: $1 is not the pinned $3 source (tree SHA-256 $got," \
+                              "pinned $2): remove it and run scripts/setup.sh again" >&2; exit 1; }
+}
 TRIXIE_SRC_LIST=/etc/apt/sources.list.d/tdshim-trixie-src.sources
 have_mbedtls_src() {
   local d
@@ -75,9 +98,10 @@ if ! have_mbedtls_src; then
           >/dev/null 2>&1); then
     # trixie's point releases replace the package; say so loudly and take trixie's current one.
     echo "setup: WARNING: mbedtls $MBEDTLS_DEB_VERSION is no longer in trixie; taking" \
-         "mbedtls/trixie instead (update MBEDTLS_DEB_VERSION)" >&2
+         "mbedtls/trixie instead (update MBEDTLS_DEB_VERSION and MBEDTLS_TREE_SHA256)" >&2
     (cd "$dl" && apt-get source -qq --download-only mbedtls/trixie >/dev/null 2>&1) ||
       { rm -rf "$dl"; echo "setup: apt-get source mbedtls/trixie failed" >&2; exit 1; }
+    touch "$dl/unpinned"
   fi
   dsc="$(ls "$dl"/mbedtls_3.6.*.dsc 2>/dev/null | head -n1)"
   [ -n "$dsc" ] || { rm -rf "$dl"; echo "setup: no mbedtls 3.6 source package" >&2; exit 1; }
@@ -87,9 +111,18 @@ if ! have_mbedtls_src; then
   dpkg-source -x "$dsc" "$dl/mbedtls-$up" >"$dl/log" 2>&1 ||
     { cat "$dl/log" >&2; rm -rf "$dl"; echo "setup: dpkg-source -x $dsc failed" >&2; exit 1; }
   basename "$dsc" > "$dl/mbedtls-$up/DEBIAN-SOURCE"
+  if [ -f "$dl/unpinned" ]; then
+    echo "$(basename "$dsc") instead of the pinned $MBEDTLS_DEB_VERSION" > "$dl/mbedtls-$up/UNPINNED"
+  fi
   mv "$dl/mbedtls-$up" "$CACHE/"
   rm -rf "$dl"
   have_mbedtls_src || { echo "setup: could not unpack the mbedtls source package" >&2; exit 1; }
+fi
+if [ -d "$CACHE/mbedtls-${MBEDTLS_DEB_VERSION%%-*}" ]; then
+  check_pinned "$CACHE/mbedtls-${MBEDTLS_DEB_VERSION%%-*}" "$MBEDTLS_TREE_SHA256" mbedtls
+else
+  echo "setup: WARNING: no mbedtls-${MBEDTLS_DEB_VERSION%%-*} in $CACHE (the pinned version); the" \
+       "build takes what is there, and the firmware will not have the README's reference MRTD" >&2
 fi
 # The Linux end-to-end tests boot Debian's cloud kernel with a busybox-static initramfs: both come
 # from Debian's archive (apt-get download, dpkg-deb -x), cached outside the repository, never
@@ -121,6 +154,8 @@ fi
 # Sources index. Never committed. libssl-dev: the differential tests compare with
 # libcrypto; valgrind: the instruction-count benchmark.
 OSSL_PKGS=(perl libssl-dev valgrind)
+OPENSSL_DEB_VERSION="3.0.20-1~deb12u2"
+OPENSSL_TREE_SHA256="ff62821a1bd43a4aa6ac7c616c790d1d03bbd13c69445f14321caa2da228356e"
 have_openssl_src() {
   local d
   for d in "$CACHE"/openssl-3.0.*; do
@@ -158,8 +193,14 @@ fi
 if ! have_openssl_src; then
   echo "setup: fetching Debian's openssl source package (3 files of it) into $CACHE"
   dl="$(mktemp -d)"
-  (cd "$dl" && apt-get source -qq --download-only openssl/bookworm >/dev/null 2>&1) ||
-    { rm -rf "$dl"; echo "setup: apt-get source openssl/bookworm failed" >&2; exit 1; }
+  if ! (cd "$dl" && apt-get source -qq --download-only "openssl=$OPENSSL_DEB_VERSION" \
+          >/dev/null 2>&1); then
+    echo "setup: WARNING: openssl $OPENSSL_DEB_VERSION is no longer in bookworm; taking" \
+         "openssl/bookworm instead (update OPENSSL_DEB_VERSION and OPENSSL_TREE_SHA256)" >&2
+    (cd "$dl" && apt-get source -qq --download-only openssl/bookworm >/dev/null 2>&1) ||
+      { rm -rf "$dl"; echo "setup: apt-get source openssl/bookworm failed" >&2; exit 1; }
+    touch "$dl/unpinned"
+  fi
   orig="$(ls "$dl"/openssl_3.0.*.orig.tar.* 2>/dev/null | head -n1)"
   [ -n "$orig" ] || { rm -rf "$dl"; echo "setup: no openssl 3.0 orig tarball" >&2; exit 1; }
   # openssl_3.0.N.orig.tar.gz unpacks to openssl-3.0.N/.
@@ -168,8 +209,19 @@ if ! have_openssl_src; then
   tar -xf "$orig" -C "$CACHE" "$top/crypto/sha/asm/sha512-x86_64.pl" \
     "$top/crypto/perlasm/x86_64-xlate.pl" "$top/LICENSE.txt"
   (cd "$dl" && ls openssl_*.dsc) > "$CACHE/$top/DEBIAN-SOURCE"
+  if [ -f "$dl/unpinned" ]; then
+    echo "$(cat "$CACHE/$top/DEBIAN-SOURCE") instead of the pinned $OPENSSL_DEB_VERSION" \
+      > "$CACHE/$top/UNPINNED"
+  fi
   rm -rf "$dl"
   have_openssl_src || { echo "setup: could not unpack openssl's perlasm files" >&2; exit 1; }
+fi
+ossl_up="${OPENSSL_DEB_VERSION%%-*}"
+if [ -d "$CACHE/openssl-$ossl_up" ]; then
+  check_pinned "$CACHE/openssl-$ossl_up" "$OPENSSL_TREE_SHA256" openssl
+else
+  echo "setup: WARNING: no openssl-$ossl_up in $CACHE (the pinned version); the build takes" \
+       "what is there, and the firmware will not have the README's reference MRTD" >&2
 fi
 # --- end of the OpenSSL block ---
 echo "setup: ok (mbedtls source: $(ls -d "$CACHE"/mbedtls-3.6.* | sort -V | tail -n1); linux: $(head -n1 "$LINUX/VERSION"))"

@@ -31,9 +31,14 @@
 #define SHIM_ABI_BR_ENTRY 16
 #define SHIM_ABI_BR_SIZE 32
 
-/* ---- The BFV: the firmware volume holding the shim, its 2 MiB ending at 4 GiB ------------- */
-#define SHIM_ABI_BFV_BASE 0xFFE00000
-#define SHIM_ABI_BFV_SIZE 0x200000
+/*
+ * ---- The BFV: the firmware volume holding the shim, ending at 4 GiB --------------------------
+ * Only as large as its contents (shim.ld.S; docs/image-layout.md), at most the 2 MiB ROM window
+ * [SHIM_ABI_BFV_LOWEST, 4 GiB): the window the shim maps read-only (main.c) and the test harness
+ * overlays with a writable copy (tests/fw/td_entry.nasm, tests/e2e/run-qemu.sh).
+ */
+#define SHIM_ABI_BFV_LOWEST 0xFFE00000
+#define SHIM_ABI_ROM_WINDOW_SIZE 0x200000
 
 /*
  * ---- The early mailbox: one page of the BFV (measured memory) -----------------------------

@@ -106,10 +106,20 @@ void shim_sb_init(const tdvf_meta *meta, uint64_t image_size)
         shim_fatal(0x9015, "secure boot: mbedTLS heap");
     }
     shim_sb_heap_ready = true;
-    /* The record in our own BFV's metadata page (measured into MRTD with the BFV). */
-    const tds_bytes rec =
-        tds_bytes_make((const void *)(uintptr_t)(SHIM_ABI_BFV_BASE + SECBOOT_IMAGE_REC_OFFSET),
-                       SECBOOT_IMAGE_REC_SIZE);
+    /* The record in our own BFV's metadata page, its first page (measured into MRTD with the
+     * BFV): the BFV is the section that ends at 4 GiB (tdvf_open checked there is one). */
+    uint64_t bfv = 0;
+    for (uint32_t i = 0; i < meta->count; i++) {
+        const tdvf_section *s = &meta->sec[i];
+        if (s->type == TDVF_SEC_BFV && s->mem_addr + s->mem_size == (1ull << 32)) {
+            bfv = s->mem_addr;
+        }
+    }
+    if (bfv == 0) {
+        shim_fatal(0x9002, "secure boot: image record: no BFV section ends at 4 GiB");
+    }
+    const tds_bytes rec = tds_bytes_make((const void *)(uintptr_t)(bfv + SECBOOT_IMAGE_REC_OFFSET),
+                                         SECBOOT_IMAGE_REC_SIZE);
     uint32_t flags = 0;
     secboot_error e = {SECBOOT_R_NONE, 0};
     if (secboot_image_flags(rec, &flags, &e) != TDS_OK) {

@@ -40,12 +40,24 @@ else
   rc=$?
 fi
 out="$(tr -d '\r' < "$log")"
+isize=$(stat -c %s "$image")
+desc=$(od -An -tu4 -j $((isize - 0x20)) -N4 "$image" | tr -d ' ')
+layout() {
+  local p="$1"
+  p="${p//@IMAGE_SIZE@/$(printf '0x%x' "$isize")}"
+  p="${p//@DESC_GPA@/$(printf '0x%x' $((0x100000000 - isize + desc)))}"
+  p="${p//@BFV_GPA@/$(printf '0x%x' $((0x100000000 - isize + desc - 16)))}"
+  p="${p//@BFV_SIZE@/$(printf '0x%x' $((isize - desc + 16)))}"
+  p="${p//@CFV_GPA@/$(printf '0x%x' $((0x100000000 - isize)))}"
+  printf '%s' "$p"
+}
 printf '%s\n' "$out"
 fail=0
 if [ "$rc" != "$want" ]; then
   echo "boot-test: exit status $rc, expected $want"; fail=1
 fi
 for pat in "$@"; do
+  pat="$(layout "$pat")"
   if [ "${pat#!}" != "$pat" ]; then
     if printf '%s\n' "$out" | grep -Eq -- "${pat#!}"; then
       echo "boot-test: a line matches what must not appear: ${pat#!}"; fail=1

@@ -15,8 +15,10 @@
 #   fw_cfg DMA at it, so the shim sees a transfer only through its shared mappings.
 #   TDSHIM_HOB=FILE: load FILE at the TD_HOB section (0x800000), as the VMM does.
 # Every boot also gets the writable BFV the test image's TD start needs (tests/fw/td_entry.nasm):
-# an ivshmem-plain device whose 2 MiB memory (a temporary file) holds a copy of the image's BFV
-# (its last 2 MiB); the test image maps it over the BIOS ROM, as a TD has its BFV in private RAM.
+# an ivshmem-plain device whose 2 MiB memory (a temporary file) holds a copy of the top 2 MiB below
+# 4 GiB as the VMM maps the image there (the image's last 2 MiB; an image smaller than 2 MiB with
+# zeros in front, where a TD has no page); the test image maps it over the BIOS ROM, as a TD has
+# its BFV in private RAM.
 # The production image never touches the device.
 # Exit status: QEMU's (isa-debug-exit: 33 = shim ok, 35 = shim fatal), 124 on timeout.
 set -u
@@ -32,9 +34,10 @@ bfv="$(mktemp "$shm/tdshim-bfv.XXXXXX")"
 tmpfiles+=("$bfv")
 size=$(stat -c %s "$image")
 if [ "$size" -lt 2097152 ]; then
-  echo "run-qemu: $image is smaller than the 2 MiB BFV" >&2; exit 2
+  { head -c $((2097152 - size)) /dev/zero; cat "$image"; } > "$bfv"
+else
+  tail -c 2097152 "$image" > "$bfv"
 fi
-tail -c 2097152 "$image" > "$bfv"
 overlay=(-object "memory-backend-file,id=tdbfv,size=2M,mem-path=$bfv,share=on"
   -device ivshmem-plain,memdev=tdbfv)
 hob=()

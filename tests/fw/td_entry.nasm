@@ -198,7 +198,7 @@ t_bsp32:
     mov dx, 0xCF8
     out dx, eax
     mov dx, 0xCFC
-    mov eax, SHIM_ABI_BFV_BASE
+    mov eax, SHIM_ABI_BFV_LOWEST     ; the 2 MiB ROM window
     out dx, eax
     lea eax, [ebx + 0x1C]             ; BAR 2, high half
     mov dx, 0xCF8

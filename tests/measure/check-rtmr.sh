@@ -49,8 +49,9 @@ le64() { printf '%s%s' "$(le32 $(($1 & 0xffffffff)))" "$(le32 $(($1 >> 32)))"; }
 event() { printf '%s%s%s%s%s%s%s' "$(le32 "$1")" "$(le32 "$2")" "$(le32 1)" 0c00 "$3" \
           "$(le32 $((${#4} / 2)))" "$4"; }
 # An image with the payload: a fake 16 KiB firmware (page 0 and tail reserve zero, reset vector).
-# 64 KiB CFV + 16 KiB (12345 padded) + 16 KiB = 0x18000 -> CFV grown to 0x18000, image 0x20000:
-# the payload section is at file 0x18000, GPA 0x1_0000_0000 - 0x20000 + 0x18000 = 0xFFFF8000.
+# 64 KiB CFV + 16 KiB (12345 padded) + 16 KiB = 0x18000 -> a 0x8000-byte gap before the firmware,
+# image 0x20000: the payload section is at file 0x10000, GPA 0x1_0000_0000 - 0x20000 + 0x10000 =
+# 0xFFFF0000; the firmware (descriptor at 0x1C010) ends the file.
 make_image() {   # $1 = bfv|payload, $2 = output
     { head -c 4096 /dev/zero; head -c 8192 /dev/urandom; head -c $((4096 - 0x60)) /dev/zero
       head -c 80 /dev/zero; printf '\xeb\xfe%.0s' 1 2 3 4 5 6 7 8; } > fw.bin
@@ -62,7 +63,7 @@ make_vmm_image() {   # $1 = GPA,SIZE, $2 = output
       head -c 80 /dev/zero; printf '\xeb\xfe%.0s' 1 2 3 4 5 6 7 8; } > fw.bin
     "$imagetool" -q --firmware fw.bin --payload-region "$1" -o "$2"
 }
-pgpa=$((0xFFFF8000)); psize=16384
+pgpa=$((0xFFFF0000)); psize=16384
 { cat payload.bin; head -c $((psize - 12345)) /dev/zero; } > padded.bin
 dpad=$(h padded.bin)
 
@@ -239,7 +240,7 @@ image-vmm-hostile)
         --payload-file payload.bin --payload payload.bin
     # A region the shim would refuse (MemoryDataSize patched to 0x8800), and one larger than the
     # tool's 1 GiB limit (the shim hashes in place; this tool materialises the region).
-    desc=$((0x10010))
+    desc=$((0x1C010))   # 64 KiB CFV + gap + 16 KiB firmware = 0x20000
     cp vmm.bin odd.bin
     printf '%b' "$(unhex_esc "$(le64 $((0x8800)))")" |
         dd of=odd.bin bs=1 seek=$((desc + 16 + 4 * 32 + 16)) conv=notrunc 2>/dev/null

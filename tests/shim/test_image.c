@@ -182,21 +182,29 @@ static void test_custom_cfv_and_ram(void **state)
     cfg.ram[2].addr = 0x1000000;
     cfg.ram[2].size = 0x3000;
     cfg.ram_count = 3;
+    /* 8 KiB CFV + 64 KiB firmware: a 0xE000-byte gap (zeros, no section) makes it 128 KiB. */
     assert_int_equal(image_total_size(&cfg, &total), TDS_OK);
-    assert_int_equal(total, 0x2000 + FW_SIZE);
+    assert_int_equal(total, 0x20000);
+    size_t gap = 0;
+    assert_int_equal(image_gap_size(&cfg, &gap), TDS_OK);
+    assert_int_equal(gap, 0xE000);
+    memset(img, 0xEE, sizeof img);
     assert_int_equal(image_build(&cfg, tds_mut_bytes_make(img, total), &meta, &err), TDS_OK);
     assert_memory_equal(img, cfv, sizeof cfv);
-    const uint8_t *d = img + 0x2000 + 16;
+    for (size_t i = 0x2000; i < 0x10000; i++) {
+        assert_int_equal(img[i], 0);
+    }
+    const uint8_t *d = img + 0x10000 + 16;
     assert_int_equal(le32(d + 12), 5);
     const uint64_t base = 0x100000000ull - total;
-    expect_section(d + 16, 0x2000, FW_SIZE, base + 0x2000, FW_SIZE, 0, 1);
+    expect_section(d + 16, 0x10000, FW_SIZE, base + 0x10000, FW_SIZE, 0, 1);
     expect_section(d + 48, 0, 0x2000, base, 0x2000, 1, 0);
     expect_section(d + 80, 0, 0, 0x7000000, 0x1000, 2, 0);
     expect_section(d + 144, 0, 0, 0x1000000, 0x3000, 3, 0);
-    assert_int_equal(le32(img + total - 0x48), total - (0x2000 + 16));
+    assert_int_equal(le32(img + total - 0x48), total - (0x10000 + 16));
     /* The returned view matches the bytes. */
     assert_int_equal(meta.count, 5);
-    assert_int_equal(meta.desc_offset, 0x2010);
+    assert_int_equal(meta.desc_offset, 0x10010);
     assert_int_equal(meta.sec[4].mem_addr, 0x1000000);
 }
 
@@ -380,8 +388,9 @@ static void test_size_limits(void **state)
 static uint8_t payload[0x1801];
 
 /*
- * [CFV][payload 0x1801 -> 0x2000][fw 64K]: every byte and field from the references. The 64K CFV
- * grows by 0xE000 so the image (0x22000 -> 0x30000) stays a 64 KiB multiple for QEMU -bios.
+ * [CFV 64K][payload 0x1801 -> 0x2000][gap][fw 64K]: every byte and field from the references. A
+ * gap of 0xE000 zero bytes (in no section) makes the image (0x22000 -> 0x30000) a 64 KiB multiple
+ * for QEMU -bios; the CFV keeps its 64 KiB.
  */
 static void check_payload_image(uint32_t type)
 {
@@ -401,16 +410,19 @@ static void check_payload_image(uint32_t type)
     assert_int_equal(E, 0x30000);
     size_t cfv = 0;
     assert_int_equal(image_cfv_size(&cfg, &cfv), TDS_OK);
-    assert_int_equal(cfv, 0x1E000);
+    assert_int_equal(cfv, 0x10000);
+    size_t gap = 0;
+    assert_int_equal(image_gap_size(&cfg, &gap), TDS_OK);
+    assert_int_equal(gap, 0xE000);
     memset(img, 0xEE, sizeof img);
     assert_int_equal(image_build(&cfg, tds_mut_bytes_make(img, E), &meta, &err), TDS_OK);
     const uint8_t *end = img + E;
     const uint64_t base = 0x100000000ull - E;
-    /* The CFV an empty FV of its grown size; payload bytes at file 0x1E000 (GPA base +
-     * 0x1E000), zero padding to 0x20000. */
-    expect_empty_fv(img, 0x1E000);
-    assert_memory_equal(img + 0x1E000, payload, sizeof payload);
-    for (size_t i = 0x1E000 + sizeof payload; i < 0x20000; i++) {
+    /* The CFV an empty 64 KiB FV; payload bytes at file 0x10000 (GPA base + 0x10000), zero
+     * padding to 0x12000, then the gap's zeros to 0x20000. */
+    expect_empty_fv(img, 0x10000);
+    assert_memory_equal(img + 0x10000, payload, sizeof payload);
+    for (size_t i = 0x10000 + sizeof payload; i < 0x20000; i++) {
         assert_int_equal(img[i], 0);
     }
     /* Firmware moved up; reset vector still the last 16 bytes. */
@@ -432,10 +444,10 @@ static void check_payload_image(uint32_t type)
     assert_int_equal(le32(d + 12), 5);
     assert_int_equal(base, 0xFFFD0000ull);
     expect_section(d + 16, 0x20000, FW_SIZE, base + 0x20000, FW_SIZE, 0, 1);
-    expect_section(d + 48, 0, 0x1E000, base, 0x1E000, 1, 0);
+    expect_section(d + 48, 0, 0x10000, base, 0x10000, 1, 0);
     expect_section(d + 80, 0, 0, 0x800000, 0x20000, 2, 0);
     expect_section(d + 112, 0, 0, 0x100000, 0x700000, 3, 0);
-    expect_section(d + 144, 0x1E000, 0x2000, base + 0x1E000, 0x2000, type,
+    expect_section(d + 144, 0x10000, 0x2000, base + 0x10000, 0x2000, type,
                    type == TDVF_SEC_BFV ? 1 : 0);
     /* The returned view: the reader's payload rule names the last section, in the image. */
     const tdvf_section *p = NULL;
@@ -477,18 +489,21 @@ static void test_payload_refused(void **state)
     cfg.payload.len++;
     assert_int_equal(image_total_size(&cfg, &total), TDS_ERR_NO_SPACE);
     assert_int_equal(build_with(&cfg), TDS_ERR_NO_SPACE);
-    /* Already a 64 KiB multiple: the CFV keeps its size. */
+    /* Already a 64 KiB multiple: no gap. The CFV never grows. */
     size_t psize = 1;
     cfg.payload.len = 0x10000 - 0x1000;
     cfg.cfv_size = 0x1000;
+    assert_int_equal(image_gap_size(&cfg, &psize), TDS_OK);
+    assert_int_equal(psize, 0);
+    cfg.payload.len = 1; /* 4 + 4 + 64 KiB -> 128 KiB: a 56 KiB gap */
+    assert_int_equal(image_gap_size(&cfg, &psize), TDS_OK);
+    assert_int_equal(psize, 0xE000);
     assert_int_equal(image_cfv_size(&cfg, &psize), TDS_OK);
     assert_int_equal(psize, 0x1000);
-    cfg.payload.len = 1; /* 4 + 4 + 64 KiB -> 128 KiB: 56 KiB more CFV */
-    assert_int_equal(image_cfv_size(&cfg, &psize), TDS_OK);
+    cfg.has_payload = false; /* 4 + 64 KiB -> 128 KiB: a 60 KiB gap */
+    assert_int_equal(image_gap_size(&cfg, &psize), TDS_OK);
     assert_int_equal(psize, 0xF000);
-    cfg.has_payload = false; /* no payload: no growth, even off the 64 KiB grid */
-    assert_int_equal(image_cfv_size(&cfg, &psize), TDS_OK);
-    assert_int_equal(psize, 0x1000);
+    assert_int_equal(image_gap_size(NULL, &psize), TDS_ERR_INVALID_ARG);
     assert_int_equal(image_payload_size(&cfg, &psize), TDS_OK);
     assert_int_equal(psize, 0);
     assert_int_equal(image_payload_size(NULL, &psize), TDS_ERR_INVALID_ARG);

@@ -211,8 +211,8 @@ static uint8_t payload[0x1801];
 static uint8_t img[0x10000];
 
 /*
- * An image with a payload: [CFV 4K asked, grown to 0xC000][payload 0x2000][fw 0x2000] = 64 KiB at
- * 0xFFFF0000. Expected MRTD assembled from that layout by hand: shim BFV (MR.EXTEND), CFV,
+ * An image with a payload: [CFV 4K][payload 0x2000][gap 0xB000, in no section][fw 0x2000] = 64 KiB
+ * at 0xFFFF0000. Expected MRTD assembled from that layout by hand: shim BFV (MR.EXTEND), CFV,
  * TD_HOB, TempMem, then the payload: MR.EXTEND as a second BFV, PAGE.ADD only as type 5.
  */
 static void test_payload_image(void **state)
@@ -245,10 +245,10 @@ static void test_payload_image(void **state)
         mbedtls_sha512_init(&ctx);
         assert_int_equal(mbedtls_sha512_starts_ret(&ctx, 1), 0);
         feed(&ctx, 0xFFFFE000, 2, img + 0xE000);
-        feed(&ctx, 0xFFFF0000, 0xC, NULL);
+        feed(&ctx, 0xFFFF0000, 1, NULL); /* the CFV; the gap is in no section: not added */
         feed(&ctx, 0x800000, 0x20, NULL);
         feed(&ctx, 0x100000, 0x700, NULL);
-        feed(&ctx, 0xFFFFC000, 2, type == TDVF_SEC_BFV ? img + 0xC000 : NULL);
+        feed(&ctx, 0xFFFF1000, 2, type == TDVF_SEC_BFV ? img + 0x1000 : NULL);
         assert_int_equal(mbedtls_sha512_finish_ret(&ctx, want), 0);
         mbedtls_sha512_free(&ctx);
         assert_memory_equal(got[t], want, MRTD_SIZE);
@@ -262,11 +262,11 @@ static void test_payload_image(void **state)
             measure_image_payload(tds_bytes_make(img, sizeof img), &m2, &sec, &kind, &bytes, &err),
             TDS_OK);
         assert_int_equal(kind, TDVF_PAYLOAD_IMAGE);
-        assert_ptr_equal(bytes.ptr, img + 0xC000);
+        assert_ptr_equal(bytes.ptr, img + 0x1000);
         assert_int_equal(bytes.len, 0x2000);
         assert_memory_equal(bytes.ptr, payload, sizeof payload);
         assert_ptr_equal(sec, &m2.sec[4]);
-        assert_int_equal(sec->mem_addr, 0xFFFFC000);
+        assert_int_equal(sec->mem_addr, 0xFFFF1000);
         assert_int_equal(sec->type, type);
     }
     assert_memory_not_equal(got[0], got[1], MRTD_SIZE);
@@ -286,9 +286,10 @@ static void test_image_payload_hostile(void **state)
     memset(fw + sizeof fw - 16, 0xF4, 16);
     image_config_default(&cfg, tds_bytes_make(fw, sizeof fw));
     cfg.cfv_size = 0x1000;
-    assert_int_equal(image_build(&cfg, tds_mut_bytes_make(img, 0x3000), &meta, &err), TDS_OK);
+    /* [CFV 4K][gap 0xD000][fw 8K] = 64 KiB: the descriptor at 0xE010. */
+    assert_int_equal(image_build(&cfg, tds_mut_bytes_make(img, 0x10000), &meta, &err), TDS_OK);
     assert_int_equal(
-        measure_image_payload(tds_bytes_make(img, 0x3000), &meta, &sec, &kind, &bytes, &err),
+        measure_image_payload(tds_bytes_make(img, 0x10000), &meta, &sec, &kind, &bytes, &err),
         TDS_ERR_NOT_FOUND);
     assert_string_equal(err.what, "the image has no payload section");
     /* No metadata at all; a footer and a pointer that disagree. */
@@ -296,10 +297,10 @@ static void test_image_payload_hostile(void **state)
         measure_image_payload(tds_bytes_make(img, 0x2000), &meta, &sec, &kind, &bytes, &err),
         TDS_ERR_MALFORMED); /* no footer (not TDS_ERR_NOT_FOUND: that is "no payload") */
     assert_string_equal(err.what, "TDVF metadata not found through the OVMF footer table");
-    tds_store_le32(img + 0x3000 - 0x20, 0x1010 + 0x20); /* td-shim pointer off by 0x20 */
-    memcpy(img + 0x1010 + 0x10, img + 0x1000, 16);      /* with a GUID in front of it */
+    tds_store_le32(img + 0x10000 - 0x20, 0xE010 + 0x20); /* td-shim pointer off by 0x20 */
+    memcpy(img + 0xE010 + 0x10, img + 0xE000, 16);       /* with a GUID in front of it */
     assert_int_equal(
-        measure_image_payload(tds_bytes_make(img, 0x3000), &meta, &sec, &kind, &bytes, &err),
+        measure_image_payload(tds_bytes_make(img, 0x10000), &meta, &sec, &kind, &bytes, &err),
         TDS_ERR_MISMATCH);
     assert_null(sec);
     assert_null(bytes.ptr);
@@ -309,13 +310,14 @@ static void test_image_payload_hostile(void **state)
 }
 
 /*
- * A VMM-placed payload: [CFV 4K][fw 8K] = 0x3000 at 0xFFFFD000, the region 2 MiB at 64 MiB.
+ * A VMM-placed payload: [CFV 4K][gap 0xD000][fw 8K] = 0x10000 at 0xFFFF0000, the region 2 MiB at
+ * 64 MiB.
  * Its section adds what the reference algorithm says a section with attributes 0 adds
  * (TDX module source tdh_mem_page_add.c and tdh_mr_extend.c (MRTD)): one PAGE.ADD block per 4 KiB
  * page of MemoryDataSize, no MR.EXTEND, after the other sections (it is last). Nothing else about
  * the image changes but its metadata page.
  */
-static uint8_t plain[0x3000];
+static uint8_t plain[0x10000];
 
 static void test_vmm_region_image(void **state)
 {
@@ -341,10 +343,10 @@ static void test_vmm_region_image(void **state)
     assert_int_equal(meta.count, 5);
     assert_int_equal(mrtd_compute(&meta, tds_bytes_make(img, sizeof plain), got, &err), TDS_OK);
     /* The images differ only in the descriptor (Length, count, the fifth entry). */
-    assert_memory_equal(img, plain, 0x1014);
-    assert_memory_equal(img + 0x1018, plain + 0x1018, 4);
-    assert_memory_equal(img + 0x1020, plain + 0x1020, (size_t)4 * 32);
-    assert_memory_equal(img + 0x10C0, plain + 0x10C0, sizeof plain - 0x10C0);
+    assert_memory_equal(img, plain, 0xE014);
+    assert_memory_equal(img + 0xE018, plain + 0xE018, 4);
+    assert_memory_equal(img + 0xE020, plain + 0xE020, (size_t)4 * 32);
+    assert_memory_equal(img + 0xE0C0, plain + 0xE0C0, sizeof plain - 0xE0C0);
 
     /* By hand, from the layout: the four sections as without the region, then 512 PAGE.ADDs. */
     mbedtls_sha512_context ctx;
@@ -354,8 +356,8 @@ static void test_vmm_region_image(void **state)
         const uint8_t *image = with ? img : plain;
         mbedtls_sha512_init(&ctx);
         assert_int_equal(mbedtls_sha512_starts_ret(&ctx, 1), 0);
-        feed(&ctx, 0xFFFFE000, 2, image + 0x1000); /* shim BFV: content incl. the descriptor */
-        feed(&ctx, 0xFFFFD000, 1, NULL);           /* CFV */
+        feed(&ctx, 0xFFFFE000, 2, image + 0xE000); /* shim BFV: content incl. the descriptor */
+        feed(&ctx, 0xFFFF0000, 1, NULL);           /* CFV (the gap is in no section) */
         feed(&ctx, 0x800000, 0x20, NULL);          /* TD_HOB */
         feed(&ctx, 0x100000, 0x700, NULL);         /* TempMem */
         if (with) {
@@ -386,7 +388,7 @@ static void test_vmm_region_image(void **state)
     assert_int_equal(sec->mem_size, 0x200000);
     assert_int_equal(bytes.len, 0);
     /* A broken region is refused with the payload rule's reason. */
-    tds_store_le64(img + 0x10B0 /* sec 4 MemoryDataSize */, 0x200800);
+    tds_store_le64(img + 0xE0B0 /* sec 4 MemoryDataSize */, 0x200800);
     sec = NULL;
     assert_int_equal(
         measure_image_payload(tds_bytes_make(img, sizeof plain), &m2, &sec, &kind, &bytes, &err),

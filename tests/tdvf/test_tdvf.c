@@ -13,7 +13,8 @@
 #include "tdshim/tdvf.h"
 
 #define FW_SIZE 0x4000u
-#define IMG_SIZE (0x1000u + FW_SIZE)
+#define IMG_SIZE 0x10000u /* 4 KiB CFV + the gap to 64 KiB + FW_SIZE */
+#define FW_OFF (IMG_SIZE - FW_SIZE)
 
 static uint8_t fw[FW_SIZE];
 static uint8_t img[IMG_SIZE];
@@ -36,7 +37,7 @@ static tds_bytes image(void)
     return tds_bytes_make(img, sizeof img);
 }
 
-#define DESC 0x1010u
+#define DESC (IMG_SIZE - FW_SIZE + 0x10u)
 #define SEC(i) (DESC + 16u + 32u * (i))
 
 static void test_locate_both_ways(void **state)
@@ -129,7 +130,7 @@ static void test_descriptor_hostile(void **state)
     build();
     assert_int_equal(parse_checked(&m, &err), TDS_OK);
     assert_int_equal(m.count, 4);
-    assert_int_equal(m.sec[0].mem_addr, 0x100000000ull - IMG_SIZE + 0x1000);
+    assert_int_equal(m.sec[0].mem_addr, 0x100000000ull - FW_SIZE);
     img[DESC] = 'X';
     assert_int_equal(tdvf_parse(image(), DESC, &m, &err), TDS_ERR_MALFORMED);
     build();
@@ -265,7 +266,7 @@ static void test_image_size_from_top(void **state)
     assert_int_equal(tdvf_image_size_from_top(image(), UINT64_MAX, &size, &err), TDS_OK);
     assert_int_equal(size, IMG_SIZE);
     size = 7;
-    const tds_bytes bfv = tds_bytes_make(img + 0x1000, FW_SIZE);
+    const tds_bytes bfv = tds_bytes_make(img + FW_OFF, FW_SIZE);
     assert_int_equal(tdvf_image_size_from_top(bfv, 0x1000000, &size, &err), TDS_OK);
     assert_int_equal(size, IMG_SIZE);
     /* At the limit, and one byte under it. */
@@ -277,7 +278,7 @@ static void test_image_size_from_top(void **state)
     assert_int_equal(err.section, UINT32_MAX);
     assert_int_equal(size, 7);
     /* A window that does not reach down to the descriptor: the entry points outside it. */
-    const tds_bytes high = tds_bytes_make(img + 0x2000, IMG_SIZE - 0x2000);
+    const tds_bytes high = tds_bytes_make(img + FW_OFF + 0x1000, FW_SIZE - 0x1000);
     assert_int_equal(tdvf_image_size_from_top(high, UINT64_MAX, &size, &err), TDS_ERR_NOT_FOUND);
     assert_string_equal(err.what, "TDVF metadata not found through the OVMF footer table");
     /* A window starting at the descriptor: its GUID is below the window. */
@@ -375,7 +376,7 @@ static void test_check_image(void **state)
     /* The same metadata against an image without its first page (a file cut at the front). */
     build();
     assert_int_equal(tdvf_parse(image(), DESC, &m, &err), TDS_OK);
-    assert_int_equal(tdvf_check_image(&m, tds_bytes_make(img + 0x1000, FW_SIZE), &err),
+    assert_int_equal(tdvf_check_image(&m, tds_bytes_make(img + FW_OFF, FW_SIZE), &err),
                      TDS_ERR_OUT_OF_BOUNDS);
     assert_string_equal(err.what, "raw data outside the image");
     assert_int_equal(err.section, 0);
@@ -476,7 +477,7 @@ static void test_open(void **state)
         assert_memory_equal(m.sec, want.sec, sizeof m.sec[0] * want.count);
     }
     /* Cut at the front: both locators still agree, on a larger image than the bytes given. */
-    const tds_bytes cut = tds_bytes_make(img + 0x1000, FW_SIZE);
+    const tds_bytes cut = tds_bytes_make(img + FW_OFF, FW_SIZE);
     assert_int_equal(open_image(cut, TDVF_OPEN_LOCATE_BOTH, &m, &err), TDS_ERR_MISMATCH);
     assert_string_equal(err.what, "footer table and td-shim pointer give an image size other than "
                                   "its length (truncated or padded image)");
@@ -484,8 +485,8 @@ static void test_open(void **state)
     assert_int_equal(open_image(cut, TDVF_OPEN_LOCATE_QEMU, &m, &err), TDS_ERR_OUT_OF_BOUNDS);
     assert_string_equal(err.what, "raw data outside the image");
     assert_int_equal(err.section, 0);
-    /* ... and td-shim's pointer lands on code, not on the GUID. */
-    assert_int_equal(open_image(cut, TDVF_OPEN_LOCATE_TDSHIM, &m, &err), TDS_ERR_MALFORMED);
+    /* ... and td-shim's pointer (an offset from the image start) points past the cut file. */
+    assert_int_equal(open_image(cut, TDVF_OPEN_LOCATE_TDSHIM, &m, &err), TDS_ERR_OUT_OF_BOUNDS);
     assert_string_equal(err.what,
                         "TDVF metadata not found through the td-shim pointer and metadata GUID");
     /* Cut at the end, and padded in front (one more page than the metadata describes). */
@@ -539,11 +540,11 @@ static void test_open(void **state)
 }
 
 /*
- * An image [CFV][payload 8K][fw 16K] with the payload as `type`; sections BFV CFV HOB Temp P. The
- * 4 KiB CFV asked for grows to 0xA000 so the image is 64 KiB (QEMU's -bios granule).
+ * An image [CFV 4K][payload 8K][gap][fw 16K] with the payload as `type`; sections BFV CFV HOB Temp
+ * P. The 0x9000-byte gap (in no section) makes the image 64 KiB (QEMU's -bios granule).
  */
 #define P_IMG_SIZE 0x10000u
-#define P_OFF 0xA000u       /* payload */
+#define P_OFF 0x1000u       /* payload */
 #define P_FW 0xC000u        /* firmware (shim BFV) */
 #define P_DESC (P_FW + 16u) /* descriptor */
 static uint8_t pimg[P_IMG_SIZE];

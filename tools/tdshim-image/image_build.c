@@ -131,43 +131,49 @@ tds_status image_param_size(const image_config *cfg, size_t *out)
 
 tds_status image_cfv_size(const image_config *cfg, size_t *out)
 {
-    size_t cfv;
+    if (cfg == NULL || out == NULL) {
+        return TDS_ERR_INVALID_ARG;
+    }
+    return tds_u64_to_size(cfg->cfv_size, out);
+}
+
+/* CFV + payload + param + firmware, unpadded (checked). */
+static tds_status parts_size(const image_config *cfg, size_t *out)
+{
+    size_t total;
     size_t payload;
     size_t param;
+    TDS_TRY(image_cfv_size(cfg, &total));
+    TDS_TRY(image_payload_size(cfg, &payload));
+    TDS_TRY(image_param_size(cfg, &param));
+    TDS_TRY(tds_add_size(total, payload, &total));
+    TDS_TRY(tds_add_size(total, param, &total));
+    return tds_add_size(total, cfg->firmware.len, out);
+}
+
+tds_status image_gap_size(const image_config *cfg, size_t *out)
+{
     size_t total;
     size_t rounded;
     if (cfg == NULL || out == NULL) {
         return TDS_ERR_INVALID_ARG;
     }
-    TDS_TRY(tds_u64_to_size(cfg->cfv_size, &cfv));
-    if (cfg->has_payload || cfg->has_param_data) {
-        TDS_TRY(image_payload_size(cfg, &payload));
-        TDS_TRY(image_param_size(cfg, &param));
-        TDS_TRY(tds_add_size(payload, param, &payload));
-        TDS_TRY(tds_add_size(cfv, payload, &total));
-        TDS_TRY(tds_add_size(total, cfg->firmware.len, &total));
-        TDS_TRY(tds_align_up_size(total, IMAGE_ROM_ALIGN, &rounded));
-        cfv += rounded - total;
-    }
-    *out = cfv;
+    TDS_TRY(parts_size(cfg, &total));
+    TDS_TRY(tds_align_up_size(total, IMAGE_ROM_ALIGN, &rounded));
+    *out = rounded - total;
     return TDS_OK;
 }
 
 tds_status image_total_size(const image_config *cfg, size_t *out)
 {
     size_t total;
-    size_t cfv;
-    size_t payload;
-    size_t param;
+    size_t gap;
     if (cfg == NULL || out == NULL) {
         return TDS_ERR_INVALID_ARG;
     }
-    TDS_TRY(image_cfv_size(cfg, &cfv));
-    TDS_TRY(image_payload_size(cfg, &payload));
-    TDS_TRY(image_param_size(cfg, &param));
-    TDS_TRY(tds_add_size(cfv, payload, &total));
-    TDS_TRY(tds_add_size(total, param, &total));
-    TDS_TRY(tds_add_size(total, cfg->firmware.len, &total));
+    TDS_TRY(parts_size(cfg, &total));
+    TDS_TRY(image_gap_size(cfg, &gap));
+    TDS_TRY(tds_add_size(total, gap, &total));
     if (total > IMAGE_MAX_SIZE) {
         return TDS_ERR_NO_SPACE;
     }
@@ -220,11 +226,16 @@ static tds_status put_section(tds_writer *w, uint32_t data_offset, uint32_t raw,
     return tds_writer_le32(w, attr);
 }
 
-/* File offsets of the parts: [CFV at 0][payload at cfv_size][param][firmware at fw_off]. */
+/*
+ * File offsets of the parts: [CFV at 0][payload at cfv_size][param][gap][firmware at fw_off]. The
+ * gap (zeros, in no section: neither added to a TD nor measured) makes the image a multiple of
+ * IMAGE_ROM_ALIGN.
+ */
 typedef struct image_parts {
     uint32_t cfv_size;
     uint32_t payload_size; /* padded; 0 without a payload */
     uint32_t param_size;   /* padded; 0 without PayloadParam data */
+    uint32_t gap_size;     /* zeros before the firmware */
     uint32_t fw_off;
 } image_parts;
 
@@ -327,15 +338,18 @@ tds_status image_build(const image_config *cfg, tds_mut_bytes out, tdvf_meta *me
     size_t payload_size;
     size_t param_size;
     size_t cfv_size;
+    size_t gap_size;
     TDS_TRY(image_payload_size(cfg, &payload_size));
     TDS_TRY(image_param_size(cfg, &param_size));
     TDS_TRY(image_cfv_size(cfg, &cfv_size));
+    TDS_TRY(image_gap_size(cfg, &gap_size));
     /* All three parts fit in IMAGE_MAX_SIZE (checked above), so the casts are exact. */
     image_parts parts;
     parts.cfv_size = (uint32_t)cfv_size;
     parts.payload_size = (uint32_t)payload_size;
     parts.param_size = (uint32_t)param_size;
-    parts.fw_off = parts.cfv_size + parts.payload_size + parts.param_size;
+    parts.gap_size = (uint32_t)gap_size;
+    parts.fw_off = parts.cfv_size + parts.payload_size + parts.param_size + parts.gap_size;
     /* The CFV: the caller's firmware volume, exactly the section's size, or an empty one. */
     if (cfg->cfv.len != 0 && cfg->cfv.len != cfv_size) {
         return fail(err, TDS_ERR_MISMATCH,
@@ -344,7 +358,8 @@ tds_status image_build(const image_config *cfg, tds_mut_bytes out, tdvf_meta *me
     if (cfg->cfv.len != 0) {
         TDS_TRY(tdvf_fv_check(cfg->cfv, err));
     }
-    memset(out.ptr + parts.cfv_size, 0, (size_t)parts.payload_size + parts.param_size);
+    memset(out.ptr + parts.cfv_size, 0,
+           (size_t)parts.payload_size + parts.param_size + parts.gap_size);
     if (cfg->cfv.len != 0) {
         memcpy(out.ptr, cfg->cfv.ptr, cfg->cfv.len);
     } else {

@@ -100,7 +100,10 @@ TDS_MUST_USE tds_status image_write_empty_fv(tds_mut_bytes out);
 /* Fill cfg with the default layout for `firmware` (no CFV content, no payload). */
 void image_config_default(image_config *cfg, tds_bytes firmware);
 
-/* Total image size for cfg (checked): CFV + padded payload + firmware, at most IMAGE_MAX_SIZE. */
+/*
+ * Total image size for cfg (checked): CFV + padded payload + padded PayloadParam data + the gap
+ * (image_gap_size) + firmware, at most IMAGE_MAX_SIZE.
+ */
 TDS_MUST_USE tds_status image_total_size(const image_config *cfg, size_t *out);
 
 /* Payload size in the image: payload.len rounded up to 4 KiB (0 without a payload). */
@@ -109,12 +112,19 @@ TDS_MUST_USE tds_status image_payload_size(const image_config *cfg, size_t *out)
 TDS_MUST_USE tds_status image_param_size(const image_config *cfg, size_t *out);
 
 /*
- * CFV size in the image: cfg->cfv_size, and with a payload grown so the image size is a multiple
- * of IMAGE_ROM_ALIGN, which QEMU requires of -bios ("could not load PC BIOS"). CFV content
- * (cfg->cfv) must be a firmware volume of exactly this size.
+ * CFV size in the image: cfg->cfv_size. CFV content (cfg->cfv) must be a firmware volume of
+ * exactly this size.
+ */
+TDS_MUST_USE tds_status image_cfv_size(const image_config *cfg, size_t *out);
+
+/*
+ * The gap: zero bytes between the CFV-side parts (CFV, payload, PayloadParam data) and the
+ * firmware that make the image a multiple of IMAGE_ROM_ALIGN, which QEMU requires of -bios ("could
+ * not load PC BIOS"; hw/i386/x86.c). They belong to no section: a VMM neither adds them to a TD
+ * nor measures them, so the BFV (the firmware) stays exactly as large as the firmware blob.
  */
 #define IMAGE_ROM_ALIGN 0x10000u
-TDS_MUST_USE tds_status image_cfv_size(const image_config *cfg, size_t *out);
+TDS_MUST_USE tds_status image_gap_size(const image_config *cfg, size_t *out);
 
 /*
  * Build the image into out (exactly image_total_size bytes) and return the decoded metadata the

@@ -82,6 +82,22 @@ static void print_layout(const tdvf_meta *m, size_t image_size, size_t payload_f
                i, tdvf_section_type_name(s->type), s->data_offset, s->raw_size, s->mem_addr,
                s->mem_size, s->attributes, role, action);
     }
+    /* The VMM's measured work (TDX module ABI: TDH.MEM.PAGE.ADD per 4 KiB page, TDH.MR.EXTEND per
+     * 256-byte chunk); mem_size is a 4 KiB multiple (tdvf_open checked it). */
+    uint64_t added = 0;
+    uint64_t extended = 0;
+    for (uint32_t i = 0; i < m->count; i++) {
+        const tdvf_section *s = &m->sec[i];
+        if ((s->attributes & TDVF_ATTR_PAGE_AUG) == 0) {
+            added += s->mem_size / TDVF_PAGE;
+        }
+        if ((s->attributes & TDVF_ATTR_MR_EXTEND) != 0) {
+            extended += s->mem_size;
+        }
+    }
+    printf("measured: %" PRIu64 " bytes in MRTD (%" PRIu64 " TDH.MR.EXTEND of 256 bytes), %" PRIu64
+           " TDH.MEM.PAGE.ADD of 4 KiB\n",
+           extended, extended / 256u, added);
     if (payload != NULL && kind == TDVF_PAYLOAD_VMM) {
         printf("payload: section %td (%s, VMM-placed), GPA 0x%08" PRIx64 "-0x%08" PRIx64
                ", 0x%" PRIx64 " bytes of guest memory the VMM loads before the TD starts, "
@@ -115,11 +131,9 @@ static tds_status check_cfv(const image_config *cfg, const char *path)
     tdvf_error err = {"", UINT32_MAX};
     if (image_cfv_size(cfg, &want) != TDS_OK || cfg->cfv.len != want) {
         fprintf(stderr,
-                "tdshim-image: CFV '%s' is %zu bytes, but the CFV section is %zu bytes%s: give a "
-                "firmware volume of exactly that size\n",
-                path, cfg->cfv.len, want,
-                cfg->has_payload ? " (grown with the payload to make the image a 64 KiB multiple)"
-                                 : " (--cfv-size)");
+                "tdshim-image: CFV '%s' is %zu bytes, but the CFV section is %zu bytes "
+                "(--cfv-size): give a firmware volume of exactly that size\n",
+                path, cfg->cfv.len, want);
         return TDS_ERR_MISMATCH;
     }
     const tds_status st = tdvf_fv_check(cfg->cfv, &err);
