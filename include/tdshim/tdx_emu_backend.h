@@ -14,12 +14,6 @@
 #ifndef TDSHIM_TDX_EMU_BACKEND_H
 #define TDSHIM_TDX_EMU_BACKEND_H
 
-/*
- * Thread safety: tdcall_raw() may be called from any number of threads at once (the emulator is
- * thread-safe, tdshim/tdx_emu.h); each thread presents its own vCPU index (thread-local). Install
- * or remove the emulator while no thread is in tdcall_raw().
- */
-
 #include "tdshim/tdx_emu.h"
 
 #ifdef __cplusplus
