@@ -163,7 +163,6 @@ typedef struct tdhob_view {
 } tdhob_view;
 
 /*
-<<<<<<< HEAD
  * Measure before parse: how many bytes of a TD_HOB section a firmware extends into RTMR0 before
  * it validates them, so that even a list the validator refuses shows in the measurement. Reads
  * only the first HOB header and, when that is a 56-byte PHIT, its EfiEndOfHobList: if that names
@@ -179,10 +178,6 @@ TDS_MUST_USE tds_status tdhob_measured_length(tds_bytes section, uint64_t gpa, s
  * Validate the HOB list in `hob` in one pass. On success *view is written and *err is cleared;
  * on failure *view is untouched and *err says why (err may be NULL). Bytes after the END HOB are
  * ignored (the TD_HOB section is usually larger than the list).
-=======
- * Validate the HOB list in `hob`. On success *view is written and *err is cleared; on failure
- * *view is untouched and *err says why (err may be NULL). Bytes after the END HOB are ignored
- * (the TD_HOB section is usually larger than the list).
  *
  * The error reported is the first one in list order, exactly as a check of each HOB in turn
  * would find it. For overlapping resources that is the resource that overlaps one EARLIER in the
@@ -194,7 +189,6 @@ TDS_MUST_USE tds_status tdhob_measured_length(tds_bytes section, uint64_t gpa, s
  * field_offset = that resource, value = scratch_cap) unless an error earlier in the list (an
  * overlap among the resources already recorded included) comes first. Overlaps are never skipped.
  *
->>>>>>> tdhob-nlogn
  * Statuses: TDS_ERR_INVALID_ARG, _TRUNCATED, _MALFORMED, _ALIGNMENT, _OVERFLOW, _OUT_OF_BOUNDS,
  * _UNSUPPORTED (PHIT version), _NO_SPACE (scratch); the reason is in err.
  *
