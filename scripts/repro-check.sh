@@ -23,6 +23,7 @@ fw_dir() { # the directory holding a build's firmware blobs
   else return 1; fi
 }
 readme_mrtd() {
+  # shellcheck disable=SC2016 # the backquotes are the README's Markdown, not a command
   grep -o 'reference MRTD of the release build'"'"'s `tdshim.img` (no payload) `[0-9a-f]\{96\}`' \
     "$root/README.md" | grep -o '[0-9a-f]\{96\}'
 }
@@ -31,15 +32,15 @@ mrtd_of() { # image, measure tool
 }
 
 compare() {
-  local readme=0 ref="" d f n=0 measure="" img=""
+  local readme=0 ref="" d f n=0 measure="" img="" blob
   if [ "${1:-}" = --readme ]; then readme=1; shift; fi
   for d in "$@"; do
     f="$(fw_dir "$d")" || { echo "repro-check: $d: no firmware built there, skipped"; continue; }
     if [ -z "$ref" ]; then
       ref="$f"
     else
-      for b in tdshim.fw tdshim-test.fw; do
-        cmp "$ref/$b" "$f/$b" || fail "$f/$b differs from $ref/$b"
+      for blob in tdshim.fw tdshim-test.fw; do
+        cmp "$ref/$blob" "$f/$blob" || fail "$f/$blob differs from $ref/$blob"
       done
     fi
     n=$((n + 1))
@@ -61,7 +62,9 @@ compare() {
 
 full() {
   local w a b
-  w="$(mktemp -d)"; trap 'rm -rf "$w"' EXIT
+  w="$(mktemp -d)"
+  # shellcheck disable=SC2064 # expanded now: w is local, gone when the EXIT trap runs
+  trap "rm -rf '$w'" EXIT
   for a in one two/deeper; do
     mkdir -p "$w/$a/src"
     (cd "$root" && git ls-files -z --cached --others --exclude-standard |
@@ -71,10 +74,10 @@ full() {
   echo "repro-check: build 1: cmake -B (Debug, CFLAGS/LDFLAGS set) in $a"
   (cd "$a" && CFLAGS="-O0 -falign-functions=64" LDFLAGS="-Wl,-O0" \
      cmake -S . -B build -DCMAKE_BUILD_TYPE=Debug -DTDSHIM_BUILD_TESTS=OFF >/dev/null &&
-     cmake --build build --target tdshim_image -j "$(nproc)" >/dev/null)
+     cmake --build build --target tdshim_image tdshim-measure -j "$(nproc)" >/dev/null)
   echo "repro-check: build 2: cmake --preset release in $b"
   (cd "$b" && cmake --preset release -DTDSHIM_BUILD_TESTS=OFF >/dev/null &&
-     cmake --build --preset release --target tdshim_image -j "$(nproc)" >/dev/null)
+     cmake --build --preset release --target tdshim_image tdshim-measure -j "$(nproc)" >/dev/null)
   compare --readme "$a/build" "$b/build/release"
   cmp "$a/build/tdshim.img" "$b/build/release/tdshim.img" || fail "tdshim.img differs"
 }
