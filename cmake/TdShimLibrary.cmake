@@ -1,8 +1,9 @@
 # SPDX-License-Identifier: BSD-2-Clause-Patent
 # tdshim_add_library(<name> SOURCES ... [DEPENDS <lib> ...] [PUBLIC_LIBS ...])
-# Creates static library lib<name>.a, target TdShim::<name>, with the warning gates, install
-# rules, export-set membership and a pkg-config file tdshim-<name>.pc (and, freestanding, the
-# mbedTLS symbol prefix).
+# Creates static library libtdshim-<name>.a (OUTPUT_NAME, docs/symbols.md), target
+# TdShim::<name>, with the warning gates, install rules, export-set membership and a pkg-config
+# file tdshim-<name>.pc (freestanding: tdshim-freestanding-<name>.pc, cmake/TdShimFreestanding.cmake,
+# and the mbedTLS symbol prefix).
 # Only static archives ship, so the .pc puts what the archive needs where a plain
 # `pkg-config --libs` sees it: the DEPENDS libraries in Requires (not Requires.private) and the
 # crypto library (PUBLIC_LIBS tdshim_crypto) in Libs. The -l name comes from the target's file
@@ -14,25 +15,26 @@ function(tdshim_add_library name)
   target_link_libraries(${name} PUBLIC tdshim_base ${ARG_DEPENDS} ${ARG_PUBLIC_LIBS})
   target_include_directories(${name} PRIVATE ${CMAKE_CURRENT_SOURCE_DIR})
   tdshim_warnings(${name})
-  set_target_properties(${name} PROPERTIES EXPORT_NAME ${name} POSITION_INDEPENDENT_CODE ON)
+  set_target_properties(${name} PROPERTIES EXPORT_NAME ${name} POSITION_INDEPENDENT_CODE ON
+                        OUTPUT_NAME tdshim-${name})
   # Freestanding: mbedtls_* / psa_* references become tdshim_* as in the crypto archive
   # (TdShimMbedtls.cmake); a no-op for archives that name no mbedTLS symbol.
   if(TDSHIM_FREESTANDING)
     tdshim_mbedtls_prefix(${name})
   endif()
   install(TARGETS ${name} EXPORT TdShimTargets
-          ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR})
+          ARCHIVE DESTINATION ${TDSHIM_INSTALL_ARCHIVEDIR})
+  if(TDSHIM_FREESTANDING) # its own .pc files (cmake/TdShimFreestanding.cmake)
+    tdshim_freestanding_pc(${name} REQUIRES ${ARG_DEPENDS} ${ARG_PUBLIC_LIBS})
+    return()
+  endif()
   set(requires "")
   foreach(dep IN LISTS ARG_DEPENDS)
     string(APPEND requires " tdshim-${dep}")
   endforeach()
   set(pc_libs "-L\${libdir} -l$<TARGET_FILE_BASE_NAME:${name}>")
   if("tdshim_crypto" IN_LIST ARG_PUBLIC_LIBS)
-    if(TDSHIM_FREESTANDING)
-      string(APPEND pc_libs " -l$<TARGET_FILE_BASE_NAME:tdshim_crypto>")
-    else()
-      string(APPEND pc_libs " -lmbedcrypto") # Debian's libmbedtls-dev has no .pc file
-    endif()
+    string(APPEND pc_libs " -lmbedcrypto") # Debian's libmbedtls-dev has no .pc file
   endif()
   set(pc_requires "${requires} ${ARG_PKG_REQUIRES}")
   string(STRIP "${pc_requires}" pc_requires)

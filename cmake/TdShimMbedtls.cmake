@@ -48,15 +48,16 @@ if(TDSHIM_FREESTANDING)
     $<BUILD_INTERFACE:${TDSHIM_MBEDTLS_SRC}/include>)
   # mbedTLS's library/ headers are private to its sources.
   target_include_directories(tdshim_crypto PRIVATE ${TDSHIM_MBEDTLS_SRC}/library)
-  target_compile_definitions(tdshim_crypto PUBLIC MBEDTLS_CONFIG_FILE="tdshim_mbedtls_config.h")
+  target_compile_definitions(tdshim_crypto PUBLIC
+    $<BUILD_INTERFACE:MBEDTLS_CONFIG_FILE="tdshim_mbedtls_config.h">)
   target_compile_options(tdshim_crypto PRIVATE -O2 -w)
   # SHA-384/512 hashes every byte of a signed payload (libsecboot) and of what the test image's
   # emulated TDX module measures: fewer instructions per byte with -O3 -funroll-loops
   # (docs/librtmr.md, Benchmark), about 1.6 KiB more code. Still portable C.
   set_source_files_properties("${TDSHIM_MBEDTLS_SRC}/library/sha512.c" PROPERTIES
     COMPILE_OPTIONS "-O3;-funroll-loops")
-  install(TARGETS tdshim_crypto EXPORT TdShimTargets ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR})
-  set_target_properties(tdshim_crypto PROPERTIES EXPORT_NAME crypto)
+  install(TARGETS tdshim_crypto EXPORT TdShimTargets ARCHIVE DESTINATION ${TDSHIM_INSTALL_ARCHIVEDIR})
+  set_target_properties(tdshim_crypto PROPERTIES EXPORT_NAME crypto OUTPUT_NAME tdshim-crypto)
 
   # tdshim_mbedtls_prefix(<static library target>): after the archive is made, rename its
   # mbedtls_* / psa_* symbols to tdshim_* (defined and referenced alike). tdshim_add_library does

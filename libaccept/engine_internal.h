@@ -5,6 +5,9 @@
 
 #include "tdshim/accept.h"
 
+/* Internal to the library: hidden, so that the shipped archive localises it (docs/symbols.md). */
+#pragma GCC visibility push(hidden)
+
 /* ctx is non-NULL and initialised. */
 bool accept_ctx_usable(const accept_ctx *ctx);
 
@@ -14,5 +17,7 @@ TDS_MUST_USE tds_status accept_run_map(accept_ctx *ctx, const accept_range *rang
 
 /* The worker body handed to the parallel op; arg is the accept_ctx of the run. */
 void accept_worker_entry(void *arg);
+
+#pragma GCC visibility pop
 
 #endif

@@ -5,6 +5,9 @@
 
 #include "tdshim/acpi.h"
 
+/* Internal to the library: hidden, so that the shipped archive localises it (docs/symbols.md). */
+#pragma GCC visibility push(hidden)
+
 /* Write a refusal into err (which may be NULL). */
 void acpi_record(acpi_error *err, acpi_reason r, tds_status s, uint32_t index, uint64_t addr);
 
@@ -82,5 +85,7 @@ void acpi_put_header(uint8_t *p, const char *sig, uint32_t length, uint8_t revis
 
 /* Set byte p[at] so that p[0 .. len) sums to zero. */
 void acpi_fix_checksum(uint8_t *p, size_t len, size_t at);
+
+#pragma GCC visibility pop
 
 #endif /* TDSHIM_LIBACPI_INT_H */

@@ -9,6 +9,9 @@
 
 #include "tdshim/linux_boot.h"
 
+/* Internal to the library: hidden, so that the shipped archive localises it (docs/symbols.md). */
+#pragma GCC visibility push(hidden)
+
 /* Record a refusal in *err and return its status. */
 tds_status lnx_fail(lnx_error *err, lnx_reason r, uint64_t offset);
 /* Record success. */
@@ -43,5 +46,7 @@ tds_status lnx_plan_check(const lnx_header *h, const lnx_e820_entry *map, size_t
 
 /* Is the header struct internally sane (hdr_end in range, sizes non-zero)? */
 bool lnx_header_sane(const lnx_header *h);
+
+#pragma GCC visibility pop
 
 #endif /* TDSHIM_LIBLINUX_INT_H */

@@ -12,6 +12,9 @@
 
 #include "tdshim/loader.h"
 
+/* Internal to the library: hidden, so that the shipped archive localises it (docs/symbols.md). */
+#pragma GCC visibility push(hidden)
+
 typedef struct ldr_plan_seg {
     uint64_t mem_off;   /* offset from dest_base */
     uint64_t mem_size;  /* > 0 */
@@ -57,5 +60,7 @@ TDS_MUST_USE tds_status ldr_elf_relocate(tds_bytes img, ldr_plan *p, uint8_t *me
 TDS_MUST_USE tds_status ldr_pe_plan(tds_bytes img, uint64_t dest_len, uint64_t dest_base,
                                     ldr_plan *p, ldr_error *err);
 TDS_MUST_USE tds_status ldr_pe_relocate(tds_bytes img, ldr_plan *p, uint8_t *mem, ldr_error *err);
+
+#pragma GCC visibility pop
 
 #endif /* TDSHIM_LOADER_INT_H */

@@ -4,7 +4,7 @@
 
 #include "tdshim/mailbox_abi.h"
 
-madt_ids madt_default_ids(void)
+madt_ids mbox_madt_default_ids(void)
 {
     madt_ids ids = {{'T', 'D', 'S', 'H', 'I', 'M'},
                     {'T', 'D', 'S', 'H', 'M', 'A', 'D', 'T'},
@@ -14,7 +14,7 @@ madt_ids madt_default_ids(void)
     return ids;
 }
 
-uint8_t madt_checksum(tds_bytes table)
+uint8_t mbox_madt_checksum(tds_bytes table)
 {
     uint8_t sum = 0;
     for (size_t i = 0; i < table.len; i++) {
@@ -25,7 +25,7 @@ uint8_t madt_checksum(tds_bytes table)
     return (uint8_t)(0u - sum);
 }
 
-tds_status madt_check_wakeup(const madt_wakeup *wk)
+tds_status mbox_madt_check_wakeup(const madt_wakeup *wk)
 {
     if (wk == NULL || wk->mailbox_addr == 0) {
         return TDS_ERR_INVALID_ARG;
@@ -63,7 +63,7 @@ static void finish(tds_mut_bytes out, size_t len)
 {
     tds_store_le32(out.ptr + MADT_OFF_LENGTH, (uint32_t)len);
     out.ptr[MADT_OFF_CHECKSUM] = 0;
-    out.ptr[MADT_OFF_CHECKSUM] = madt_checksum(tds_bytes_make(out.ptr, len));
+    out.ptr[MADT_OFF_CHECKSUM] = mbox_madt_checksum(tds_bytes_make(out.ptr, len));
 }
 
 static bool use_x2apic(uint32_t uid, uint32_t apic_id, uint32_t flags)
@@ -71,15 +71,15 @@ static bool use_x2apic(uint32_t uid, uint32_t apic_id, uint32_t flags)
     return (flags & MADT_BUILD_FORCE_X2APIC) != 0 || uid >= 0xFFu || apic_id >= 0xFFu;
 }
 
-tds_status madt_build_default(tds_mut_bytes out, const madt_ids *ids, const uint32_t *apic_ids,
-                              uint32_t n_cpus, uint32_t flags, const madt_wakeup *wk,
-                              size_t *out_len)
+tds_status mbox_madt_build_default(tds_mut_bytes out, const madt_ids *ids, const uint32_t *apic_ids,
+                                   uint32_t n_cpus, uint32_t flags, const madt_wakeup *wk,
+                                   size_t *out_len)
 {
     if (ids == NULL || apic_ids == NULL || n_cpus == 0 || out_len == NULL ||
         !tds_bytes_valid(tds_bytes_const(out)) || (flags & ~MADT_BUILD_FORCE_X2APIC) != 0) {
         return TDS_ERR_INVALID_ARG;
     }
-    TDS_TRY(madt_check_wakeup(wk));
+    TDS_TRY(mbox_madt_check_wakeup(wk));
 
     /* Reserve: the whole size first, so nothing is written unless it all fits. */
     size_t total = MADT_HEADER_SIZE + wakeup_size(wk);
@@ -168,13 +168,13 @@ static tds_status vmm_scan(tds_bytes vmm, tds_bytes *table, size_t *kept)
     return TDS_OK;
 }
 
-tds_status madt_append_wakeup(tds_mut_bytes out, tds_bytes vmm, const madt_wakeup *wk,
-                              size_t *out_len)
+tds_status mbox_madt_append_wakeup(tds_mut_bytes out, tds_bytes vmm, const madt_wakeup *wk,
+                                   size_t *out_len)
 {
     if (out_len == NULL || !tds_bytes_valid(vmm) || !tds_bytes_valid(tds_bytes_const(out))) {
         return TDS_ERR_INVALID_ARG;
     }
-    TDS_TRY(madt_check_wakeup(wk));
+    TDS_TRY(mbox_madt_check_wakeup(wk));
     tds_bytes table;
     size_t kept;
     TDS_TRY(vmm_scan(vmm, &table, &kept));

@@ -189,9 +189,9 @@ tds_status ccel_boot_payload_param(ccel_boot_seq *s, tds_bytes param)
 tds_status ccel_boot_separators(ccel_boot_seq *s)
 {
     TDS_TRY(expect(s, CCEL_BOOT_SEPARATORS));
-    tds_status st = ccel_event_separator(s->log, &s->ops, 1, 0);
+    tds_status st = ccel_event_separator(s->log, &s->ops, RTMR_MR(RTMR_MR_RTMR0), 0);
     if (st == TDS_OK) {
-        st = ccel_event_separator(s->log, &s->ops, 2, 0);
+        st = ccel_event_separator(s->log, &s->ops, RTMR_MR(RTMR_MR_RTMR1), 0);
     }
     return done(s, st);
 }

@@ -19,7 +19,7 @@ static size_t cstr_len(const char *s)
     return n;
 }
 
-tds_status ccel_event_config(ccel_log *log, const rtmr_extend_ops *ops, uint32_t mr_index,
+tds_status ccel_event_config(ccel_log *log, const rtmr_extend_ops *ops, rtmr_mr_index mr_index,
                              tds_bytes descriptor, tds_bytes info)
 {
     if (!tds_bytes_valid(descriptor) || !tds_bytes_valid(info) || descriptor.len > DESC_SIZE ||
@@ -37,7 +37,7 @@ tds_status ccel_event_config(ccel_log *log, const rtmr_extend_ops *ops, uint32_t
     return ccel_log_hash_measure(log, ops, mr_index, CCEL_EV_PLATFORM_CONFIG_FLAGS, info, parts, 2);
 }
 
-static tds_status config_str(ccel_log *log, const rtmr_extend_ops *ops, uint32_t mr_index,
+static tds_status config_str(ccel_log *log, const rtmr_extend_ops *ops, rtmr_mr_index mr_index,
                              const char *desc, tds_bytes info)
 {
     return ccel_event_config(log, ops, mr_index, tds_bytes_make(desc, cstr_len(desc)), info);
@@ -45,31 +45,32 @@ static tds_status config_str(ccel_log *log, const rtmr_extend_ops *ops, uint32_t
 
 tds_status ccel_event_td_hob(ccel_log *log, const rtmr_extend_ops *ops, tds_bytes hob)
 {
-    return config_str(log, ops, RTMR_MR_RTMR0, CCEL_DESC_TD_HOB, hob);
+    return config_str(log, ops, RTMR_MR(RTMR_MR_RTMR0), CCEL_DESC_TD_HOB, hob);
 }
 
 tds_status ccel_event_payload_param(ccel_log *log, const rtmr_extend_ops *ops, tds_bytes param)
 {
-    return config_str(log, ops, RTMR_MR_RTMR1, CCEL_DESC_PAYLOAD_INFO, param);
+    return config_str(log, ops, RTMR_MR(RTMR_MR_RTMR1), CCEL_DESC_PAYLOAD_INFO, param);
 }
 
 tds_status ccel_event_secure_policy_db(ccel_log *log, const rtmr_extend_ops *ops,
                                        tds_bytes trust_anchor)
 {
-    return config_str(log, ops, RTMR_MR_RTMR0, CCEL_DESC_SECURE_POLICY_DB, trust_anchor);
+    return config_str(log, ops, RTMR_MR(RTMR_MR_RTMR0), CCEL_DESC_SECURE_POLICY_DB, trust_anchor);
 }
 
 tds_status ccel_event_secure_authority(ccel_log *log, const rtmr_extend_ops *ops,
                                        tds_bytes trust_anchor)
 {
-    return config_str(log, ops, RTMR_MR_RTMR0, CCEL_DESC_SECURE_AUTHORITY, trust_anchor);
+    return config_str(log, ops, RTMR_MR(RTMR_MR_RTMR0), CCEL_DESC_SECURE_AUTHORITY, trust_anchor);
 }
 
 tds_status ccel_event_payload_svn(ccel_log *log, const rtmr_extend_ops *ops, uint64_t svn)
 {
     uint8_t le[8];
     tds_store_le64(le, svn);
-    return config_str(log, ops, RTMR_MR_RTMR1, CCEL_DESC_PAYLOAD_SVN, tds_bytes_make(le, 8));
+    return config_str(log, ops, RTMR_MR(RTMR_MR_RTMR1), CCEL_DESC_PAYLOAD_SVN,
+                      tds_bytes_make(le, 8));
 }
 
 tds_status ccel_event_payload(ccel_log *log, const rtmr_extend_ops *ops, tds_bytes image,
@@ -83,11 +84,11 @@ tds_status ccel_event_payload(ccel_log *log, const rtmr_extend_ops *ops, tds_byt
     tds_store_le64(blob + 1 + sizeof desc, base);
     tds_store_le64(blob + 1 + sizeof desc + 8, length);
     tds_bytes part = tds_bytes_make(blob, sizeof blob);
-    return ccel_log_hash_measure(log, ops, RTMR_MR_RTMR1, CCEL_EV_EFI_PLATFORM_FIRMWARE_BLOB2,
-                                 image, &part, 1);
+    return ccel_log_hash_measure(log, ops, RTMR_MR(RTMR_MR_RTMR1),
+                                 CCEL_EV_EFI_PLATFORM_FIRMWARE_BLOB2, image, &part, 1);
 }
 
-tds_status ccel_event_separator(ccel_log *log, const rtmr_extend_ops *ops, uint32_t mr_index,
+tds_status ccel_event_separator(ccel_log *log, const rtmr_extend_ops *ops, rtmr_mr_index mr_index,
                                 uint32_t value)
 {
     uint8_t le[4];
@@ -123,8 +124,8 @@ tds_status ccel_event_linux_blob(ccel_log *log, const rtmr_extend_ops *ops, ccel
     size_t len = 0;
     TDS_TRY(linux_blob_name(which, utf16, &len));
     tds_bytes data = tds_bytes_make(utf16, len);
-    return ccel_log_hash_measure(log, ops, RTMR_MR_RTMR1, CCEL_EV_PLATFORM_CONFIG_FLAGS, blob,
-                                 &data, 1);
+    return ccel_log_hash_measure(log, ops, RTMR_MR(RTMR_MR_RTMR1), CCEL_EV_PLATFORM_CONFIG_FLAGS,
+                                 blob, &data, 1);
 }
 
 tds_status ccel_event_linux_blob_digest(ccel_log *log, const rtmr_extend_ops *ops,
@@ -137,8 +138,8 @@ tds_status ccel_event_linux_blob_digest(ccel_log *log, const rtmr_extend_ops *op
     }
     TDS_TRY(linux_blob_name(which, utf16, &len));
     tds_bytes data = tds_bytes_make(utf16, len);
-    return ccel_log_measure(log, ops, RTMR_MR_RTMR1, CCEL_EV_PLATFORM_CONFIG_FLAGS, digest, &data,
-                            1);
+    return ccel_log_measure(log, ops, RTMR_MR(RTMR_MR_RTMR1), CCEL_EV_PLATFORM_CONFIG_FLAGS, digest,
+                            &data, 1);
 }
 
 /* The event data of an ACPI event: the 9 ASCII bytes "ACPI DATA", no NUL (EDK2 passes
@@ -153,8 +154,8 @@ static tds_bytes acpi_data_event(void)
 tds_status ccel_event_acpi_data(ccel_log *log, const rtmr_extend_ops *ops, tds_bytes data)
 {
     const tds_bytes ev = acpi_data_event();
-    return ccel_log_hash_measure(log, ops, RTMR_MR_RTMR0, CCEL_EV_PLATFORM_CONFIG_FLAGS, data, &ev,
-                                 1);
+    return ccel_log_hash_measure(log, ops, RTMR_MR(RTMR_MR_RTMR0), CCEL_EV_PLATFORM_CONFIG_FLAGS,
+                                 data, &ev, 1);
 }
 
 tds_status ccel_event_acpi_data_digest(ccel_log *log, const rtmr_extend_ops *ops,
@@ -164,5 +165,6 @@ tds_status ccel_event_acpi_data_digest(ccel_log *log, const rtmr_extend_ops *ops
         return TDS_ERR_INVALID_ARG;
     }
     const tds_bytes ev = acpi_data_event();
-    return ccel_log_measure(log, ops, RTMR_MR_RTMR0, CCEL_EV_PLATFORM_CONFIG_FLAGS, digest, &ev, 1);
+    return ccel_log_measure(log, ops, RTMR_MR(RTMR_MR_RTMR0), CCEL_EV_PLATFORM_CONFIG_FLAGS, digest,
+                            &ev, 1);
 }

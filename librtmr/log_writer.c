@@ -64,7 +64,7 @@ tds_status ccel_log_init(ccel_log *log, tds_mut_bytes area, tds_bytes vendor_inf
     log->area = area;
     log->used = tds_writer_pos(&w);
     log->pending = 0;
-    log->events = 1;
+    log->event_count = 0;
     log->error = TDS_OK;
     return TDS_OK;
 }
@@ -111,12 +111,12 @@ static bool reservation_matches(const ccel_log *log, const ccel_reservation *r)
            ccel_event_size(r->data_len, &size) == TDS_OK && size == log->pending;
 }
 
-tds_status ccel_log_commit(ccel_log *log, const ccel_reservation *r, uint32_t mr_index,
+tds_status ccel_log_commit(ccel_log *log, const ccel_reservation *r, rtmr_mr_index mr_index,
                            uint32_t event_type, const rtmr_digest *digest, const tds_bytes *parts,
                            size_t nparts)
 {
     if (log == NULL || r == NULL || digest == NULL || (parts == NULL && nparts != 0) ||
-        mr_index >= RTMR_MR_COUNT) {
+        mr_index.value >= RTMR_MR_COUNT) {
         return TDS_ERR_INVALID_ARG;
     }
     if (log->error != TDS_OK) {
@@ -131,7 +131,7 @@ tds_status ccel_log_commit(ccel_log *log, const ccel_reservation *r, uint32_t mr
     for (size_t i = 0; i < RTMR_SHA384_SIZE; i++) {
         zero = zero && digest->b[i] == 0;
     }
-    if (event_type == CCEL_EV_NO_ACTION ? !zero : mr_index == RTMR_MR_MRTD) {
+    if (event_type == CCEL_EV_NO_ACTION ? !zero : mr_index.value == RTMR_MR_MRTD) {
         return TDS_ERR_INVALID_ARG;
     }
     size_t total = 0;
@@ -147,7 +147,7 @@ tds_status ccel_log_commit(ccel_log *log, const ccel_reservation *r, uint32_t mr
     tds_mut_bytes slot;
     TDS_TRY(tds_mut_bytes_sub(log->area, r->offset, log->pending, &slot));
     tds_writer w = tds_writer_make(slot);
-    tds_status s = tds_writer_le32(&w, mr_index);
+    tds_status s = tds_writer_le32(&w, mr_index.value);
     if (s == TDS_OK)
         s = tds_writer_le32(&w, event_type);
     if (s == TDS_OK)
@@ -166,7 +166,7 @@ tds_status ccel_log_commit(ccel_log *log, const ccel_reservation *r, uint32_t mr
     }
     log->used += log->pending;
     log->pending = 0;
-    log->events++;
+    log->event_count++;
     return TDS_OK;
 }
 
@@ -186,11 +186,11 @@ static tds_status parts_len(const tds_bytes *parts, size_t nparts, size_t *out)
     return TDS_OK;
 }
 
-tds_status ccel_log_measure(ccel_log *log, const rtmr_extend_ops *ops, uint32_t mr_index,
+tds_status ccel_log_measure(ccel_log *log, const rtmr_extend_ops *ops, rtmr_mr_index mr_index,
                             uint32_t event_type, const rtmr_digest *digest, const tds_bytes *parts,
                             size_t nparts)
 {
-    uint32_t rtmr;
+    rtmr_reg_index rtmr;
     if (log == NULL || ops == NULL || ops->extend == NULL || digest == NULL ||
         event_type == CCEL_EV_NO_ACTION || rtmr_mr_to_rtmr(mr_index, &rtmr) != TDS_OK) {
         return TDS_ERR_INVALID_ARG;
@@ -216,7 +216,7 @@ tds_status ccel_log_measure(ccel_log *log, const rtmr_extend_ops *ops, uint32_t 
     return s;
 }
 
-tds_status ccel_log_hash_measure(ccel_log *log, const rtmr_extend_ops *ops, uint32_t mr_index,
+tds_status ccel_log_hash_measure(ccel_log *log, const rtmr_extend_ops *ops, rtmr_mr_index mr_index,
                                  uint32_t event_type, tds_bytes measured, const tds_bytes *parts,
                                  size_t nparts)
 {
@@ -225,9 +225,9 @@ tds_status ccel_log_hash_measure(ccel_log *log, const rtmr_extend_ops *ops, uint
     return ccel_log_measure(log, ops, mr_index, event_type, &d, parts, nparts);
 }
 
-tds_status ccel_log_no_action(ccel_log *log, uint32_t mr_index, tds_bytes data)
+tds_status ccel_log_no_action(ccel_log *log, rtmr_mr_index mr_index, tds_bytes data)
 {
-    if (log == NULL || mr_index >= RTMR_MR_COUNT || !tds_bytes_valid(data)) {
+    if (log == NULL || mr_index.value >= RTMR_MR_COUNT || !tds_bytes_valid(data)) {
         return TDS_ERR_INVALID_ARG;
     }
     ccel_reservation r;

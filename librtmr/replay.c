@@ -4,9 +4,10 @@
 
 /* Does this event extend a register? (the Intel TDX Module ABI specification, TDG.MR.RTMR.EXTEND;
  * TCG PFP log replay: not EV_NO_ACTION, MR 1..4.) */
-static bool extends(const ccel_event *ev, uint32_t *rtmr)
+static bool extends(const ccel_event *ev, rtmr_reg_index *rtmr)
 {
-    return ev->event_type != CCEL_EV_NO_ACTION && rtmr_mr_to_rtmr(ev->mr_index, rtmr) == TDS_OK;
+    return ev->event_type != CCEL_EV_NO_ACTION &&
+           rtmr_mr_to_rtmr(RTMR_MR(ev->mr_index), rtmr) == TDS_OK;
 }
 
 tds_status ccel_replay(const ccel_view *view, rtmr_bank *out)
@@ -20,7 +21,7 @@ tds_status ccel_replay(const ccel_view *view, rtmr_bank *out)
     ccel_event ev;
     tds_status s;
     while ((s = ccel_iter_next(&it, &ev)) == TDS_OK) {
-        uint32_t rtmr;
+        rtmr_reg_index rtmr;
         if (extends(&ev, &rtmr)) {
             TDS_TRY(rtmr_bank_extend(&bank, rtmr, &ev.digest));
         }
@@ -50,8 +51,8 @@ static tds_status locate(const ccel_view *view, uint32_t r, const rtmr_digest *e
     bool have_first = false;
     divergence first = {CCEL_DIVERGE_UNKNOWN, 0, view->events_end};
     while ((s = ccel_iter_next(&it, &ev)) == TDS_OK) {
-        uint32_t rtmr;
-        if (!extends(&ev, &rtmr) || rtmr != r) {
+        rtmr_reg_index rtmr;
+        if (!extends(&ev, &rtmr) || rtmr.value != r) {
             continue;
         }
         if (tds_ct_equal(bank.r[r].b, expected->b, RTMR_SHA384_SIZE)) {
@@ -65,7 +66,7 @@ static tds_status locate(const ccel_view *view, uint32_t r, const rtmr_digest *e
             first.event_no = ev.event_no;
             first.offset = ev.offset;
         }
-        TDS_TRY(rtmr_bank_extend(&bank, r, &ev.digest));
+        TDS_TRY(rtmr_bank_extend(&bank, RTMR_REG(r), &ev.digest));
     }
     if (s != TDS_ERR_NOT_FOUND) {
         return s;

@@ -5,6 +5,9 @@
 
 #include "tdshim/secboot.h"
 
+/* Internal to the library: hidden, so that the shipped archive localises it (docs/symbols.md). */
+#pragma GCC visibility push(hidden)
+
 /* Record a reason (if err is non-NULL) and return its status, which is never TDS_OK (a reason
  * without an error status, which no caller passes, gives TDS_ERR_INVALID_ARG). Inline so that
  * static analysis sees that a failure path never returns TDS_OK. */
@@ -33,5 +36,7 @@ TDS_MUST_USE tds_status sb_rsa_verify(const uint8_t key_ne[SECBOOT_RSA_KEY],
                                       const uint8_t hash[SECBOOT_SHA384_LEN],
                                       const secboot_policy *policy, uint64_t off_key,
                                       uint64_t off_sig, secboot_error *err);
+
+#pragma GCC visibility pop
 
 #endif /* TDSHIM_SECBOOT_INT_H */

@@ -5,6 +5,9 @@
 
 #include "tdshim/tdx_emu.h"
 
+/* Internal to the library: hidden, so that the shipped archive localises it (docs/symbols.md). */
+#pragma GCC visibility push(hidden)
+
 void emu_count(uint64_t *c);
 void emu_count_n(uint64_t *c, uint64_t n);
 /* Atomically take one unit of a fault budget; false when it is empty. */
@@ -24,5 +27,7 @@ uint64_t emu_metadata(struct tdx_emu *emu, enum tdcall_leaf leaf, uint32_t versi
 uint64_t emu_vmcall(struct tdx_emu *emu, uint32_t vcpu, struct tdcall_regs *r);
 /* MapGPA on the VMM side: converts pages, writes R10/R11 of the VMM view. */
 void emu_map_gpa(struct tdx_emu *emu, const struct tdcall_regs *in, struct tdcall_regs *out);
+
+#pragma GCC visibility pop
 
 #endif

@@ -12,7 +12,7 @@
 #define CPUID_HV_LAST 0x4FFFFFFFu
 #define PAGE_MASK 0xFFFull
 
-const char *tdx_ve_error_str(tdx_ve_error e)
+const char *tdcall_ve_error_str(tdx_ve_error e)
 {
     switch (e) {
     case TDX_VE_OK: return "ok";
@@ -207,12 +207,12 @@ static tds_status ve_mmio(struct tdx_ve_regs *r, const struct tdcall_ve_info *ve
     }
     struct tdx_mmio_insn insn;
     tdx_ve_error derr = TDX_VE_OK;
-    const tds_status ds = tdx_ve_mmio_decode(code, &insn, &derr);
+    const tds_status ds = tdcall_ve_mmio_decode(code, &insn, &derr);
     if (ds != TDS_OK) {
         return refuse(rep, derr, ds);
     }
     /* The operand must be what the module reported: same linear address, same page offset. */
-    const uint64_t ea = tdx_ve_mmio_address(&insn, r);
+    const uint64_t ea = tdcall_ve_mmio_address(&insn, r);
     if (ea != ve->guest_linear_address || (ea & PAGE_MASK) != (gpa & PAGE_MASK)) {
         return refuse(rep, TDX_VE_ERR_MMIO_ADDRESS, TDS_ERR_MISMATCH);
     }
@@ -244,8 +244,9 @@ static tds_status ve_mmio(struct tdx_ve_regs *r, const struct tdcall_ve_info *ve
     return called(rep, s, &vs);
 }
 
-tds_status tdx_ve_handle(struct tdx_ve_regs *regs, const struct tdcall_ve_info *ve, tds_bytes code,
-                         const struct tdx_ve_config *cfg, struct tdx_ve_report *rep)
+tds_status tdcall_ve_handle(struct tdx_ve_regs *regs, const struct tdcall_ve_info *ve,
+                            tds_bytes code, const struct tdx_ve_config *cfg,
+                            struct tdx_ve_report *rep)
 {
     if (rep == NULL) {
         return TDS_ERR_INVALID_ARG;

@@ -217,7 +217,7 @@ static tds_status decode(tds_bytes code, struct tdx_mmio_insn *out, tdx_ve_error
     return TDS_OK;
 }
 
-tds_status tdx_ve_mmio_decode(tds_bytes code, struct tdx_mmio_insn *out, tdx_ve_error *err)
+tds_status tdcall_ve_mmio_decode(tds_bytes code, struct tdx_mmio_insn *out, tdx_ve_error *err)
 {
     tdx_ve_error dummy = TDX_VE_OK;
     if (err == NULL) {
@@ -237,7 +237,7 @@ tds_status tdx_ve_mmio_decode(tds_bytes code, struct tdx_mmio_insn *out, tdx_ve_
     return s;
 }
 
-uint64_t tdx_ve_mmio_address(const struct tdx_mmio_insn *insn, const struct tdx_ve_regs *regs)
+uint64_t tdcall_ve_mmio_address(const struct tdx_mmio_insn *insn, const struct tdx_ve_regs *regs)
 {
     uint64_t a = (uint64_t)(int64_t)insn->disp;
     if (insn->rip_relative) {

@@ -5,6 +5,9 @@
 
 #include "tdshim/tdhob.h"
 
+/* Internal to the library: hidden, so that the shipped archive localises it (docs/symbols.md). */
+#pragma GCC visibility push(hidden)
+
 #define TDHOB_VIEW_MAGIC 0x54484F42u /* "THOB" */
 #define TDHOB_PAGE 0x1000u
 #define TDHOB_IO_LIMIT 0x10000u
@@ -80,5 +83,7 @@ extern uint64_t tdhob_bench_comparisons;
 #else
 #define TDHOB_COUNT_COMPARISON() ((void)0)
 #endif
+
+#pragma GCC visibility pop
 
 #endif

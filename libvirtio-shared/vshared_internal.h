@@ -5,6 +5,9 @@
 
 #include "tdshim/virtio_shared.h"
 
+/* Internal to the library: hidden, so that the shipped archive localises it (docs/symbols.md). */
+#pragma GCC visibility push(hidden)
+
 #define VSHARED_PAGE_MASK ((uint64_t)VSHARED_PAGE_SIZE - 1u)
 
 static inline bool vshared_bit_get(const uint64_t *words, size_t i)
@@ -59,5 +62,7 @@ static inline uint64_t vshared_device_addr(const vshared_pool *pool, size_t offs
 
 /* Pages of the allocation whose first page is head_index (that bit MUST be a head). */
 size_t vshared_extent(const vshared_pool *pool, size_t head_index);
+
+#pragma GCC visibility pop
 
 #endif

@@ -8,7 +8,7 @@
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 build="${1:-$root/build/release}"
-lib="$build/librtmr/librtmr.a"
+lib="$build/librtmr/libtdshim-rtmr.a"
 [ -f "$lib" ] || { echo "bench-ipsec-mb: $lib missing (cmake --build --preset release)" >&2; exit 2; }
 w="$(mktemp -d)"; trap 'rm -rf "$w"' EXIT
 (cd "$w" && apt-get download -qq libipsec-mb-dev libipsec-mb1 >/dev/null 2>&1) ||

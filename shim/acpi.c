@@ -158,8 +158,8 @@ static void td_edit(const acpi_ctx *c, const shim_acpi_td *td, size_t nregions, 
         .version = 1, .mailbox_addr = td->mailbox, .reset_vector = td->reset_vector};
     size_t out_len = 0;
     const tds_status mst =
-        madt_append_wakeup(tds_mut_bytes_make(p + madt_off, (size_t)madt_len),
-                           tds_bytes_make(madt.bytes.ptr, madt.length), &wk, &out_len);
+        mbox_madt_append_wakeup(tds_mut_bytes_make(p + madt_off, (size_t)madt_len),
+                                tds_bytes_make(madt.bytes.ptr, madt.length), &wk, &out_len);
     if (mst != TDS_OK) {
         shim_log("tdshim: acpi: MADT + wakeup: %s", tds_status_str(mst));
         shim_fatal(0x8104, "acpi: QEMU's MADT cannot take the wakeup structure");

@@ -263,13 +263,13 @@ tds_bytes shim_handoff_madt(const shim_handoff_in *in)
             shim_fatal(0x7008, "madt: an AP has no APIC ID");
         }
     }
-    const madt_ids ids = madt_default_ids();
+    const madt_ids ids = mbox_madt_default_ids();
     const madt_wakeup wk = {.version = 1,
                             .mailbox_addr = ADDR(&shim_os_mailbox),
                             .reset_vector = ADDR(shim_os_blob) + MBOX_BLOB_OFF_RESET_ENTRY};
     size_t len = 0;
-    const tds_status st = madt_build_default(tds_mut_bytes_make(shim_madt, sizeof shim_madt), &ids,
-                                             shim_apic_ids, in->cpus, 0, &wk, &len);
+    const tds_status st = mbox_madt_build_default(tds_mut_bytes_make(shim_madt, sizeof shim_madt),
+                                                  &ids, shim_apic_ids, in->cpus, 0, &wk, &len);
     if (st != TDS_OK) {
         fatal_status(0x7009, "madt: build", st);
     }

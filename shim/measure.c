@@ -83,44 +83,44 @@ static void logged(const char *what, uint64_t measured, uint32_t events_before, 
 
 void shim_measure_td_hob(tds_bytes hob)
 {
-    const uint32_t before = shim_ccel.events - 1u; /* measured events so far (not the Spec ID) */
+    const uint32_t before = shim_ccel.event_count; /* measured events so far */
     logged("td_hob", hob.len, before, ccel_boot_td_hob(&shim_seq, hob));
 }
 
 void shim_measure_payload(tds_bytes payload, uint64_t base, uint64_t length)
 {
-    const uint32_t before = shim_ccel.events - 1u; /* measured events so far (not the Spec ID) */
+    const uint32_t before = shim_ccel.event_count; /* measured events so far */
     logged("td_payload", payload.len, before, ccel_boot_payload(&shim_seq, payload, base, length));
 }
 
 void shim_measure_secure_policy(tds_bytes cfv)
 {
-    const uint32_t before = shim_ccel.events - 1u;
+    const uint32_t before = shim_ccel.event_count;
     logged("secure_policy_db", cfv.len, before, ccel_boot_secure_policy(&shim_seq, cfv));
 }
 
 void shim_measure_secure_authority(tds_bytes trust_anchor)
 {
-    const uint32_t before = shim_ccel.events - 1u;
+    const uint32_t before = shim_ccel.event_count;
     logged("secure_authority", trust_anchor.len, before,
            ccel_boot_secure_authority(&shim_seq, trust_anchor));
 }
 
 void shim_measure_payload_svn(uint64_t svn)
 {
-    const uint32_t before = shim_ccel.events - 1u;
+    const uint32_t before = shim_ccel.event_count;
     logged("td_payload_svn", 8, before, ccel_boot_payload_svn(&shim_seq, svn));
 }
 
 void shim_measure_separators(void)
 {
-    const uint32_t before = shim_ccel.events - 1u; /* measured events so far (not the Spec ID) */
+    const uint32_t before = shim_ccel.event_count; /* measured events so far */
     logged("separator", 4, before, ccel_boot_separators(&shim_seq));
 }
 
 void shim_measure_linux_blob(ccel_linux_blob which, uint64_t measured, const rtmr_digest *digest)
 {
-    const uint32_t before = shim_ccel.events - 1u;
+    const uint32_t before = shim_ccel.event_count;
     const char *what = which == CCEL_LINUX_KERNEL   ? "kernel"
                        : which == CCEL_LINUX_INITRD ? "initrd"
                                                     : "cmdline";
@@ -129,7 +129,7 @@ void shim_measure_linux_blob(ccel_linux_blob which, uint64_t measured, const rtm
 
 void shim_measure_acpi_data(tds_bytes data)
 {
-    const uint32_t before = shim_ccel.events - 1u;
+    const uint32_t before = shim_ccel.event_count;
     logged("acpi", data.len, before, ccel_boot_acpi_data(&shim_seq, data));
 }
 
@@ -164,5 +164,5 @@ tds_bytes shim_measure_log(void)
 
 uint32_t shim_measure_events(void)
 {
-    return shim_ccel.events;
+    return shim_ccel.event_count;
 }

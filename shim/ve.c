@@ -89,7 +89,7 @@ bool shim_ve_trap(shim_exc_frame *f)
      * CPU features or a vendor for the shim. */
     const struct tdx_ve_config cfg = {shared_mask(), 0};
     struct tdx_ve_report rep;
-    if (tdx_ve_handle(&r, &ve, code_at(f->rip), &cfg, &rep) != TDS_OK) {
+    if (tdcall_ve_handle(&r, &ve, code_at(f->rip), &cfg, &rep) != TDS_OK) {
         char vmm[40] = "";
         if (rep.vmcall_done) {
             (void)shim_format(vmm, sizeof vmm, " (vmm r10=0x%lx)", rep.vs.raw);
@@ -97,7 +97,7 @@ bool shim_ve_trap(shim_exc_frame *f)
         shim_log("tdshim: FATAL: #VE exit_reason=%u qual=0x%lx gla=0x%lx gpa=0x%lx "
                  "rip=0x%016lx: %s%s",
                  ve.exit_reason, ve.exit_qualification, ve.guest_linear_address,
-                 ve.guest_physical_address, f->rip, tdx_ve_error_str(rep.error), vmm);
+                 ve.guest_physical_address, f->rip, tdcall_ve_error_str(rep.error), vmm);
         return false;
     }
     if (r.gpr[TDX_VE_RSP] != f->rsp) {

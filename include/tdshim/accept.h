@@ -15,6 +15,14 @@
 #ifndef TDSHIM_ACCEPT_H
 #define TDSHIM_ACCEPT_H
 
+/*
+ * Thread safety: see Ownership above: one call at a time per accept_ctx (the engine itself runs
+ * that call on the caller's workers); different contexts may run concurrently. accept_plan,
+ * accept_check_map, accept_config_default and the chunk-plan functions read only their arguments
+ * and may run from any thread. accept_get_stats / accept_last_error / accept_1g_state read the
+ * context: call them between runs.
+ */
+
 #include "tdshim/base.h"
 
 #ifdef __cplusplus

@@ -18,6 +18,10 @@
 #ifndef TDSHIM_ACCEPT_BITMAP_H
 #define TDSHIM_ACCEPT_BITMAP_H
 
+/*
+ * Thread safety: see above (one caller at a time per tracker; different trackers concurrently).
+ */
+
 #include "tdshim/accept.h"
 
 #ifdef __cplusplus

@@ -12,6 +12,11 @@
 #ifndef TDSHIM_ACCEPT_TDCALL_H
 #define TDSHIM_ACCEPT_TDCALL_H
 
+/*
+ * Thread safety: as stated at accept_tdcall_page (any number of threads, one context or several);
+ * accept_tdcall_init and accept_tdcall_get_stats must not race the op.
+ */
+
 #include "tdshim/accept.h"
 #include "tdshim/tdcall.h"
 

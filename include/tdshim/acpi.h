@@ -23,6 +23,12 @@
 #ifndef TDSHIM_ACPI_H
 #define TDSHIM_ACPI_H
 
+/*
+ * Thread safety: no state; each call reads its inputs and writes only the caller's outputs and
+ * buffers (the table space it edits or builds). One thread at a time per acpi_tables / buffer
+ * being edited; read-only walks may run concurrently.
+ */
+
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>

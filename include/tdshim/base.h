@@ -3,6 +3,12 @@
 #ifndef TDSHIM_BASE_H
 #define TDSHIM_BASE_H
 
+/*
+ * Thread safety: the base vocabulary (status.h, checked.h, slice.h, cursor.h, endian.h, guid.h,
+ * mem.h, compiler.h) is header-only and keeps no state; each of those headers says what may run
+ * concurrently.
+ */
+
 #include "tdshim/checked.h"
 #include "tdshim/compiler.h"
 #include "tdshim/cursor.h"

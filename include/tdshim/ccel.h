@@ -17,6 +17,14 @@
 #ifndef TDSHIM_CCEL_H
 #define TDSHIM_CCEL_H
 
+/*
+ * Thread safety: a ccel_log is state of one writer: every ccel_log_* call on one log (and the
+ * extend op it calls) from one thread at a time. ccel_parse writes only its outputs; a ccel_view
+ * may be read (iterators, replay, verify, diff) from any number of threads while its bytes do not
+ * change; each ccel_iter is one thread's. The CCEL table functions read and write only their
+ * arguments.
+ */
+
 #include "tdshim/base.h"
 #include "tdshim/rtmr.h"
 
@@ -59,11 +67,11 @@ extern "C" {
 #define CCEL_LOG_FILL 0xFFu
 
 typedef struct ccel_log {
-    tds_mut_bytes area; /* caller-owned log area */
-    size_t used;        /* committed bytes: [0, used) always parses and replays */
-    size_t pending;     /* size of the open reservation (0 = none) */
-    uint32_t events;    /* committed events, Spec ID event included */
-    tds_status error;   /* sticky: set when the registers may no longer match the log */
+    tds_mut_bytes area;   /* caller-owned log area */
+    size_t used;          /* committed bytes: [0, used) always parses and replays */
+    size_t pending;       /* size of the open reservation (0 = none) */
+    uint32_t event_count; /* committed CC events after the Spec ID event (as ccel_view) */
+    tds_status error;     /* sticky: set when the registers may no longer match the log */
 } ccel_log;
 
 /*
@@ -92,9 +100,10 @@ typedef struct ccel_reservation {
 
 TDS_MUST_USE tds_status ccel_log_reserve(ccel_log *log, size_t data_len, ccel_reservation *r);
 /* data is given as parts that are concatenated (total length MUST equal r->data_len). */
-TDS_MUST_USE tds_status ccel_log_commit(ccel_log *log, const ccel_reservation *r, uint32_t mr_index,
-                                        uint32_t event_type, const rtmr_digest *digest,
-                                        const tds_bytes *parts, size_t nparts);
+TDS_MUST_USE tds_status ccel_log_commit(ccel_log *log, const ccel_reservation *r,
+                                        rtmr_mr_index mr_index, uint32_t event_type,
+                                        const rtmr_digest *digest, const tds_bytes *parts,
+                                        size_t nparts);
 void ccel_log_cancel(ccel_log *log, const ccel_reservation *r);
 
 /*
@@ -104,18 +113,18 @@ void ccel_log_cancel(ccel_log *log, const ccel_reservation *r);
  * no longer be assumed to match). Event data = concatenation of parts.
  */
 TDS_MUST_USE tds_status ccel_log_measure(ccel_log *log, const rtmr_extend_ops *ops,
-                                         uint32_t mr_index, uint32_t event_type,
+                                         rtmr_mr_index mr_index, uint32_t event_type,
                                          const rtmr_digest *digest, const tds_bytes *parts,
                                          size_t nparts);
 
 /* Same, with digest = SHA-384(measured). */
 TDS_MUST_USE tds_status ccel_log_hash_measure(ccel_log *log, const rtmr_extend_ops *ops,
-                                              uint32_t mr_index, uint32_t event_type,
+                                              rtmr_mr_index mr_index, uint32_t event_type,
                                               tds_bytes measured, const tds_bytes *parts,
                                               size_t nparts);
 
 /* An EV_NO_ACTION event (zero digest, never extended), e.g. an SP800-155 event; mr_index 0..4. */
-TDS_MUST_USE tds_status ccel_log_no_action(ccel_log *log, uint32_t mr_index, tds_bytes data);
+TDS_MUST_USE tds_status ccel_log_no_action(ccel_log *log, rtmr_mr_index mr_index, tds_bytes data);
 
 /* ---- Reader ---------------------------------------------------------------------------------- */
 
@@ -141,7 +150,7 @@ typedef struct ccel_view {
     tds_bytes log;        /* the whole input */
     size_t events_start;  /* offset of the first CC event */
     size_t events_end;    /* end of the last CC event (== log.len in EXACT mode) */
-    uint32_t event_count; /* CC events after the Spec ID event */
+    uint32_t event_count; /* CC events after the Spec ID event: event_no runs 1..event_count */
     ccel_spec_id spec;
 } ccel_view;
 
@@ -160,7 +169,7 @@ TDS_MUST_USE tds_status ccel_parse(tds_bytes log, uint32_t flags, ccel_view *out
 typedef struct ccel_event {
     uint32_t event_no; /* 1.. in log order */
     size_t offset;     /* offset of the event header in the log */
-    uint32_t mr_index;
+    uint32_t mr_index; /* the wire MrIndex as logged (any value ccel_parse accepts); RTMR_MR() it */
     uint32_t event_type;
     rtmr_digest digest;
     tds_bytes data;

@@ -22,6 +22,11 @@
 #ifndef TDSHIM_CCEL_BOOT_H
 #define TDSHIM_CCEL_BOOT_H
 
+/*
+ * Thread safety: see above: a sequencer (and the log and op it holds) is used from one thread at a
+ * time; the plans are read-only data, safe from any thread.
+ */
+
 #include "tdshim/ccel_events.h"
 
 #ifdef __cplusplus

@@ -10,6 +10,11 @@
 #ifndef TDSHIM_CCEL_EVENTS_H
 #define TDSHIM_CCEL_EVENTS_H
 
+/*
+ * Thread safety: each helper writes one event into the log it is given, as ccel_log_measure: one
+ * thread at a time per log.
+ */
+
 #include "tdshim/ccel.h"
 
 #ifdef __cplusplus
@@ -32,7 +37,8 @@ extern "C" {
  * padded to 16) || u32 len(info) || info, digest = SHA-384(info).
  */
 TDS_MUST_USE tds_status ccel_event_config(ccel_log *log, const rtmr_extend_ops *ops,
-                                          uint32_t mr_index, tds_bytes descriptor, tds_bytes info);
+                                          rtmr_mr_index mr_index, tds_bytes descriptor,
+                                          tds_bytes info);
 
 /* TD HOB -> MR 1 (RTMR0), descriptor "td_hob"; hob = the HOB list as hashed by td-shim (from
  * the PHIT through the End-of-HOB-List HOB inclusive). */
@@ -59,7 +65,7 @@ TDS_MUST_USE tds_status ccel_event_payload_svn(ccel_log *log, const rtmr_extend_
 /* EV_SEPARATOR with 4-byte data u32 value (0; 1 on error) into mr_index; digest = SHA-384 of
  * the 4 bytes. td-shim writes one into MR 1 and one into MR 2 before hand-off. */
 TDS_MUST_USE tds_status ccel_event_separator(ccel_log *log, const rtmr_extend_ops *ops,
-                                             uint32_t mr_index, uint32_t value);
+                                             rtmr_mr_index mr_index, uint32_t value);
 
 /* OVMF Linux direct boot (QEMU fw_cfg blobs): EV_PLATFORM_CONFIG_FLAGS into MR 2 (PCR 4 ->
  * RTMR1), data = the blob name in UTF-16LE with its terminating NUL (L"kernel" 14 bytes,

@@ -6,6 +6,11 @@
 #ifndef TDSHIM_CHECKED_H
 #define TDSHIM_CHECKED_H
 
+/*
+ * Thread safety: pure functions of their arguments (results through caller pointers); safe from
+ * any thread.
+ */
+
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>

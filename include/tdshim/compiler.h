@@ -6,6 +6,10 @@
 #ifndef TDSHIM_COMPILER_H
 #define TDSHIM_COMPILER_H
 
+/*
+ * Thread safety: macros only, no state.
+ */
+
 #include <stddef.h>
 
 /* A result the caller MUST look at: ignoring it is a compiler warning (an error with -Werror). */

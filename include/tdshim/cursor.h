@@ -7,6 +7,12 @@
 #ifndef TDSHIM_CURSOR_H
 #define TDSHIM_CURSOR_H
 
+/*
+ * Thread safety: a tds_cursor or tds_writer is state of one user: use each from one thread at a
+ * time. Different cursors or writers (even over the same read-only bytes, for cursors) may be used
+ * concurrently.
+ */
+
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>

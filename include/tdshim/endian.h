@@ -8,6 +8,11 @@
 #ifndef TDSHIM_ENDIAN_H
 #define TDSHIM_ENDIAN_H
 
+/*
+ * Thread safety: header-only; every function reads only its arguments and writes only what they
+ * point to, so calls on different objects may run concurrently on any threads or vCPUs.
+ */
+
 #include <stdint.h>
 
 #ifdef __cplusplus

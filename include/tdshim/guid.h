@@ -6,6 +6,11 @@
 #ifndef TDSHIM_GUID_H
 #define TDSHIM_GUID_H
 
+/*
+ * Thread safety: header-only; every function reads only its arguments and writes only what they
+ * point to, so calls on different objects may run concurrently on any threads or vCPUs.
+ */
+
 #include <stdbool.h>
 #include <stdint.h>
 

@@ -24,6 +24,11 @@
 #ifndef TDSHIM_LINUX_BOOT_H
 #define TDSHIM_LINUX_BOOT_H
 
+/*
+ * Thread safety: no state; each call reads its inputs and writes only the caller's outputs
+ * (boot_params, command line, the plan). Concurrent calls need distinct outputs.
+ */
+
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>

@@ -23,6 +23,11 @@
 #ifndef TDSHIM_LOADER_H
 #define TDSHIM_LOADER_H
 
+/*
+ * Thread safety: no state; each call reads the image and writes only the caller's destination and
+ * outputs. Concurrent calls need distinct destinations.
+ */
+
 #include <stddef.h>
 #include <stdint.h>
 

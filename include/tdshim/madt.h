@@ -7,6 +7,11 @@
 #ifndef TDSHIM_MADT_H
 #define TDSHIM_MADT_H
 
+/*
+ * Thread safety: no state; the functions read their inputs and write only the caller's output
+ * buffer, so they may run from any thread on distinct buffers.
+ */
+
 #include "tdshim/base.h"
 
 #ifdef __cplusplus
@@ -53,9 +58,9 @@ typedef struct madt_ids {
 } madt_ids;
 
 /* Default identity: "TDSHIM", "TDSHMADT", 1, "TDSH", 1. */
-madt_ids madt_default_ids(void);
+madt_ids mbox_madt_default_ids(void);
 
-/* Entry choice for madt_build_default. */
+/* Entry choice for mbox_madt_build_default. */
 #define MADT_BUILD_FORCE_X2APIC 1u /* x2APIC entries for every CPU */
 
 /*
@@ -63,12 +68,13 @@ madt_ids madt_default_ids(void);
  * CPU i with ACPI processor UID i and APIC ID apic_ids[i] - a Local APIC entry (type 0) when
  * both the UID and the APIC ID are < 255, else an x2APIC entry (type 9), so any count up to
  * UINT32_MAX works - then the wakeup structure. *out_len gets the table length.
- * Errors: n_cpus 0 or NULL pointers (INVALID_ARG), a bad wakeup (see madt_check_wakeup), too big
- * for out or MADT_MAX_SIZE (NO_SPACE). Flags: MADT_BUILD_FORCE_X2APIC.
+ * Errors: n_cpus 0 or NULL pointers (INVALID_ARG), a bad wakeup (see mbox_madt_check_wakeup), too
+ * big for out or MADT_MAX_SIZE (NO_SPACE). Flags: MADT_BUILD_FORCE_X2APIC.
  */
-TDS_MUST_USE tds_status madt_build_default(tds_mut_bytes out, const madt_ids *ids,
-                                           const uint32_t *apic_ids, uint32_t n_cpus,
-                                           uint32_t flags, const madt_wakeup *wk, size_t *out_len);
+TDS_MUST_USE tds_status mbox_madt_build_default(tds_mut_bytes out, const madt_ids *ids,
+                                                const uint32_t *apic_ids, uint32_t n_cpus,
+                                                uint32_t flags, const madt_wakeup *wk,
+                                                size_t *out_len);
 
 /*
  * Copy the VMM's MADT (untrusted) to out and append the wakeup structure. The input is validated
@@ -77,15 +83,15 @@ TDS_MUST_USE tds_status madt_build_default(tds_mut_bytes out, const madt_ids *id
  * TRUNCATED). Any wakeup structure the VMM put there is dropped: the OS must only see ours. The
  * VMM's checksum is not trusted; length and checksum are recomputed.
  */
-TDS_MUST_USE tds_status madt_append_wakeup(tds_mut_bytes out, tds_bytes vmm, const madt_wakeup *wk,
-                                           size_t *out_len);
+TDS_MUST_USE tds_status mbox_madt_append_wakeup(tds_mut_bytes out, tds_bytes vmm,
+                                                const madt_wakeup *wk, size_t *out_len);
 
 /* Validate a wakeup description: version 0 or 1 (UNSUPPORTED), mailbox 4 KiB-aligned and not 0
  * (ALIGNMENT / INVALID_ARG). */
-TDS_MUST_USE tds_status madt_check_wakeup(const madt_wakeup *wk);
+TDS_MUST_USE tds_status mbox_madt_check_wakeup(const madt_wakeup *wk);
 
 /* ACPI checksum: the byte that makes the table sum to 0 (mod 256) when stored at offset 9. */
-uint8_t madt_checksum(tds_bytes table);
+uint8_t mbox_madt_checksum(tds_bytes table);
 
 #ifdef __cplusplus
 }

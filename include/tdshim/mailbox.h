@@ -11,6 +11,11 @@
 #ifndef TDSHIM_MAILBOX_H
 #define TDSHIM_MAILBOX_H
 
+/*
+ * Thread safety: per header: mailbox_fw.h (one BSP, one loop per AP slot), mailbox_os.h,
+ * mailbox_ops.h; madt.h builds tables in caller buffers.
+ */
+
 #include "tdshim/base.h"
 #include "tdshim/mailbox_fw.h"
 #include "tdshim/mailbox_ops.h"

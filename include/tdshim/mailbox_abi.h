@@ -10,6 +10,11 @@
 #ifndef TDSHIM_MAILBOX_ABI_H
 #define TDSHIM_MAILBOX_ABI_H
 
+/*
+ * Thread safety: offsets and constants only; which side writes which field is in the comments
+ * below.
+ */
+
 /* ---- ACPI MP-wakeup mailbox (OS-visible, 4 KiB, 4 KiB-aligned) ---- */
 #define MBOX_OS_SIZE 4096
 #define MBOX_OS_ALIGN 4096

@@ -18,6 +18,13 @@
 #ifndef TDSHIM_MAILBOX_FW_H
 #define TDSHIM_MAILBOX_FW_H
 
+/*
+ * Thread safety: the BSP-side functions (mbox_fw_init, _post, _send, _broadcast, _wait, _run,
+ * _slots_reset, ...) use one mbox_fw_ctx from one vCPU (the BSP) at a time. mbox_fw_ap_loop runs
+ * once on each AP, on that AP's own slot. The slots are the only memory both sides touch, through
+ * __atomic operations in the order described above; nothing else is shared.
+ */
+
 #include "tdshim/base.h"
 #include "tdshim/mailbox_abi.h"
 #include "tdshim/mailbox_ops.h"

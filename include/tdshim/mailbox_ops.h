@@ -3,6 +3,11 @@
 #ifndef TDSHIM_MAILBOX_OPS_H
 #define TDSHIM_MAILBOX_OPS_H
 
+/*
+ * Thread safety: the hooks are called on the vCPU that runs the loop or the worker (see below); a
+ * hook context shared by several vCPUs must be safe for that.
+ */
+
 #include "tdshim/base.h"
 
 #ifdef __cplusplus

@@ -12,6 +12,13 @@
 #ifndef TDSHIM_MAILBOX_OS_H
 #define TDSHIM_MAILBOX_OS_H
 
+/*
+ * Thread safety: mbox_os_init and mbox_os_blob_install prepare memory from one vCPU before the
+ * APs are released into the loop; mbox_os_ap_loop then runs once on each AP. The OS mailbox is
+ * shared with the OS, which writes it under the ACPI Multiprocessor Wakeup protocol
+ * (docs/libmailbox.md).
+ */
+
 #include "tdshim/base.h"
 #include "tdshim/mailbox_abi.h"
 #include "tdshim/mailbox_ops.h"

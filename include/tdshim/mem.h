@@ -3,15 +3,22 @@
  * The memory primitives libraries may use. Hosted builds take them from <string.h>; the
  * freestanding build declares the four standard symbols itself (the firmware that links the
  * libraries provides them, as every C freestanding environment must: C11 5.1.2.1 and GCC's
- * -ffreestanding contract).
+ * -ffreestanding contract). "Freestanding" is what the compiler says (__STDC_HOSTED__ == 0 under
+ * -ffreestanding, C11 6.10.8.1), so a firmware needs no extra define; TDSHIM_FREESTANDING=1 (which
+ * the freestanding CMake package and .pc files still pass) forces the same choice.
  */
 #ifndef TDSHIM_MEM_H
 #define TDSHIM_MEM_H
 
+/*
+ * Thread safety: the functions write only the memory they are given; concurrent calls on disjoint
+ * memory are safe.
+ */
+
 #include <stddef.h>
 #include <stdint.h>
 
-#if defined(TDSHIM_FREESTANDING) && !defined(__cplusplus)
+#if (defined(TDSHIM_FREESTANDING) || __STDC_HOSTED__ == 0) && !defined(__cplusplus)
 void *memcpy(void *dst, const void *src, size_t n);
 void *memmove(void *dst, const void *src, size_t n);
 void *memset(void *dst, int c, size_t n);

@@ -10,6 +10,15 @@
 #ifndef TDSHIM_RTMR_H
 #define TDSHIM_RTMR_H
 
+/*
+ * Thread safety: librtmr's only mutable globals are the SHA-384 dispatch state (atomic:
+ * rtmr_sha384_cpu_detect and rtmr_sha384_impl_limit are thread-safe). A hash context, an rtmr_bank
+ * and an extend op's context are state of one user: one thread at a time per object; different
+ * objects concurrently. rtmr_sha384(), rtmr_mr_lookup/from_pcr/to_rtmr and the version are safe
+ * from any thread. Two threads extending one real RTMR concurrently are serialized by the TDX
+ * module (BUSY, retried by the op).
+ */
+
 #include "tdshim/base.h"
 
 #ifdef __cplusplus
@@ -17,7 +26,7 @@ extern "C" {
 #endif
 
 /* Library interface version; bumped on any incompatible change. */
-#define RTMR_API_VERSION 2u
+#define RTMR_API_VERSION 3u
 
 uint32_t rtmr_api_version(void);
 
@@ -154,19 +163,52 @@ TDS_ASSERT_SIZE(rtmr_extend_buf, 64);
 TDS_ASSERT_ALIGN(rtmr_extend_buf, 64);
 TDS_ASSERT_OFFSET(rtmr_extend_buf, digest, 0);
 
+/* ---- Register and MR indexes: two types -------------------------------------------------------
+ * Two numberings name the same four registers: the TDX register index RTMR 0..3 (what
+ * TDG.MR.RTMR.EXTEND takes) and the CC measurement-register (MR) index 0..4 of the event log's
+ * MrIndex field (0 = MRTD, 1..4 = RTMR0..3; UEFI 2.10 EFI_CC_MEASUREMENT_PROTOCOL). Passing one
+ * for the other would extend the wrong register and succeed, so each has its own single-member
+ * struct type: a wrong argument does not compile (ctest rtmr_index_types_compile_fail). Make
+ * them with RTMR_REG(i) / RTMR_MR(i) (or the functions below); read them with .value.
+ */
+typedef struct rtmr_reg_index {
+    uint32_t value; /* 0..3 */
+} rtmr_reg_index;
+
+typedef struct rtmr_mr_index {
+    uint32_t value; /* 0..4; 0 = MRTD */
+} rtmr_mr_index;
+
+static inline rtmr_reg_index rtmr_reg_index_make(uint32_t value)
+{
+    rtmr_reg_index r;
+    r.value = value;
+    return r;
+}
+
+static inline rtmr_mr_index rtmr_mr_index_make(uint32_t value)
+{
+    rtmr_mr_index m;
+    m.value = value;
+    return m;
+}
+
+#define RTMR_REG(i) rtmr_reg_index_make(i)
+#define RTMR_MR(i) rtmr_mr_index_make(i)
+
 /*
- * The injected extend operation. extend() MUST extend RTMR[rtmr] (0..3, the TDX register index,
- * not the MR index) with buf->digest and return TDS_OK, or return an error having extended
+ * The injected extend operation. extend() MUST extend RTMR[rtmr.value] (0..3, the TDX register
+ * index, not the MR index) with buf->digest and return TDS_OK, or return an error having extended
  * nothing. Retrying TDX_OPERAND_BUSY is the op's job. The shim wires libtdcall's
  * tdcall_mr_rtmr_extend; tests wire the TDX-module emulator or a software model.
  */
 typedef struct rtmr_extend_ops {
     void *ctx;
-    tds_status (*extend)(void *ctx, uint32_t rtmr, const rtmr_extend_buf *buf);
+    tds_status (*extend)(void *ctx, rtmr_reg_index rtmr, const rtmr_extend_buf *buf);
 } rtmr_extend_ops;
 
 /* Extend RTMR[rtmr] through ops with digest (copied into an aligned rtmr_extend_buf first). */
-TDS_MUST_USE tds_status rtmr_extend(const rtmr_extend_ops *ops, uint32_t rtmr,
+TDS_MUST_USE tds_status rtmr_extend(const rtmr_extend_ops *ops, rtmr_reg_index rtmr,
                                     const rtmr_digest *digest);
 
 /* Software model of the four registers: what a verifier replays (the Intel TDX Module ABI
@@ -178,7 +220,8 @@ typedef struct rtmr_bank {
 /* All four registers to 48 zero bytes (their value at TD start). */
 void rtmr_bank_reset(rtmr_bank *bank);
 /* bank->r[rtmr] = SHA-384(bank->r[rtmr] || digest). */
-TDS_MUST_USE tds_status rtmr_bank_extend(rtmr_bank *bank, uint32_t rtmr, const rtmr_digest *digest);
+TDS_MUST_USE tds_status rtmr_bank_extend(rtmr_bank *bank, rtmr_reg_index rtmr,
+                                         const rtmr_digest *digest);
 /* An rtmr_extend_ops whose op extends *bank (a host-side model of the TDX module). */
 rtmr_extend_ops rtmr_bank_ops(rtmr_bank *bank);
 
@@ -198,19 +241,19 @@ enum {
 #define RTMR_PCR_COUNT 16u /* TPM PCRs 0..15 have an MR; higher PCRs are invalid */
 
 typedef struct rtmr_mr_info {
-    const char *name;  /* "MRTD", "RTMR0", ... */
-    uint32_t mr_index; /* 0..4 */
-    uint32_t rtmr;     /* TDX RTMR register index (mr_index - 1); meaningless for MRTD */
-    uint32_t pcr_mask; /* bit p set: TPM PCR p maps to this MR */
-    bool extendable;   /* false for MRTD: fixed at build time, never extended at runtime */
+    const char *name;       /* "MRTD", "RTMR0", ... */
+    rtmr_mr_index mr_index; /* 0..4 */
+    rtmr_reg_index rtmr;    /* TDX RTMR register index (mr_index - 1); meaningless for MRTD */
+    uint32_t pcr_mask;      /* bit p set: TPM PCR p maps to this MR */
+    bool extendable;        /* false for MRTD: fixed at build time, never extended at runtime */
 } rtmr_mr_info;
 
 /* The one table: row i describes MR index i. Returns NULL for mr_index >= RTMR_MR_COUNT. */
-const rtmr_mr_info *rtmr_mr_lookup(uint32_t mr_index);
+const rtmr_mr_info *rtmr_mr_lookup(rtmr_mr_index mr_index);
 /* TPM PCR -> MR index (0..15 only; others TDS_ERR_INVALID_ARG). */
-TDS_MUST_USE tds_status rtmr_mr_from_pcr(uint32_t pcr, uint32_t *mr_index);
+TDS_MUST_USE tds_status rtmr_mr_from_pcr(uint32_t pcr, rtmr_mr_index *mr_index);
 /* MR index 1..4 -> RTMR register 0..3; MRTD and out-of-range indexes are TDS_ERR_INVALID_ARG. */
-TDS_MUST_USE tds_status rtmr_mr_to_rtmr(uint32_t mr_index, uint32_t *rtmr);
+TDS_MUST_USE tds_status rtmr_mr_to_rtmr(rtmr_mr_index mr_index, rtmr_reg_index *rtmr);
 
 #ifdef __cplusplus
 }

@@ -8,6 +8,11 @@
 #ifndef TDSHIM_RTMR_TDCALL_H
 #define TDSHIM_RTMR_TDCALL_H
 
+/*
+ * Thread safety: the op writes ctx->last, so an rtmr_tdcall_ctx serves one thread at a time; give
+ * each concurrent user its own context (the TDX module serializes extends of one RTMR).
+ */
+
 #include "tdshim/rtmr.h"
 #include "tdshim/tdcall.h"
 

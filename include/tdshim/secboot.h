@@ -15,6 +15,12 @@
 #ifndef TDSHIM_SECBOOT_H
 #define TDSHIM_SECBOOT_H
 
+/*
+ * Thread safety: no state of its own (the crypto works on the stack; the freestanding build's
+ * mbedTLS calls the firmware's tdshim_mbedtls_calloc/free, which must then be thread-safe for
+ * concurrent verifications). Every function reads its inputs and writes only the caller's outputs.
+ */
+
 #include "tdshim/base.h"
 
 #ifdef __cplusplus

@@ -6,6 +6,12 @@
 #ifndef TDSHIM_SLICE_H
 #define TDSHIM_SLICE_H
 
+/*
+ * Thread safety: slices are values that borrow caller memory; the functions only read them (and
+ * the sub-slice outputs the caller passes), so they are safe from any thread while the borrowed
+ * bytes do not change.
+ */
+
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>

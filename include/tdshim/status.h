@@ -10,6 +10,10 @@
 #ifndef TDSHIM_STATUS_H
 #define TDSHIM_STATUS_H
 
+/*
+ * Thread safety: constants and pure functions only; safe from any thread.
+ */
+
 #include "tdshim/compiler.h"
 
 #ifdef __cplusplus

@@ -18,6 +18,14 @@
 #ifndef TDSHIM_TDCALL_H
 #define TDSHIM_TDCALL_H
 
+/*
+ * Thread safety: the library keeps no state. Each wrapper executes one TDCALL on the calling vCPU
+ * with a register block on its own stack and writes only the caller's output pointers, so wrappers
+ * may run concurrently on any vCPUs (host tests: threads; tdshim/tdx_emu_backend.h gives each
+ * thread its vCPU index). What the TDX module serializes (for example two extends of one RTMR)
+ * comes back as TDX_OPERAND_BUSY, decoded to TDS_ERR_BUSY; retrying is the caller's choice.
+ */
+
 #include "tdshim/base.h"
 #include "tdshim/tdcall_regs_offsets.h"
 

@@ -8,6 +8,10 @@
 #ifndef TDSHIM_TDCALL_REGS_OFFSETS_H
 #define TDSHIM_TDCALL_REGS_OFFSETS_H
 
+/*
+ * Thread safety: constants only.
+ */
+
 #define TDCALL_REGS_RAX 0
 #define TDCALL_REGS_RCX 8
 #define TDCALL_REGS_RDX 16

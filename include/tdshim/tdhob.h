@@ -20,6 +20,12 @@
 #ifndef TDSHIM_TDHOB_H
 #define TDSHIM_TDHOB_H
 
+/*
+ * Thread safety: no state in the library. tdhob_validate and the accessors are as described at
+ * tdhob_validate (one scratch per concurrent validation; any number of readers of one view). A
+ * tdhob_builder is state of one user: one thread at a time per builder.
+ */
+
 #include "tdshim/base.h"
 #include "tdshim/tdhob_wire.h"
 

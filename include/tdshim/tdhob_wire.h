@@ -9,6 +9,10 @@
 #ifndef TDSHIM_TDHOB_WIRE_H
 #define TDSHIM_TDHOB_WIRE_H
 
+/*
+ * Thread safety: layouts and constants only.
+ */
+
 #include <stddef.h>
 #include <stdint.h>
 

@@ -14,6 +14,11 @@
 #ifndef TDSHIM_TDVF_H
 #define TDSHIM_TDVF_H
 
+/*
+ * Thread safety: no state; parsing reads the image bytes and writes only the caller's outputs, so
+ * any number of threads may parse one image while its bytes do not change.
+ */
+
 #include "tdshim/base.h"
 
 #ifdef __cplusplus

@@ -14,6 +14,13 @@
 #ifndef TDSHIM_TDVMCALL_H
 #define TDSHIM_TDVMCALL_H
 
+/*
+ * Thread safety: as tdshim/tdcall.h: no state in the library; each call is a TDG.VP.VMCALL on the
+ * calling vCPU and writes only the caller's outputs, so calls may run concurrently on any vCPUs.
+ * What the VMM does with concurrent requests (for example two MapGPA of one range) is the VMM's
+ * business; the caller serializes what it needs ordered.
+ */
+
 #include "tdshim/tdcall.h"
 
 #ifdef __cplusplus

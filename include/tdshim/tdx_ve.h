@@ -17,6 +17,13 @@
 #ifndef TDSHIM_TDX_VE_H
 #define TDSHIM_TDX_VE_H
 
+/*
+ * Thread safety: no state in the library. tdcall_ve_handle() runs on the vCPU that took the #VE
+ * and writes only what the caller passes for that #VE (its saved registers and report); it reads
+ * the configuration, which must not change while any handler may run. The decoders are pure.
+ * Handlers may run concurrently on every vCPU.
+ */
+
 #include "tdshim/tdvmcall.h"
 
 #ifdef __cplusplus
@@ -89,7 +96,7 @@ typedef enum tdx_ve_error {
 } tdx_ve_error;
 
 /* Short stable text for an error ("string I/O refused", ...). Never NULL. */
-const char *tdx_ve_error_str(tdx_ve_error e);
+const char *tdcall_ve_error_str(tdx_ve_error e);
 
 /* ---- MMIO instruction decoder (pure; fuzzed) ---------------------------------------------- */
 
@@ -124,12 +131,12 @@ struct tdx_mmio_insn {
  * untouched. Statuses: TDS_ERR_TRUNCATED, TDS_ERR_UNSUPPORTED (prefix, opcode), TDS_ERR_MALFORMED
  * (ModRM, too long), TDS_ERR_INVALID_ARG (NULL).
  */
-TDS_MUST_USE tds_status tdx_ve_mmio_decode(tds_bytes code, struct tdx_mmio_insn *out,
-                                           tdx_ve_error *err);
+TDS_MUST_USE tds_status tdcall_ve_mmio_decode(tds_bytes code, struct tdx_mmio_insn *out,
+                                              tdx_ve_error *err);
 
 /* Effective (linear, segment base 0) address of the memory operand for this register state;
  * RIP-relative is relative to the end of the instruction. Wraps modulo 2^64 like the CPU. */
-uint64_t tdx_ve_mmio_address(const struct tdx_mmio_insn *insn, const struct tdx_ve_regs *regs);
+uint64_t tdcall_ve_mmio_address(const struct tdx_mmio_insn *insn, const struct tdx_ve_regs *regs);
 
 /* ---- The handler -------------------------------------------------------------------------- */
 
@@ -161,9 +168,9 @@ struct tdx_ve_report {
  * or REP I/O, private GPA, undecodable instruction ...), TDS_ERR_MALFORMED / TDS_ERR_TRUNCATED
  * (decoder), TDS_ERR_VMM, TDS_ERR_DEVICE (module refused the TDVMCALL), TDS_ERR_INVALID_ARG.
  */
-TDS_MUST_USE tds_status tdx_ve_handle(struct tdx_ve_regs *regs, const struct tdcall_ve_info *ve,
-                                      tds_bytes code, const struct tdx_ve_config *cfg,
-                                      struct tdx_ve_report *rep);
+TDS_MUST_USE tds_status tdcall_ve_handle(struct tdx_ve_regs *regs, const struct tdcall_ve_info *ve,
+                                         tds_bytes code, const struct tdx_ve_config *cfg,
+                                         struct tdx_ve_report *rep);
 
 #ifdef __cplusplus
 }

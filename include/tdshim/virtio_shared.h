@@ -25,6 +25,13 @@
 #ifndef TDSHIM_VIRTIO_SHARED_H
 #define TDSHIM_VIRTIO_SHARED_H
 
+/*
+ * Thread safety: see Ownership above: no globals. A vshared_pool (and its bitmap and pages) is
+ * state of one user: every call on one pool from one thread at a time (the firmware's drivers run
+ * on one vCPU); different pools concurrently. The map_gpa / accept ops are called on the calling
+ * thread.
+ */
+
 #include "tdshim/base.h"
 
 #ifdef __cplusplus

@@ -362,8 +362,8 @@ static void test_td_edit(void **state)
     assert_int_equal(acpi_tables_find(&t, "APIC", &apic, &apic_index), TDS_OK);
     madt_wakeup wk = {1, 0x7f100000ull, 0x7f101040ull};
     size_t len = 0;
-    assert_int_equal(madt_append_wakeup(tds_mut_bytes_make(g_mem, 0x800),
-                                        tds_bytes_const(apic.bytes), &wk, &len),
+    assert_int_equal(mbox_madt_append_wakeup(tds_mut_bytes_make(g_mem, 0x800),
+                                             tds_bytes_const(apic.bytes), &wk, &len),
                      TDS_OK);
     ccel_acpi c;
     memset(&c, 0, sizeof c);

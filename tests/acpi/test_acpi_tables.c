@@ -651,8 +651,8 @@ static uint32_t make_td_tables(void)
     assert_int_equal(acpi_tables_find(&t, "APIC", &apic, NULL), TDS_OK);
     madt_wakeup wk = {0, 0x7f100000ull, 0};
     size_t len = 0;
-    assert_int_equal(madt_append_wakeup(tds_mut_bytes_make(g_mem + MADT_OFF, 0x400),
-                                        tds_bytes_const(apic.bytes), &wk, &len),
+    assert_int_equal(mbox_madt_append_wakeup(tds_mut_bytes_make(g_mem + MADT_OFF, 0x400),
+                                             tds_bytes_const(apic.bytes), &wk, &len),
                      TDS_OK);
     ccel_acpi c;
     memset(&c, 0, sizeof c);

@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: BSD-2-Clause-Patent
-# cmake -DNM=<nm> -DCRYPTO=<libtdshim_crypto.a> -DARCHIVES=<a.a;b.a> -P check_symbols.cmake
+# cmake -DNM=<nm> -DCRYPTO=<libtdshim-crypto.a> -DARCHIVES=<a.a;b.a> -P check_symbols.cmake
 #
 # Fails if the freestanding crypto archive, or any archive in ARCHIVES (ours, linking it), has a
 # symbol named mbedtls_* or psa_* (defined, local or referenced), or if the crypto archive has a

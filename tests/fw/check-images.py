@@ -8,7 +8,7 @@ Fails (exit 1, one line per finding) unless:
   1. every input object of the production link is an input of the test link, by the same path
      (so the same bytes: both links take the one set of object files), and every section the
      production image keeps from it is in the test image too, with the same size;
-  2. no production input is test code (tests/, the TDX-module emulator libtdcall_emu.a), and no
+  2. no production input is test code (tests/, the TDX-module emulator libtdshim-tdcall_emu.a), and no
      production symbol has a test or emulator name (tdtest_, tdx_emu_, __wrap_, __real_);
   3. the production image has no .tdtest section and its 16-bit reset target is real16_entry;
      the test image's is tdtest_real16_entry;
@@ -26,7 +26,7 @@ spec = importlib.util.spec_from_file_location(
 link_size = importlib.util.module_from_spec(spec)
 spec.loader.exec_module(link_size)
 
-TEST_INPUT = re.compile(r"(^|/)tests/|libtdcall_emu\.a\(|tdshim_fw_test_objs|td_entry\.o$")
+TEST_INPUT = re.compile(r"(^|/)tests/|libtdshim-tdcall_emu\.a\(|tdshim_fw_test_objs|td_entry\.o$")
 TEST_SYMBOL = re.compile(r"^(tdtest_|tdx_emu_|__wrap_|__real_)")
 MERGED = re.compile(r"\.str1\.|\.cst(4|8|16|32)($|\.)")
 

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: BSD-2-Clause-Patent */
-/* libFuzzer: madt_append_wakeup on an arbitrary (VMM-controlled) MADT. On success the output
+/* libFuzzer: mbox_madt_append_wakeup on an arbitrary (VMM-controlled) MADT. On success the output
  * must be a well-formed table: right length, zero checksum, sub-tables that tile it, one wakeup. */
 #include <stdint.h>
 #include <stdlib.h>
@@ -13,8 +13,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     static uint8_t out[70000];
     madt_wakeup wk = {(uint16_t)(size & 1u), 0x7F000, 0x7E040};
     size_t len = 0;
-    if (madt_append_wakeup(tds_mut_bytes_make(out, sizeof(out)), tds_bytes_make(data, size), &wk,
-                           &len) != TDS_OK) {
+    if (mbox_madt_append_wakeup(tds_mut_bytes_make(out, sizeof(out)), tds_bytes_make(data, size),
+                                &wk, &len) != TDS_OK) {
         return 0;
     }
     uint8_t sum = 0;

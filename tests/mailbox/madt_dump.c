@@ -30,29 +30,29 @@ int main(int argc, char **argv)
     for (uint32_t i = 0; i < 300; i++) {
         ids[i] = i;
     }
-    madt_ids mi = madt_default_ids();
+    madt_ids mi = mbox_madt_default_ids();
     madt_wakeup v0 = {0, 0x7F000, 0};
     madt_wakeup v1 = {1, 0x7F000, 0x7E040};
     size_t len = 0;
     int rc = 0;
     tds_mut_bytes out = tds_mut_bytes_make(buf, sizeof(buf));
 
-    if (madt_build_default(out, &mi, ids, 4, 0, &v0, &len) != TDS_OK) {
+    if (mbox_madt_build_default(out, &mi, ids, 4, 0, &v0, &len) != TDS_OK) {
         return 1;
     }
     rc |= write_file(argv[1], "madt_4cpu_v0.dat", buf, len);
-    if (madt_build_default(out, &mi, ids, 300, 0, &v1, &len) != TDS_OK) {
+    if (mbox_madt_build_default(out, &mi, ids, 300, 0, &v1, &len) != TDS_OK) {
         return 1;
     }
     rc |= write_file(argv[1], "madt_300cpu_v1.dat", buf, len);
     /* The VMM-table path: an x2APIC-only table fed back in as the "VMM" MADT. */
     static uint8_t vmm[16384];
-    if (madt_build_default(tds_mut_bytes_make(vmm, sizeof(vmm)), &mi, ids, 4,
-                           MADT_BUILD_FORCE_X2APIC, &v0, &len) != TDS_OK) {
+    if (mbox_madt_build_default(tds_mut_bytes_make(vmm, sizeof(vmm)), &mi, ids, 4,
+                                MADT_BUILD_FORCE_X2APIC, &v0, &len) != TDS_OK) {
         return 1;
     }
     size_t alen = 0;
-    if (madt_append_wakeup(out, tds_bytes_make(vmm, len), &v1, &alen) != TDS_OK) {
+    if (mbox_madt_append_wakeup(out, tds_bytes_make(vmm, len), &v1, &alen) != TDS_OK) {
         return 1;
     }
     rc |= write_file(argv[1], "madt_appended_v1.dat", buf, alen);

@@ -71,11 +71,11 @@ static void test_default_two_cpus_v0(void **state)
     uint8_t buf[128];
     memset(buf, 0xAA, sizeof(buf));
     const uint32_t ids[] = {0, 1};
-    madt_ids mi = madt_default_ids();
+    madt_ids mi = mbox_madt_default_ids();
     madt_wakeup wk = {0, 0x7F000, 0};
     size_t len = 0;
     assert_int_equal(
-        madt_build_default(tds_mut_bytes_make(buf, sizeof(buf)), &mi, ids, 2, 0, &wk, &len),
+        mbox_madt_build_default(tds_mut_bytes_make(buf, sizeof(buf)), &mi, ids, 2, 0, &wk, &len),
         TDS_OK);
     assert_int_equal(len, sizeof(expect));
     assert_memory_equal(buf, expect, sizeof(expect));
@@ -163,11 +163,11 @@ static void test_default_mixed_v1(void **state)
     };
     uint8_t buf[sizeof(expect)];
     const uint32_t ids[] = {0, 254, 255, 0x1234};
-    madt_ids mi = madt_default_ids();
+    madt_ids mi = mbox_madt_default_ids();
     madt_wakeup wk = {1, 0x7F000, 0x7E040};
     size_t len = 0;
     assert_int_equal(
-        madt_build_default(tds_mut_bytes_make(buf, sizeof(buf)), &mi, ids, 4, 0, &wk, &len),
+        mbox_madt_build_default(tds_mut_bytes_make(buf, sizeof(buf)), &mi, ids, 4, 0, &wk, &len),
         TDS_OK);
     assert_int_equal(len, sizeof(expect));
     assert_memory_equal(buf, expect, sizeof(expect));
@@ -220,19 +220,19 @@ static void test_default_300_cpus(void **state)
     size_t want = MADT_HEADER_SIZE + 255u * 8u + 45u * 16u + 16u;
     uint8_t *buf = malloc(want);
     assert_non_null(buf);
-    madt_ids mi = madt_default_ids();
+    madt_ids mi = mbox_madt_default_ids();
     madt_wakeup wk = {0, 0x7F000, 0};
     size_t len = 0;
     /* One byte short: NO_SPACE, and nothing written. */
     memset(buf, 0xAA, want);
     assert_int_equal(
-        madt_build_default(tds_mut_bytes_make(buf, want - 1), &mi, ids, N, 0, &wk, &len),
+        mbox_madt_build_default(tds_mut_bytes_make(buf, want - 1), &mi, ids, N, 0, &wk, &len),
         TDS_ERR_NO_SPACE);
     assert_int_equal(len, 0);
     assert_int_equal(buf[0], 0xAA);
     assert_int_equal(buf[want - 2], 0xAA);
-    assert_int_equal(madt_build_default(tds_mut_bytes_make(buf, want), &mi, ids, N, 0, &wk, &len),
-                     TDS_OK);
+    assert_int_equal(
+        mbox_madt_build_default(tds_mut_bytes_make(buf, want), &mi, ids, N, 0, &wk, &len), TDS_OK);
     assert_int_equal(len, want);
     assert_int_equal(tds_load_le32(buf + MADT_OFF_LENGTH), want);
     assert_int_equal(sum8(buf, len), 0);
@@ -248,11 +248,11 @@ static void test_force_x2apic(void **state)
     (void)state;
     const uint32_t ids[] = {0, 1, 2};
     uint8_t buf[MADT_HEADER_SIZE + 3 * 16 + 16];
-    madt_ids mi = madt_default_ids();
+    madt_ids mi = mbox_madt_default_ids();
     madt_wakeup wk = {0, 0x7F000, 0};
     size_t len = 0;
-    assert_int_equal(madt_build_default(tds_mut_bytes_make(buf, sizeof(buf)), &mi, ids, 3,
-                                        MADT_BUILD_FORCE_X2APIC, &wk, &len),
+    assert_int_equal(mbox_madt_build_default(tds_mut_bytes_make(buf, sizeof(buf)), &mi, ids, 3,
+                                             MADT_BUILD_FORCE_X2APIC, &wk, &len),
                      TDS_OK);
     assert_int_equal(len, sizeof(buf));
     size_t nl, nx;
@@ -267,19 +267,22 @@ static void test_bad_args(void **state)
     (void)state;
     const uint32_t ids[] = {0};
     uint8_t buf[256];
-    madt_ids mi = madt_default_ids();
+    madt_ids mi = mbox_madt_default_ids();
     size_t len = 7;
     tds_mut_bytes out = tds_mut_bytes_make(buf, sizeof(buf));
     madt_wakeup v2 = {2, 0x7F000, 0};
     madt_wakeup misaligned = {0, 0x7F800, 0};
     madt_wakeup zero = {0, 0, 0};
     madt_wakeup ok = {0, 0x7F000, 0};
-    assert_int_equal(madt_build_default(out, &mi, ids, 1, 0, &v2, &len), TDS_ERR_UNSUPPORTED);
-    assert_int_equal(madt_build_default(out, &mi, ids, 1, 0, &misaligned, &len), TDS_ERR_ALIGNMENT);
-    assert_int_equal(madt_build_default(out, &mi, ids, 1, 0, &zero, &len), TDS_ERR_INVALID_ARG);
-    assert_int_equal(madt_build_default(out, &mi, ids, 0, 0, &ok, &len), TDS_ERR_INVALID_ARG);
-    assert_int_equal(madt_build_default(out, &mi, ids, 1, 0x80, &ok, &len), TDS_ERR_INVALID_ARG);
-    assert_int_equal(madt_build_default(out, &mi, NULL, 1, 0, &ok, &len), TDS_ERR_INVALID_ARG);
+    assert_int_equal(mbox_madt_build_default(out, &mi, ids, 1, 0, &v2, &len), TDS_ERR_UNSUPPORTED);
+    assert_int_equal(mbox_madt_build_default(out, &mi, ids, 1, 0, &misaligned, &len),
+                     TDS_ERR_ALIGNMENT);
+    assert_int_equal(mbox_madt_build_default(out, &mi, ids, 1, 0, &zero, &len),
+                     TDS_ERR_INVALID_ARG);
+    assert_int_equal(mbox_madt_build_default(out, &mi, ids, 0, 0, &ok, &len), TDS_ERR_INVALID_ARG);
+    assert_int_equal(mbox_madt_build_default(out, &mi, ids, 1, 0x80, &ok, &len),
+                     TDS_ERR_INVALID_ARG);
+    assert_int_equal(mbox_madt_build_default(out, &mi, NULL, 1, 0, &ok, &len), TDS_ERR_INVALID_ARG);
     assert_int_equal(len, 7); /* out-param untouched on failure */
 }
 
@@ -306,8 +309,8 @@ static void test_append(void **state)
     madt_wakeup wk = {1, 0x7F000, 0x7E040};
     size_t len = 0;
     assert_int_equal(sizeof(vmm_madt), 88);
-    assert_int_equal(madt_append_wakeup(tds_mut_bytes_make(buf, sizeof(buf)),
-                                        tds_bytes_make(vmm_madt, sizeof(vmm_madt)), &wk, &len),
+    assert_int_equal(mbox_madt_append_wakeup(tds_mut_bytes_make(buf, sizeof(buf)),
+                                             tds_bytes_make(vmm_madt, sizeof(vmm_madt)), &wk, &len),
                      TDS_OK);
     assert_int_equal(len, 88 - 16 + 24);
     assert_int_equal(tds_load_le32(buf + 4), len);
@@ -326,8 +329,8 @@ static void test_append(void **state)
     memset(longer + sizeof(vmm_madt), 0x10, 5);
     uint8_t buf2[128];
     size_t len2 = 0;
-    assert_int_equal(madt_append_wakeup(tds_mut_bytes_make(buf2, sizeof(buf2)),
-                                        tds_bytes_make(longer, sizeof(longer)), &wk, &len2),
+    assert_int_equal(mbox_madt_append_wakeup(tds_mut_bytes_make(buf2, sizeof(buf2)),
+                                             tds_bytes_make(longer, sizeof(longer)), &wk, &len2),
                      TDS_OK);
     assert_int_equal(len2, len);
     assert_memory_equal(buf2, buf, len);
@@ -338,8 +341,8 @@ static tds_status append_mut(uint8_t *t, size_t n)
     uint8_t out[256];
     size_t len = 0;
     madt_wakeup wk = {0, 0x7F000, 0};
-    return madt_append_wakeup(tds_mut_bytes_make(out, sizeof(out)), tds_bytes_make(t, n), &wk,
-                              &len);
+    return mbox_madt_append_wakeup(tds_mut_bytes_make(out, sizeof(out)), tds_bytes_make(t, n), &wk,
+                                   &len);
 }
 
 static void test_append_hostile(void **state)
@@ -382,15 +385,16 @@ static void test_append_hostile(void **state)
     memset(out, 0xAA, sizeof(out));
     size_t len = 9;
     madt_wakeup wk = {0, 0x7F000, 0};
-    assert_int_equal(madt_append_wakeup(tds_mut_bytes_make(out, sizeof(out)),
-                                        tds_bytes_make(vmm_madt, sizeof(vmm_madt)), &wk, &len),
+    assert_int_equal(mbox_madt_append_wakeup(tds_mut_bytes_make(out, sizeof(out)),
+                                             tds_bytes_make(vmm_madt, sizeof(vmm_madt)), &wk, &len),
                      TDS_OK); /* 88 - 16 + 16 = 88 fits exactly */
     assert_int_equal(len, 88);
     memset(out, 0xAA, sizeof(out));
     madt_wakeup wk1 = {1, 0x7F000, 0};
     len = 9;
-    assert_int_equal(madt_append_wakeup(tds_mut_bytes_make(out, sizeof(out)),
-                                        tds_bytes_make(vmm_madt, sizeof(vmm_madt)), &wk1, &len),
+    assert_int_equal(mbox_madt_append_wakeup(tds_mut_bytes_make(out, sizeof(out)),
+                                             tds_bytes_make(vmm_madt, sizeof(vmm_madt)), &wk1,
+                                             &len),
                      TDS_ERR_NO_SPACE);
     assert_int_equal(len, 9);
     assert_int_equal(out[0], 0xAA);
@@ -401,7 +405,7 @@ static void test_checksum(void **state)
     (void)state;
     uint8_t t[12] = {1, 2, 3, 4, 5, 6, 7, 8, 9, 0x55, 11, 12};
     /* sum without byte 9 = 68 = 0x44; 0x100 - 0x44 = 0xBC */
-    assert_int_equal(madt_checksum(tds_bytes_make(t, sizeof(t))), 0xBC);
+    assert_int_equal(mbox_madt_checksum(tds_bytes_make(t, sizeof(t))), 0xBC);
 }
 
 int main(void)

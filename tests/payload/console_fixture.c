@@ -48,8 +48,8 @@ int main(int argc, char **argv)
         ccel_event_td_hob(&log, &ops, tds_bytes_make(hob, sizeof hob)) != TDS_OK ||
         ccel_event_payload(&log, &ops, tds_bytes_make(image, sizeof image), 0xFFC00000,
                            sizeof image) != TDS_OK ||
-        ccel_event_separator(&log, &ops, 1, 0) != TDS_OK ||
-        ccel_event_separator(&log, &ops, 2, 0) != TDS_OK) {
+        ccel_event_separator(&log, &ops, RTMR_MR(1), 0) != TDS_OK ||
+        ccel_event_separator(&log, &ops, RTMR_MR(2), 0) != TDS_OK) {
         return 2;
     }
     if (strcmp(mode, "rtmr") == 0) {

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-2-Clause-Patent */
 /*
- * The ACPI walker: MADTs made by libmailbox's madt_build_default and by hand from ACPI 6.5
+ * The ACPI walker: MADTs made by libmailbox's mbox_madt_build_default and by hand from ACPI 6.5
  * 5.2.12 / 6.6 (wakeup v1, 24 bytes), hostile variants with their precise reason, and the table
  * lookup in a payload HOB built with libtdhob.
  */
@@ -102,7 +102,7 @@ static void test_built_by_libmailbox(void **state)
     const madt_wakeup wk = {.version = 1, .mailbox_addr = FX_MAILBOX, .reset_vector = FX_BLOB + 64};
     size_t len = 0;
     assert_int_equal(
-        madt_build_default(tds_mut_bytes_make(g_t, sizeof g_t), &g_ids, ids, 4, 0, &wk, &len),
+        mbox_madt_build_default(tds_mut_bytes_make(g_t, sizeof g_t), &g_ids, ids, 4, 0, &wk, &len),
         TDS_OK);
     tdp_madt m;
     assert_int_equal(parse(len, &m, NULL), TDS_OK);
@@ -116,7 +116,7 @@ static void test_built_by_libmailbox(void **state)
     /* Version 0 (16 bytes, no ResetVector): refused, the hand-back cannot be tested. */
     const madt_wakeup v0 = {.version = 0, .mailbox_addr = FX_MAILBOX};
     assert_int_equal(
-        madt_build_default(tds_mut_bytes_make(g_t, sizeof g_t), &g_ids, ids, 4, 0, &v0, &len),
+        mbox_madt_build_default(tds_mut_bytes_make(g_t, sizeof g_t), &g_ids, ids, 4, 0, &v0, &len),
         TDS_OK);
     tdp_madt_error e;
     assert_int_equal(parse(len, &m, &e), TDS_ERR_UNSUPPORTED);
@@ -227,15 +227,15 @@ static void test_too_many_cpus(void **state)
     static uint8_t big[8192];
     const madt_wakeup wk = {.version = 1, .mailbox_addr = FX_MAILBOX, .reset_vector = 1};
     size_t len = 0;
-    assert_int_equal(madt_build_default(tds_mut_bytes_make(big, sizeof big), &g_ids, ids,
-                                        TDP_MADT_MAX_CPUS + 1, 0, &wk, &len),
+    assert_int_equal(mbox_madt_build_default(tds_mut_bytes_make(big, sizeof big), &g_ids, ids,
+                                             TDP_MADT_MAX_CPUS + 1, 0, &wk, &len),
                      TDS_OK);
     tdp_madt m;
     tdp_madt_error e;
     assert_int_equal(tdp_madt_parse(tds_bytes_make(big, len), &m, &e), TDS_ERR_NO_SPACE);
     assert_int_equal(e.reason, TDP_MADT_TOO_MANY_CPUS);
-    assert_int_equal(madt_build_default(tds_mut_bytes_make(big, sizeof big), &g_ids, ids,
-                                        TDP_MADT_MAX_CPUS, 0, &wk, &len),
+    assert_int_equal(mbox_madt_build_default(tds_mut_bytes_make(big, sizeof big), &g_ids, ids,
+                                             TDP_MADT_MAX_CPUS, 0, &wk, &len),
                      TDS_OK);
     assert_int_equal(tdp_madt_parse(tds_bytes_make(big, len), &m, &e), TDS_OK);
     assert_int_equal(m.cpu_count, TDP_MADT_MAX_CPUS);
@@ -289,7 +289,7 @@ static void test_find(void **state)
 
 int main(void)
 {
-    g_ids = madt_default_ids();
+    g_ids = mbox_madt_default_ids();
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_hand_written),  cmocka_unit_test(test_built_by_libmailbox),
         cmocka_unit_test(test_hostile),       cmocka_unit_test(test_no_cpus_and_reset_zero),

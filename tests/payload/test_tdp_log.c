@@ -41,15 +41,15 @@ static void make_log(enum order o)
                      TDS_OK);
     assert_int_equal(ccel_event_td_hob(&log, &ops, tds_bytes_make(g_hob, sizeof g_hob)), TDS_OK);
     if (o == ORDER_SEPARATORS_FIRST) {
-        assert_int_equal(ccel_event_separator(&log, &ops, 1, 0), TDS_OK);
+        assert_int_equal(ccel_event_separator(&log, &ops, RTMR_MR(1), 0), TDS_OK);
     }
     assert_int_equal(ccel_event_payload(&log, &ops, tds_bytes_make(g_image, sizeof g_image),
                                         0xFFC00000, sizeof g_image),
                      TDS_OK);
     if (o == ORDER_CONTRACT) {
-        assert_int_equal(ccel_event_separator(&log, &ops, 1, 0), TDS_OK);
+        assert_int_equal(ccel_event_separator(&log, &ops, RTMR_MR(1), 0), TDS_OK);
     }
-    assert_int_equal(ccel_event_separator(&log, &ops, 2, 0), TDS_OK);
+    assert_int_equal(ccel_event_separator(&log, &ops, RTMR_MR(2), 0), TDS_OK);
 }
 
 static tds_status check(size_t dump_max, tdp_log_result *r)
@@ -130,7 +130,7 @@ static void test_wrong_tdreport(void **state)
     rtmr_bank before = {0};
     rtmr_digest d;
     assert_int_equal(rtmr_sha384(tds_bytes_make(g_image, sizeof g_image), &d), TDS_OK);
-    assert_int_equal(rtmr_bank_extend(&before, 1, &d), TDS_OK);
+    assert_int_equal(rtmr_bank_extend(&before, RTMR_REG(1), &d), TDS_OK);
     g_bank.r[1] = before.r[1];
     assert_int_equal(check(TDP_LOG_AREA_SIZE, &r), TDS_ERR_MISMATCH);
     assert_true(fx_has_line(&g_cap, "tdpayload: rtmr diverge rtmr=1 event=4 kind=extra"));

@@ -240,7 +240,7 @@ void ref_event(ref_buf *r, uint32_t mr, uint32_t type, const uint8_t digest[48],
     ref_put(r, data, len);
 }
 
-static tds_status counting_extend(void *ctx, uint32_t rtmr, const rtmr_extend_buf *buf)
+static tds_status counting_extend(void *ctx, rtmr_reg_index rtmr, const rtmr_extend_buf *buf)
 {
     counting_ops *c = ctx;
     c->calls++;
@@ -255,10 +255,10 @@ static tds_status counting_extend(void *ctx, uint32_t rtmr, const rtmr_extend_bu
     if (c->fail_at != 0 && c->calls == c->fail_at) {
         return c->fail_status;
     }
-    if (rtmr >= 4) {
+    if (rtmr.value >= 4) {
         return TDS_ERR_INVALID_ARG;
     }
-    ref_extend(c->bank.r[rtmr].b, buf->digest);
+    ref_extend(c->bank.r[rtmr.value].b, buf->digest);
     return TDS_OK;
 }
 

@@ -42,8 +42,8 @@ static void build_log(ccel_log *log, counting_ops *c, const char *vendor, unsign
     assert_int_equal(ccel_event_secure_policy_db(log, &ops, tds_bytes_make(hob, 100)), TDS_OK);
     assert_int_equal(ccel_event_secure_authority(log, &ops, tds_bytes_make(hob, 100)), TDS_OK);
     assert_int_equal(ccel_event_payload_svn(log, &ops, 7), TDS_OK);
-    assert_int_equal(ccel_event_separator(log, &ops, 1, 0), TDS_OK);
-    assert_int_equal(ccel_event_separator(log, &ops, 2, 0), TDS_OK);
+    assert_int_equal(ccel_event_separator(log, &ops, RTMR_MR(1), 0), TDS_OK);
+    assert_int_equal(ccel_event_separator(log, &ops, RTMR_MR(2), 0), TDS_OK);
     assert_int_equal(ccel_event_payload(log, &ops, tds_bytes_make(payload, sizeof payload),
                                         0x1200000, sizeof payload),
                      TDS_OK);
@@ -58,11 +58,12 @@ static void build_log(ccel_log *log, counting_ops *c, const char *vendor, unsign
         ccel_event_linux_blob(log, &ops, CCEL_LINUX_CMDLINE, tds_bytes_make("quiet", 6)), TDS_OK);
     for (unsigned i = 0; i < extra; i++) {
         tds_bytes p = tds_bytes_make(&i, sizeof i);
-        assert_int_equal(ccel_log_hash_measure(log, &ops, 3 + i % 2, CCEL_EV_EVENT_TAG, p, &p, 1),
-                         TDS_OK);
+        assert_int_equal(
+            ccel_log_hash_measure(log, &ops, RTMR_MR(3 + i % 2), CCEL_EV_EVENT_TAG, p, &p, 1),
+            TDS_OK);
     }
     tds_bytes sp = tds_bytes_make("SP800-155 Event3", 16);
-    assert_int_equal(ccel_log_no_action(log, 0, sp), TDS_OK);
+    assert_int_equal(ccel_log_no_action(log, RTMR_MR(0), sp), TDS_OK);
 }
 
 /* Find "  <pcr>  : 0x<96 hex>" under "sha384:" in tpm2_eventlog's YAML. A PCR no event extended

@@ -130,7 +130,7 @@ static void test_extend_op_and_bank(void **state)
     rtmr_digest sep;
     static const uint8_t zero4[4] = {0};
     assert_int_equal(rtmr_sha384(tds_bytes_make(zero4, 4), &sep), TDS_OK);
-    assert_int_equal(rtmr_extend(&ops, 2, &sep), TDS_OK);
+    assert_int_equal(rtmr_extend(&ops, RTMR_REG(2), &sep), TDS_OK);
     assert_int_equal(c.calls, 1);
     assert_false(c.misaligned_seen);
     assert_false(c.pad_nonzero_seen);
@@ -144,20 +144,20 @@ static void test_extend_op_and_bank(void **state)
     rtmr_bank bank;
     rtmr_bank_reset(&bank);
     rtmr_extend_ops bops = rtmr_bank_ops(&bank);
-    assert_int_equal(rtmr_extend(&bops, 2, &sep), TDS_OK);
-    assert_int_equal(rtmr_extend(&bops, 2, &sep), TDS_OK);
-    assert_int_equal(rtmr_extend(&ops, 2, &sep), TDS_OK);
+    assert_int_equal(rtmr_extend(&bops, RTMR_REG(2), &sep), TDS_OK);
+    assert_int_equal(rtmr_extend(&bops, RTMR_REG(2), &sep), TDS_OK);
+    assert_int_equal(rtmr_extend(&ops, RTMR_REG(2), &sep), TDS_OK);
     assert_memory_equal(bank.r[2].b, c.bank.r[2].b, 48);
     /* Bad register index never reaches the op. */
-    assert_int_equal(rtmr_extend(&ops, 4, &sep), TDS_ERR_INVALID_ARG);
+    assert_int_equal(rtmr_extend(&ops, RTMR_REG(4), &sep), TDS_ERR_INVALID_ARG);
     assert_int_equal(c.calls, 2);
-    assert_int_equal(rtmr_bank_extend(&bank, 4, &sep), TDS_ERR_INVALID_ARG);
+    assert_int_equal(rtmr_bank_extend(&bank, RTMR_REG(4), &sep), TDS_ERR_INVALID_ARG);
     rtmr_extend_ops none = {NULL, NULL};
-    assert_int_equal(rtmr_extend(&none, 0, &sep), TDS_ERR_INVALID_ARG);
+    assert_int_equal(rtmr_extend(&none, RTMR_REG(0), &sep), TDS_ERR_INVALID_ARG);
     /* An op error is passed through unchanged. */
     c.fail_at = 3;
     c.fail_status = TDS_ERR_BUSY;
-    assert_int_equal(rtmr_extend(&ops, 0, &sep), TDS_ERR_BUSY);
+    assert_int_equal(rtmr_extend(&ops, RTMR_REG(0), &sep), TDS_ERR_BUSY);
 }
 
 static void test_mr_table(void **state)
@@ -167,26 +167,28 @@ static void test_mr_table(void **state)
      * RTMR0; 2..6 -> RTMR1; 8..15 -> RTMR2. */
     static const uint32_t want[16] = {0, 1, 2, 2, 2, 2, 2, 1, 3, 3, 3, 3, 3, 3, 3, 3};
     for (uint32_t pcr = 0; pcr < 16; pcr++) {
-        uint32_t mr = 99;
+        rtmr_mr_index mr = RTMR_MR(99);
         assert_int_equal(rtmr_mr_from_pcr(pcr, &mr), TDS_OK);
-        assert_int_equal(mr, want[pcr]);
+        assert_int_equal(mr.value, want[pcr]);
     }
-    uint32_t mr = 99;
+    rtmr_mr_index mr = RTMR_MR(99);
     assert_int_equal(rtmr_mr_from_pcr(16, &mr), TDS_ERR_INVALID_ARG);
     assert_int_equal(rtmr_mr_from_pcr(UINT32_MAX, &mr), TDS_ERR_INVALID_ARG);
-    assert_int_equal(mr, 99);
-    uint32_t r = 99;
-    assert_int_equal(rtmr_mr_to_rtmr(0, &r), TDS_ERR_INVALID_ARG);
-    assert_int_equal(r, 99);
+    assert_int_equal(mr.value, 99);
+    rtmr_reg_index r = RTMR_REG(99);
+    assert_int_equal(rtmr_mr_to_rtmr(RTMR_MR(RTMR_MR_MRTD), &r), TDS_ERR_INVALID_ARG);
+    assert_int_equal(r.value, 99);
     for (uint32_t i = 1; i <= 4; i++) {
-        assert_int_equal(rtmr_mr_to_rtmr(i, &r), TDS_OK);
-        assert_int_equal(r, i - 1);
+        assert_int_equal(rtmr_mr_to_rtmr(RTMR_MR(i), &r), TDS_OK);
+        assert_int_equal(r.value, i - 1);
+        assert_int_equal(rtmr_mr_lookup(RTMR_MR(i))->mr_index.value, i);
+        assert_int_equal(rtmr_mr_lookup(RTMR_MR(i))->rtmr.value, i - 1);
     }
-    assert_int_equal(rtmr_mr_to_rtmr(5, &r), TDS_ERR_INVALID_ARG);
-    assert_string_equal(rtmr_mr_lookup(0)->name, "MRTD");
-    assert_string_equal(rtmr_mr_lookup(4)->name, "RTMR3");
-    assert_int_equal(rtmr_mr_lookup(4)->pcr_mask, 0);
-    assert_null(rtmr_mr_lookup(5));
+    assert_int_equal(rtmr_mr_to_rtmr(RTMR_MR(5), &r), TDS_ERR_INVALID_ARG);
+    assert_string_equal(rtmr_mr_lookup(RTMR_MR(RTMR_MR_MRTD))->name, "MRTD");
+    assert_string_equal(rtmr_mr_lookup(RTMR_MR(RTMR_MR_RTMR3))->name, "RTMR3");
+    assert_int_equal(rtmr_mr_lookup(RTMR_MR(4))->pcr_mask, 0);
+    assert_null(rtmr_mr_lookup(RTMR_MR(5)));
     assert_int_equal(rtmr_api_version(), RTMR_API_VERSION);
 }
 

@@ -69,8 +69,10 @@ static void check_log_equals_emulator(const ccel_log *log)
     ccel_view v;
     assert_int_equal(ccel_parse(tds_bytes_make(area, sizeof area), CCEL_PARSE_AREA, &v, NULL),
                      TDS_OK);
-    assert_int_equal(v.event_count + 1, log->events);
+    assert_int_equal(v.event_count, log->event_count);
     rtmr_bank replayed, regs, rep;
+    rtmr_bank_reset(&regs); /* emu_bank and report_bank fill them; cppcheck cannot see that */
+    rtmr_bank_reset(&rep);
     assert_int_equal(ccel_replay(&v, &replayed), TDS_OK);
     emu_bank(&regs);
     report_bank(&rep);
@@ -97,8 +99,8 @@ static void test_boot_sequence_replays_to_emulator(void **state)
         payload[i] = (uint8_t)(i * 3);
     memcpy(param, "console=hvc0", 13);
     assert_int_equal(ccel_event_td_hob(&log, &ops, tds_bytes_make(hob, sizeof hob)), TDS_OK);
-    assert_int_equal(ccel_event_separator(&log, &ops, 1, 0), TDS_OK);
-    assert_int_equal(ccel_event_separator(&log, &ops, 2, 0), TDS_OK);
+    assert_int_equal(ccel_event_separator(&log, &ops, RTMR_MR(1), 0), TDS_OK);
+    assert_int_equal(ccel_event_separator(&log, &ops, RTMR_MR(2), 0), TDS_OK);
     assert_int_equal(ccel_event_payload(&log, &ops, tds_bytes_make(payload, sizeof payload),
                                         0x1200000, sizeof payload),
                      TDS_OK);
@@ -107,8 +109,10 @@ static void test_boot_sequence_replays_to_emulator(void **state)
     assert_int_equal(
         ccel_event_linux_blob(&log, &ops, CCEL_LINUX_INITRD, tds_bytes_make(payload, 100)), TDS_OK);
     tds_bytes p = tds_bytes_make("app", 3);
-    assert_int_equal(ccel_log_hash_measure(&log, &ops, 3, CCEL_EV_EVENT_TAG, p, &p, 1), TDS_OK);
-    assert_int_equal(ccel_log_hash_measure(&log, &ops, 4, CCEL_EV_EVENT_TAG, p, &p, 1), TDS_OK);
+    assert_int_equal(ccel_log_hash_measure(&log, &ops, RTMR_MR(3), CCEL_EV_EVENT_TAG, p, &p, 1),
+                     TDS_OK);
+    assert_int_equal(ccel_log_hash_measure(&log, &ops, RTMR_MR(4), CCEL_EV_EVENT_TAG, p, &p, 1),
+                     TDS_OK);
     assert_int_equal(tctx.last.raw, 0); /* TDX_SUCCESS */
     check_log_equals_emulator(&log);
     /* And the emulator agrees with the independent model on one known answer. */
@@ -142,7 +146,7 @@ static void test_boot_sequence_replays_to_emulator(void **state)
     assert_int_equal(ref_run(verify), 0);
     rtmr_digest extra;
     memset(&extra, 0x33, sizeof extra);
-    assert_int_equal(rtmr_extend(&ops, 2, &extra), TDS_OK);
+    assert_int_equal(rtmr_extend(&ops, RTMR_REG(2), &extra), TDS_OK);
     assert_int_equal(tdcall_mr_report(&report, &rd, &hw), TDS_OK);
     ref_write_file(reppath, tds_bytes_make(&report, sizeof report));
     assert_int_equal(ref_run(verify), 1);
@@ -168,7 +172,7 @@ static void test_busy_is_retried(void **state)
     assert_int_equal(
         ccel_log_init(&log, tds_mut_bytes_make(area, sizeof area), tds_bytes_make("td-shim", 7)),
         TDS_OK);
-    assert_int_equal(ccel_event_separator(&log, &ops, 3, 0), TDS_OK);
+    assert_int_equal(ccel_event_separator(&log, &ops, RTMR_MR(3), 0), TDS_OK);
     struct tdx_emu_counters cnt;
     tdx_emu_counters_get(&emu, &cnt);
     assert_int_equal(cnt.leaf[TDCALL_LEAF_MR_RTMR_EXTEND], 6); /* 5 busy + 1 success */
@@ -185,19 +189,19 @@ static void test_module_error_logs_nothing(void **state)
     assert_int_equal(
         ccel_log_init(&log, tds_mut_bytes_make(area, sizeof area), tds_bytes_make("td-shim", 7)),
         TDS_OK);
-    assert_int_equal(ccel_event_separator(&log, &ops, 1, 0), TDS_OK);
+    assert_int_equal(ccel_event_separator(&log, &ops, RTMR_MR(1), 0), TDS_OK);
     struct tdx_emu_faults f;
     memset(&f, 0, sizeof f);
     f.leaf = TDCALL_LEAF_MR_RTMR_EXTEND;
     f.leaf_count = 1;
     f.leaf_status = TDX_OPERAND_INVALID;
     tdx_emu_faults_set(&emu, &f);
-    tds_status s = ccel_event_separator(&log, &ops, 2, 0);
+    tds_status s = ccel_event_separator(&log, &ops, RTMR_MR(2), 0);
     assert_int_not_equal(s, TDS_OK);
     assert_int_equal(tctx.last.raw, TDX_OPERAND_INVALID);
-    assert_int_equal(log.events, 2);
-    check_log_equals_emulator(&log);                             /* the log still replays */
-    assert_int_equal(ccel_event_separator(&log, &ops, 2, 0), s); /* sticky */
+    assert_int_equal(log.event_count, 1);
+    check_log_equals_emulator(&log); /* the log still replays */
+    assert_int_equal(ccel_event_separator(&log, &ops, RTMR_MR(2), 0), s); /* sticky */
 }
 
 static void test_full_log_extends_nothing(void **state)
@@ -211,8 +215,8 @@ static void test_full_log_extends_nothing(void **state)
     assert_int_equal(
         ccel_log_init(&log, tds_mut_bytes_make(area, 72 + 70 + 69), tds_bytes_make("td-shim", 7)),
         TDS_OK);
-    assert_int_equal(ccel_event_separator(&log, &ops, 1, 0), TDS_OK);
-    assert_int_equal(ccel_event_separator(&log, &ops, 1, 0), TDS_ERR_NO_SPACE);
+    assert_int_equal(ccel_event_separator(&log, &ops, RTMR_MR(1), 0), TDS_OK);
+    assert_int_equal(ccel_event_separator(&log, &ops, RTMR_MR(1), 0), TDS_ERR_NO_SPACE);
     struct tdx_emu_counters cnt;
     tdx_emu_counters_get(&emu, &cnt);
     assert_int_equal(cnt.leaf[TDCALL_LEAF_MR_RTMR_EXTEND], 1);

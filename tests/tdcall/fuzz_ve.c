@@ -60,7 +60,7 @@ static void check_decoder(tds_bytes code)
 {
     struct tdx_mmio_insn d;
     tdx_ve_error err = TDX_VE_OK;
-    if (tdx_ve_mmio_decode(code, &d, &err) == TDS_OK) {
+    if (tdcall_ve_mmio_decode(code, &d, &err) == TDS_OK) {
         if (err != TDX_VE_OK || d.length == 0 || d.length > code.len ||
             d.length > TDX_VE_MAX_INSN ||
             (d.mem_size != 1 && d.mem_size != 2 && d.mem_size != 4 && d.mem_size != 8)) {
@@ -121,8 +121,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     struct tdx_ve_config cfg = {(flags & 2u) ? (1ull << 51) : (1ull << 47),
                                 (flags & 4u) ? TDX_VE_CPUID_ALL_TO_VMM : 0u};
     struct tdx_mmio_insn d;
-    if ((flags & 1u) != 0 && tdx_ve_mmio_decode(cb, &d, NULL) == TDS_OK) {
-        ve.guest_linear_address = tdx_ve_mmio_address(&d, &r);
+    if ((flags & 1u) != 0 && tdcall_ve_mmio_decode(cb, &d, NULL) == TDS_OK) {
+        ve.guest_linear_address = tdcall_ve_mmio_address(&d, &r);
         ve.guest_physical_address =
             cfg.shared_mask | (ve.guest_physical_address & (cfg.shared_mask - 1u) & ~0xFFFull) |
             (ve.guest_linear_address & 0xFFFu & ~(d.mem_size - 1ull));
@@ -131,7 +131,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
     const struct tdx_ve_regs before = r;
     struct tdx_ve_report rep;
-    const tds_status s = tdx_ve_handle(&r, &ve, cb, &cfg, &rep);
+    const tds_status s = tdcall_ve_handle(&r, &ve, cb, &cfg, &rep);
     if (s != TDS_OK) {
         if (memcmp(&r, &before, sizeof r) != 0 || rep.error == TDX_VE_OK) {
             abort();
@@ -158,7 +158,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                 abort();
             }
             struct tdx_mmio_insn dd;
-            if (tdx_ve_mmio_decode(cb, &dd, NULL) != TDS_OK || dd.length != rep.length) {
+            if (tdcall_ve_mmio_decode(cb, &dd, NULL) != TDS_OK || dd.length != rep.length) {
                 abort();
             }
             if ((dd.op == TDX_MMIO_OP_WRITE_REG || dd.op == TDX_MMIO_OP_WRITE_IMM) &&

@@ -2,7 +2,7 @@
 /*
  * The #VE handler core (tdx_ve.h) driven end to end on the emulator: each test arms a pending
  * #VE in the emulator, reads it back with the real TDG.VP.VEINFO.GET wrapper (as the shim's
- * handler does first), runs tdx_ve_handle and checks the registers, RIP and exactly what reached
+ * handler does first), runs tdcall_ve_handle and checks the registers, RIP and exactly what reached
  * the VMM (emulator observer + hooks). Hostile VMM answers, every refusal and every decoder
  * error have their own cases.
  */
@@ -179,7 +179,7 @@ static tds_status run_cfg(const struct tdcall_ve_info *ve, struct tdx_ve_regs *r
     tdcall_status hw;
     assert_int_equal(tdcall_vp_veinfo_get(&got, &hw), TDS_OK);
     assert_memory_equal(&got, ve, sizeof got);
-    return tdx_ve_handle(r, &got, code, cfg, rep);
+    return tdcall_ve_handle(r, &got, code, cfg, rep);
 }
 
 static tds_status run(const struct tdcall_ve_info *ve, struct tdx_ve_regs *r, tds_bytes code,
@@ -453,15 +453,15 @@ static void test_unknown_exit_and_bad_length(void **state)
     /* Arguments. */
     struct tdcall_ve_info ve = insn_ve(TDX_VE_EXIT_HLT, 1, 0);
     const struct tdx_ve_config bad = {1ull << 46, 0};
-    assert_int_equal(tdx_ve_handle(&r, &ve, tds_bytes_make(NULL, 0), &bad, &rep),
+    assert_int_equal(tdcall_ve_handle(&r, &ve, tds_bytes_make(NULL, 0), &bad, &rep),
                      TDS_ERR_INVALID_ARG);
     assert_int_equal(rep.error, TDX_VE_ERR_ARGUMENT);
-    assert_int_equal(tdx_ve_handle(NULL, &ve, tds_bytes_make(NULL, 0), &CFG, &rep),
+    assert_int_equal(tdcall_ve_handle(NULL, &ve, tds_bytes_make(NULL, 0), &CFG, &rep),
                      TDS_ERR_INVALID_ARG);
-    assert_int_equal(tdx_ve_handle(&r, &ve, tds_bytes_make(NULL, 0), &CFG, NULL),
+    assert_int_equal(tdcall_ve_handle(&r, &ve, tds_bytes_make(NULL, 0), &CFG, NULL),
                      TDS_ERR_INVALID_ARG);
-    assert_string_equal(tdx_ve_error_str(TDX_VE_ERR_IO_STRING), "string I/O (INS/OUTS) refused");
-    assert_string_equal(tdx_ve_error_str(TDX_VE_ERR_COUNT_), "unknown #VE error");
+    assert_string_equal(tdcall_ve_error_str(TDX_VE_ERR_IO_STRING), "string I/O (INS/OUTS) refused");
+    assert_string_equal(tdcall_ve_error_str(TDX_VE_ERR_COUNT_), "unknown #VE error");
 }
 
 /* ---- MMIO --------------------------------------------------------------------------------- */
@@ -695,7 +695,8 @@ static void test_mmio_decode_errors(void **state)
         memset(&insn, 0x5A, sizeof insn);
         tdx_ve_error err = TDX_VE_OK;
         assert_int_not_equal(
-            tdx_ve_mmio_decode(tds_bytes_make(cases[i].code, cases[i].len), &insn, &err), TDS_OK);
+            tdcall_ve_mmio_decode(tds_bytes_make(cases[i].code, cases[i].len), &insn, &err),
+            TDS_OK);
         assert_int_equal(err, cases[i].err);
         assert_int_equal(insn.length, 0x5A); /* untouched */
     }
@@ -705,7 +706,7 @@ static void test_mmio_decode_errors(void **state)
     max15[13] = 0x8B;
     max15[14] = 0x07;
     struct tdx_mmio_insn insn;
-    assert_int_equal(tdx_ve_mmio_decode(tds_bytes_make(max15, 15), &insn, NULL), TDS_OK);
+    assert_int_equal(tdcall_ve_mmio_decode(tds_bytes_make(max15, 15), &insn, NULL), TDS_OK);
     assert_int_equal(insn.length, 15);
     assert_int_equal(insn.mem_size, 2);
     /* An undecodable instruction through the handler: refused, no VMCALL. */

@@ -38,7 +38,7 @@ static void test_module_refuses_vmcall(void **state)
         ve.exit_qualification = (0x80ull << 16) | 8u; /* IN AL, 0x80 */
         struct tdx_ve_report rep;
         const unsigned calls = g_calls;
-        assert_int_equal(tdx_ve_handle(&r, &ve, tds_bytes_make(NULL, 0), &cfg, &rep),
+        assert_int_equal(tdcall_ve_handle(&r, &ve, tds_bytes_make(NULL, 0), &cfg, &rep),
                          TDS_ERR_DEVICE);
         assert_int_equal(g_calls, calls + 1);
         assert_int_equal(rep.error, TDX_VE_ERR_TDCALL);

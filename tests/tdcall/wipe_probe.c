@@ -9,10 +9,13 @@
 
 #include <cmocka.h>
 
-/* Same prototype as libtdcall/tdcall_internal.h (private header, not on the include path). */
-void tdcall_regs_wipe(struct tdcall_regs *r);
+/* The prototype of libtdcall/tdcall_internal.h (private header, not on the include path) under
+ * the name -Wl,--wrap=tdcall_regs_wipe binds libtdcall's calls to. */
+/* NOLINTNEXTLINE(bugprone-reserved-identifier,cert-dcl37-c,cert-dcl51-cpp): ld --wrap's name */
+void __wrap_tdcall_regs_wipe(struct tdcall_regs *r);
 
-void tdcall_regs_wipe(struct tdcall_regs *r)
+/* NOLINTNEXTLINE(bugprone-reserved-identifier,cert-dcl37-c,cert-dcl51-cpp): ld --wrap's name */
+void __wrap_tdcall_regs_wipe(struct tdcall_regs *r)
 {
     size_t n = rec.wipes++;
     if (n < REC_MAX) {

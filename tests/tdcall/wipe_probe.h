@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: BSD-2-Clause-Patent */
 /*
- * A test definition of libtdcall's internal tdcall_regs_wipe (libtdcall/regs_wipe.c) that records
- * each wipe in `rec` before zeroing like the real one. Link wipe_probe.c as a SOURCE of the test
- * executable (not from a library), so it is defined before libtdcall.a is searched and the
- * library's regs_wipe.o is never pulled in.
+ * A stand-in for libtdcall's internal tdcall_regs_wipe (libtdcall/regs_wipe.c) that records each
+ * wipe in `rec` before zeroing like the real one. The test links with -Wl,--wrap=tdcall_regs_wipe,
+ * so libtdcall's calls (from other objects of the build tree's per-object archive) reach
+ * __wrap_tdcall_regs_wipe here. In the shipped archive the function is local (docs/symbols.md):
+ * nothing outside libtdcall can replace it.
  */
 #ifndef TDCALL_TEST_WIPE_PROBE_H
 #define TDCALL_TEST_WIPE_PROBE_H

@@ -167,7 +167,7 @@ static void print_spec_text(const ccel_view *v)
 
 static const char *mr_name(uint32_t mr)
 {
-    const rtmr_mr_info *i = rtmr_mr_lookup(mr);
+    const rtmr_mr_info *i = rtmr_mr_lookup(RTMR_MR(mr));
     return i != NULL ? i->name : "?";
 }
 

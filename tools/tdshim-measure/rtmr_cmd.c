@@ -293,7 +293,7 @@ static int compute(rtmr_args *a, refvalues *ref)
         goto out;
     }
     ref->rtmr = bank;
-    ref->ccel_events = log.events > 0 ? log.events - 1u : 0;
+    ref->ccel_events = log.event_count;
     if (rtmr_sha384(lb, &ref->ccel_sha384) != TDS_OK) {
         fprintf(stderr, "tdshim-measure rtmr: SHA-384 of the log failed\n");
         goto out;

@@ -33,8 +33,8 @@ static tds_status log_linux_order(const rtmr_ref_input *in, ccel_log *log,
                                   const rtmr_extend_ops *ops)
 {
     if (in->separators) {
-        TDS_TRY(ccel_event_separator(log, ops, 1, 0));
-        TDS_TRY(ccel_event_separator(log, ops, 2, 0));
+        TDS_TRY(ccel_event_separator(log, ops, RTMR_MR(RTMR_MR_RTMR0), 0));
+        TDS_TRY(ccel_event_separator(log, ops, RTMR_MR(RTMR_MR_RTMR1), 0));
     }
     if (in->has_payload) {
         TDS_TRY(
