@@ -43,24 +43,43 @@ tds_status ccel_acpi_build(const ccel_acpi *t, tds_mut_bytes out)
     return TDS_OK;
 }
 
-tds_status ccel_acpi_parse(tds_bytes in, ccel_acpi *out)
+static tds_status refuse(ccel_acpi_error *err, tds_status s, const char *what, size_t offset)
+{
+    if (err != NULL) {
+        err->what = what;
+        err->offset = (uint32_t)offset;
+    }
+    return s;
+}
+
+tds_status ccel_acpi_parse(tds_bytes in, ccel_acpi *out, ccel_acpi_error *err)
 {
     if (out == NULL || !tds_bytes_valid(in)) {
-        return TDS_ERR_INVALID_ARG;
+        return refuse(err, TDS_ERR_INVALID_ARG, "invalid argument", 0);
     }
     uint8_t tbl[CCEL_ACPI_SIZE];
-    tds_cursor c = tds_cursor_make(in);
-    TDS_TRY(tds_cursor_copy(&c, tbl, 8)); /* signature + length first */
+    if (in.len < 8) {
+        return refuse(err, TDS_ERR_TRUNCATED, "table shorter than 56 bytes", in.len);
+    }
+    memcpy(tbl, in.ptr, 8); /* signature and length first */
     if (memcmp(tbl, ccel_sig, 4) != 0) {
-        return TDS_ERR_MALFORMED;
+        return refuse(err, TDS_ERR_MALFORMED, "Signature is not 'CCEL'", 0);
     }
     if (tds_load_le32(tbl + 4) != CCEL_ACPI_SIZE) {
-        return TDS_ERR_MALFORMED;
+        return refuse(err, TDS_ERR_MALFORMED, "Length is not 56", 4);
     }
-    TDS_TRY(tds_cursor_copy(&c, tbl + 8, CCEL_ACPI_SIZE - 8));
-    if (tbl[8] != CCEL_ACPI_REVISION || sum8(tbl, sizeof tbl) != 0 || tbl[38] != 0 ||
-        tbl[39] != 0) {
-        return TDS_ERR_MALFORMED;
+    if (in.len < CCEL_ACPI_SIZE) {
+        return refuse(err, TDS_ERR_TRUNCATED, "table shorter than 56 bytes", in.len);
+    }
+    memcpy(tbl, in.ptr, CCEL_ACPI_SIZE);
+    if (tbl[8] != CCEL_ACPI_REVISION) {
+        return refuse(err, TDS_ERR_MALFORMED, "Revision is not 1", 8);
+    }
+    if (sum8(tbl, sizeof tbl) != 0) {
+        return refuse(err, TDS_ERR_MALFORMED, "Checksum does not make the table sum to 0", 9);
+    }
+    if (tbl[38] != 0 || tbl[39] != 0) {
+        return refuse(err, TDS_ERR_MALFORMED, "Reserved bytes are not zero", 38);
     }
     ccel_acpi t;
     memcpy(t.oem_id, tbl + 10, 6);
@@ -74,9 +93,11 @@ tds_status ccel_acpi_parse(tds_bytes in, ccel_acpi *out)
     t.lasa = tds_load_le64(tbl + 48);
     uint64_t end;
     if (t.laml == 0) {
-        return TDS_ERR_MALFORMED;
+        return refuse(err, TDS_ERR_MALFORMED, "LAML (log area minimum length) is 0", 40);
     }
-    TDS_TRY(tds_range_end(t.lasa, t.laml, &end));
+    if (tds_range_end(t.lasa, t.laml, &end) != TDS_OK) {
+        return refuse(err, TDS_ERR_OVERFLOW, "LASA + LAML wraps past 2^64", 48);
+    }
     *out = t;
-    return TDS_OK;
+    return refuse(err, TDS_OK, "", 0);
 }

@@ -245,9 +245,20 @@ typedef struct ccel_acpi {
 
 /* Write the 56-byte table (signature, length, revision 1, checksum) into out[0..56). */
 TDS_MUST_USE tds_status ccel_acpi_build(const ccel_acpi *t, tds_mut_bytes out);
-/* Validate an untrusted CCEL table: signature, length 56, revision 1, checksum, reserved 0, and
- * LASA+LAML not wrapping. */
-TDS_MUST_USE tds_status ccel_acpi_parse(tds_bytes in, ccel_acpi *out);
+/* Why ccel_acpi_parse refused a table: the rule broken (a static string naming the field) and the
+ * byte offset of that field in the table. Cleared (what = "", offset 0) on success. */
+typedef struct ccel_acpi_error {
+    const char *what;
+    uint32_t offset;
+} ccel_acpi_error;
+
+/* Validate an untrusted CCEL table: signature, length 56, revision 1, checksum, reserved 0, LAML
+ * non-zero, and LASA+LAML not wrapping. *out is written only on success; err (may be NULL) says
+ * which rule failed: "Signature is not 'CCEL'" (offset 0), "Length is not 56" (4), "Revision is
+ * not 1" (8), "Checksum does not make the table sum to 0" (9), "Reserved bytes are not zero"
+ * (38), "LAML (log area minimum length) is 0" (40), "LASA + LAML wraps past 2^64" (48,
+ * TDS_ERR_OVERFLOW), or "table shorter than 56 bytes" (at the input's end, TDS_ERR_TRUNCATED). */
+TDS_MUST_USE tds_status ccel_acpi_parse(tds_bytes in, ccel_acpi *out, ccel_acpi_error *err);
 
 #ifdef __cplusplus
 }

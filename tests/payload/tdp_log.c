@@ -19,7 +19,7 @@ tds_status tdp_ccel_table_check(const struct tdp_sink *sink, tds_bytes table,
     }
     ccel_acpi t;
     struct tdp_line l;
-    tds_status s = ccel_acpi_parse(table, &t);
+    tds_status s = ccel_acpi_parse(table, &t, NULL);
     tdp_line_start(&l, "ccel");
     if (s == TDS_OK) {
         tdp_line_str(&l, " cc_type=");

@@ -409,35 +409,57 @@ static void test_acpi_table(void **state)
     }
     assert_int_equal(sum & 0xFF, 0);
     ccel_acpi p;
-    assert_int_equal(ccel_acpi_parse(tds_bytes_make(out, 56), &p), TDS_OK);
+    ccel_acpi_error e = {"x", 7};
+    assert_int_equal(ccel_acpi_parse(tds_bytes_make(out, 56), &p, &e), TDS_OK);
+    assert_string_equal(e.what, "");
+    assert_int_equal(e.offset, 0);
     assert_true(p.lasa == t.lasa && p.laml == t.laml && p.cc_type == 2);
     assert_memory_equal(p.oem_id, "TDSHIM", 6);
-    /* Hostile tables. */
-    assert_int_equal(ccel_acpi_parse(tds_bytes_make(out, 55), &p), TDS_ERR_TRUNCATED);
+    assert_int_equal(ccel_acpi_parse(tds_bytes_make(out, 56), &p, NULL), TDS_OK);
+    /* Hostile tables: each refusal names its field and offset, and leaves *out alone. */
     uint8_t bad[56];
+#define EXPECT_BAD(len, st, why, off)                                                              \
+    do {                                                                                           \
+        memset(&p, 0xA5, sizeof p);                                                                \
+        e.what = NULL;                                                                             \
+        assert_int_equal(ccel_acpi_parse(tds_bytes_make(bad, (len)), &p, &e), (st));               \
+        assert_string_equal(e.what, (why));                                                        \
+        assert_int_equal(e.offset, (off));                                                         \
+        assert_int_equal(p.cc_type, 0xA5);                                                         \
+    } while (0)
     memcpy(bad, out, 56);
+    EXPECT_BAD(55, TDS_ERR_TRUNCATED, "table shorter than 56 bytes", 55);
+    EXPECT_BAD(7, TDS_ERR_TRUNCATED, "table shorter than 56 bytes", 7);
     bad[20] ^= 1; /* checksum broken */
-    assert_int_equal(ccel_acpi_parse(tds_bytes_make(bad, 56), &p), TDS_ERR_MALFORMED);
+    EXPECT_BAD(56, TDS_ERR_MALFORMED, "Checksum does not make the table sum to 0", 9);
     memcpy(bad, out, 56);
     bad[0] = 'X';
-    assert_int_equal(ccel_acpi_parse(tds_bytes_make(bad, 56), &p), TDS_ERR_MALFORMED);
+    EXPECT_BAD(56, TDS_ERR_MALFORMED, "Signature is not 'CCEL'", 0);
+    EXPECT_BAD(8, TDS_ERR_MALFORMED, "Signature is not 'CCEL'", 0); /* before any length check */
     memcpy(bad, out, 56);
     bad[4] = 57;
     bad[9] = (uint8_t)(bad[9] - 1);
-    assert_int_equal(ccel_acpi_parse(tds_bytes_make(bad, 56), &p), TDS_ERR_MALFORMED);
+    EXPECT_BAD(56, TDS_ERR_MALFORMED, "Length is not 56", 4);
+    memcpy(bad, out, 56);
+    bad[8] = 2;
+    bad[9] = (uint8_t)(bad[9] - 1);
+    EXPECT_BAD(56, TDS_ERR_MALFORMED, "Revision is not 1", 8);
     memcpy(bad, out, 56);
     bad[38] = 1;
     bad[9] = (uint8_t)(bad[9] - 1);
-    assert_int_equal(ccel_acpi_parse(tds_bytes_make(bad, 56), &p), TDS_ERR_MALFORMED);
+    EXPECT_BAD(56, TDS_ERR_MALFORMED, "Reserved bytes are not zero", 38);
     /* LASA + LAML wraps the address space. */
     t.lasa = UINT64_MAX - 0xFFF;
     t.laml = 0x1000;
-    assert_int_equal(ccel_acpi_build(&t, tds_mut_bytes_make(out, 56)), TDS_OK);
-    assert_int_equal(ccel_acpi_parse(tds_bytes_make(out, 56), &p), TDS_ERR_OVERFLOW);
+    assert_int_equal(ccel_acpi_build(&t, tds_mut_bytes_make(bad, 56)), TDS_OK);
+    EXPECT_BAD(56, TDS_ERR_OVERFLOW, "LASA + LAML wraps past 2^64", 48);
     t.laml = 0;
     t.lasa = 0x1000;
-    assert_int_equal(ccel_acpi_build(&t, tds_mut_bytes_make(out, 56)), TDS_OK);
-    assert_int_equal(ccel_acpi_parse(tds_bytes_make(out, 56), &p), TDS_ERR_MALFORMED);
+    assert_int_equal(ccel_acpi_build(&t, tds_mut_bytes_make(bad, 56)), TDS_OK);
+    EXPECT_BAD(56, TDS_ERR_MALFORMED, "LAML (log area minimum length) is 0", 40);
+    assert_int_equal(ccel_acpi_parse(tds_bytes_make(NULL, 56), &p, &e), TDS_ERR_INVALID_ARG);
+    assert_int_equal(ccel_acpi_parse(tds_bytes_make(out, 56), NULL, &e), TDS_ERR_INVALID_ARG);
+#undef EXPECT_BAD
 }
 
 int main(void)

@@ -72,6 +72,13 @@ if grep -q "larger than" err.txt; then fail "a file of exactly the limit was ref
 expect 2 "cannot read 'over.hob': larger than the 16 MiB this tool reads \(16777216 bytes\)" \
   "$hob" dump over.hob
 expect 2 "cannot read 'dir.out': is a directory" "$eventlog" dump dir.out
+# A CCEL table with one bad field: the file, the rule and the field's offset are named.
+{ printf 'CCEL'; printf '\x38\x00\x00\x00\x01'; head -c 47 /dev/zero; } > ccel.bin
+expect 2 "ccel.bin: invalid CCEL table: Checksum does not make the table sum to 0 at offset 9" \
+  "$eventlog" ccel ccel.bin
+printf 'CCEL\x39' > short.bin
+expect 2 "short.bin: invalid CCEL table: table shorter than 56 bytes at offset 5" \
+  "$eventlog" ccel short.bin
 
 # Bounded work on a corrupted image: one flipped byte in TempMem's MemoryDataSize (1 TiB more)
 # used to make tdshim-measure hash for hours; now it is refused at once, and tdshim-image refuses

@@ -390,12 +390,14 @@ static int cmd_verify(const ccel_view *v, const rtmr_bank *want, const ccel_view
     return s == TDS_OK ? EXIT_MATCH : EXIT_MISMATCH;
 }
 
-static int cmd_ccel(const uint8_t *buf, size_t len, bool json)
+static int cmd_ccel(const char *path, const uint8_t *buf, size_t len, bool json)
 {
     ccel_acpi t;
-    tds_status s = ccel_acpi_parse(tds_bytes_make(buf, len), &t);
+    ccel_acpi_error e = {"", 0};
+    tds_status s = ccel_acpi_parse(tds_bytes_make(buf, len), &t, &e);
     if (s != TDS_OK) {
-        fprintf(stderr, "tdshim-eventlog: invalid CCEL table: %s\n", tds_status_str(s));
+        fprintf(stderr, "tdshim-eventlog: %s: invalid CCEL table: %s at offset %u (%s)\n", path,
+                e.what, e.offset, tds_status_str(s));
         return EXIT_USAGE;
     }
     if (json) {
@@ -487,7 +489,7 @@ int main(int argc, char **argv)
         if (read_file(path, &buf, &len) != 0) {
             return EXIT_USAGE;
         }
-        int rc = cmd_ccel(buf, len, json);
+        int rc = cmd_ccel(path, buf, len, json);
         free(buf);
         return rc;
     }
