@@ -57,8 +57,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         walk(&v);
     }
     ccel_acpi t;
-    ccel_acpi_error e = {NULL, 0};
-    if (ccel_acpi_parse(in, &t, &e) != TDS_OK && (e.what == NULL || e.what[0] == '\0')) {
+    ccel_acpi_error ae = {NULL, 0};
+    if (ccel_acpi_parse(in, &t, &ae) != TDS_OK && (ae.what == NULL || ae.what[0] == '\0')) {
         __builtin_trap(); /* every refusal names its rule */
     }
     return 0;
