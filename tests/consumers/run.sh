@@ -8,7 +8,9 @@
 #            build every consumer once against <scratch>/root/usr alone, run the packaged tools,
 #            and lintian on both packages (any E: fails; W: are printed).
 # Consumers: host/ (CMake find_package, and the same main.c with a Makefile on pkg-config),
-# cxx/ (C++11, CMake), emu/ (a host test on the installed emulator backend, CMake and Makefile).
+# cxx/ (C++11, CMake), emu/ (a host test on the installed emulator backend, CMake and Makefile),
+# and the freestanding mini firmware of tests/freestanding/package (the freestanding archives the
+# install carries from the firmware sub-build).
 # Sanitized (debug preset) archives need the consumer to link the same runtime: the extra flags.
 set -euo pipefail
 mode="$1"; build="$2"; src="$3"; work="$4"; flags="${5:-}"
@@ -77,6 +79,12 @@ echo "consumer: c++ ok"
 cmake_consumer emu emu_test
 make_consumer emu emu_test-make
 echo "consumer: emulator backend ok"
+# The freestanding archives, same install: tests/freestanding/package's mini firmware (libtdhob,
+# libaccept, librtmr) built against this tree alone (find_package, the documented compiler line,
+# pkg-config) and run.
+bash "$src/../freestanding/package/run.sh" --prefix "$prefix" "$work/freestanding" gcc \
+  >"$work/freestanding.log" 2>&1 || { cat "$work/freestanding.log"; exit 1; }
+echo "consumer: freestanding ok"
 
 if [ "$mode" = deb ]; then
   # The packaged tools run from the unpacked tree, and their manual pages are there.

@@ -4,13 +4,21 @@
 # prefix, then build tests/freestanding/package/mini.c against that prefix alone, three ways:
 # find_package(TdShimFreestanding), the compiler line docs/freestanding.md gives, and pkg-config.
 # Each result must run and pass.
+# run.sh --prefix <prefix> <scratch dir> <C compiler>: the same against an existing install (the
+# Debian package unpacked: tests/consumers/run.sh).
 set -euo pipefail
-build=$1 work=$2 cc=$3
+if [ "$1" = --prefix ]; then
+  prefix=$2 work=$3 cc=$4 build=""
+else
+  build=$1 work=$2 cc=$3 prefix=""
+fi
 src=$(cd "$(dirname "$0")" && pwd)
 rm -rf "$work"
 mkdir -p "$work"
-prefix=$work/prefix
-cmake --install "$build" --prefix "$prefix" > "$work/install.log"
+if [ -n "$build" ]; then
+  prefix=$work/prefix
+  cmake --install "$build" --prefix "$prefix" > "$work/install.log"
+fi
 libdir=$(find "$prefix" -type d -name tdshim-freestanding | head -n1)
 test -n "$libdir" || { echo "no tdshim-freestanding archive directory under $prefix"; exit 1; }
 for a in tdhob accept rtmr crypto; do
