@@ -548,17 +548,10 @@ const char *tdvf_payload_kind_name(tdvf_payload_kind kind)
     }
 }
 
-tds_status tdvf_find_payload(const tdvf_meta *m, uint64_t image_size, const tdvf_section **out,
-                             tdvf_payload_kind *kind, tdvf_error *err)
+/* The index of the shim's BFV (the one BFV section ending at 4 GiB), or a failure. */
+static tds_status shim_bfv_index(const tdvf_meta *m, uint32_t *out, tdvf_error *err)
 {
-    if (m == NULL || out == NULL || kind == NULL || m->count > TDVF_MAX_SECTIONS) {
-        return TDS_ERR_INVALID_ARG;
-    }
-    if (image_size == 0 || image_size > FOUR_GIB) {
-        return fail(err, TDS_ERR_INVALID_ARG, "image size is 0 or above 4 GiB", UINT32_MAX);
-    }
     uint32_t shim = UINT32_MAX;
-    uint32_t payload = UINT32_MAX;
     for (uint32_t i = 0; i < m->count; i++) {
         const tdvf_section *s = &m->sec[i];
         uint64_t end;
@@ -574,6 +567,33 @@ tds_status tdvf_find_payload(const tdvf_meta *m, uint64_t image_size, const tdvf
         return fail(err, TDS_ERR_MALFORMED, "no BFV section ends at 4 GiB (reset vector)",
                     UINT32_MAX);
     }
+    *out = shim;
+    return TDS_OK;
+}
+
+tds_status tdvf_find_shim_bfv(const tdvf_meta *m, const tdvf_section **out, tdvf_error *err)
+{
+    if (m == NULL || out == NULL || m->count > TDVF_MAX_SECTIONS) {
+        return TDS_ERR_INVALID_ARG;
+    }
+    uint32_t shim = UINT32_MAX;
+    TDS_TRY(shim_bfv_index(m, &shim, err));
+    *out = &m->sec[shim];
+    return TDS_OK;
+}
+
+tds_status tdvf_find_payload(const tdvf_meta *m, uint64_t image_size, const tdvf_section **out,
+                             tdvf_payload_kind *kind, tdvf_error *err)
+{
+    if (m == NULL || out == NULL || kind == NULL || m->count > TDVF_MAX_SECTIONS) {
+        return TDS_ERR_INVALID_ARG;
+    }
+    if (image_size == 0 || image_size > FOUR_GIB) {
+        return fail(err, TDS_ERR_INVALID_ARG, "image size is 0 or above 4 GiB", UINT32_MAX);
+    }
+    uint32_t shim = UINT32_MAX;
+    uint32_t payload = UINT32_MAX;
+    TDS_TRY(shim_bfv_index(m, &shim, err));
     for (uint32_t i = 0; i < m->count; i++) {
         const uint32_t t = m->sec[i].type;
         if (i == shim || (t != TDVF_SEC_BFV && t != TDVF_SEC_PAYLOAD)) {

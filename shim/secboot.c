@@ -107,17 +107,13 @@ void shim_sb_init(const tdvf_meta *meta, uint64_t image_size)
     }
     shim_sb_heap_ready = true;
     /* The record in our own BFV's metadata page, its first page (measured into MRTD with the
-     * BFV): the BFV is the section that ends at 4 GiB (tdvf_open checked there is one). */
-    uint64_t bfv = 0;
-    for (uint32_t i = 0; i < meta->count; i++) {
-        const tdvf_section *s = &meta->sec[i];
-        if (s->type == TDVF_SEC_BFV && s->mem_addr + s->mem_size == (1ull << 32)) {
-            bfv = s->mem_addr;
-        }
+     * BFV); tdvf_open checked there is exactly one such BFV. */
+    const tdvf_section *shim_bfv = NULL;
+    tdvf_error terr = {"", UINT32_MAX};
+    if (tdvf_find_shim_bfv(meta, &shim_bfv, &terr) != TDS_OK) {
+        shim_fatal(0x9002, terr.what);
     }
-    if (bfv == 0) {
-        shim_fatal(0x9002, "secure boot: image record: no BFV section ends at 4 GiB");
-    }
+    const uint64_t bfv = shim_bfv->mem_addr;
     const tds_bytes rec = tds_bytes_make((const void *)(uintptr_t)(bfv + SECBOOT_IMAGE_REC_OFFSET),
                                          SECBOOT_IMAGE_REC_SIZE);
     uint32_t flags = 0;

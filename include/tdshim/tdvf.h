@@ -169,6 +169,15 @@ typedef enum tdvf_payload_kind {
 const char *tdvf_payload_kind_name(tdvf_payload_kind kind);
 
 /*
+ * The shim's own BFV: the one BFV section whose memory range ends at 4 GiB (it holds the reset
+ * vector; its first page is the metadata page). TDS_ERR_MALFORMED with err naming it when there
+ * is none ("no BFV section ends at 4 GiB (reset vector)") or two ("two BFV sections end at
+ * 4 GiB"); TDS_ERR_INVALID_ARG for NULL arguments or a count above TDVF_MAX_SECTIONS.
+ */
+TDS_MUST_USE tds_status tdvf_find_shim_bfv(const tdvf_meta *m, const tdvf_section **out,
+                                           tdvf_error *err);
+
+/*
  * The payload section of an image (docs/handoff.md 1, docs/image-layout.md). The shim's own BFV
  * is the one BFV section whose memory range ends at 4 GiB (it holds the reset vector); the payload
  * is the one other BFV section (attributes MR.EXTEND) or the one type-5 Payload section. At most

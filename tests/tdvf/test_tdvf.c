@@ -584,6 +584,37 @@ static tds_status find(const tdvf_meta *m, const tdvf_section **p, tdvf_error *e
     return st;
 }
 
+/* The shim's BFV: section 0 here, found by its end at 4 GiB; none, or two, is refused. */
+static void test_find_shim_bfv(void **state)
+{
+    (void)state;
+    tdvf_meta m;
+    tdvf_error err = {NULL, 0};
+    const tdvf_section *bfv = NULL;
+    build();
+    assert_int_equal(tdvf_parse(image(), DESC, &m, &err), TDS_OK);
+    assert_int_equal(tdvf_find_shim_bfv(&m, &bfv, &err), TDS_OK);
+    assert_ptr_equal(bfv, &m.sec[0]);
+    assert_int_equal(bfv->mem_addr, 0x100000000ull - FW_SIZE);
+    m.sec[1].type = TDVF_SEC_BFV; /* the CFV made a BFV: it does not end at 4 GiB */
+    assert_int_equal(tdvf_find_shim_bfv(&m, &bfv, &err), TDS_OK);
+    assert_ptr_equal(bfv, &m.sec[0]);
+    m.sec[1].mem_addr = 0x100000000ull - m.sec[1].mem_size; /* now it does: two */
+    bfv = NULL;
+    assert_int_equal(tdvf_find_shim_bfv(&m, &bfv, &err), TDS_ERR_MALFORMED);
+    assert_string_equal(err.what, "two BFV sections end at 4 GiB");
+    assert_int_equal(err.section, 1);
+    assert_null(bfv);
+    m.sec[0].mem_size -= 0x1000; /* the first one ends a page short: one again */
+    assert_int_equal(tdvf_find_shim_bfv(&m, &bfv, &err), TDS_OK);
+    assert_ptr_equal(bfv, &m.sec[1]);
+    m.sec[1].mem_addr = UINT64_MAX - 0xFFF; /* wraps: not "ending at 4 GiB" */
+    assert_int_equal(tdvf_find_shim_bfv(&m, &bfv, &err), TDS_ERR_MALFORMED);
+    assert_string_equal(err.what, "no BFV section ends at 4 GiB (reset vector)");
+    assert_int_equal(tdvf_find_shim_bfv(NULL, &bfv, &err), TDS_ERR_INVALID_ARG);
+    assert_int_equal(tdvf_find_shim_bfv(&m, NULL, &err), TDS_ERR_INVALID_ARG);
+}
+
 static void test_find_payload(void **state)
 {
     (void)state;
@@ -1183,6 +1214,7 @@ int main(void)
         cmocka_unit_test(test_check_image),
         cmocka_unit_test(test_layout_bounds),
         cmocka_unit_test(test_open),
+        cmocka_unit_test(test_find_shim_bfv),
         cmocka_unit_test(test_find_payload),
         cmocka_unit_test(test_find_payload_hostile),
         cmocka_unit_test(test_payload_bytes_hostile),
