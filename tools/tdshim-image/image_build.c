@@ -151,33 +151,31 @@ static tds_status parts_size(const image_config *cfg, size_t *out)
     return tds_add_size(total, cfg->firmware.len, out);
 }
 
-tds_status image_gap_size(const image_config *cfg, size_t *out)
-{
-    size_t total;
-    size_t rounded;
-    if (cfg == NULL || out == NULL) {
-        return TDS_ERR_INVALID_ARG;
-    }
-    TDS_TRY(parts_size(cfg, &total));
-    TDS_TRY(tds_align_up_size(total, IMAGE_ROM_ALIGN, &rounded));
-    *out = rounded - total;
-    return TDS_OK;
-}
-
 tds_status image_total_size(const image_config *cfg, size_t *out)
 {
     size_t total;
-    size_t gap;
     if (cfg == NULL || out == NULL) {
         return TDS_ERR_INVALID_ARG;
     }
     TDS_TRY(parts_size(cfg, &total));
-    TDS_TRY(image_gap_size(cfg, &gap));
-    TDS_TRY(tds_add_size(total, gap, &total));
+    TDS_TRY(tds_align_up_size(total, IMAGE_ROM_ALIGN, &total));
     if (total > IMAGE_MAX_SIZE) {
         return TDS_ERR_NO_SPACE;
     }
     *out = total;
+    return TDS_OK;
+}
+
+tds_status image_gap_size(const image_config *cfg, size_t *out)
+{
+    size_t parts;
+    size_t total;
+    if (cfg == NULL || out == NULL) {
+        return TDS_ERR_INVALID_ARG;
+    }
+    TDS_TRY(parts_size(cfg, &parts));
+    TDS_TRY(image_total_size(cfg, &total));
+    *out = total - parts;
     return TDS_OK;
 }
 

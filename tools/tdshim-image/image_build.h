@@ -122,6 +122,8 @@ TDS_MUST_USE tds_status image_cfv_size(const image_config *cfg, size_t *out);
  * firmware that make the image a multiple of IMAGE_ROM_ALIGN, which QEMU requires of -bios ("could
  * not load PC BIOS"; hw/i386/x86.c). They belong to no section: a VMM neither adds them to a TD
  * nor measures them, so the BFV (the firmware) stays exactly as large as the firmware blob.
+ * image_total_size less the parts; fails as image_total_size does (TDS_ERR_NO_SPACE above
+ * IMAGE_MAX_SIZE).
  */
 #define IMAGE_ROM_ALIGN 0x10000u
 TDS_MUST_USE tds_status image_gap_size(const image_config *cfg, size_t *out);
