@@ -47,6 +47,11 @@ tree_sha256() {
 # version had left the archive is marked UNPINNED and only warned about (its firmware will not
 # have the README's reference MRTD).
 check_pinned() { # dir, expected tree hash, what
+  if [ ! -d "$1" ]; then
+    echo "setup: WARNING: no $1 (the pinned $3 version); the build takes what is in $CACHE," \
+         "and the firmware will not have the README's reference MRTD" >&2
+    return 0
+  fi
   if [ -f "$1/UNPINNED" ]; then
     echo "setup: WARNING: $1 is not the pinned $3 source ($(cat "$1/UNPINNED")): the firmware" \
          "built from it will not have the README's reference MRTD" >&2
@@ -55,6 +60,16 @@ check_pinned() { # dir, expected tree hash, what
   local got; got="$(tree_sha256 "$1")"
   [ "$got" = "$2" ] || { echo "setup: $1 is not the pinned $3 source (tree SHA-256 $got," \
                               "pinned $2): remove it and run scripts/setup.sh again" >&2; exit 1; }
+}
+# apt-get source --download-only of PACKAGE=VERSION into DIR; when the archive no longer has that
+# version, of PACKAGE/SUITE instead, loudly, leaving DIR/unpinned as a mark.
+fetch_pinned() { # dir, package, version, fallback suite, the variables to update
+  if ! (cd "$1" && apt-get source -qq --download-only "$2=$3" >/dev/null 2>&1); then
+    echo "setup: WARNING: $2 $3 is no longer in $4; taking $2/$4 instead (update $5)" >&2
+    (cd "$1" && apt-get source -qq --download-only "$2/$4" >/dev/null 2>&1) ||
+      { rm -rf "$1"; echo "setup: apt-get source $2/$4 failed" >&2; exit 1; }
+    touch "$1/unpinned"
+  fi
 }
 TRIXIE_SRC_LIST=/etc/apt/sources.list.d/tdshim-trixie-src.sources
 have_mbedtls_src() {
@@ -94,15 +109,8 @@ if ! have_mbedtls_src; then
   echo "setup: fetching Debian's mbedtls $MBEDTLS_DEB_VERSION source package into $CACHE"
   mkdir -p "$CACHE"
   dl="$(mktemp -d)"
-  if ! (cd "$dl" && apt-get source -qq --download-only "mbedtls=$MBEDTLS_DEB_VERSION" \
-          >/dev/null 2>&1); then
-    # trixie's point releases replace the package; say so loudly and take trixie's current one.
-    echo "setup: WARNING: mbedtls $MBEDTLS_DEB_VERSION is no longer in trixie; taking" \
-         "mbedtls/trixie instead (update MBEDTLS_DEB_VERSION and MBEDTLS_TREE_SHA256)" >&2
-    (cd "$dl" && apt-get source -qq --download-only mbedtls/trixie >/dev/null 2>&1) ||
-      { rm -rf "$dl"; echo "setup: apt-get source mbedtls/trixie failed" >&2; exit 1; }
-    touch "$dl/unpinned"
-  fi
+  # trixie's point releases replace the package: then trixie's current one, loudly.
+  fetch_pinned "$dl" mbedtls "$MBEDTLS_DEB_VERSION" trixie "MBEDTLS_DEB_VERSION and MBEDTLS_TREE_SHA256"
   dsc="$(ls "$dl"/mbedtls_3.6.*.dsc 2>/dev/null | head -n1)"
   [ -n "$dsc" ] || { rm -rf "$dl"; echo "setup: no mbedtls 3.6 source package" >&2; exit 1; }
   # mbedtls_3.6.N-<debian revision>.dsc unpacks to mbedtls-3.6.N/. (dpkg-source cannot check the
@@ -118,12 +126,7 @@ if ! have_mbedtls_src; then
   rm -rf "$dl"
   have_mbedtls_src || { echo "setup: could not unpack the mbedtls source package" >&2; exit 1; }
 fi
-if [ -d "$CACHE/mbedtls-${MBEDTLS_DEB_VERSION%%-*}" ]; then
-  check_pinned "$CACHE/mbedtls-${MBEDTLS_DEB_VERSION%%-*}" "$MBEDTLS_TREE_SHA256" mbedtls
-else
-  echo "setup: WARNING: no mbedtls-${MBEDTLS_DEB_VERSION%%-*} in $CACHE (the pinned version); the" \
-       "build takes what is there, and the firmware will not have the README's reference MRTD" >&2
-fi
+check_pinned "$CACHE/mbedtls-${MBEDTLS_DEB_VERSION%%-*}" "$MBEDTLS_TREE_SHA256" mbedtls
 # The Linux end-to-end tests boot Debian's cloud kernel with a busybox-static initramfs: both come
 # from Debian's archive (apt-get download, dpkg-deb -x), cached outside the repository, never
 # committed. The kernel package is the one the linux-image-cloud-amd64 metapackage names today.
@@ -193,14 +196,7 @@ fi
 if ! have_openssl_src; then
   echo "setup: fetching Debian's openssl source package (3 files of it) into $CACHE"
   dl="$(mktemp -d)"
-  if ! (cd "$dl" && apt-get source -qq --download-only "openssl=$OPENSSL_DEB_VERSION" \
-          >/dev/null 2>&1); then
-    echo "setup: WARNING: openssl $OPENSSL_DEB_VERSION is no longer in bookworm; taking" \
-         "openssl/bookworm instead (update OPENSSL_DEB_VERSION and OPENSSL_TREE_SHA256)" >&2
-    (cd "$dl" && apt-get source -qq --download-only openssl/bookworm >/dev/null 2>&1) ||
-      { rm -rf "$dl"; echo "setup: apt-get source openssl/bookworm failed" >&2; exit 1; }
-    touch "$dl/unpinned"
-  fi
+  fetch_pinned "$dl" openssl "$OPENSSL_DEB_VERSION" bookworm "OPENSSL_DEB_VERSION and OPENSSL_TREE_SHA256"
   orig="$(ls "$dl"/openssl_3.0.*.orig.tar.* 2>/dev/null | head -n1)"
   [ -n "$orig" ] || { rm -rf "$dl"; echo "setup: no openssl 3.0 orig tarball" >&2; exit 1; }
   # openssl_3.0.N.orig.tar.gz unpacks to openssl-3.0.N/.
@@ -217,12 +213,7 @@ if ! have_openssl_src; then
   have_openssl_src || { echo "setup: could not unpack openssl's perlasm files" >&2; exit 1; }
 fi
 ossl_up="${OPENSSL_DEB_VERSION%%-*}"
-if [ -d "$CACHE/openssl-$ossl_up" ]; then
-  check_pinned "$CACHE/openssl-$ossl_up" "$OPENSSL_TREE_SHA256" openssl
-else
-  echo "setup: WARNING: no openssl-$ossl_up in $CACHE (the pinned version); the build takes" \
-       "what is there, and the firmware will not have the README's reference MRTD" >&2
-fi
+check_pinned "$CACHE/openssl-$ossl_up" "$OPENSSL_TREE_SHA256" openssl
 # --- end of the OpenSSL block ---
 echo "setup: ok (mbedtls source: $(ls -d "$CACHE"/mbedtls-3.6.* | sort -V | tail -n1); linux: $(head -n1 "$LINUX/VERSION"))"
 echo "setup: openssl perlasm: $(ls -d "$CACHE"/openssl-3.0.* | tail -n1)"
