@@ -42,16 +42,17 @@ fi
 out="$(tr -d '\r' < "$log")"
 isize=$(stat -c %s "$image")
 desc=$(od -An -tu4 -j $((isize - 0x20)) -N4 "$image" | tr -d ' ')
+l_size=$(printf '0x%x' "$isize")
+l_desc=$(printf '0x%x' $((0x100000000 - isize + desc)))
+l_bfv=$(printf '0x%x' $((0x100000000 - isize + desc - 16)))
+l_bfv_size=$(printf '0x%x' $((isize - desc + 16)))
+l_cfv=$(printf '0x%x' $((0x100000000 - isize)))
 layout() {
   local p="$1"
-  p="${p//@IMAGE_SIZE@/$(printf '0x%x' "$isize")}"
-  p="${p//@DESC_GPA@/$(printf '0x%x' $((0x100000000 - isize + desc)))}"
-  p="${p//@BFV_GPA@/$(printf '0x%x' $((0x100000000 - isize + desc - 16)))}"
-  p="${p//@BFV_SIZE@/$(printf '0x%x' $((isize - desc + 16)))}"
-  p="${p//@CFV_GPA@/$(printf '0x%x' $((0x100000000 - isize)))}"
+  p="${p//@IMAGE_SIZE@/$l_size}"; p="${p//@DESC_GPA@/$l_desc}"; p="${p//@BFV_GPA@/$l_bfv}"
+  p="${p//@BFV_SIZE@/$l_bfv_size}"; p="${p//@CFV_GPA@/$l_cfv}"
   printf '%s' "$p"
 }
-printf '%s\n' "$out"
 fail=0
 if [ "$rc" != "$want" ]; then
   echo "boot-test: exit status $rc, expected $want"; fail=1
