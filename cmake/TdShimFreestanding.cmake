@@ -22,7 +22,7 @@ set(TDSHIM_FREESTANDING_CONSUMER_DEFS TDSHIM_FREESTANDING=1)
 # tdshim_freestanding_pc(<target> [REQUIRES <target>...]): tdshim-freestanding-<lib>.pc, <lib>
 # being the target's name without a leading tdshim_ (tdshim_crypto -> crypto).
 function(tdshim_freestanding_pc name)
-  cmake_parse_arguments(ARG "" "" "REQUIRES" ${ARGN})
+  cmake_parse_arguments(ARG "" "" "REQUIRES;LIBS_BEFORE" ${ARGN})
   set(requires "")
   foreach(dep IN LISTS ARG_REQUIRES)
     string(REGEX REPLACE "^tdshim_" "" dep "${dep}")
@@ -43,7 +43,7 @@ Description: td-shim in C, freestanding (firmware) build: $<TARGET_FILE_NAME:${n
 Version: ${PROJECT_VERSION}
 Requires: ${requires}
 Cflags: -I\${includedir} ${flags} -D${TDSHIM_FREESTANDING_CONSUMER_DEFS}
-Libs: -L\${libdir} -l$<TARGET_FILE_BASE_NAME:${name}>
+Libs: ${ARG_LIBS_BEFORE}-L\${libdir} -l$<TARGET_FILE_BASE_NAME:${name}>
 ")
   install(FILES ${pc} DESTINATION ${CMAKE_INSTALL_LIBDIR}/pkgconfig)
 endfunction()

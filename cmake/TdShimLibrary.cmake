@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: BSD-2-Clause-Patent
-# tdshim_add_library(<name> SOURCES ... [DEPENDS <lib> ...] [PUBLIC_LIBS ...])
+# tdshim_add_library(<name> SOURCES ... [DEPENDS <lib> ...] [PUBLIC_LIBS ...] [PROVIDES <symbol>])
 # Creates static library libtdshim-<name>.a (OUTPUT_NAME, docs/symbols.md), target
 # TdShim::<name>, with the warning gates, install rules, export-set membership and a pkg-config
 # file tdshim-<name>.pc (freestanding: tdshim-freestanding-<name>.pc, cmake/TdShimFreestanding.cmake,
@@ -8,9 +8,18 @@
 # `pkg-config --libs` sees it: the DEPENDS libraries in Requires (not Requires.private) and the
 # crypto library (PUBLIC_LIBS tdshim_crypto) in Libs. The -l name comes from the target's file
 # name (OUTPUT_NAME), never from <name>.
+# PROVIDES: the archive is a backend that defines <symbol> for another archive (tdcall_hw and
+# tdcall_emu_backend define libtdcall's tdcall_raw). Its users link with --undefined=<symbol>
+# (the CMake target's link options, the .pc file's Libs), so the backend's member is pulled in
+# whatever the order of the archives on the command line.
 function(tdshim_add_library name)
-  cmake_parse_arguments(ARG "" "" "SOURCES;DEPENDS;PUBLIC_LIBS;PKG_REQUIRES;PC_LIBS_PRIVATE" ${ARGN})
+  cmake_parse_arguments(ARG "" "" "SOURCES;DEPENDS;PUBLIC_LIBS;PKG_REQUIRES;PC_LIBS_PRIVATE;PROVIDES" ${ARGN})
   add_library(${name} STATIC ${ARG_SOURCES})
+  set(pc_undefined "")
+  foreach(sym IN LISTS ARG_PROVIDES)
+    target_link_options(${name} INTERFACE "LINKER:--undefined=${sym}")
+    string(APPEND pc_undefined "-Wl,--undefined=${sym} ")
+  endforeach()
   add_library(TdShim::${name} ALIAS ${name})
   target_link_libraries(${name} PUBLIC tdshim_base ${ARG_DEPENDS} ${ARG_PUBLIC_LIBS})
   target_include_directories(${name} PRIVATE ${CMAKE_CURRENT_SOURCE_DIR})
@@ -25,14 +34,15 @@ function(tdshim_add_library name)
   install(TARGETS ${name} EXPORT TdShimTargets
           ARCHIVE DESTINATION ${TDSHIM_INSTALL_ARCHIVEDIR})
   if(TDSHIM_FREESTANDING) # its own .pc files (cmake/TdShimFreestanding.cmake)
-    tdshim_freestanding_pc(${name} REQUIRES ${ARG_DEPENDS} ${ARG_PUBLIC_LIBS})
+    tdshim_freestanding_pc(${name} REQUIRES ${ARG_DEPENDS} ${ARG_PUBLIC_LIBS}
+                           LIBS_BEFORE ${pc_undefined})
     return()
   endif()
   set(requires "")
   foreach(dep IN LISTS ARG_DEPENDS)
     string(APPEND requires " tdshim-${dep}")
   endforeach()
-  set(pc_libs "-L\${libdir} -l$<TARGET_FILE_BASE_NAME:${name}>")
+  set(pc_libs "${pc_undefined}-L\${libdir} -l$<TARGET_FILE_BASE_NAME:${name}>")
   if("tdshim_crypto" IN_LIST ARG_PUBLIC_LIBS)
     string(APPEND pc_libs " -lmbedcrypto") # Debian's libmbedtls-dev has no .pc file
   endif()
