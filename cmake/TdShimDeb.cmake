@@ -2,6 +2,8 @@
 # Debian packages with CPack's DEB generator, one per install component (docs/packaging.md):
 #   libtdshim-dev  component `dev`:   static archives, headers, CMake package, pkg-config files
 #   tdshim-tools   component `tools`: the host tools and their manual pages
+#   tdshim-firmware component `firmware`: tdshim.fw and tdshim-test.fw with the test firmware's
+#                  TD HOB layout, in /usr/share/tdshim (architecture all: firmware for the guest)
 # Build them from a configured hosted tree: `cpack --config build/<preset>/CPackConfig.cmake -B
 # <dir>`. What the archives are is what the preset built: release for packages to ship; the debug
 # preset's are sanitized (a consumer links with -fsanitize=address,undefined), which is what the
@@ -45,6 +47,10 @@ if(TDSHIM_BUILD_TOOLS)
   list(APPEND deb_components tools)
 endif()
 set(deb_pkg_tools tdshim-tools)
+if(TARGET tdshim_firmware)
+  list(APPEND deb_components firmware)
+endif()
+set(deb_pkg_firmware tdshim-firmware)
 # The archive named in the copyright file is the target's file (OUTPUT_NAME), not a fixed name.
 file(GENERATE OUTPUT ${deb_dir}/copyright INPUT ${CMAKE_CURRENT_LIST_DIR}/deb/copyright.in)
 foreach(c IN LISTS deb_components)
@@ -84,7 +90,21 @@ set(CPACK_COMPONENT_TOOLS_DESCRIPTION
 "host tools for td-shim in C images and measurements
  tdshim-image builds a TDVF image, tdshim-measure predicts MRTD and the RTMRs,
  tdshim-hob prints and generates TD HOBs, tdshim-eventlog dumps, replays and
- verifies CC event logs, tdshim-sign signs payloads and tdshim-enroll writes
- the secure-boot trust anchor into an image. Each has a manual page.")
+ verifies CC event logs, tdshim-sign signs payloads, tdshim-enroll writes
+ the secure-boot trust anchor into an image and tdshim-qemu boots an image
+ built on the test firmware in QEMU as an emulated TD. Each has a manual page.")
+
+set(CPACK_DEBIAN_TOOLS_PACKAGE_RECOMMENDS "tdshim-firmware (= ${PROJECT_VERSION}), qemu-system-x86")
+
+set(CPACK_DEBIAN_FIRMWARE_PACKAGE_NAME tdshim-firmware)
+set(CPACK_DEBIAN_FIRMWARE_PACKAGE_SECTION misc)
+set(CPACK_DEBIAN_FIRMWARE_PACKAGE_ARCHITECTURE all)
+set(CPACK_COMPONENT_FIRMWARE_DESCRIPTION
+"td-shim in C firmware images for Intel TDX guests
+ tdshim.fw is the production shim firmware (reset vector to payload in a TD);
+ tdshim-image wraps it with a payload into a TDVF image for a VMM.
+ tdshim-test.fw is the same firmware plus a TDX-module emulator, for booting a
+ payload in an emulated TD under QEMU TCG with tdshim-qemu; it is for tests
+ only and gives no protection.")
 
 include(CPack)

@@ -1,16 +1,18 @@
 #!/usr/bin/env bash
 # Consumer projects (tests/consumers/*) built against an installed package only.
 # Usage: run.sh install|deb <build-dir> <consumers-source-dir> <scratch-dir> [extra C/link flags]
+# Environment: TDSHIM_QEMU, the QEMU the emulated-TD consumer boots with (required).
 #   Both: `cmake --install <build-dir>` into <scratch>/prefix.
 #   install: build every consumer against <scratch>/prefix.
-#   deb:     also `cpack -G DEB` (libtdshim-dev, tdshim-tools), `dpkg-deb -x` both into
-#            <scratch>/root, check that the two packages hold exactly the files of the install,
+#   deb:     also `cpack -G DEB` (libtdshim-dev, tdshim-tools, tdshim-firmware), `dpkg-deb -x`
+#            them into <scratch>/root, check that the packages hold exactly the files of the install,
 #            build every consumer once against <scratch>/root/usr alone, run the packaged tools,
 #            and lintian on both packages (any E: fails; W: are printed).
 # Consumers: host/ (CMake find_package, and the same main.c with a Makefile on pkg-config),
 # cxx/ (C++11, CMake), emu/ (a host test on the installed emulator backend, CMake and Makefile),
-# and the freestanding mini firmware of tests/freestanding/package (the freestanding archives the
-# install carries from the firmware sub-build).
+# the freestanding mini firmware of tests/freestanding/package (the freestanding archives the
+# install carries from the firmware sub-build), and td/, a mini firmware booted in QEMU as the
+# payload of the installed test firmware through the emulated TD (tdshim-image, tdshim-qemu).
 # Sanitized (debug preset) archives need the consumer to link the same runtime: the extra flags.
 set -euo pipefail
 mode="$1"; build="$2"; src="$3"; work="$4"; flags="${5:-}"
@@ -27,7 +29,7 @@ case "$mode" in
     cpack --config "$build/CPackConfig.cmake" -B "$work/cpack" >"$work/cpack.log" 2>&1 ||
       { cat "$work/cpack.log"; exit 1; }
     debs=("$work"/cpack/*.deb)
-    [ "${#debs[@]}" -eq 2 ] || { echo "consumer: expected 2 packages, got ${debs[*]}"; exit 1; }
+    [ "${#debs[@]}" -eq 3 ] || { echo "consumer: expected 3 packages, got ${debs[*]}"; exit 1; }
     for d in "${debs[@]}"; do
       echo "consumer: $(basename "$d"): $(dpkg-deb -f "$d" Package) $(dpkg-deb -f "$d" Version)," \
            "Depends: $(dpkg-deb -f "$d" Depends)"
@@ -85,10 +87,17 @@ echo "consumer: emulator backend ok"
 bash "$src/../freestanding/package/run.sh" --prefix "$prefix" "$work/freestanding" gcc \
   >"$work/freestanding.log" 2>&1 || { cat "$work/freestanding.log"; exit 1; }
 echo "consumer: freestanding ok"
+# The same archives in a firmware that boots: td/ (libtdhob, libaccept, librtmr, libtdcall) as the
+# payload of the installed test firmware, in QEMU through the emulated TD, with the installed tools.
+bash "$src/td/boot.sh" "$prefix" "$work/td" "${TDSHIM_QEMU:?TDSHIM_QEMU names the QEMU to boot with}" \
+  >"$work/td.log" 2>&1 || { cat "$work/td.log"; exit 1; }
+grep '^mini: \(memory\|rtmr3\)' "$work/td.log"
+echo "consumer: emulated TD ok"
 
 if [ "$mode" = deb ]; then
   # The packaged tools run from the unpacked tree, and their manual pages are there.
-  for t in tdshim-image tdshim-measure tdshim-hob tdshim-eventlog tdshim-sign tdshim-enroll; do
+  for t in tdshim-image tdshim-measure tdshim-hob tdshim-eventlog tdshim-sign tdshim-enroll \
+           tdshim-qemu; do
     "$prefix/bin/$t" --version >/dev/null
     [ -f "$prefix/share/man/man1/$t.1.gz" ] || { echo "consumer: no manual page for $t"; exit 1; }
   done
