@@ -37,7 +37,18 @@ step "hosted debug (ASan+UBSan) tests" preset debug
 step "freestanding build + firmware crypto link test" freestanding
 # CFLAGS reaches the hosted TSan build but must not reach its firmware sub-build: the
 # reproducibility step below compares that firmware with the others byte for byte.
-tsan() { CFLAGS="-falign-functions=32" preset tsan; }
+# Only what the step runs is built: the executables of the tests labelled concurrency (the tsan
+# test preset's filter; each test is named after its executable) and the firmware sub-build.
+tsan() {
+  local -x CFLAGS="-falign-functions=32" # this step only
+  cmake --preset tsan >/dev/null || return 1
+  local targets
+  mapfile -t targets < <(ctest --test-dir build/tsan -N -L concurrency | sed -n 's/^ *Test *#[0-9]*: //p')
+  [ "${#targets[@]}" -gt 0 ] || { echo "tsan: no test labelled concurrency"; return 1; }
+  echo "tsan: building ${targets[*]} tdshim_firmware"
+  cmake --build --preset tsan -j "$JOBS" --target "${targets[@]}" tdshim_firmware || return 1
+  ctest --preset tsan -j "$JOBS" --no-tests=error || return 1
+}
 step "ThreadSanitizer concurrency tests" tsan
 step "libFuzzer targets (bounded)" preset fuzz
 step "static analysis (format, library includes, clang-tidy, cppcheck, -fanalyzer)" bash scripts/lint.sh all
