@@ -1,21 +1,22 @@
 #!/usr/bin/env bash
 # Consumer projects (tests/consumers/*) built against an installed package only.
-# Usage: run.sh install|deb <build-dir> <consumers-source-dir> <scratch-dir> [extra C/link flags]
+# Usage: run.sh install|deb <build-dir> <scratch-dir> [extra C/link flags]
 # Environment: TDSHIM_QEMU, the QEMU the emulated-TD consumer boots with (required).
 #   Both: `cmake --install <build-dir>` into <scratch>/prefix.
 #   install: build every consumer against <scratch>/prefix.
 #   deb:     also `cpack -G DEB` (libtdshim-dev, tdshim-tools, tdshim-firmware), `dpkg-deb -x`
 #            them into <scratch>/root, check that the packages hold exactly the files of the install,
 #            build every consumer once against <scratch>/root/usr alone, run the packaged tools,
-#            and lintian on both packages (any E: fails; W: are printed).
-# Consumers: host/ (CMake find_package, and the same main.c with a Makefile on pkg-config),
+#            and lintian on the packages (any E: fails; W: are printed).
+# Consumers, the examples installed with the package and built from the install: host/ (CMake
+# find_package, and the same main.c with a Makefile on pkg-config),
 # cxx/ (C++11, CMake), emu/ (a host test on the installed emulator backend, CMake and Makefile),
 # the freestanding mini firmware of tests/freestanding/package (the freestanding archives the
 # install carries from the firmware sub-build), and td/, a mini firmware booted in QEMU as the
 # payload of the installed test firmware through the emulated TD (tdshim-image, tdshim-qemu).
 # Sanitized (debug preset) archives need the consumer to link the same runtime: the extra flags.
 set -euo pipefail
-mode="$1"; build="$2"; src="$3"; work="$4"; flags="${5:-}"
+mode="$1"; build="$2"; work="$3"; flags="${4:-}"
 rm -rf "$work"; mkdir -p "$work"
 t0=$SECONDS
 phase() { echo "consumer: $1 ($((SECONDS - t0)) s)"; }
@@ -50,6 +51,10 @@ case "$mode" in
   *) echo "usage: run.sh install|deb ..."; exit 2 ;;
 esac
 
+# The consumers are the installed examples (share/doc/libtdshim-dev/examples: these directories
+# and tests/freestanding/package), built from there.
+src="$(find "$prefix" -path '*/doc/libtdshim-dev/examples' -type d | head -n1)"
+[ -n "$src" ] && [ -f "$src/README.md" ] || { echo "consumer: no examples installed under $prefix"; exit 1; }
 # Only the unpacked/installed tree: no user package registry, pkg-config reads no system dir.
 pcdir="$(dirname "$(find "$prefix" -name tdshim-tdcall.pc | head -n1)")"
 [ -f "$pcdir/tdshim-tdcall.pc" ] || { echo "consumer: no tdshim-tdcall.pc under $prefix"; exit 1; }
@@ -84,7 +89,7 @@ echo "consumer: emulator backend ok"
 # The freestanding archives, same install: tests/freestanding/package's mini firmware (libtdhob,
 # libaccept, librtmr) built against this tree alone (find_package, the documented compiler line,
 # pkg-config) and run.
-bash "$src/../freestanding/package/run.sh" --prefix "$prefix" "$work/freestanding" gcc \
+bash "$src/freestanding/run.sh" --prefix "$prefix" "$work/freestanding" gcc \
   >"$work/freestanding.log" 2>&1 || { cat "$work/freestanding.log"; exit 1; }
 echo "consumer: freestanding ok"
 # The same archives in a firmware that boots: td/ (libtdhob, libaccept, librtmr, libtdcall) as the
